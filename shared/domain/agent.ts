@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { idSchema } from './channel.js';
+
+export const presences = ['available', 'busy', 'away', 'offline'] as const;
+export type Presence = (typeof presences)[number];
+
+export const agentSeedSchema = z.object({
+  id: idSchema,
+  name: z.string().min(1),
+  capacity: z.number().int().min(1).max(100),
+  queueIds: z.array(idSchema).min(1, 'an agent belongs to at least one queue'),
+  presence: z.enum(presences).default('offline'),
+});
+export type AgentSeed = z.output<typeof agentSeedSchema>;
+
+export interface Assignment {
+  conversationId: string;
+  since: string;
+}
+
+/** An agent as stored: configuration plus the live state assignment works on. */
+export interface Agent {
+  id: string;
+  name: string;
+  capacity: number;
+  queueIds: string[];
+  presence: Presence;
+  /** Conversations counted against capacity (active and wrap-up). */
+  assignments: Assignment[];
+}
+
+export function freeCapacity(agent: Agent): number {
+  return agent.capacity - agent.assignments.length;
+}
+
+export function canTakeWork(agent: Agent, queueId: string): boolean {
+  return agent.presence === 'available' && agent.queueIds.includes(queueId) && freeCapacity(agent) > 0;
+}

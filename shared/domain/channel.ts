@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { parseSenderNumber, type SenderNumber } from './phone.js';
+
+export const providerNames = ['local', 'acs', 'twilio', 'telesign'] as const;
+export type ProviderName = (typeof providerNames)[number];
+
+export const channelDirections = ['inbound-outbound', 'outbound-only'] as const;
+export type ChannelDirection = (typeof channelDirections)[number];
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lowercase letters, digits and dashes (at most 63)');
+
+const senderNumber = z.string().transform((value, ctx): SenderNumber => {
+  try {
+    return parseSenderNumber(value, 'number');
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+export const channelSchema = z.object({
+  id,
+  name: z.string().min(1),
+  numbers: z.array(senderNumber).min(1, 'a channel needs at least one number'),
+  provider: z.enum(providerNames),
+  direction: z.enum(channelDirections).default('inbound-outbound'),
+  language: z.string().min(2).default('en'),
+  /** Idle minutes before auto-close; the configured default applies when absent. */
+  autoCloseMinutes: z.number().int().positive().optional(),
+  defaultQueueId: id,
+});
+export type ChannelInput = z.input<typeof channelSchema>;
+export type Channel = Omit<z.output<typeof channelSchema>, 'autoCloseMinutes'> & { autoCloseMinutes: number };
+
+export const queueSchema = z.object({ id, name: z.string().min(1) });
+export type Queue = z.output<typeof queueSchema>;
+
+export const idSchema = id;

@@ -1,0 +1,130 @@
+import { InvalidTransitionError } from '../errors.js';
+import type { PhoneNumber, SenderNumber } from './phone.js';
+
+/** The states Dynamics 365 users know, plus `waiting` (set aside by the agent). */
+export const conversationStates = ['open', 'active', 'waiting', 'wrap-up', 'closed'] as const;
+export type ConversationState = (typeof conversationStates)[number];
+export const unclosedStates: ConversationState[] = ['open', 'active', 'waiting', 'wrap-up'];
+
+export type Actor = { kind: 'customer' } | { kind: 'agent'; agentId: string } | { kind: 'system' };
+
+export interface Transition {
+  from: ConversationState | null;
+  to: ConversationState;
+  at: string;
+  by: string;
+  reason: string;
+}
+
+export interface Conversation {
+  id: string;
+  channelId: string;
+  channelNumber: SenderNumber;
+  customer: PhoneNumber;
+  queueId: string;
+  state: ConversationState;
+  /** The agent who has it, or last had it while `waiting`/`closed`. */
+  agentId: string | null;
+  createdAt: string;
+  lastActivityAt: string;
+  /** Highest message sequence number handed out. */
+  lastSeq: number;
+  closedAt: string | null;
+  history: Transition[];
+}
+
+export type ConversationEvent =
+  | { type: 'assign'; agentId: string }
+  | { type: 'set-aside' }
+  | { type: 'customer-returned'; agentAvailable: boolean }
+  | { type: 'end' }
+  | { type: 'close'; reason: string }
+  | { type: 'transfer-to-queue'; queueId: string }
+  | { type: 'transfer-to-agent'; agentId: string };
+
+export function actorName(actor: Actor): string {
+  return actor.kind === 'agent' ? `agent:${actor.agentId}` : actor.kind;
+}
+
+export function openConversation(input: {
+  id: string;
+  channelId: string;
+  channelNumber: SenderNumber;
+  customer: PhoneNumber;
+  queueId: string;
+  at: string;
+}): Conversation {
+  return {
+    ...input,
+    state: 'open',
+    agentId: null,
+    createdAt: input.at,
+    lastActivityAt: input.at,
+    lastSeq: 0,
+    closedAt: null,
+    history: [{ from: null, to: 'open', at: input.at, by: 'customer', reason: 'first message' }],
+  };
+}
+
+function refuse(conversation: Conversation, event: ConversationEvent): never {
+  throw new InvalidTransitionError(
+    `conversation ${conversation.id} is ${conversation.state}; cannot ${event.type.replace(/-/g, ' ')}`,
+  );
+}
+
+/**
+ * The conversation state machine, as a pure function: the same input always gives the same output
+ * and nothing is written. Every transition appends who, when and why to the history.
+ */
+export function transition(
+  conversation: Conversation,
+  event: ConversationEvent,
+  actor: Actor,
+  at: string,
+): Conversation {
+  const to = (
+    state: ConversationState,
+    reason: string,
+    changes: Partial<Conversation> = {},
+  ): Conversation => ({
+    ...conversation,
+    ...changes,
+    state,
+    history: [
+      ...conversation.history,
+      { from: conversation.state, to: state, at, by: actorName(actor), reason },
+    ],
+  });
+  const { state } = conversation;
+
+  switch (event.type) {
+    case 'assign':
+      if (state !== 'open') refuse(conversation, event);
+      return to('active', 'assigned', { agentId: event.agentId });
+    case 'set-aside':
+      if (state !== 'active') refuse(conversation, event);
+      return to('waiting', 'set aside by agent');
+    case 'customer-returned':
+      if (state !== 'waiting') refuse(conversation, event);
+      return event.agentAvailable
+        ? to('active', 'customer replied')
+        : to('open', 'customer replied; agent unavailable', { agentId: null });
+    case 'end':
+      if (state !== 'active' && state !== 'waiting') refuse(conversation, event);
+      return to('wrap-up', 'ended by agent');
+    case 'close':
+      if (state === 'closed') refuse(conversation, event);
+      return to('closed', event.reason, { closedAt: at });
+    case 'transfer-to-queue':
+      if (state !== 'open' && state !== 'active' && state !== 'waiting') refuse(conversation, event);
+      return to('open', `transferred to queue ${event.queueId}`, { queueId: event.queueId, agentId: null });
+    case 'transfer-to-agent':
+      if (state !== 'open' && state !== 'active' && state !== 'waiting') refuse(conversation, event);
+      return to('active', `transferred to agent ${event.agentId}`, { agentId: event.agentId });
+  }
+}
+
+/** Whether the agent still holds capacity for this conversation (waiting frees it). */
+export function holdsCapacity(state: ConversationState): boolean {
+  return state === 'active' || state === 'wrap-up';
+}

@@ -1,0 +1,40 @@
+import { NotFoundError } from '../errors.js';
+import type { Channel, Queue } from './channel.js';
+
+/**
+ * Channels and queues held in memory: they are small, read on every message and change rarely, so
+ * a lookup must never cost a store round trip.
+ */
+export class Directory {
+  private readonly byNumber = new Map<string, Channel>();
+  private readonly channelsById = new Map<string, Channel>();
+  private readonly queuesById = new Map<string, Queue>();
+
+  constructor(channels: Channel[], queues: Queue[]) {
+    for (const channel of channels) {
+      this.channelsById.set(channel.id, channel);
+      for (const number of channel.numbers) this.byNumber.set(number, channel);
+    }
+    for (const queue of queues) this.queuesById.set(queue.id, queue);
+  }
+
+  channels(): Channel[] {
+    return [...this.channelsById.values()];
+  }
+
+  channelForNumber(number: string): Channel | undefined {
+    return this.byNumber.get(number);
+  }
+
+  channel(id: string): Channel {
+    const channel = this.channelsById.get(id);
+    if (!channel) throw new NotFoundError(`unknown channel ${id}`);
+    return channel;
+  }
+
+  queue(id: string): Queue {
+    const queue = this.queuesById.get(id);
+    if (!queue) throw new NotFoundError(`unknown queue ${id}`);
+    return queue;
+  }
+}

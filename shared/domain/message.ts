@@ -1,0 +1,73 @@
+import { ValidationError } from '../errors.js';
+import type { PhoneNumber, SenderNumber } from './phone.js';
+import { countSegments, type SegmentCount } from './segments.js';
+
+/** The most characters (Unicode code points) one message may hold, in and out. */
+export const MAX_MESSAGE_LENGTH = 1600;
+
+export type MessageDirection = 'inbound' | 'outbound';
+
+/** Outbound status only moves forward along this order; `failed` is final. */
+export const outboundStatuses = ['queued', 'sent', 'delivered', 'failed'] as const;
+export type OutboundStatus = (typeof outboundStatuses)[number];
+
+export type Author = { kind: 'customer' } | { kind: 'agent'; agentId: string } | { kind: 'system' };
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  /** Position in the conversation; messages are listed by it (gaps are allowed, order is not). */
+  seq: number;
+  direction: MessageDirection;
+  author: Author;
+  from: SenderNumber | PhoneNumber;
+  to: SenderNumber | PhoneNumber;
+  text: string;
+  segments: SegmentCount;
+  createdAt: string;
+  provider: string;
+  /** The provider's id for this message (inbound: as received; outbound: once sent). */
+  providerMessageId: string | null;
+  status: OutboundStatus | 'received';
+  /** Why a message failed, in words the agent can act on. */
+  failureReason: string | null;
+}
+
+/** Checks a message text against the channel limit; returns it unchanged when valid. */
+export function validateMessageText(text: string, field = 'text'): string {
+  if (text.trim().length === 0) {
+    throw new ValidationError(`${field} must not be empty`, [{ path: field, message: 'empty' }]);
+  }
+  const length = Array.from(text).length;
+  if (length > MAX_MESSAGE_LENGTH) {
+    throw new ValidationError(`${field} has ${length} characters; the limit is ${MAX_MESSAGE_LENGTH}`, [
+      { path: field, message: `longer than ${MAX_MESSAGE_LENGTH} characters` },
+    ]);
+  }
+  return text;
+}
+
+export function messageSegments(text: string): SegmentCount {
+  return countSegments(text);
+}
+
+const statusRank: Record<Message['status'], number> = {
+  received: 0,
+  queued: 0,
+  sent: 1,
+  delivered: 2,
+  failed: 2,
+};
+
+/**
+ * Moves an outbound message's status forward only. Providers report out of order (a `sent` after
+ * `delivered` is common), and a late report must never undo a later truth.
+ */
+export function advanceStatus(
+  message: Message,
+  status: OutboundStatus,
+  failureReason: string | null = null,
+): Message {
+  if (statusRank[status] <= statusRank[message.status]) return message;
+  return { ...message, status, failureReason: status === 'failed' ? failureReason : message.failureReason };
+}

@@ -1,0 +1,63 @@
+import { ParseError, parsePhoneNumberWithError } from 'libphonenumber-js/max';
+import { ValidationError } from '../errors.js';
+
+/** A valid international number in E.164 form (`+` and up to 15 digits). */
+export type PhoneNumber = string & { readonly __brand: 'E164' };
+
+/** A number an SMS may come from or go to: an E.164 number, or a 5-6 digit short code. */
+export type SenderNumber = PhoneNumber | (string & { readonly __brand: 'ShortCode' });
+
+const SHORT_CODE = /^[0-9]{5,6}$/;
+
+const reasons: Record<string, string> = {
+  NOT_A_NUMBER: 'is not a phone number',
+  INVALID_COUNTRY: 'has no valid country code (write it as +<country code><number>)',
+  TOO_SHORT: 'is too short',
+  TOO_LONG: 'is too long',
+  INVALID_LENGTH: 'has an invalid length',
+};
+
+/**
+ * Parses a customer number. Only `+`-prefixed input is accepted: guessing a country for bare digits
+ * would silently route texts to the wrong person. Validation uses the full metadata, so numbers in
+ * unassigned ranges are refused, not just numbers of the wrong length.
+ */
+export function parsePhoneNumber(input: string, field = 'phone number'): PhoneNumber {
+  const trimmed = input.trim();
+  if (!trimmed.startsWith('+')) {
+    throw new ValidationError(
+      `${field} must be in international form, starting with + and the country code`,
+      [{ path: field, message: 'missing + and country code' }],
+    );
+  }
+  let parsed: ReturnType<typeof parsePhoneNumberWithError>;
+  try {
+    parsed = parsePhoneNumberWithError(trimmed);
+  } catch (error) {
+    const reason =
+      error instanceof ParseError ? (reasons[error.message] ?? error.message) : 'cannot be parsed';
+    throw new ValidationError(`${field} ${reason}`, [{ path: field, message: reason }], { cause: error });
+  }
+  if (!parsed.isValid()) {
+    throw new ValidationError(`${field} is not a valid number for its country`, [
+      { path: field, message: 'not a valid number' },
+    ]);
+  }
+  return parsed.number as PhoneNumber;
+}
+
+/** Parses a channel's own number: an E.164 number or a short code. */
+export function parseSenderNumber(input: string, field = 'sender number'): SenderNumber {
+  const trimmed = input.trim();
+  if (SHORT_CODE.test(trimmed)) return trimmed as SenderNumber;
+  return parsePhoneNumber(trimmed, field);
+}
+
+export function isPhoneNumber(input: string): boolean {
+  try {
+    parsePhoneNumber(input);
+    return true;
+  } catch {
+    return false;
+  }
+}

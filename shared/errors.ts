@@ -1,0 +1,128 @@
+/**
+ * Every error the domain and its ports raise. Each carries a stable `code` that the edge maps to an
+ * HTTP status, and keeps the underlying `cause` so logs show the whole chain.
+ */
+export type ErrorCode =
+  | 'validation'
+  | 'not-found'
+  | 'invalid-state'
+  | 'forbidden'
+  | 'conflict'
+  | 'consent'
+  | 'concurrency'
+  | 'already-exists'
+  | 'lock-lost'
+  | 'send-failed'
+  | 'configuration';
+
+export interface ErrorOptions {
+  cause?: unknown;
+}
+
+export class SmsError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options: ErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+  }
+}
+
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+export class ValidationError extends SmsError {
+  constructor(
+    message: string,
+    readonly issues: ValidationIssue[] = [],
+    options: ErrorOptions = {},
+  ) {
+    super('validation', message, options);
+  }
+}
+
+export class NotFoundError extends SmsError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('not-found', message, options);
+  }
+}
+
+/** A state-machine transition that the conversation's current state does not allow. */
+export class InvalidTransitionError extends SmsError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('invalid-state', message, options);
+  }
+}
+
+export class ForbiddenError extends SmsError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('forbidden', message, options);
+  }
+}
+
+/** The request is well formed but clashes with current state (for example an outbound-only channel). */
+export class ConflictError extends SmsError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('conflict', message, options);
+  }
+}
+
+/** The recipient opted out of this channel: nothing may be sent to them. */
+export class ConsentError extends SmsError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('consent', message, options);
+  }
+}
+
+/** A store write lost an optimistic-concurrency race (stale ETag). Callers re-read and retry. */
+export class ConcurrencyError extends SmsError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('concurrency', message, options);
+  }
+}
+
+/** A create met a record with the same id. */
+export class AlreadyExistsError extends SmsError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('already-exists', message, options);
+  }
+}
+
+/** A queue lease expired before it was settled; another consumer may have the message now. */
+export class LockLostError extends SmsError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('lock-lost', message, options);
+  }
+}
+
+export type SendFailureKind = 'transient' | 'rate-limited' | 'opted-out' | 'permanent';
+
+/** A provider refused or failed a send; `kind` decides between retry, opt-out and failure. */
+export class SendError extends SmsError {
+  constructor(
+    readonly kind: SendFailureKind,
+    message: string,
+    readonly retryAfterMs?: number,
+    options: ErrorOptions = {},
+  ) {
+    super('send-failed', message, options);
+  }
+}
+
+export class ConfigurationError extends SmsError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('configuration', message, options);
+  }
+}
+
+/** Turns zod issues (or anything shaped like them) into our issue list. */
+export function issuesFrom(zodIssues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>) {
+  return zodIssues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(root)',
+    message: issue.message,
+  }));
+}
