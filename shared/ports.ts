@@ -1,0 +1,138 @@
+/**
+ * The ports the use cases need, in domain words. Adapters (SQLite, Cosmos DB, Service Bus, the SMS
+ * providers) implement them; the use cases never see which one they got.
+ */
+import type { Agent } from './domain/agent.js';
+import type { Conversation, ConversationState } from './domain/conversation.js';
+import type { CustomerState } from './domain/customer.js';
+import type { Message } from './domain/message.js';
+import type { PhoneNumber, SenderNumber } from './domain/phone.js';
+
+/** A stored record with its ETag; writes that carry a stale ETag fail with ConcurrencyError. */
+export interface Stored<T> {
+  value: T;
+  etag: string;
+}
+
+export interface ConversationQuery {
+  channelId?: string;
+  queueId?: string;
+  agentId?: string;
+  states?: ConversationState[];
+  /** Only conversations whose last activity is strictly before this instant. */
+  idleBefore?: string;
+  limit?: number;
+}
+
+export interface Store {
+  getCustomer(channelId: string, customer: PhoneNumber): Promise<Stored<CustomerState> | undefined>;
+  /** Creates (etag null: must not exist) or replaces (etag must match) a customer state. */
+  putCustomer(state: CustomerState, etag: string | null): Promise<Stored<CustomerState>>;
+
+  getConversation(id: string): Promise<Stored<Conversation> | undefined>;
+  createConversation(conversation: Conversation): Promise<Stored<Conversation>>;
+  replaceConversation(conversation: Conversation, etag: string): Promise<Stored<Conversation>>;
+  /** Conversations matching every given filter, oldest first. */
+  findConversations(query: ConversationQuery): Promise<Stored<Conversation>[]>;
+
+  getMessage(conversationId: string, id: string): Promise<Stored<Message> | undefined>;
+  createMessage(message: Message): Promise<Stored<Message>>;
+  replaceMessage(message: Message, etag: string): Promise<Stored<Message>>;
+  /** The conversation's messages by sequence number. */
+  listMessages(conversationId: string): Promise<Message[]>;
+
+  getAgent(id: string): Promise<Stored<Agent> | undefined>;
+  createAgent(agent: Agent): Promise<Stored<Agent>>;
+  replaceAgent(agent: Agent, etag: string): Promise<Stored<Agent>>;
+  listAgents(): Promise<Stored<Agent>[]>;
+}
+
+export const queueNames = {
+  inbound: 'sms-inbound',
+  assignment: 'sms-assignment',
+  outbound: 'sms-outbound',
+} as const;
+export type QueueName = (typeof queueNames)[keyof typeof queueNames];
+
+export interface OutgoingMessage {
+  /** Duplicate detection key: a second send with the same id inside the window is dropped. */
+  id: string;
+  /** Messages of one session are delivered in order, to one consumer at a time. */
+  sessionId: string;
+  body: unknown;
+  /** Not delivered before this instant. */
+  scheduledAt?: Date;
+}
+
+export interface QueueSender {
+  send(queue: QueueName, message: OutgoingMessage): Promise<void>;
+}
+
+/** A message taken from a queue under a lock; settle it with complete, abandon or deadLetter. */
+export interface ReceivedMessage {
+  id: string;
+  sessionId: string;
+  body: unknown;
+  deliveryCount: number;
+  enqueuedAt: Date;
+  lockToken: string;
+  lockedUntil: Date;
+}
+
+export interface DeadLetter {
+  id: string;
+  sessionId: string;
+  body: unknown;
+  deliveryCount: number;
+  reason: string;
+}
+
+/** What a host does with a queue: the Functions host does this itself for Service Bus triggers. */
+export interface QueueReceiver {
+  receive(queue: QueueName): Promise<ReceivedMessage | undefined>;
+  complete(queue: QueueName, message: ReceivedMessage): Promise<void>;
+  /** Returns the message to the queue; its session waits `retryAfterMs` so order is kept. */
+  abandon(queue: QueueName, message: ReceivedMessage, retryAfterMs?: number): Promise<void>;
+  deadLetter(queue: QueueName, message: ReceivedMessage, reason: string): Promise<void>;
+  renewLock(queue: QueueName, message: ReceivedMessage): Promise<ReceivedMessage>;
+  deadLetters(queue: QueueName): Promise<DeadLetter[]>;
+  /** Messages waiting (not dead-lettered), for health and tests. */
+  depth(queue: QueueName): Promise<number>;
+}
+
+export interface SendRequest {
+  /** Stable across retries of the same message, so a provider retry never sends twice. */
+  idempotencyKey: string;
+  from: SenderNumber;
+  to: PhoneNumber;
+  text: string;
+  /** Echoed in delivery reports, to find the message again. */
+  tag: string;
+}
+
+export interface SendResult {
+  providerMessageId: string;
+}
+
+/** An SMS provider's send side. Failures throw SendError with a kind. */
+export interface SmsSender {
+  readonly provider: string;
+  send(request: SendRequest): Promise<SendResult>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  next(): string;
+}
+
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
+
+export interface Logger {
+  debug(event: string, fields?: LogFields): void;
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields, error?: unknown): void;
+}

@@ -1,0 +1,70 @@
+import type { Agent } from '../domain/agent.js';
+import { canTakeWork } from '../domain/agent.js';
+import { type Actor, transition } from '../domain/conversation.js';
+import { releaseCapacity, reserveCapacity } from './agent-capacity.js';
+import type { CoreDeps } from './deps.js';
+import { retryOnConflict } from './optimistic.js';
+
+export interface AssignmentOutcome {
+  assigned: { conversationId: string; agentId: string }[];
+  stillOpen: number;
+}
+
+/**
+ * Gives one conversation to one agent: capacity first (the agent's ETag decides), then the
+ * conversation (its ETag decides). If the conversation was taken or closed meanwhile, the capacity
+ * goes back, so neither side is left holding a half-made assignment.
+ */
+export async function assignConversation(
+  deps: CoreDeps,
+  conversationId: string,
+  agentId: string,
+  actor: Actor,
+): Promise<boolean> {
+  const reserved = await reserveCapacity(deps, agentId, conversationId, {
+    requireAvailable: actor.kind === 'system',
+  });
+  if (!reserved) return false;
+  const taken = await retryOnConflict(async () => {
+    const stored = await deps.store.getConversation(conversationId);
+    if (stored?.value.state !== 'open') return stored?.value.agentId === agentId;
+    const next = transition(stored.value, { type: 'assign', agentId }, actor, deps.clock.now().toISOString());
+    await deps.store.replaceConversation(next, stored.etag);
+    return true;
+  });
+  if (!taken) await releaseCapacity(deps, agentId, conversationId);
+  else deps.logger.info('conversation.assigned', { conversationId, agentId });
+  return taken;
+}
+
+/** Least loaded first; ties go to the agent with the most free capacity, then by id for stability. */
+function byLoad(a: Agent, b: Agent): number {
+  const load = a.assignments.length / a.capacity - b.assignments.length / b.capacity;
+  return load !== 0 ? load : a.id.localeCompare(b.id);
+}
+
+/**
+ * The assigner of one queue (one at a time per queue: the assignment queue's session is the queue
+ * id). Offers the queue's open conversations, oldest first, to available agents with room.
+ */
+export async function assignQueue(deps: CoreDeps, queueId: string): Promise<AssignmentOutcome> {
+  const open = await deps.store.findConversations({ queueId, states: ['open'] });
+  const outcome: AssignmentOutcome = { assigned: [], stillOpen: open.length };
+  if (open.length === 0) return outcome;
+
+  let agents = (await deps.store.listAgents()).map((s) => s.value).filter((a) => canTakeWork(a, queueId));
+  for (const { value: conversation } of open) {
+    if (agents.length === 0) break;
+    for (const agent of [...agents].sort(byLoad)) {
+      if (await assignConversation(deps, conversation.id, agent.id, { kind: 'system' })) {
+        outcome.assigned.push({ conversationId: conversation.id, agentId: agent.id });
+        outcome.stillOpen -= 1;
+        break;
+      }
+    }
+    // Re-read only the agents still in play: the store, not this loop's copy, holds the truth.
+    const refreshed = await Promise.all(agents.map((a) => deps.store.getAgent(a.id)));
+    agents = refreshed.flatMap((s) => (s && canTakeWork(s.value, queueId) ? [s.value] : []));
+  }
+  return outcome;
+}

@@ -1,0 +1,150 @@
+import type { Presence } from '../domain/agent.js';
+import {
+  type Actor,
+  type Conversation,
+  holdsCapacity,
+  transition,
+  unclosedStates,
+} from '../domain/conversation.js';
+import type { Message } from '../domain/message.js';
+import { ConsentError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../errors.js';
+import type { Stored } from '../ports.js';
+import { releaseCapacity } from './agent-capacity.js';
+import { requestAssignment } from './assignment-request.js';
+import type { CoreDeps } from './deps.js';
+import { retryOnConflict } from './optimistic.js';
+import { queueOutbound } from './outbound.js';
+
+async function requireConversation(deps: CoreDeps, id: string): Promise<Stored<Conversation>> {
+  const stored = await deps.store.getConversation(id);
+  if (!stored) throw new NotFoundError(`conversation ${id} does not exist`);
+  return stored;
+}
+
+async function requireAgent(deps: CoreDeps, agentId: string) {
+  const stored = await deps.store.getAgent(agentId);
+  if (!stored) throw new NotFoundError(`agent ${agentId} does not exist`);
+  return stored;
+}
+
+function requireOwner(conversation: Conversation, agentId: string) {
+  if (conversation.agentId !== agentId || conversation.state === 'open' || conversation.state === 'closed') {
+    throw new ForbiddenError(`conversation ${conversation.id} is not assigned to agent ${agentId}`);
+  }
+}
+
+export async function getConversation(
+  deps: CoreDeps,
+  id: string,
+): Promise<{ conversation: Conversation; messages: Message[] }> {
+  const stored = await requireConversation(deps, id);
+  return { conversation: stored.value, messages: await deps.store.listMessages(id) };
+}
+
+/** The agent's own work: everything they hold or set aside, oldest first. */
+export async function listAgentConversations(deps: CoreDeps, agentId: string): Promise<Conversation[]> {
+  await requireAgent(deps, agentId);
+  const found = await deps.store.findConversations({ agentId, states: ['active', 'waiting', 'wrap-up'] });
+  return found.map((s) => s.value);
+}
+
+/** A queue's waiting line: open conversations, oldest first (the order assignment uses). */
+export async function listQueueConversations(deps: CoreDeps, queueId: string): Promise<Conversation[]> {
+  deps.directory.queue(queueId);
+  const found = await deps.store.findConversations({ queueId, states: ['open'] });
+  return found.map((s) => s.value);
+}
+
+export async function setPresence(deps: CoreDeps, agentId: string, presence: Presence) {
+  const agent = await retryOnConflict(async () => {
+    const stored = await requireAgent(deps, agentId);
+    if (stored.value.presence === presence) return stored.value;
+    return (await deps.store.replaceAgent({ ...stored.value, presence }, stored.etag)).value;
+  });
+  deps.logger.info('agent.presence', { agentId, presence });
+  if (presence === 'available') {
+    for (const queueId of agent.queueIds) await requestAssignment(deps, queueId, 'agent available');
+  }
+  return agent;
+}
+
+export async function replyToCustomer(
+  deps: CoreDeps,
+  input: { conversationId: string; agentId: string; text: string },
+): Promise<Message> {
+  const { value: conversation } = await requireConversation(deps, input.conversationId);
+  requireOwner(conversation, input.agentId);
+  if (conversation.state === 'wrap-up') {
+    throw new InvalidTransitionError(
+      `conversation ${conversation.id} is in wrap-up; it no longer takes replies`,
+    );
+  }
+  const customer = await deps.store.getCustomer(conversation.channelId, conversation.customer);
+  if (customer?.value.optedOut) {
+    throw new ConsentError('the customer opted out of this channel; nothing can be sent to them');
+  }
+  return queueOutbound(deps, conversation.id, input.text, { kind: 'agent', agentId: input.agentId });
+}
+
+/** The agent ends the conversation: it goes to wrap-up, still counting against their capacity. */
+export async function endConversation(deps: CoreDeps, input: { conversationId: string; agentId: string }) {
+  return retryOnConflict(async () => {
+    const stored = await requireConversation(deps, input.conversationId);
+    requireOwner(stored.value, input.agentId);
+    const actor: Actor = { kind: 'agent', agentId: input.agentId };
+    const next = transition(stored.value, { type: 'end' }, actor, deps.clock.now().toISOString());
+    return (await deps.store.replaceConversation(next, stored.etag)).value;
+  });
+}
+
+/**
+ * Closes a conversation (agent, auto-close or opt-out) and frees the agent's capacity, then asks
+ * the agent's queues to assign again since a place opened up.
+ */
+export async function closeConversation(
+  deps: CoreDeps,
+  conversationId: string,
+  actor: Actor,
+  reason: string,
+  stillApplies: (conversation: Conversation) => boolean = () => true,
+): Promise<Conversation | undefined> {
+  const closed = await retryOnConflict(async () => {
+    const stored = await requireConversation(deps, conversationId);
+    if (stored.value.state === 'closed' || !stillApplies(stored.value)) return undefined;
+    if (actor.kind === 'agent') requireOwner(stored.value, actor.agentId);
+    const next = transition(stored.value, { type: 'close', reason }, actor, deps.clock.now().toISOString());
+    return { before: stored.value, after: (await deps.store.replaceConversation(next, stored.etag)).value };
+  });
+  if (!closed) return undefined;
+  const { before, after } = closed;
+  if (before.agentId) {
+    const freed = holdsCapacity(before.state) && (await releaseCapacity(deps, before.agentId, after.id));
+    await retryOnConflict(async () => {
+      const customer = await deps.store.getCustomer(after.channelId, after.customer);
+      if (!customer || customer.value.lastAgentId === before.agentId) return;
+      await deps.store.putCustomer({ ...customer.value, lastAgentId: before.agentId }, customer.etag);
+    });
+    if (freed) {
+      const agent = await deps.store.getAgent(before.agentId);
+      for (const queueId of agent?.value.queueIds ?? [])
+        await requestAssignment(deps, queueId, 'capacity freed');
+    }
+  }
+  deps.logger.info('conversation.closed', { conversationId, by: actor.kind, reason });
+  return after;
+}
+
+export async function closeByAgent(deps: CoreDeps, input: { conversationId: string; agentId: string }) {
+  const stored = await requireConversation(deps, input.conversationId);
+  requireOwner(stored.value, input.agentId);
+  const closed = await closeConversation(
+    deps,
+    input.conversationId,
+    { kind: 'agent', agentId: input.agentId },
+    'closed by agent',
+  );
+  if (!closed) throw new InvalidTransitionError(`conversation ${input.conversationId} is already closed`);
+  return closed;
+}
+
+export { unclosedStates };

@@ -1,0 +1,115 @@
+import { maskPhone } from '../domain/mask.js';
+import { advanceStatus, type Message, type OutboundStatus } from '../domain/message.js';
+import type { PhoneNumber } from '../domain/phone.js';
+import { AlreadyExistsError, SendError } from '../errors.js';
+import type { Stored } from '../ports.js';
+import type { CoreDeps } from './deps.js';
+import { retryOnConflict } from './optimistic.js';
+
+export interface DeliveryAttempt {
+  deliveryCount: number;
+  maxDeliveryCount: number;
+}
+
+export type DeliveryOutcome =
+  | { status: 'sent'; providerMessageId: string }
+  | { status: 'failed'; reason: string }
+  | { status: 'skipped'; reason: string };
+
+/** An outbound message always goes to the conversation's customer, an E.164 number. */
+const customerOf = (message: Message) => message.to as PhoneNumber;
+
+async function ensureStored(deps: CoreDeps, message: Message): Promise<Stored<Message>> {
+  const existing = await deps.store.getMessage(message.conversationId, message.id);
+  if (existing) return existing;
+  try {
+    return await deps.store.createMessage(message);
+  } catch (error) {
+    if (!(error instanceof AlreadyExistsError)) throw error;
+    const stored = await deps.store.getMessage(message.conversationId, message.id);
+    if (!stored) throw error;
+    return stored;
+  }
+}
+
+async function setStatus(
+  deps: CoreDeps,
+  message: Message,
+  status: OutboundStatus,
+  changes: { providerMessageId?: string; failureReason?: string } = {},
+) {
+  await retryOnConflict(async () => {
+    const stored = await deps.store.getMessage(message.conversationId, message.id);
+    if (!stored) return;
+    const advanced = advanceStatus(stored.value, status, changes.failureReason ?? null);
+    if (advanced === stored.value) return;
+    const providerMessageId = changes.providerMessageId ?? advanced.providerMessageId;
+    await deps.store.replaceMessage({ ...advanced, providerMessageId }, stored.etag);
+  });
+}
+
+async function markOptedOut(deps: CoreDeps, channelId: string, message: Message) {
+  await retryOnConflict(async () => {
+    const stored = await deps.store.getCustomer(channelId, customerOf(message));
+    if (!stored || stored.value.optedOut) return;
+    await deps.store.putCustomer({ ...stored.value, optedOut: true }, stored.etag);
+  });
+}
+
+/**
+ * The outbound worker's use case: consent, then the provider, then the status. The message id is
+ * the provider idempotency key, so a redelivered queue message cannot send twice. Transient and
+ * rate-limit failures are thrown back to the queue for a retry until the last attempt, which marks
+ * the message failed so an agent never sees a reply "queued" forever.
+ */
+export async function deliverOutbound(
+  deps: CoreDeps,
+  message: Message,
+  attempt: DeliveryAttempt,
+): Promise<DeliveryOutcome> {
+  const stored = await ensureStored(deps, message);
+  if (stored.value.status !== 'queued')
+    return { status: 'skipped', reason: `already ${stored.value.status}` };
+
+  const log = { messageId: message.id, conversationId: message.conversationId, to: maskPhone(message.to) };
+  const channel = deps.directory.channelForNumber(message.from);
+  if (!channel) {
+    const reason = 'the sending number no longer belongs to a channel';
+    await setStatus(deps, message, 'failed', { failureReason: reason });
+    return { status: 'failed', reason };
+  }
+  const customer = await deps.store.getCustomer(channel.id, customerOf(message));
+  if (customer?.value.optedOut) {
+    const reason = 'the customer opted out of this channel';
+    await setStatus(deps, message, 'failed', { failureReason: reason });
+    deps.logger.info('outbound.refused', { ...log, reason });
+    return { status: 'failed', reason };
+  }
+
+  try {
+    const result = await deps.senders.forProvider(channel.provider).send({
+      idempotencyKey: message.id,
+      from: message.from,
+      to: customerOf(message),
+      text: message.text,
+      tag: message.conversationId,
+    });
+    await setStatus(deps, message, 'sent', { providerMessageId: result.providerMessageId });
+    deps.logger.info('outbound.sent', { ...log, provider: channel.provider });
+    return { status: 'sent', providerMessageId: result.providerMessageId };
+  } catch (error) {
+    if (!(error instanceof SendError)) throw error;
+    const retryable = error.kind === 'transient' || error.kind === 'rate-limited';
+    if (retryable && attempt.deliveryCount < attempt.maxDeliveryCount) {
+      deps.logger.warn('outbound.retry', { ...log, kind: error.kind, attempt: attempt.deliveryCount });
+      throw error;
+    }
+    if (error.kind === 'opted-out') await markOptedOut(deps, channel.id, message);
+    const reason = retryable
+      ? `provider unavailable after ${attempt.deliveryCount} attempts: ${error.message}`
+      : error.message;
+    await setStatus(deps, message, 'failed', { failureReason: reason });
+    deps.logger.warn('outbound.failed', { ...log, kind: error.kind });
+    return { status: 'failed', reason };
+  }
+}

@@ -1,0 +1,140 @@
+import type { Channel } from '../domain/channel.js';
+import { type Conversation, openConversation, transition } from '../domain/conversation.js';
+import { newCustomerState, rememberProcessed } from '../domain/customer.js';
+import type { InboundSms } from '../domain/inbound-sms.js';
+import { maskPhone } from '../domain/mask.js';
+import { type Message, messageSegments } from '../domain/message.js';
+import { AlreadyExistsError } from '../errors.js';
+import type { Stored } from '../ports.js';
+import { reserveCapacity } from './agent-capacity.js';
+import { requestAssignment } from './assignment-request.js';
+import type { CoreDeps } from './deps.js';
+import { retryOnConflict } from './optimistic.js';
+
+export type InboundOutcome =
+  | { status: 'stored'; conversationId: string; messageId: string; state: Conversation['state'] }
+  | { status: 'duplicate'; messageId: string }
+  | { status: 'dropped'; messageId: string; reason: string };
+
+type Found = { kind: 'duplicate' } | { kind: 'conversation'; stored: Stored<Conversation> };
+
+/**
+ * Finds the customer's unclosed conversation on the channel, or opens one. The customer record's
+ * pointer is written first, under its ETag: of two racing first messages only one pointer write
+ * wins, and the loser re-reads and joins the winner's conversation.
+ */
+async function findOrOpen(deps: CoreDeps, channel: Channel, sms: InboundSms): Promise<Found> {
+  return retryOnConflict(async (): Promise<Found> => {
+    const storedCustomer = await deps.store.getCustomer(channel.id, sms.from);
+    const customer = storedCustomer?.value ?? newCustomerState(channel.id, sms.from);
+    if (customer.processedMessageIds.includes(sms.id)) return { kind: 'duplicate' };
+
+    let conversationId = customer.openConversationId;
+    if (conversationId) {
+      const existing = await deps.store.getConversation(conversationId);
+      if (existing && existing.value.state !== 'closed') return { kind: 'conversation', stored: existing };
+      // A pointer without its conversation means a crash between the two writes: finish the job.
+      if (existing) conversationId = null;
+    }
+    if (!conversationId) {
+      conversationId = deps.ids.next();
+      await deps.store.putCustomer(
+        { ...customer, openConversationId: conversationId },
+        storedCustomer?.etag ?? null,
+      );
+    }
+    const conversation = openConversation({
+      id: conversationId,
+      channelId: channel.id,
+      channelNumber: sms.to,
+      customer: sms.from,
+      queueId: channel.defaultQueueId,
+      at: deps.clock.now().toISOString(),
+    });
+    try {
+      return { kind: 'conversation', stored: await deps.store.createConversation(conversation) };
+    } catch (error) {
+      if (!(error instanceof AlreadyExistsError)) throw error;
+      const existing = await deps.store.getConversation(conversationId);
+      if (!existing) throw error;
+      return { kind: 'conversation', stored: existing };
+    }
+  });
+}
+
+/** Takes a new sequence number and records activity; a waiting conversation comes back. */
+async function appendTo(deps: CoreDeps, first: Stored<Conversation>): Promise<Conversation> {
+  let current: Stored<Conversation> | undefined = first;
+  return retryOnConflict(async () => {
+    current ??= await deps.store.getConversation(first.value.id);
+    if (!current) throw new Error(`conversation ${first.value.id} vanished`);
+    const at = deps.clock.now().toISOString();
+    let next: Conversation = { ...current.value, lastSeq: current.value.lastSeq + 1, lastActivityAt: at };
+    if (next.state === 'waiting') {
+      const agentId = next.agentId;
+      const agentAvailable =
+        agentId !== null && (await reserveCapacity(deps, agentId, next.id, { requireAvailable: true }));
+      next = transition(next, { type: 'customer-returned', agentAvailable }, { kind: 'customer' }, at);
+    }
+    const etag = current.etag;
+    current = undefined;
+    return (await deps.store.replaceConversation(next, etag)).value;
+  });
+}
+
+/**
+ * The inbound worker's use case: one customer message, at least once. Every step is idempotent, so
+ * a redelivery after a crash at any point resumes without duplicating the conversation or message.
+ */
+export async function receiveInbound(deps: CoreDeps, sms: InboundSms): Promise<InboundOutcome> {
+  const log = { messageId: sms.id, customer: maskPhone(sms.from) };
+  const channel = deps.directory.channelForNumber(sms.to);
+  if (!channel || channel.direction === 'outbound-only') {
+    const reason = channel ? 'channel is outbound-only' : 'no channel has this number';
+    deps.logger.warn('inbound.dropped', { ...log, reason });
+    return { status: 'dropped', messageId: sms.id, reason };
+  }
+
+  const found = await findOrOpen(deps, channel, sms);
+  if (found.kind === 'duplicate') {
+    deps.logger.info('inbound.duplicate', log);
+    return { status: 'duplicate', messageId: sms.id };
+  }
+
+  let conversation = found.stored.value;
+  const alreadyStored = await deps.store.getMessage(conversation.id, sms.id);
+  if (!alreadyStored) {
+    conversation = await appendTo(deps, found.stored);
+    const message: Message = {
+      id: sms.id,
+      conversationId: conversation.id,
+      seq: conversation.lastSeq,
+      direction: 'inbound',
+      author: { kind: 'customer' },
+      from: sms.from,
+      to: sms.to,
+      text: sms.text,
+      segments: messageSegments(sms.text),
+      createdAt: sms.receivedAt,
+      provider: sms.provider,
+      providerMessageId: sms.providerMessageId,
+      status: 'received',
+      failureReason: null,
+    };
+    try {
+      await deps.store.createMessage(message);
+    } catch (error) {
+      if (!(error instanceof AlreadyExistsError)) throw error;
+    }
+  }
+
+  await retryOnConflict(async () => {
+    const stored = await deps.store.getCustomer(channel.id, sms.from);
+    if (!stored || stored.value.processedMessageIds.includes(sms.id)) return;
+    await deps.store.putCustomer(rememberProcessed(stored.value, sms.id), stored.etag);
+  });
+
+  if (conversation.state === 'open') await requestAssignment(deps, conversation.queueId, 'customer message');
+  deps.logger.info('inbound.stored', { ...log, conversationId: conversation.id, state: conversation.state });
+  return { status: 'stored', conversationId: conversation.id, messageId: sms.id, state: conversation.state };
+}

@@ -1,0 +1,51 @@
+import type { Author, Message } from '../domain/message.js';
+import { messageSegments, validateMessageText } from '../domain/message.js';
+import { AlreadyExistsError } from '../errors.js';
+import { queueNames } from '../ports.js';
+import type { CoreDeps } from './deps.js';
+import { retryOnConflict } from './optimistic.js';
+
+/**
+ * Puts a message on the outbound queue (session = sender number, so one number's order and rate
+ * hold across instances). The queue message carries the whole message: if we crash before the
+ * record is written, the outbound worker writes it, so an accepted reply is never lost.
+ */
+export async function queueOutbound(
+  deps: CoreDeps,
+  conversationId: string,
+  text: string,
+  author: Author,
+): Promise<Message> {
+  validateMessageText(text);
+  const conversation = await retryOnConflict(async () => {
+    const stored = await deps.store.getConversation(conversationId);
+    if (!stored) throw new Error(`conversation ${conversationId} vanished`);
+    const at = deps.clock.now().toISOString();
+    const next = { ...stored.value, lastSeq: stored.value.lastSeq + 1, lastActivityAt: at };
+    return (await deps.store.replaceConversation(next, stored.etag)).value;
+  });
+  const message: Message = {
+    id: deps.ids.next(),
+    conversationId,
+    seq: conversation.lastSeq,
+    direction: 'outbound',
+    author,
+    from: conversation.channelNumber,
+    to: conversation.customer,
+    text,
+    segments: messageSegments(text),
+    createdAt: conversation.lastActivityAt,
+    provider: deps.directory.channel(conversation.channelId).provider,
+    providerMessageId: null,
+    status: 'queued',
+    failureReason: null,
+  };
+  await deps.queue.send(queueNames.outbound, { id: message.id, sessionId: message.from, body: message });
+  try {
+    await deps.store.createMessage(message);
+  } catch (error) {
+    // The outbound worker got there first and wrote it: that is the record we wanted.
+    if (!(error instanceof AlreadyExistsError)) throw error;
+  }
+  return message;
+}
