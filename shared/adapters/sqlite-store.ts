@@ -1,0 +1,231 @@
+import type { Agent } from '../domain/agent.js';
+import type { Conversation } from '../domain/conversation.js';
+import type { CustomerState } from '../domain/customer.js';
+import type { Message } from '../domain/message.js';
+import type { PhoneNumber } from '../domain/phone.js';
+import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
+import type { ConversationQuery, Store, Stored } from '../ports.js';
+import type { SqliteDatabase } from './sqlite-database.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS customers (
+  channel_id TEXT NOT NULL, customer TEXT NOT NULL, etag INTEGER NOT NULL, doc TEXT NOT NULL,
+  PRIMARY KEY (channel_id, customer)
+);
+CREATE TABLE IF NOT EXISTS conversations (
+  id TEXT PRIMARY KEY, channel_id TEXT NOT NULL, queue_id TEXT NOT NULL, agent_id TEXT,
+  state TEXT NOT NULL, created_at TEXT NOT NULL, last_activity_at TEXT NOT NULL,
+  etag INTEGER NOT NULL, doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS conversations_queue ON conversations (queue_id, state, created_at);
+CREATE INDEX IF NOT EXISTS conversations_agent ON conversations (agent_id, state, created_at);
+CREATE INDEX IF NOT EXISTS conversations_idle ON conversations (channel_id, state, last_activity_at);
+CREATE TABLE IF NOT EXISTS messages (
+  conversation_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, etag INTEGER NOT NULL, doc TEXT NOT NULL,
+  PRIMARY KEY (conversation_id, id)
+);
+CREATE INDEX IF NOT EXISTS messages_order ON messages (conversation_id, seq);
+CREATE TABLE IF NOT EXISTS agents (id TEXT PRIMARY KEY, etag INTEGER NOT NULL, doc TEXT NOT NULL);
+`;
+
+interface Row {
+  etag: number;
+  doc: string;
+}
+
+const stored = <T>(row: Row): Stored<T> => ({ value: JSON.parse(row.doc) as T, etag: String(row.etag) });
+
+/**
+ * The embedded store: one table per Cosmos DB document kind, the document kept whole as JSON and
+ * the queried fields copied into columns. ETags are per-row version numbers, so the optimistic
+ * concurrency the use cases rely on behaves as it does in Cosmos DB.
+ */
+export class SqliteStore implements Store {
+  private readonly statements;
+
+  constructor(private readonly db: SqliteDatabase) {
+    db.exec(SCHEMA);
+    this.statements = {
+      getCustomer: db.prepare<[string, string], Row>(
+        'SELECT etag, doc FROM customers WHERE channel_id = ? AND customer = ?',
+      ),
+      insertCustomer: db.prepare(
+        'INSERT OR IGNORE INTO customers (channel_id, customer, etag, doc) VALUES (?, ?, 1, ?)',
+      ),
+      updateCustomer: db.prepare(
+        'UPDATE customers SET etag = etag + 1, doc = ? WHERE channel_id = ? AND customer = ? AND etag = ?',
+      ),
+      getConversation: db.prepare<[string], Row>('SELECT etag, doc FROM conversations WHERE id = ?'),
+      insertConversation: db.prepare(
+        `INSERT OR IGNORE INTO conversations (id, channel_id, queue_id, agent_id, state, created_at, last_activity_at, etag, doc)
+         VALUES (@id, @channelId, @queueId, @agentId, @state, @createdAt, @lastActivityAt, 1, @doc)`,
+      ),
+      updateConversation: db.prepare(
+        `UPDATE conversations SET channel_id = @channelId, queue_id = @queueId, agent_id = @agentId, state = @state,
+           last_activity_at = @lastActivityAt, etag = etag + 1, doc = @doc WHERE id = @id AND etag = @etag`,
+      ),
+      getMessage: db.prepare<[string, string], Row>(
+        'SELECT etag, doc FROM messages WHERE conversation_id = ? AND id = ?',
+      ),
+      insertMessage: db.prepare(
+        'INSERT OR IGNORE INTO messages (conversation_id, id, seq, etag, doc) VALUES (?, ?, ?, 1, ?)',
+      ),
+      updateMessage: db.prepare(
+        'UPDATE messages SET etag = etag + 1, doc = ? WHERE conversation_id = ? AND id = ? AND etag = ?',
+      ),
+      listMessages: db.prepare<[string], { doc: string }>(
+        'SELECT doc FROM messages WHERE conversation_id = ? ORDER BY seq, rowid',
+      ),
+      getAgent: db.prepare<[string], Row>('SELECT etag, doc FROM agents WHERE id = ?'),
+      insertAgent: db.prepare('INSERT OR IGNORE INTO agents (id, etag, doc) VALUES (?, 1, ?)'),
+      updateAgent: db.prepare('UPDATE agents SET etag = etag + 1, doc = ? WHERE id = ? AND etag = ?'),
+      listAgents: db.prepare<[], Row>('SELECT etag, doc FROM agents ORDER BY id'),
+    };
+  }
+
+  async getCustomer(channelId: string, customer: PhoneNumber) {
+    const row = this.statements.getCustomer.get(channelId, customer);
+    return row ? stored<CustomerState>(row) : undefined;
+  }
+
+  async putCustomer(state: CustomerState, etag: string | null) {
+    const doc = JSON.stringify(state);
+    const changes =
+      etag === null
+        ? this.statements.insertCustomer.run(state.channelId, state.customer, doc).changes
+        : this.statements.updateCustomer.run(doc, state.channelId, state.customer, Number(etag)).changes;
+    if (changes === 0)
+      throw new ConcurrencyError(`customer state changed since it was read (${state.channelId})`);
+    return { value: state, etag: String(etag === null ? 1 : Number(etag) + 1) };
+  }
+
+  async getConversation(id: string) {
+    const row = this.statements.getConversation.get(id);
+    return row ? stored<Conversation>(row) : undefined;
+  }
+
+  private conversationParams(conversation: Conversation) {
+    return {
+      id: conversation.id,
+      channelId: conversation.channelId,
+      queueId: conversation.queueId,
+      agentId: conversation.agentId,
+      state: conversation.state,
+      createdAt: conversation.createdAt,
+      lastActivityAt: conversation.lastActivityAt,
+      doc: JSON.stringify(conversation),
+    };
+  }
+
+  async createConversation(conversation: Conversation) {
+    if (this.statements.insertConversation.run(this.conversationParams(conversation)).changes === 0) {
+      throw new AlreadyExistsError(`conversation ${conversation.id} already exists`);
+    }
+    return { value: conversation, etag: '1' };
+  }
+
+  async replaceConversation(conversation: Conversation, etag: string) {
+    const params = { ...this.conversationParams(conversation), etag: Number(etag) };
+    if (this.statements.updateConversation.run(params).changes === 0) {
+      if (!this.statements.getConversation.get(conversation.id)) {
+        throw new NotFoundError(`conversation ${conversation.id} does not exist`);
+      }
+      throw new ConcurrencyError(`conversation ${conversation.id} changed since it was read`);
+    }
+    return { value: conversation, etag: String(Number(etag) + 1) };
+  }
+
+  async findConversations(query: ConversationQuery) {
+    const where: string[] = [];
+    const params: Record<string, string | number> = {};
+    if (query.channelId !== undefined) {
+      where.push('channel_id = @channelId');
+      params.channelId = query.channelId;
+    }
+    if (query.queueId !== undefined) {
+      where.push('queue_id = @queueId');
+      params.queueId = query.queueId;
+    }
+    if (query.agentId !== undefined) {
+      where.push('agent_id = @agentId');
+      params.agentId = query.agentId;
+    }
+    if (query.states !== undefined) {
+      const names = query.states.map((state, index) => {
+        params[`state${index}`] = state;
+        return `@state${index}`;
+      });
+      where.push(names.length > 0 ? `state IN (${names.join(', ')})` : '0');
+    }
+    if (query.idleBefore !== undefined) {
+      where.push('last_activity_at < @idleBefore');
+      params.idleBefore = query.idleBefore;
+    }
+    const sql = `SELECT etag, doc FROM conversations ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY created_at, id ${query.limit !== undefined ? `LIMIT ${Math.trunc(query.limit)}` : ''}`;
+    return this.db
+      .prepare<Record<string, string | number>, Row>(sql)
+      .all(params)
+      .map((row) => stored<Conversation>(row));
+  }
+
+  async getMessage(conversationId: string, id: string) {
+    const row = this.statements.getMessage.get(conversationId, id);
+    return row ? stored<Message>(row) : undefined;
+  }
+
+  async createMessage(message: Message) {
+    const doc = JSON.stringify(message);
+    if (
+      this.statements.insertMessage.run(message.conversationId, message.id, message.seq, doc).changes === 0
+    ) {
+      throw new AlreadyExistsError(`message ${message.id} already exists`);
+    }
+    return { value: message, etag: '1' };
+  }
+
+  async replaceMessage(message: Message, etag: string) {
+    const changes = this.statements.updateMessage.run(
+      JSON.stringify(message),
+      message.conversationId,
+      message.id,
+      Number(etag),
+    ).changes;
+    if (changes === 0) {
+      if (!this.statements.getMessage.get(message.conversationId, message.id)) {
+        throw new NotFoundError(`message ${message.id} does not exist`);
+      }
+      throw new ConcurrencyError(`message ${message.id} changed since it was read`);
+    }
+    return { value: message, etag: String(Number(etag) + 1) };
+  }
+
+  async listMessages(conversationId: string) {
+    return this.statements.listMessages.all(conversationId).map((row) => JSON.parse(row.doc) as Message);
+  }
+
+  async getAgent(id: string) {
+    const row = this.statements.getAgent.get(id);
+    return row ? stored<Agent>(row) : undefined;
+  }
+
+  async createAgent(agent: Agent) {
+    if (this.statements.insertAgent.run(agent.id, JSON.stringify(agent)).changes === 0) {
+      throw new AlreadyExistsError(`agent ${agent.id} already exists`);
+    }
+    return { value: agent, etag: '1' };
+  }
+
+  async replaceAgent(agent: Agent, etag: string) {
+    if (this.statements.updateAgent.run(JSON.stringify(agent), agent.id, Number(etag)).changes === 0) {
+      if (!this.statements.getAgent.get(agent.id))
+        throw new NotFoundError(`agent ${agent.id} does not exist`);
+      throw new ConcurrencyError(`agent ${agent.id} changed since it was read`);
+    }
+    return { value: agent, etag: String(Number(etag) + 1) };
+  }
+
+  async listAgents() {
+    return this.statements.listAgents.all().map((row) => stored<Agent>(row));
+  }
+}

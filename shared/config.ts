@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { ConfigurationError } from './errors.js';
+
+const onOff = z.enum(['on', 'off']).transform((value) => value === 'on');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/**
+ * Every setting the app reads, with its default. This is the only place that looks at the
+ * environment; everything else receives the typed result. `local.settings.sample.json` and the
+ * README list the same names (a test keeps them in step).
+ */
+export const settingsSchema = z.object({
+  SMS_SEED_FILE: z.string().min(1).default('config/seed.json'),
+  SMS_DATA_DIR: z.string().min(1).default('.data'),
+  SMS_SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
+  SMS_CLOCK: z.enum(['system', 'manual']).default('system'),
+  SMS_AUTO_CLOSE_DEFAULT_MINUTES: int(1, 525_600).default(1440),
+  SMS_AUTO_CLOSE_MIN_MINUTES: int(1, 525_600).default(5),
+  SMS_AUTO_CLOSE_MAX_MINUTES: int(1, 525_600).default(10_080),
+  SMS_AUTO_CLOSE_SCHEDULE: z.string().min(1).default('0 */1 * * * *'),
+  SMS_QUEUE_LOCK_SECONDS: int(5, 300).default(30),
+  SMS_QUEUE_MAX_DELIVERY_COUNT: int(1, 2000).default(10),
+  SMS_QUEUE_DUPLICATE_WINDOW_MINUTES: int(1, 10_080).default(10),
+  SMS_LOCAL_PORT: int(0, 65_535).default(7071),
+  SMS_LOCAL_CONSUMERS: onOff.default(true),
+  SMS_LOCAL_CONCURRENCY: int(1, 64).default(4),
+  SMS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Settings = z.output<typeof settingsSchema>;
+export const settingNames = Object.keys(settingsSchema.shape) as (keyof Settings)[];
+
+export interface Config {
+  seedFile: string;
+  dataDir: string;
+  sqliteSynchronous: 'full' | 'normal';
+  clock: 'system' | 'manual';
+  autoClose: { defaultMinutes: number; minMinutes: number; maxMinutes: number; schedule: string };
+  queue: { lockMs: number; maxDeliveryCount: number; duplicateWindowMs: number };
+  local: { port: number; consumers: boolean; concurrency: number };
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** Reads the environment once. A bad or contradictory setting stops start-up, naming the setting. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(settingNames.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
+  const parsed = settingsSchema.safeParse(present);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new ConfigurationError(`invalid settings: ${detail}`, { cause: parsed.error });
+  }
+  const s = parsed.data;
+  if (
+    !(
+      s.SMS_AUTO_CLOSE_MIN_MINUTES <= s.SMS_AUTO_CLOSE_DEFAULT_MINUTES &&
+      s.SMS_AUTO_CLOSE_DEFAULT_MINUTES <= s.SMS_AUTO_CLOSE_MAX_MINUTES
+    )
+  ) {
+    throw new ConfigurationError(
+      'invalid settings: SMS_AUTO_CLOSE_DEFAULT_MINUTES must lie between SMS_AUTO_CLOSE_MIN_MINUTES and SMS_AUTO_CLOSE_MAX_MINUTES',
+    );
+  }
+  return {
+    seedFile: s.SMS_SEED_FILE,
+    dataDir: s.SMS_DATA_DIR,
+    sqliteSynchronous: s.SMS_SQLITE_SYNCHRONOUS,
+    clock: s.SMS_CLOCK,
+    autoClose: {
+      defaultMinutes: s.SMS_AUTO_CLOSE_DEFAULT_MINUTES,
+      minMinutes: s.SMS_AUTO_CLOSE_MIN_MINUTES,
+      maxMinutes: s.SMS_AUTO_CLOSE_MAX_MINUTES,
+      schedule: s.SMS_AUTO_CLOSE_SCHEDULE,
+    },
+    queue: {
+      lockMs: s.SMS_QUEUE_LOCK_SECONDS * 1000,
+      maxDeliveryCount: s.SMS_QUEUE_MAX_DELIVERY_COUNT,
+      duplicateWindowMs: s.SMS_QUEUE_DUPLICATE_WINDOW_MINUTES * 60_000,
+    },
+    local: { port: s.SMS_LOCAL_PORT, consumers: s.SMS_LOCAL_CONSUMERS, concurrency: s.SMS_LOCAL_CONCURRENCY },
+    logLevel: s.SMS_LOG_LEVEL,
+  };
+}
