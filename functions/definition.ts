@@ -1,0 +1,33 @@
+import type { HttpHandler, HttpMethod, InvocationContext, Timer } from '@azure/functions';
+import type { QueueName } from '../shared/ports.js';
+
+/** The app setting that holds the Service Bus connection (or its identity-based prefix). */
+export const SERVICE_BUS_CONNECTION = 'ServiceBusConnection';
+
+export interface HttpFunction {
+  kind: 'http';
+  name: string;
+  route: string;
+  methods: HttpMethod[];
+  authLevel: 'anonymous' | 'function' | 'admin';
+  handler: HttpHandler;
+}
+
+export interface QueueFunction {
+  kind: 'serviceBusQueue';
+  name: string;
+  queueName: QueueName;
+  connection: string;
+  isSessionsEnabled: boolean;
+  handler: (message: unknown, context: InvocationContext) => Promise<void>;
+}
+
+export interface TimerFunction {
+  kind: 'timer';
+  name: string;
+  schedule: string;
+  handler: (timer: Timer, context: InvocationContext) => Promise<void>;
+}
+
+/** One Azure Function, as data: the real host and the local host both serve this list. */
+export type FunctionDefinition = HttpFunction | QueueFunction | TimerFunction;

@@ -1,0 +1,38 @@
+import type { App } from '../shared/app.js';
+import { agentConversationsFunction } from './agent-conversations.js';
+import { agentPresenceFunction } from './agent-presence.js';
+import { assignmentWorkerFunction } from './assignment-worker.js';
+import { autoCloseTimerFunction } from './auto-close-timer.js';
+import { conversationCloseFunction } from './conversation-close.js';
+import { conversationEndFunction } from './conversation-end.js';
+import { conversationGetFunction } from './conversation-get.js';
+import { conversationReplyFunction } from './conversation-reply.js';
+import type { FunctionDefinition } from './definition.js';
+import { healthFunction } from './health.js';
+import { inboundWorkerFunction } from './inbound-worker.js';
+import { localClockFunction } from './local-clock.js';
+import { localInboundFunction } from './local-inbound.js';
+import { localOutboxFunction } from './local-outbox.js';
+import { outboundWorkerFunction } from './outbound-worker.js';
+import { queueConversationsFunction } from './queue-conversations.js';
+
+/** The whole function list. Building it only wires handlers to `app`; nothing starts. */
+export function buildFunctions(app: App): FunctionDefinition[] {
+  return [
+    healthFunction(app),
+    localInboundFunction(app),
+    localOutboxFunction(app),
+    localClockFunction(app),
+    agentPresenceFunction(app),
+    agentConversationsFunction(app),
+    queueConversationsFunction(app),
+    conversationGetFunction(app),
+    conversationReplyFunction(app),
+    conversationEndFunction(app),
+    conversationCloseFunction(app),
+    inboundWorkerFunction(app),
+    assignmentWorkerFunction(app),
+    outboundWorkerFunction(app),
+    autoCloseTimerFunction(app),
+  ];
+}

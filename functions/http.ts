@@ -1,0 +1,78 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { z } from 'zod';
+import { type ErrorCode, issuesFrom, SmsError, ValidationError } from '../shared/errors.js';
+import type { Logger } from '../shared/ports.js';
+import type { HttpFunction } from './definition.js';
+
+const statusFor: Partial<Record<ErrorCode, number>> = {
+  validation: 400,
+  forbidden: 403,
+  'not-found': 404,
+  'invalid-state': 409,
+  conflict: 409,
+  consent: 409,
+  concurrency: 409,
+  'already-exists': 409,
+};
+
+export function json(status: number, body: unknown): HttpResponseInit {
+  return { status, jsonBody: body };
+}
+
+/** Maps an error to a response that says what was wrong, never how the code is built. */
+export function errorResponse(error: unknown, context: InvocationContext, logger: Logger): HttpResponseInit {
+  const status = error instanceof SmsError ? statusFor[error.code] : undefined;
+  if (error instanceof SmsError && status !== undefined) {
+    logger.info('http.refused', { function: context.functionName, code: error.code, status });
+    const issues =
+      error instanceof ValidationError && error.issues.length > 0 ? { issues: error.issues } : {};
+    return json(status, { error: { code: error.code, message: error.message, ...issues } });
+  }
+  logger.error('http.failed', { function: context.functionName, invocationId: context.invocationId }, error);
+  return json(500, {
+    error: {
+      code: 'internal',
+      message: 'internal error; quote this id to support',
+      invocationId: context.invocationId,
+    },
+  });
+}
+
+/** Reads and validates a JSON body: malformed JSON and schema failures are both a 400. */
+export async function readJson<S extends z.ZodType>(request: HttpRequest, schema: S): Promise<z.output<S>> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await request.text());
+  } catch (error) {
+    throw new ValidationError('request body is not valid JSON', [], { cause: error });
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new ValidationError('request body is invalid', issuesFrom(parsed.error.issues));
+  return parsed.data;
+}
+
+export function param(request: HttpRequest, name: string): string {
+  const value = request.params[name];
+  if (!value) throw new ValidationError(`missing route parameter ${name}`);
+  return value;
+}
+
+type Handle = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+
+/** An HTTP function whose handler errors become clear 4xx/5xx answers. */
+export function httpFunction(
+  definition: Omit<HttpFunction, 'kind' | 'handler'> & { logger: Logger; handle: Handle },
+): HttpFunction {
+  const { logger, handle, ...rest } = definition;
+  return {
+    kind: 'http',
+    ...rest,
+    handler: async (request, context) => {
+      try {
+        return await handle(request, context);
+      } catch (error) {
+        return errorResponse(error, context, logger);
+      }
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { App } from '../shared/app.js';
+import { parsePhoneNumber } from '../shared/domain/phone.js';
+import { httpFunction, json } from './http.js';
+
+/** What the local provider "sent": the developer's view of the customer's phone. */
+export function localOutboxFunction(app: App) {
+  return httpFunction({
+    name: 'localOutbox',
+    route: 'local/outbox',
+    methods: ['GET'],
+    authLevel: 'anonymous',
+    logger: app.deps.logger,
+    handle: async (request) => {
+      const to = request.query.get('to');
+      const filter = to ? { to: parsePhoneNumber(to, 'to') } : {};
+      return json(200, { messages: app.localProvider.outbox(filter) });
+    },
+  });
+}
