@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { InvocationContext } from '@azure/functions';
+import type { QueueFunction } from '../functions/definition.js';
+import type { SqliteQueue } from '../shared/adapters/sqlite-queue.js';
+import { SendError } from '../shared/errors.js';
+import type { Logger, ReceivedMessage } from '../shared/ports.js';
+
+export interface CompletedMessage {
+  queue: string;
+  id: string;
+  enqueuedAt: Date;
+  completedAt: Date;
+}
+
+export interface ConsumerOptions {
+  concurrency: number;
+  lockMs: number;
+  logger: Logger;
+  onCompleted?: (message: CompletedMessage) => void;
+}
+
+/** Exponential backoff for a failed delivery: 1 s, 2 s, 4 s ... capped at one minute. */
+function backoffMs(deliveryCount: number): number {
+  return Math.min(60_000, 1000 * 2 ** (deliveryCount - 1));
+}
+
+/**
+ * Runs a queue-triggered function the way the Functions host runs a Service Bus trigger: receive
+ * under a lock, invoke, complete on success, abandon on a throw (dead-lettered once the delivery
+ * count reaches the maximum). Stopping finishes the invocations in flight and takes no new work.
+ */
+export class QueueConsumer {
+  private stopping = false;
+  private readonly loops: Promise<void>[] = [];
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly definition: QueueFunction,
+    private readonly queue: SqliteQueue,
+    private readonly options: ConsumerOptions,
+  ) {}
+
+  start(): void {
+    const onReady = (name: string) => {
+      if (name === this.definition.queueName) this.wake?.();
+    };
+    this.queue.events.on('ready', onReady);
+    for (let i = 0; i < this.options.concurrency; i += 1) this.loops.push(this.loop());
+    void Promise.all(this.loops).finally(() => this.queue.events.off('ready', onReady));
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await Promise.all(this.loops);
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const previous = this.wake;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        previous?.();
+        done();
+      };
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      const message = await this.queue.receive(this.definition.queueName);
+      if (!message) {
+        await this.idle(250);
+        continue;
+      }
+      await this.invoke(message);
+    }
+  }
+
+  private async invoke(message: ReceivedMessage): Promise<void> {
+    const { definition, queue, options } = this;
+    const context = new InvocationContext({
+      functionName: definition.name,
+      invocationId: randomUUID(),
+      triggerMetadata: {
+        messageId: message.id,
+        sessionId: message.sessionId,
+        deliveryCount: message.deliveryCount,
+        enqueuedTimeUtc: message.enqueuedAt.toISOString(),
+      },
+      logHandler: () => {},
+    });
+    let held = message;
+    const renewal = setInterval(() => {
+      queue.renewLock(definition.queueName, held).then(
+        (renewed) => {
+          held = renewed;
+        },
+        () => {},
+      );
+    }, options.lockMs / 2);
+    try {
+      await definition.handler(message.body, context);
+      clearInterval(renewal);
+      await queue.complete(definition.queueName, held);
+      options.onCompleted?.({
+        queue: definition.queueName,
+        id: message.id,
+        enqueuedAt: message.enqueuedAt,
+        completedAt: new Date(),
+      });
+    } catch (error) {
+      clearInterval(renewal);
+      const retryAfterMs =
+        error instanceof SendError && error.retryAfterMs
+          ? error.retryAfterMs
+          : backoffMs(message.deliveryCount);
+      options.logger.error(
+        'queue.invocation-failed',
+        {
+          function: definition.name,
+          messageId: message.id,
+          deliveryCount: message.deliveryCount,
+          retryAfterMs,
+        },
+        error,
+      );
+      try {
+        await queue.abandon(definition.queueName, held, retryAfterMs);
+      } catch (abandonError) {
+        options.logger.error(
+          'queue.abandon-failed',
+          { function: definition.name, messageId: message.id },
+          abandonError,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpRequest, HttpResponse, type HttpResponseInit, InvocationContext } from '@azure/functions';
+import type {
+  FunctionDefinition,
+  HttpFunction,
+  QueueFunction,
+  TimerFunction,
+} from '../functions/definition.js';
+import { buildFunctions } from '../functions/definitions.js';
+import { type App, createApp } from '../shared/app.js';
+import type { Config } from '../shared/config.js';
+import type { LogSink } from '../shared/logger.js';
+import { type CompletedMessage, QueueConsumer } from './consumer.js';
+import { Router } from './router.js';
+import { TimerRunner } from './timers.js';
+
+export interface LocalHostOptions {
+  config: Config;
+  logSink?: LogSink;
+  /** Called as each queue message completes (the benchmark measures latency with it). */
+  onCompleted?: (message: CompletedMessage) => void;
+}
+
+export interface LocalHost {
+  url: string;
+  app: App;
+  functions: FunctionDefinition[];
+  /** Runs a non-HTTP function now, as Core Tools' `POST /admin/functions/{name}` does. */
+  invoke(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+  });
+  res.end(payload);
+}
+
+async function writeResult(res: ServerResponse, result: HttpResponseInit | HttpResponse | undefined) {
+  if (result instanceof HttpResponse) {
+    const body = Buffer.from(await result.arrayBuffer());
+    res.writeHead(result.status, Object.fromEntries(result.headers.entries()));
+    res.end(body);
+    return;
+  }
+  const init = result ?? {};
+  const headers = new Headers(init.headers as ConstructorParameters<typeof Headers>[0]);
+  let body: string | Buffer | undefined;
+  if (init.jsonBody !== undefined) {
+    body = JSON.stringify(init.jsonBody);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json; charset=utf-8');
+  } else if (typeof init.body === 'string') {
+    body = init.body;
+    if (!headers.has('content-type')) headers.set('content-type', 'text/plain; charset=utf-8');
+  } else if (init.body !== undefined && init.body !== null) {
+    body = Buffer.from(
+      await new Response(init.body as ConstructorParameters<typeof Response>[0]).arrayBuffer(),
+    );
+  }
+  res.writeHead(init.status ?? 200, Object.fromEntries(headers.entries()));
+  res.end(body);
+}
+
+/**
+ * The local host: the same function list the Azure host registers, served on Core Tools' port and
+ * `/api` prefix, with queue consumers and timers in process over the embedded SQLite queue.
+ */
+export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  const { config } = options;
+  const app = await createApp(config, options.logSink ? { logSink: options.logSink } : {});
+  const logger = app.deps.logger;
+  const functions = buildFunctions(app);
+  const http = functions.filter((f): f is HttpFunction => f.kind === 'http');
+  const queues = functions.filter((f): f is QueueFunction => f.kind === 'serviceBusQueue');
+  const timerDefinitions = functions.filter((f): f is TimerFunction => f.kind === 'timer');
+  const router = new Router(http);
+  const timers = new TimerRunner(timerDefinitions, logger);
+  const consumers = queues.map(
+    (definition) =>
+      new QueueConsumer(definition, app.queue, {
+        concurrency: config.local.concurrency,
+        lockMs: config.queue.lockMs,
+        logger,
+        ...(options.onCompleted ? { onCompleted: options.onCompleted } : {}),
+      }),
+  );
+  let ready = false;
+
+  async function invoke(name: string): Promise<void> {
+    const timer = timerDefinitions.find((f) => f.name === name);
+    if (!timer) throw new Error(`no timer function named ${name}`);
+    await timers.invoke(timer);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    const method = req.method ?? 'GET';
+    const adminMatch = /^\/admin\/functions\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
+    if (adminMatch?.[1] && method === 'POST') {
+      try {
+        await invoke(adminMatch[1]);
+        res.writeHead(202).end();
+      } catch (error) {
+        sendJson(res, 404, { error: { code: 'not-found', message: (error as Error).message } });
+      }
+      return;
+    }
+    if (!url.pathname.startsWith('/api/'))
+      return sendJson(res, 404, { error: { code: 'not-found', message: 'no such route' } });
+    const match = router.match(method, url.pathname.slice('/api/'.length));
+    if (match === undefined)
+      return sendJson(res, 404, { error: { code: 'not-found', message: 'no such route' } });
+    if (match === 'method')
+      return sendJson(res, 405, {
+        error: { code: 'method-not-allowed', message: `${method} is not allowed here` },
+      });
+    if (!ready && match.definition.name === 'health') return sendJson(res, 503, { status: 'starting' });
+
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch {
+      return sendJson(res, 413, {
+        error: { code: 'too-large', message: `request body over ${MAX_BODY_BYTES} bytes` },
+      });
+    }
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    const request = new HttpRequest({
+      method,
+      url: url.toString(),
+      headers,
+      query: Object.fromEntries(url.searchParams.entries()),
+      params: match.params,
+      ...(body.length > 0 ? { body: { bytes: body } } : {}),
+    });
+    const context = new InvocationContext({
+      functionName: match.definition.name,
+      invocationId: randomUUID(),
+      logHandler: () => {},
+    });
+    await writeResult(res, await match.definition.handler(request, context));
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      logger.error('host.request-failed', {}, error);
+      if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'internal error' } });
+      else res.end();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.local.port, '127.0.0.1', () => resolve());
+  });
+  if (config.local.consumers) for (const consumer of consumers) consumer.start();
+  timers.start();
+  ready = true;
+  const port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://localhost:${port}`,
+    app,
+    functions,
+    invoke,
+    close: () => {
+      closing ??= (async () => {
+        ready = false;
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await timers.stop();
+        await Promise.all(consumers.map((consumer) => consumer.stop()));
+        await serverClosed;
+        app.close();
+      })();
+      return closing;
+    },
+  };
+}
