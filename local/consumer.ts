@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { InvocationContext } from '@azure/functions';
+import azureFunctions from '@azure/functions';
+
 import type { QueueFunction } from '../functions/definition.js';
 import type { SqliteQueue } from '../shared/adapters/sqlite-queue.js';
 import { SendError } from '../shared/errors.js';
 import type { Logger, ReceivedMessage } from '../shared/ports.js';
+
+// @azure/functions is CommonJS: Node's ESM loader cannot see its named exports, only the default.
+const { InvocationContext } = azureFunctions;
 
 export interface CompletedMessage {
   queue: string;

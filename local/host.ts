@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpRequest, HttpResponse, type HttpResponseInit, InvocationContext } from '@azure/functions';
+import azureFunctions, { type HttpResponse, type HttpResponseInit } from '@azure/functions';
+
 import type {
   FunctionDefinition,
   HttpFunction,
@@ -13,8 +14,12 @@ import { type App, createApp } from '../shared/app.js';
 import type { Config } from '../shared/config.js';
 import type { LogSink } from '../shared/logger.js';
 import { type CompletedMessage, QueueConsumer } from './consumer.js';
+import { claimDataDir } from './data-dir-lock.js';
 import { Router } from './router.js';
 import { TimerRunner } from './timers.js';
+
+// @azure/functions is CommonJS: Node's ESM loader cannot see its named exports, only the default.
+const { HttpRequest, HttpResponse: HttpResponseClass, InvocationContext } = azureFunctions;
 
 export interface LocalHostOptions {
   config: Config;
@@ -62,7 +67,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown) {
 }
 
 async function writeResult(res: ServerResponse, result: HttpResponseInit | HttpResponse | undefined) {
-  if (result instanceof HttpResponse) {
+  if (result instanceof HttpResponseClass) {
     const body = Buffer.from(await result.arrayBuffer());
     res.writeHead(result.status, Object.fromEntries(result.headers.entries()));
     res.end(body);
@@ -92,7 +97,9 @@ async function writeResult(res: ServerResponse, result: HttpResponseInit | HttpR
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const { config } = options;
+  const releaseDataDir = claimDataDir(config.dataDir);
   const app = await createApp(config, options.logSink ? { logSink: options.logSink } : {});
+  app.queue.releaseLocks();
   const logger = app.deps.logger;
   const functions = buildFunctions(app);
   const http = functions.filter((f): f is HttpFunction => f.kind === 'http');
@@ -201,6 +208,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         await Promise.all(consumers.map((consumer) => consumer.stop()));
         await serverClosed;
         app.close();
+        releaseDataDir();
       })();
       return closing;
     },

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { InvocationContext } from '@azure/functions';
+import azureFunctions from '@azure/functions';
+
 import { CronExpressionParser } from 'cron-parser';
 import type { TimerFunction } from '../functions/definition.js';
 import type { Logger } from '../shared/ports.js';
+
+// @azure/functions is CommonJS: Node's ESM loader cannot see its named exports, only the default.
+const { InvocationContext } = azureFunctions;
 
 /** Runs timer functions on their NCRONTAB schedule (six fields, seconds first), in UTC like Azure. */
 export class TimerRunner {

@@ -114,6 +114,7 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
       dead: db.prepare<[string], MessageRow & { dead_reason: string }>(
         "SELECT * FROM queue_messages WHERE queue = ? AND state = 'dead' ORDER BY seq",
       ),
+      releaseLocks: db.prepare('UPDATE queue_sessions SET locked_until = 0, lock_token = NULL'),
       depth: db.prepare<[string], { n: number }>(
         "SELECT COUNT(*) AS n FROM queue_messages WHERE queue = ? AND state = 'active'",
       ),
@@ -224,6 +225,15 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
 
   async depth(queue: QueueName): Promise<number> {
     return this.statements.depth.get(queue)?.n ?? 0;
+  }
+
+  /**
+   * Frees every session lock. The local host calls it at start-up: it is the only process using
+   * the file, so a lock found then belonged to a process that died, and waiting out its expiry
+   * would only delay the recovered work. Retry delays (blocked sessions) are kept.
+   */
+  releaseLocks(): void {
+    this.statements.releaseLocks.run();
   }
 
   /** When the earliest waiting message of a queue falls due (for consumers that sleep). */

@@ -54,15 +54,16 @@ export function openConversation(input: {
   queueId: string;
   at: string;
 }): Conversation {
+  const { at, ...identity } = input;
   return {
-    ...input,
+    ...identity,
     state: 'open',
     agentId: null,
-    createdAt: input.at,
-    lastActivityAt: input.at,
+    createdAt: at,
+    lastActivityAt: at,
     lastSeq: 0,
     closedAt: null,
-    history: [{ from: null, to: 'open', at: input.at, by: 'customer', reason: 'first message' }],
+    history: [{ from: null, to: 'open', at, by: 'customer', reason: 'first message' }],
   };
 }
 

@@ -9,7 +9,8 @@ export function maskPhone(number: string): string {
   return `${head}${'*'.repeat(Math.max(0, number.length - head.length - tail.length))}${tail}`;
 }
 
-const PHONE_LIKE = /\+?\d[\d\s().-]{6,}\d/g;
+// Bounded by anything that is not a hex digit or hyphen, so UUIDs and hashes stay readable.
+const PHONE_LIKE = /(?<![\w-])\+?\d[\d\s().-]{6,}\d(?![\w-])/g;
 
 /** Masks anything that looks like a phone number inside free text (error messages, ids). */
 export function maskPhonesIn(text: string): string {

@@ -1,0 +1,171 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { LockLostError } from '../../shared/errors.js';
+import type { QueueReceiver, QueueSender, ReceivedMessage } from '../../shared/ports.js';
+
+export interface QueueHarness {
+  queue: QueueSender & QueueReceiver;
+  /** The queue's idea of now. */
+  now(): Date;
+  /** Moves the queue's clock forward (a manual clock here; real waiting for a remote broker). */
+  advance(ms: number): Promise<void>;
+}
+
+/** The settings every harness must be built with, so the suite knows the limits it tests. */
+export const queueContractOptions = { lockMs: 30_000, maxDeliveryCount: 3, duplicateWindowMs: 600_000 };
+
+const Q = 'sms-inbound' as const;
+
+/**
+ * What the Service Bus features the design relies on look like through the queue port: sessions,
+ * duplicate detection, scheduled messages, locks that expire, delivery counts and dead-lettering.
+ * Every queue adapter runs this suite.
+ */
+export function queueContract(name: string, makeHarness: () => Promise<QueueHarness> | QueueHarness) {
+  describe(`Queue contract: ${name}`, () => {
+    let h: QueueHarness;
+    const send = (id: string, sessionId: string, body: unknown = { id }, scheduledAt?: Date) =>
+      h.queue.send(Q, { id, sessionId, body, ...(scheduledAt ? { scheduledAt } : {}) });
+    const receive = async (): Promise<ReceivedMessage> => {
+      const message = await h.queue.receive(Q);
+      if (!message) throw new Error('expected a message');
+      return message;
+    };
+
+    beforeEach(async () => {
+      h = await makeHarness();
+    });
+
+    it('delivers what was sent, with its session, body and a first delivery count', async () => {
+      await send('m1', 's1', { text: 'hello', n: 1 });
+      const message = await receive();
+      expect(message).toMatchObject({
+        id: 'm1',
+        sessionId: 's1',
+        body: { text: 'hello', n: 1 },
+        deliveryCount: 1,
+      });
+      expect(await h.queue.depth(Q)).toBe(1);
+    });
+
+    it('forgets a completed message', async () => {
+      await send('m1', 's1');
+      await h.queue.complete(Q, await receive());
+      expect(await h.queue.receive(Q)).toBeUndefined();
+      expect(await h.queue.depth(Q)).toBe(0);
+    });
+
+    it('drops a message whose id was already sent inside the duplicate window', async () => {
+      await send('m1', 's1', { copy: 1 });
+      await h.queue.complete(Q, await receive());
+      await send('m1', 's1', { copy: 2 });
+      expect(await h.queue.receive(Q)).toBeUndefined();
+    });
+
+    it('accepts the same id again once the duplicate window has passed', async () => {
+      await send('m1', 's1', { copy: 1 });
+      await h.queue.complete(Q, await receive());
+      await h.advance(queueContractOptions.duplicateWindowMs + 1000);
+      await send('m1', 's1', { copy: 2 });
+      expect((await receive()).body).toEqual({ copy: 2 });
+    });
+
+    it("delivers a session's messages in the order sent", async () => {
+      for (const id of ['a1', 'a2', 'a3']) await send(id, 'a');
+      const seen: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const message = await receive();
+        seen.push(message.id);
+        await h.queue.complete(Q, message);
+      }
+      expect(seen).toEqual(['a1', 'a2', 'a3']);
+    });
+
+    it('gives a session to one consumer at a time while other sessions go on', async () => {
+      await send('a1', 'a');
+      await send('a2', 'a');
+      await send('b1', 'b');
+      const first = await receive();
+      const second = await receive();
+      expect([first.id, second.id]).toEqual(['a1', 'b1']);
+      expect(await h.queue.receive(Q)).toBeUndefined();
+      await h.queue.complete(Q, first);
+      expect((await receive()).id).toBe('a2');
+    });
+
+    it('returns an abandoned message to the head of its session with a higher delivery count', async () => {
+      await send('a1', 'a');
+      await send('a2', 'a');
+      await h.queue.abandon(Q, await receive());
+      const again = await receive();
+      expect(again).toMatchObject({ id: 'a1', deliveryCount: 2 });
+    });
+
+    it('holds the whole session back while an abandoned message waits for its retry', async () => {
+      await send('a1', 'a');
+      await send('a2', 'a');
+      await send('b1', 'b');
+      await h.queue.abandon(Q, await receive(), 5000);
+      expect((await receive()).id).toBe('b1');
+      expect(await h.queue.receive(Q)).toBeUndefined();
+      await h.advance(5001);
+      expect((await receive()).id).toBe('a1');
+    });
+
+    it('dead-letters a message abandoned on its last allowed delivery, and the session moves on', async () => {
+      await send('a1', 'a', { poison: true });
+      await send('a2', 'a');
+      for (let i = 0; i < queueContractOptions.maxDeliveryCount; i++)
+        await h.queue.abandon(Q, await receive());
+      expect((await receive()).id).toBe('a2');
+      const dead = await h.queue.deadLetters(Q);
+      expect(dead).toHaveLength(1);
+      expect(dead[0]).toMatchObject({ id: 'a1', sessionId: 'a', body: { poison: true } });
+      expect(dead[0]?.deliveryCount).toBe(queueContractOptions.maxDeliveryCount);
+      expect(dead[0]?.reason).toMatch(/delivery count/);
+    });
+
+    it('dead-letters on request, keeping the reason', async () => {
+      await send('a1', 'a');
+      await h.queue.deadLetter(Q, await receive(), 'body is not an inbound SMS');
+      expect(await h.queue.depth(Q)).toBe(0);
+      expect((await h.queue.deadLetters(Q)).map((d) => d.reason)).toEqual(['body is not an inbound SMS']);
+    });
+
+    it('does not deliver a scheduled message before its time', async () => {
+      await send('later', 'a', {}, new Date(h.now().getTime() + 60_000));
+      await send('now', 'b');
+      expect((await receive()).id).toBe('now');
+      expect(await h.queue.receive(Q)).toBeUndefined();
+      await h.advance(61_000);
+      expect((await receive()).id).toBe('later');
+    });
+
+    it('lets another consumer take a message whose lock expired, and refuses the first holder', async () => {
+      await send('a1', 'a');
+      const first = await receive();
+      await h.advance(queueContractOptions.lockMs + 1000);
+      const second = await receive();
+      expect(second).toMatchObject({ id: 'a1', deliveryCount: 2 });
+      await expect(h.queue.complete(Q, first)).rejects.toBeInstanceOf(LockLostError);
+      await h.queue.complete(Q, second);
+      expect(await h.queue.depth(Q)).toBe(0);
+    });
+
+    it('keeps a renewed lock past its first expiry', async () => {
+      await send('a1', 'a');
+      const first = await receive();
+      await h.advance(queueContractOptions.lockMs - 1000);
+      const renewed = await h.queue.renewLock(Q, first);
+      expect(renewed.lockedUntil.getTime()).toBeGreaterThan(first.lockedUntil.getTime());
+      await h.advance(2000);
+      expect(await h.queue.receive(Q)).toBeUndefined();
+      await h.queue.complete(Q, renewed);
+    });
+
+    it('keeps queues apart', async () => {
+      await h.queue.send('sms-outbound', { id: 'o1', sessionId: 'a', body: {} });
+      expect(await h.queue.receive(Q)).toBeUndefined();
+      expect((await h.queue.receive('sms-outbound'))?.id).toBe('o1');
+    });
+  });
+}

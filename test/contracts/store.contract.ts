@@ -1,0 +1,188 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../../shared/errors.js';
+import type { Store } from '../../shared/ports.js';
+import {
+  aConversation,
+  aCustomerState,
+  aMessage,
+  anAgent,
+  CUSTOMER,
+  OTHER_CUSTOMER,
+} from '../support/builders.js';
+
+/**
+ * What every Store adapter promises the use cases. Run it against each implementation (the
+ * in-memory fake, SQLite, and later Cosmos DB) with a factory that returns an empty store.
+ */
+export function storeContract(name: string, makeStore: () => Promise<Store> | Store) {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+
+    describe('customer state', () => {
+      it('is absent until created, then read back with an etag', async () => {
+        expect(await store.getCustomer('support', CUSTOMER)).toBeUndefined();
+        const created = await store.putCustomer(aCustomerState({ openConversationId: 'c1' }), null);
+        const read = await store.getCustomer('support', CUSTOMER);
+        expect(read?.value.openConversationId).toBe('c1');
+        expect(read?.etag).toBe(created.etag);
+      });
+
+      it('refuses a second create for the same customer and channel', async () => {
+        await store.putCustomer(aCustomerState(), null);
+        await expect(store.putCustomer(aCustomerState(), null)).rejects.toBeInstanceOf(ConcurrencyError);
+      });
+
+      it('keeps customers apart per channel and per number', async () => {
+        await store.putCustomer(aCustomerState({ openConversationId: 'a' }), null);
+        await store.putCustomer(aCustomerState({ channelId: 'other', openConversationId: 'b' }), null);
+        await store.putCustomer(aCustomerState({ customer: OTHER_CUSTOMER, openConversationId: 'c' }), null);
+        expect((await store.getCustomer('support', CUSTOMER))?.value.openConversationId).toBe('a');
+        expect((await store.getCustomer('other', CUSTOMER))?.value.openConversationId).toBe('b');
+        expect((await store.getCustomer('support', OTHER_CUSTOMER))?.value.openConversationId).toBe('c');
+      });
+
+      it('replaces only with the current etag, and the etag changes on every write', async () => {
+        const first = await store.putCustomer(aCustomerState(), null);
+        const second = await store.putCustomer(aCustomerState({ openConversationId: 'x' }), first.etag);
+        expect(second.etag).not.toBe(first.etag);
+        await expect(
+          store.putCustomer(aCustomerState({ openConversationId: 'stale' }), first.etag),
+        ).rejects.toBeInstanceOf(ConcurrencyError);
+        expect((await store.getCustomer('support', CUSTOMER))?.value.openConversationId).toBe('x');
+      });
+    });
+
+    describe('conversations', () => {
+      it('are created once; a second create with the same id fails and changes nothing', async () => {
+        await store.createConversation(aConversation({ queueId: 'general' }));
+        await expect(store.createConversation(aConversation({ queueId: 'other' }))).rejects.toBeInstanceOf(
+          AlreadyExistsError,
+        );
+        expect((await store.getConversation('conv-1'))?.value.queueId).toBe('general');
+      });
+
+      it('are replaced only with the current etag', async () => {
+        const created = await store.createConversation(aConversation());
+        const updated = await store.replaceConversation(
+          aConversation({ state: 'active', agentId: 'alice' }),
+          created.etag,
+        );
+        await expect(
+          store.replaceConversation(aConversation({ state: 'closed' }), created.etag),
+        ).rejects.toBeInstanceOf(ConcurrencyError);
+        const read = await store.getConversation('conv-1');
+        expect(read?.value.state).toBe('active');
+        expect(read?.etag).toBe(updated.etag);
+      });
+
+      it('cannot be replaced when they do not exist', async () => {
+        await expect(store.replaceConversation(aConversation(), '1')).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      it('are found by queue, agent, channel, state and idleness, oldest first', async () => {
+        await store.createConversation(
+          aConversation({
+            id: 'b',
+            createdAt: '2026-11-23T09:02:00.000Z',
+            lastActivityAt: '2026-11-23T09:02:00.000Z',
+          }),
+        );
+        await store.createConversation(
+          aConversation({
+            id: 'a',
+            createdAt: '2026-11-23T09:01:00.000Z',
+            lastActivityAt: '2026-11-23T09:05:00.000Z',
+          }),
+        );
+        await store.createConversation(
+          aConversation({
+            id: 'c',
+            state: 'active',
+            agentId: 'alice',
+            createdAt: '2026-11-23T09:00:00.000Z',
+          }),
+        );
+        await store.createConversation(
+          aConversation({ id: 'd', channelId: 'alerts', queueId: 'vip', state: 'closed' }),
+        );
+
+        const ids = async (query: Parameters<Store['findConversations']>[0]) =>
+          (await store.findConversations(query)).map((c) => c.value.id);
+        expect(await ids({ queueId: 'general', states: ['open'] })).toEqual(['a', 'b']);
+        expect(await ids({ agentId: 'alice' })).toEqual(['c']);
+        expect(await ids({ channelId: 'alerts' })).toEqual(['d']);
+        expect(await ids({ states: ['open', 'active'] })).toEqual(['c', 'a', 'b']);
+        expect(await ids({ states: [] })).toEqual([]);
+        expect(await ids({ idleBefore: '2026-11-23T09:03:00.000Z', states: ['open'] })).toEqual(['b']);
+        expect(await ids({ queueId: 'general', limit: 2 })).toEqual(['c', 'a']);
+      });
+
+      it('come back with etags that a replace accepts', async () => {
+        await store.createConversation(aConversation());
+        const [found] = await store.findConversations({ queueId: 'general' });
+        if (!found) throw new Error('expected a conversation');
+        await store.replaceConversation({ ...found.value, state: 'active' }, found.etag);
+        expect((await store.getConversation('conv-1'))?.value.state).toBe('active');
+      });
+    });
+
+    describe('messages', () => {
+      it('are stored once per id within a conversation', async () => {
+        await store.createMessage(aMessage({ text: 'first' }));
+        await expect(store.createMessage(aMessage({ text: 'again' }))).rejects.toBeInstanceOf(
+          AlreadyExistsError,
+        );
+        expect((await store.getMessage('conv-1', 'local:m1'))?.value.text).toBe('first');
+        expect(await store.getMessage('conv-2', 'local:m1')).toBeUndefined();
+      });
+
+      it('are listed by sequence number, whatever order they were written in', async () => {
+        await store.createMessage(aMessage({ id: 'm3', seq: 3 }));
+        await store.createMessage(aMessage({ id: 'm1', seq: 1 }));
+        await store.createMessage(aMessage({ id: 'm2', seq: 2 }));
+        await store.createMessage(aMessage({ id: 'other', seq: 1, conversationId: 'conv-2' }));
+        expect((await store.listMessages('conv-1')).map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
+      });
+
+      it('are replaced only with the current etag', async () => {
+        const created = await store.createMessage(aMessage({ status: 'queued', direction: 'outbound' }));
+        await store.replaceMessage(aMessage({ status: 'sent', direction: 'outbound' }), created.etag);
+        await expect(
+          store.replaceMessage(aMessage({ status: 'failed', direction: 'outbound' }), created.etag),
+        ).rejects.toBeInstanceOf(ConcurrencyError);
+        expect((await store.getMessage('conv-1', 'local:m1'))?.value.status).toBe('sent');
+        await expect(store.replaceMessage(aMessage({ id: 'ghost' }), '1')).rejects.toBeInstanceOf(
+          NotFoundError,
+        );
+      });
+    });
+
+    describe('agents', () => {
+      it('are created once, listed by id and replaced only with the current etag', async () => {
+        await store.createAgent(anAgent({ id: 'bob' }));
+        const alice = await store.createAgent(anAgent({ id: 'alice' }));
+        await expect(store.createAgent(anAgent({ id: 'alice' }))).rejects.toBeInstanceOf(AlreadyExistsError);
+        expect((await store.listAgents()).map((a) => a.value.id)).toEqual(['alice', 'bob']);
+
+        const busy = await store.replaceAgent(anAgent({ id: 'alice', presence: 'busy' }), alice.etag);
+        await expect(
+          store.replaceAgent(anAgent({ id: 'alice', presence: 'away' }), alice.etag),
+        ).rejects.toBeInstanceOf(ConcurrencyError);
+        const read = await store.getAgent('alice');
+        expect(read?.value.presence).toBe('busy');
+        expect(read?.etag).toBe(busy.etag);
+        await expect(store.replaceAgent(anAgent({ id: 'carol' }), '1')).rejects.toBeInstanceOf(NotFoundError);
+      });
+    });
+
+    it('returns copies: changing a value read back does not change what is stored', async () => {
+      await store.createAgent(anAgent());
+      const read = await store.getAgent('alice');
+      read?.value.assignments.push({ conversationId: 'x', since: 'now' });
+      expect((await store.getAgent('alice'))?.value.assignments).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parsePhoneNumber, parseSenderNumber } from '../../shared/domain/phone.js';
+import { ValidationError } from '../../shared/errors.js';
+
+interface Vector {
+  input: string;
+  e164?: string;
+  max_isValid: boolean;
+}
+const vectors = (
+  JSON.parse(
+    readFileSync(new URL('../fixtures/phone-number-validation-vectors.json', import.meta.url), 'utf8'),
+  ) as {
+    rows: Vector[];
+  }
+).rows;
+
+describe('customer phone numbers', () => {
+  const accepted = vectors.filter((v) => v.input.trim().startsWith('+') && v.max_isValid);
+  const refused = vectors.filter((v) => !(v.input.trim().startsWith('+') && v.max_isValid));
+
+  it('the published vectors cover both outcomes', () => {
+    expect(accepted.length).toBeGreaterThan(2);
+    expect(refused.length).toBeGreaterThan(2);
+  });
+
+  it.each(accepted)('accepts $input as $e164', ({ input, e164 }) => {
+    expect(parsePhoneNumber(input)).toBe(e164);
+  });
+
+  it.each(refused)('refuses $input with a validation error', ({ input }) => {
+    expect(() => parsePhoneNumber(input)).toThrow(ValidationError);
+  });
+
+  it('refuses bare digits instead of guessing a country, and says how to write the number', () => {
+    expect(() => parsePhoneNumber('14255550123', 'from')).toThrow(
+      'from must be in international form, starting with + and the country code',
+    );
+  });
+
+  it('names the field and the reason', () => {
+    expect(() => parsePhoneNumber('+1425', 'to')).toThrow(/^to /);
+    expect(() => parsePhoneNumber('+12223333333', 'from')).toThrow(
+      'from is not a valid number for its country',
+    );
+    expect(() => parsePhoneNumber('+hello', 'from')).toThrow(/from (is not a phone number|has|is too)/);
+  });
+});
+
+describe('sender numbers', () => {
+  it('accept short codes of five or six digits as they are', () => {
+    expect(parseSenderNumber('12345')).toBe('12345');
+    expect(parseSenderNumber('123456')).toBe('123456');
+  });
+
+  it('accept E.164 numbers and refuse everything else', () => {
+    expect(parseSenderNumber(' +1 425 555 0100 ')).toBe('+14255550100');
+    expect(() => parseSenderNumber('1234')).toThrow(ValidationError);
+    expect(() => parseSenderNumber('1234567')).toThrow(ValidationError);
+  });
+});

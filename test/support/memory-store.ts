@@ -1,0 +1,145 @@
+import type { Agent } from '../../shared/domain/agent.js';
+import type { Conversation } from '../../shared/domain/conversation.js';
+import type { CustomerState } from '../../shared/domain/customer.js';
+import type { Message } from '../../shared/domain/message.js';
+import type { PhoneNumber } from '../../shared/domain/phone.js';
+import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../../shared/errors.js';
+import type { ConversationQuery, Store, Stored } from '../../shared/ports.js';
+
+interface Row<T> {
+  value: T;
+  version: number;
+}
+
+/**
+ * A hand-written in-memory store for use-case tests. It passes the same contract suite as the
+ * SQLite store, so a use case that works against it relies only on what the port promises.
+ * Values are cloned on the way in and out, as a real store serialises them.
+ */
+export class MemoryStore implements Store {
+  private readonly customers = new Map<string, Row<CustomerState>>();
+  private readonly conversations = new Map<string, Row<Conversation>>();
+  private readonly messages = new Map<string, Row<Message>>();
+  private readonly agents = new Map<string, Row<Agent>>();
+  /** Lets a test slow every read down, to widen race windows between concurrent callers. */
+  beforeRead: () => Promise<void> = async () => {};
+
+  private out<T>(row: Row<T> | undefined): Stored<T> | undefined {
+    return row ? { value: structuredClone(row.value), etag: String(row.version) } : undefined;
+  }
+
+  private create<T>(map: Map<string, Row<T>>, key: string, value: T, what: string): Stored<T> {
+    if (map.has(key)) throw new AlreadyExistsError(`${what} already exists`);
+    map.set(key, { value: structuredClone(value), version: 1 });
+    return { value, etag: '1' };
+  }
+
+  private replace<T>(map: Map<string, Row<T>>, key: string, value: T, etag: string, what: string): Stored<T> {
+    const row = map.get(key);
+    if (!row) throw new NotFoundError(`${what} does not exist`);
+    if (String(row.version) !== etag) throw new ConcurrencyError(`${what} changed since it was read`);
+    map.set(key, { value: structuredClone(value), version: row.version + 1 });
+    return { value, etag: String(row.version + 1) };
+  }
+
+  async getCustomer(channelId: string, customer: PhoneNumber) {
+    await this.beforeRead();
+    return this.out(this.customers.get(`${channelId}|${customer}`));
+  }
+
+  async putCustomer(state: CustomerState, etag: string | null) {
+    const key = `${state.channelId}|${state.customer}`;
+    if (etag === null) {
+      if (this.customers.has(key)) throw new ConcurrencyError('customer state was created meanwhile');
+      return this.create(this.customers, key, state, 'customer');
+    }
+    if (!this.customers.has(key)) throw new ConcurrencyError('customer state vanished');
+    return this.replace(this.customers, key, state, etag, 'customer');
+  }
+
+  async getConversation(id: string) {
+    await this.beforeRead();
+    return this.out(this.conversations.get(id));
+  }
+
+  async createConversation(conversation: Conversation) {
+    return this.create(this.conversations, conversation.id, conversation, `conversation ${conversation.id}`);
+  }
+
+  async replaceConversation(conversation: Conversation, etag: string) {
+    return this.replace(
+      this.conversations,
+      conversation.id,
+      conversation,
+      etag,
+      `conversation ${conversation.id}`,
+    );
+  }
+
+  async findConversations(query: ConversationQuery) {
+    const matches = [...this.conversations.values()]
+      .filter(({ value: c }) => query.channelId === undefined || c.channelId === query.channelId)
+      .filter(({ value: c }) => query.queueId === undefined || c.queueId === query.queueId)
+      .filter(({ value: c }) => query.agentId === undefined || c.agentId === query.agentId)
+      .filter(({ value: c }) => query.states === undefined || query.states.includes(c.state))
+      .filter(({ value: c }) => query.idleBefore === undefined || c.lastActivityAt < query.idleBefore)
+      .sort((a, b) =>
+        a.value.createdAt === b.value.createdAt
+          ? a.value.id.localeCompare(b.value.id)
+          : a.value.createdAt.localeCompare(b.value.createdAt),
+      )
+      .slice(0, query.limit ?? Number.POSITIVE_INFINITY);
+    return matches.map((row) => this.out(row) as Stored<Conversation>);
+  }
+
+  async getMessage(conversationId: string, id: string) {
+    await this.beforeRead();
+    return this.out(this.messages.get(`${conversationId}|${id}`));
+  }
+
+  async createMessage(message: Message) {
+    return this.create(
+      this.messages,
+      `${message.conversationId}|${message.id}`,
+      message,
+      `message ${message.id}`,
+    );
+  }
+
+  async replaceMessage(message: Message, etag: string) {
+    return this.replace(
+      this.messages,
+      `${message.conversationId}|${message.id}`,
+      message,
+      etag,
+      `message ${message.id}`,
+    );
+  }
+
+  async listMessages(conversationId: string) {
+    return [...this.messages.values()]
+      .map((row) => row.value)
+      .filter((message) => message.conversationId === conversationId)
+      .sort((a, b) => a.seq - b.seq)
+      .map((message) => structuredClone(message));
+  }
+
+  async getAgent(id: string) {
+    await this.beforeRead();
+    return this.out(this.agents.get(id));
+  }
+
+  async createAgent(agent: Agent) {
+    return this.create(this.agents, agent.id, agent, `agent ${agent.id}`);
+  }
+
+  async replaceAgent(agent: Agent, etag: string) {
+    return this.replace(this.agents, agent.id, agent, etag, `agent ${agent.id}`);
+  }
+
+  async listAgents() {
+    return [...this.agents.values()]
+      .sort((a, b) => a.value.id.localeCompare(b.value.id))
+      .map((row) => this.out(row) as Stored<Agent>);
+  }
+}
