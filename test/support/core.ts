@@ -1,0 +1,145 @@
+import { ManualClock } from '../../shared/adapters/clocks.js';
+import { openSqlite } from '../../shared/adapters/sqlite-database.js';
+import { SqliteStore } from '../../shared/adapters/sqlite-store.js';
+import { Directory } from '../../shared/domain/directory.js';
+import type { InboundSms } from '../../shared/domain/inbound-sms.js';
+import { type PhoneNumber, parsePhoneNumber } from '../../shared/domain/phone.js';
+import { parseSeed } from '../../shared/domain/seed.js';
+import type { SendError } from '../../shared/errors.js';
+import { createLogger } from '../../shared/logger.js';
+import type {
+  IdGenerator,
+  OutgoingMessage,
+  QueueName,
+  QueueSender,
+  SendRequest,
+  SmsSender,
+  Store,
+} from '../../shared/ports.js';
+import type { CoreDeps } from '../../shared/use-cases/deps.js';
+import { anAgent, CUSTOMER, SUPPORT_NUMBER } from './builders.js';
+import { MemoryStore } from './memory-store.js';
+
+/** A queue sender that only records what it was given. */
+export class RecordingQueue implements QueueSender {
+  readonly sent: { queue: QueueName; message: OutgoingMessage }[] = [];
+  async send(queue: QueueName, message: OutgoingMessage) {
+    this.sent.push({ queue, message: structuredClone(message) });
+  }
+  on(queue: QueueName) {
+    return this.sent.filter((s) => s.queue === queue).map((s) => s.message);
+  }
+}
+
+export class SequentialIds implements IdGenerator {
+  private n = 0;
+  next() {
+    this.n += 1;
+    return `id-${this.n}`;
+  }
+}
+
+/** An SMS provider that records sends, remembers idempotency keys, and fails when told to. */
+export class FakeSender implements SmsSender {
+  readonly provider = 'local';
+  readonly sends: SendRequest[] = [];
+  private readonly byKey = new Map<string, string>();
+  failures: SendError[] = [];
+
+  async send(request: SendRequest) {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    const known = this.byKey.get(request.idempotencyKey);
+    if (known) return { providerMessageId: known };
+    this.sends.push(request);
+    const providerMessageId = `fake-${this.sends.length}`;
+    this.byKey.set(request.idempotencyKey, providerMessageId);
+    return { providerMessageId };
+  }
+}
+
+export const testSeed = parseSeed(
+  {
+    channels: [
+      {
+        id: 'support',
+        name: 'Support',
+        numbers: ['+14255550100'],
+        provider: 'local',
+        autoCloseMinutes: 30,
+        defaultQueueId: 'general',
+      },
+      {
+        id: 'alerts',
+        name: 'Alerts',
+        numbers: ['+14255550199'],
+        provider: 'local',
+        direction: 'outbound-only',
+        defaultQueueId: 'general',
+      },
+    ],
+    queues: [
+      { id: 'general', name: 'General' },
+      { id: 'billing', name: 'Billing' },
+    ],
+  },
+  { defaultMinutes: 1440, minMinutes: 5, maxMinutes: 10_080 },
+);
+
+export const storeKinds: [string, () => Store][] = [
+  ['in-memory store', () => new MemoryStore()],
+  ['SQLite store', () => new SqliteStore(openSqlite(':memory:'))],
+];
+
+export interface CoreHarness {
+  deps: CoreDeps;
+  store: Store;
+  queue: RecordingQueue;
+  clock: ManualClock;
+  sender: FakeSender;
+  logs: string[];
+  sms(overrides?: Partial<Omit<InboundSms, 'from'>> & { from?: string }): InboundSms;
+  addAgent(overrides?: Parameters<typeof anAgent>[0]): Promise<void>;
+}
+
+export function coreHarness(store: Store = new MemoryStore()): CoreHarness {
+  const queue = new RecordingQueue();
+  const clock = new ManualClock(new Date('2026-11-23T09:00:00.000Z'));
+  const sender = new FakeSender();
+  const logs: string[] = [];
+  const deps: CoreDeps = {
+    store,
+    queue,
+    directory: new Directory(testSeed.channels, testSeed.queues),
+    clock,
+    ids: new SequentialIds(),
+    logger: createLogger((line) => logs.push(line), 'debug'),
+    senders: { forProvider: () => sender },
+  };
+  let n = 0;
+  return {
+    deps,
+    store,
+    queue,
+    clock,
+    sender,
+    logs,
+    sms: (overrides = {}) => {
+      n += 1;
+      const providerMessageId = overrides.providerMessageId ?? `p${n}`;
+      return {
+        id: `local:${providerMessageId}`,
+        provider: 'local',
+        providerMessageId,
+        to: SUPPORT_NUMBER,
+        text: `message ${n}`,
+        receivedAt: clock.now().toISOString(),
+        ...overrides,
+        from: (overrides.from ? parsePhoneNumber(overrides.from) : CUSTOMER) as PhoneNumber,
+      };
+    },
+    addAgent: async (overrides = {}) => {
+      await store.createAgent(anAgent(overrides));
+    },
+  };
+}

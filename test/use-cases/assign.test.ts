@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { assignConversation, assignQueue } from '../../shared/use-cases/assign.js';
+import { closeByAgent, endConversation, setPresence } from '../../shared/use-cases/conversations.js';
+import { aConversation } from '../support/builders.js';
+import { coreHarness, storeKinds } from '../support/core.js';
+
+async function openConversations(h: ReturnType<typeof coreHarness>, count: number) {
+  for (let i = 0; i < count; i++) {
+    await h.store.createConversation(
+      aConversation({
+        id: `c${String(i).padStart(2, '0')}`,
+        createdAt: `2026-11-23T09:${String(i).padStart(2, '0')}:00.000Z`,
+      }),
+    );
+  }
+}
+
+async function activeCount(h: ReturnType<typeof coreHarness>, agentId: string) {
+  return (await h.store.findConversations({ agentId, states: ['active'] })).length;
+}
+
+describe.each(storeKinds)('assignment (%s)', (_kind, makeStore) => {
+  it('never gives an agent more conversations than their capacity, however many assign at once', async () => {
+    const h = coreHarness(makeStore());
+    await h.addAgent({ id: 'alice', capacity: 2 });
+    await openConversations(h, 10);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        assignConversation(h.deps, `c${String(i).padStart(2, '0')}`, 'alice', { kind: 'system' }),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(2);
+    expect((await h.store.getAgent('alice'))?.value.assignments).toHaveLength(2);
+    expect(await activeCount(h, 'alice')).toBe(2);
+    expect((await h.store.findConversations({ states: ['open'] })).length).toBe(8);
+  });
+
+  it('keeps every agent within capacity when several assigners run on one queue at once', async () => {
+    const h = coreHarness(makeStore());
+    await h.addAgent({ id: 'alice', capacity: 2 });
+    await h.addAgent({ id: 'bob', capacity: 1 });
+    await openConversations(h, 10);
+    await Promise.all([
+      assignQueue(h.deps, 'general'),
+      assignQueue(h.deps, 'general'),
+      assignQueue(h.deps, 'general'),
+    ]);
+    expect((await h.store.getAgent('alice'))?.value.assignments).toHaveLength(2);
+    expect((await h.store.getAgent('bob'))?.value.assignments).toHaveLength(1);
+    expect(await activeCount(h, 'alice')).toBe(2);
+    expect(await activeCount(h, 'bob')).toBe(1);
+  });
+
+  it('gives a conversation to one agent only when two agents race for it', async () => {
+    const h = coreHarness(makeStore());
+    await h.addAgent({ id: 'alice' });
+    await h.addAgent({ id: 'bob' });
+    await openConversations(h, 1);
+    const [a, b] = await Promise.all([
+      assignConversation(h.deps, 'c00', 'alice', { kind: 'system' }),
+      assignConversation(h.deps, 'c00', 'bob', { kind: 'system' }),
+    ]);
+    expect([a, b].filter(Boolean)).toHaveLength(1);
+    const holders = [(await h.store.getAgent('alice'))?.value, (await h.store.getAgent('bob'))?.value].filter(
+      (agent) => (agent?.assignments.length ?? 0) > 0,
+    );
+    expect(holders).toHaveLength(1);
+  });
+
+  it('offers the oldest conversation first, to the least loaded available agent', async () => {
+    const h = coreHarness(makeStore());
+    await h.addAgent({ id: 'alice', capacity: 2 });
+    await h.addAgent({ id: 'bob', capacity: 2 });
+    await h.addAgent({ id: 'carol', capacity: 5, presence: 'offline' });
+    await openConversations(h, 3);
+    const outcome = await assignQueue(h.deps, 'general');
+    expect(outcome.assigned).toEqual([
+      { conversationId: 'c00', agentId: 'alice' },
+      { conversationId: 'c01', agentId: 'bob' },
+      { conversationId: 'c02', agentId: 'alice' },
+    ]);
+    expect(outcome.stillOpen).toBe(0);
+  });
+
+  it('leaves conversations open when nobody is available, and assigns when an agent comes online', async () => {
+    const h = coreHarness(makeStore());
+    await h.addAgent({ id: 'alice', capacity: 1, presence: 'offline' });
+    await openConversations(h, 2);
+    expect(await assignQueue(h.deps, 'general')).toEqual({ assigned: [], stillOpen: 2 });
+    await setPresence(h.deps, 'alice', 'available');
+    expect(h.queue.on('sms-assignment').map((m) => m.body)).toEqual([
+      { queueId: 'general', reason: 'agent available' },
+    ]);
+    expect(await assignQueue(h.deps, 'general')).toEqual({
+      assigned: [{ conversationId: 'c00', agentId: 'alice' }],
+      stillOpen: 1,
+    });
+  });
+
+  it('keeps capacity through wrap-up and frees it on close, asking the queue to assign again', async () => {
+    const h = coreHarness(makeStore());
+    await h.addAgent({ id: 'alice', capacity: 1 });
+    await openConversations(h, 2);
+    await assignQueue(h.deps, 'general');
+    await endConversation(h.deps, { conversationId: 'c00', agentId: 'alice' });
+    expect((await h.store.getAgent('alice'))?.value.assignments).toHaveLength(1);
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([]);
+    await closeByAgent(h.deps, { conversationId: 'c00', agentId: 'alice' });
+    expect((await h.store.getAgent('alice'))?.value.assignments).toEqual([]);
+    expect(h.queue.on('sms-assignment').at(-1)?.body).toEqual({
+      queueId: 'general',
+      reason: 'capacity freed',
+    });
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+      { conversationId: 'c01', agentId: 'alice' },
+    ]);
+  });
+});

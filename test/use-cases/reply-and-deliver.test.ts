@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../shared/domain/message.js';
+import {
+  ConsentError,
+  ForbiddenError,
+  InvalidTransitionError,
+  SendError,
+  ValidationError,
+} from '../../shared/errors.js';
+import { assignQueue } from '../../shared/use-cases/assign.js';
+import { endConversation, replyToCustomer } from '../../shared/use-cases/conversations.js';
+import { deliverOutbound } from '../../shared/use-cases/deliver.js';
+import { receiveInbound } from '../../shared/use-cases/inbound.js';
+import { CUSTOMER } from '../support/builders.js';
+import { coreHarness } from '../support/core.js';
+
+async function activeConversation() {
+  const h = coreHarness();
+  await h.addAgent({ id: 'alice' });
+  await h.addAgent({ id: 'bob', queueIds: ['general'] });
+  const outcome = await receiveInbound(h.deps, h.sms({ text: 'Where is my order?' }));
+  if (outcome.status !== 'stored') throw new Error('not stored');
+  const { assigned } = await assignQueue(h.deps, 'general');
+  const agentId = assigned[0]?.agentId ?? '';
+  return { h, conversationId: outcome.conversationId, agentId };
+}
+
+const attempt = (deliveryCount: number) => ({ deliveryCount, maxDeliveryCount: 3 });
+
+function queuedMessage(h: ReturnType<typeof coreHarness>): Message {
+  const body = h.queue.on('sms-outbound').at(-1)?.body;
+  if (!body) throw new Error('nothing on the outbound queue');
+  return body as Message;
+}
+
+describe('an agent replying', () => {
+  it('puts the reply on the outbound queue, keyed by the sender number, after the customer message', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    const reply = await replyToCustomer(h.deps, { conversationId, agentId, text: 'It ships today' });
+    expect(reply).toMatchObject({
+      seq: 2,
+      direction: 'outbound',
+      status: 'queued',
+      to: CUSTOMER,
+      from: '+14255550100',
+    });
+    expect(h.queue.on('sms-outbound')).toEqual([{ id: reply.id, sessionId: '+14255550100', body: reply }]);
+    expect((await h.store.listMessages(conversationId)).map((m) => m.text)).toEqual([
+      'Where is my order?',
+      'It ships today',
+    ]);
+  });
+
+  it('is refused for an agent who does not hold the conversation', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    const other = agentId === 'alice' ? 'bob' : 'alice';
+    await expect(
+      replyToCustomer(h.deps, { conversationId, agentId: other, text: 'hi' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it('is refused in wrap-up, over 1600 characters, and to a customer who opted out', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await expect(
+      replyToCustomer(h.deps, { conversationId, agentId, text: 'a'.repeat(1601) }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    const customer = await h.store.getCustomer('support', CUSTOMER);
+    if (!customer) throw new Error('no customer');
+    await h.store.putCustomer({ ...customer.value, optedOut: true }, customer.etag);
+    await expect(replyToCustomer(h.deps, { conversationId, agentId, text: 'hi' })).rejects.toBeInstanceOf(
+      ConsentError,
+    );
+    await endConversation(h.deps, { conversationId, agentId });
+    await expect(replyToCustomer(h.deps, { conversationId, agentId, text: 'hi' })).rejects.toBeInstanceOf(
+      InvalidTransitionError,
+    );
+    expect(h.queue.on('sms-outbound')).toEqual([]);
+  });
+});
+
+describe('delivering an outbound message', () => {
+  it('sends once and records the provider id, even when the queue delivers it again', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'On its way' });
+    const message = queuedMessage(h);
+    expect(await deliverOutbound(h.deps, message, attempt(1))).toEqual({
+      status: 'sent',
+      providerMessageId: 'fake-1',
+    });
+    expect(await deliverOutbound(h.deps, message, attempt(2))).toEqual({
+      status: 'skipped',
+      reason: 'already sent',
+    });
+    expect(h.sender.sends).toHaveLength(1);
+    expect(h.sender.sends[0]).toMatchObject({ idempotencyKey: message.id, to: CUSTOMER, text: 'On its way' });
+    expect((await h.store.getMessage(conversationId, message.id))?.value).toMatchObject({
+      status: 'sent',
+      providerMessageId: 'fake-1',
+    });
+  });
+
+  it('writes the message record itself when the reply crashed before storing it', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Sorry for the wait' });
+    const message = queuedMessage(h);
+    const lost = { ...message, id: 'never-stored' };
+    await deliverOutbound(h.deps, lost, attempt(1));
+    expect((await h.store.getMessage(conversationId, 'never-stored'))?.value.status).toBe('sent');
+  });
+
+  it('hands transient failures back to the queue, and marks the message failed on the last attempt', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Hello?' });
+    const message = queuedMessage(h);
+    h.sender.failures = [
+      new SendError('transient', 'provider returned 503'),
+      new SendError('rate-limited', '429', 1000),
+    ];
+    await expect(deliverOutbound(h.deps, message, attempt(1))).rejects.toBeInstanceOf(SendError);
+    expect((await h.store.getMessage(conversationId, message.id))?.value.status).toBe('queued');
+    const last = await deliverOutbound(h.deps, message, attempt(3));
+    expect(last).toEqual({ status: 'failed', reason: 'provider unavailable after 3 attempts: 429' });
+    expect((await h.store.getMessage(conversationId, message.id))?.value).toMatchObject({
+      status: 'failed',
+      failureReason: 'provider unavailable after 3 attempts: 429',
+    });
+  });
+
+  it('marks the customer opted out when the provider says so, and sends nothing more to them', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'First' });
+    h.sender.failures = [new SendError('opted-out', 'recipient unsubscribed (21610)')];
+    expect(await deliverOutbound(h.deps, queuedMessage(h), attempt(1))).toMatchObject({ status: 'failed' });
+    expect((await h.store.getCustomer('support', CUSTOMER))?.value.optedOut).toBe(true);
+    await expect(replyToCustomer(h.deps, { conversationId, agentId, text: 'Second' })).rejects.toBeInstanceOf(
+      ConsentError,
+    );
+    expect(h.sender.sends).toEqual([]);
+  });
+
+  it('refuses to send a queued message to a customer who opted out after it was queued', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Queued before STOP' });
+    const customer = await h.store.getCustomer('support', CUSTOMER);
+    if (!customer) throw new Error('no customer');
+    await h.store.putCustomer({ ...customer.value, optedOut: true }, customer.etag);
+    expect(await deliverOutbound(h.deps, queuedMessage(h), attempt(1))).toEqual({
+      status: 'failed',
+      reason: 'the customer opted out of this channel',
+    });
+    expect(h.sender.sends).toEqual([]);
+  });
+});
