@@ -1,0 +1,106 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type {
+  HttpFunctionOptions,
+  ServiceBusQueueFunctionOptions,
+  TimerFunctionOptions,
+} from '@azure/functions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFunctions } from '../../functions/definitions.js';
+import { type FunctionRegistrar, registerFunctions } from '../../functions/register.js';
+import { type App, createApp } from '../../shared/app.js';
+import { loadConfig, settingNames } from '../../shared/config.js';
+
+/** Records what would be registered with the Functions host. */
+class RecordingRegistrar implements FunctionRegistrar {
+  readonly httpFunctions = new Map<string, HttpFunctionOptions>();
+  readonly queues = new Map<string, ServiceBusQueueFunctionOptions>();
+  readonly timers = new Map<string, TimerFunctionOptions>();
+  http(name: string, options: HttpFunctionOptions) {
+    this.httpFunctions.set(name, options);
+  }
+  serviceBusQueue(name: string, options: ServiceBusQueueFunctionOptions) {
+    this.queues.set(name, options);
+  }
+  timer(name: string, options: TimerFunctionOptions) {
+    this.timers.set(name, options);
+  }
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'sms-defs-'));
+let app: App;
+const registrar = new RecordingRegistrar();
+
+beforeAll(async () => {
+  app = await createApp(loadConfig({ SMS_DATA_DIR: dataDir }), { logSink: () => {} });
+  registerFunctions(registrar, buildFunctions(app));
+});
+afterAll(() => {
+  app.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('function definitions', () => {
+  it.each([
+    ['health', 'health', ['GET'], 'anonymous'],
+    ['localInbound', 'local/inbound', ['POST'], 'anonymous'],
+    ['localOutbox', 'local/outbox', ['GET'], 'anonymous'],
+    ['localClock', 'local/clock', ['GET', 'POST'], 'anonymous'],
+    ['agentPresence', 'agents/{agentId}/presence', ['PUT'], 'function'],
+    ['agentConversations', 'agents/{agentId}/conversations', ['GET'], 'function'],
+    ['queueConversations', 'queues/{queueId}/conversations', ['GET'], 'function'],
+    ['conversationGet', 'conversations/{conversationId}', ['GET'], 'function'],
+    ['conversationReply', 'conversations/{conversationId}/messages', ['POST'], 'function'],
+    ['conversationEnd', 'conversations/{conversationId}/end', ['POST'], 'function'],
+    ['conversationClose', 'conversations/{conversationId}/close', ['POST'], 'function'],
+  ])('%s is an HTTP function on %s %o (%s)', (name, route, methods, authLevel) => {
+    const options = registrar.httpFunctions.get(name);
+    expect(options).toMatchObject({ route, methods, authLevel });
+    expect(typeof options?.handler).toBe('function');
+  });
+
+  it.each([
+    ['inboundWorker', 'sms-inbound'],
+    ['assignmentWorker', 'sms-assignment'],
+    ['outboundWorker', 'sms-outbound'],
+  ])('%s is a session-enabled Service Bus queue function on %s', (name, queueName) => {
+    expect(registrar.queues.get(name)).toMatchObject({
+      queueName,
+      connection: 'ServiceBusConnection',
+      isSessionsEnabled: true,
+    });
+  });
+
+  it('autoCloseTimer runs on the configured schedule, every minute by default', () => {
+    expect(registrar.timers.get('autoCloseTimer')).toMatchObject({ schedule: '0 */1 * * * *' });
+  });
+
+  it('registers every function exactly once, and nothing else', () => {
+    const names = [...registrar.httpFunctions.keys(), ...registrar.queues.keys(), ...registrar.timers.keys()];
+    expect(names).toHaveLength(buildFunctions(app).length);
+    expect(names).toHaveLength(15);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe('local.settings.sample.json', () => {
+  const sample = JSON.parse(
+    readFileSync(new URL('../../local.settings.sample.json', import.meta.url), 'utf8'),
+  ) as {
+    Values: Record<string, string>;
+  };
+
+  it('lists every setting the config loader reads, and loads as a valid configuration', () => {
+    for (const name of settingNames) expect(Object.keys(sample.Values)).toContain(name);
+    expect(() => loadConfig(sample.Values)).not.toThrow();
+  });
+
+  it('lists nothing the app does not read, besides the Functions host own settings', () => {
+    const hostSettings = ['FUNCTIONS_WORKER_RUNTIME', 'AzureWebJobsStorage', 'ServiceBusConnection'];
+    const unknown = Object.keys(sample.Values).filter(
+      (name) => !hostSettings.includes(name) && !(settingNames as string[]).includes(name),
+    );
+    expect(unknown).toEqual([]);
+  });
+});

@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type LocalHost, startLocalHost } from '../../local/host.js';
+import { loadConfig } from '../../shared/config.js';
+
+export interface TestHost {
+  host: LocalHost;
+  logs: string[];
+  // biome-ignore lint/suspicious/noExplicitAny: a JSON answer; the assertions that read it check its shape.
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; text: string }>;
+  /** Polls until `check` returns a value (queue consumers run in the background). */
+  eventually<T>(check: () => Promise<T | undefined | false>, what: string): Promise<T>;
+  /** Waits until every queue is empty and nothing is in flight. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the local host in process on a free port, over a fresh data directory. */
+export async function startTestHost(env: Record<string, string> = {}): Promise<TestHost> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sms-host-'));
+  const logs: string[] = [];
+  const config = loadConfig({ SMS_DATA_DIR: dataDir, SMS_LOCAL_PORT: '0', SMS_CLOCK: 'manual', ...env });
+  const host = await startLocalHost({ config, logSink: (line) => logs.push(line) });
+
+  const api: TestHost['api'] = async (method, path, body) => {
+    const response = await fetch(`${host.url}/api/${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, body: parsed, text };
+  };
+
+  const eventually: TestHost['eventually'] = async (check, what) => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const value = await check();
+      if (value !== undefined && value !== false) return value as never;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+
+  const settle = async () => {
+    await eventually(async () => {
+      const { body } = await api('GET', 'health');
+      const depths = Object.values(body.queues as Record<string, number>);
+      return depths.every((depth) => depth === 0);
+    }, 'the queues to drain');
+  };
+
+  return {
+    host,
+    logs,
+    api,
+    eventually,
+    settle,
+    stop: async () => {
+      await host.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
