@@ -36,7 +36,8 @@ function backoffMs(deliveryCount: number): number {
 export class QueueConsumer {
   private stopping = false;
   private readonly loops: Promise<void>[] = [];
-  private wake: (() => void) | undefined;
+  /** Idle loops waiting for work; a 'ready' event or stop() wakes them all. */
+  private readonly sleepers = new Set<() => void>();
 
   constructor(
     private readonly definition: QueueFunction,
@@ -46,7 +47,7 @@ export class QueueConsumer {
 
   start(): void {
     const onReady = (name: string) => {
-      if (name === this.definition.queueName) this.wake?.();
+      if (name === this.definition.queueName) this.wakeAll();
     };
     this.queue.events.on('ready', onReady);
     for (let i = 0; i < this.options.concurrency; i += 1) this.loops.push(this.loop());
@@ -55,23 +56,24 @@ export class QueueConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.wakeAll();
     await Promise.all(this.loops);
   }
 
   private idle(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const previous = this.wake;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.sleepers.delete(done);
         resolve();
-      }
-      this.wake = () => {
-        previous?.();
-        done();
       };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(done);
     });
+  }
+
+  private wakeAll(): void {
+    for (const wake of [...this.sleepers]) wake();
   }
 
   private async loop(): Promise<void> {

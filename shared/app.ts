@@ -72,7 +72,7 @@ export async function createApp(
   options: { logSink?: LogSink; db?: SqliteDatabase } = {},
 ): Promise<App> {
   const seed = readSeed(config);
-  const db = options.db ?? openSqlite(join(config.dataDir, 'sms.db'), config.sqliteSynchronous);
+  const db = options.db ?? openSqlite(join(config.dataDir, 'sms.db'), config.sqliteDurability);
   const manualClock = config.clock === 'manual' ? new ManualClock() : undefined;
   const clock: Clock = manualClock ?? new SystemClock();
   const store = new SqliteStore(db);

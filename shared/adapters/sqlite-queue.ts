@@ -12,23 +12,36 @@ import type {
 } from '../ports.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
+/*
+ * Messages wait in `queue_messages` (state active or dead). Each session row points at its head,
+ * the oldest active message, so a receive reads one index in head order and skips only the few
+ * sessions that are locked or waiting out a retry delay, however long the queue. Scheduled
+ * messages wait apart, in `queue_scheduled`, and join the queue when due, as Service Bus enqueues
+ * a scheduled message at its time.
+ */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS queue_messages (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   queue TEXT NOT NULL, id TEXT NOT NULL, session_id TEXT NOT NULL, body TEXT NOT NULL,
-  enqueued_at INTEGER NOT NULL, available_at INTEGER NOT NULL, delivery_count INTEGER NOT NULL DEFAULT 0,
+  enqueued_at INTEGER NOT NULL, delivery_count INTEGER NOT NULL DEFAULT 0,
   lock_token TEXT, state TEXT NOT NULL DEFAULT 'active', dead_reason TEXT
 );
-CREATE INDEX IF NOT EXISTS queue_messages_ready ON queue_messages (queue, state, available_at, seq);
 CREATE INDEX IF NOT EXISTS queue_messages_session ON queue_messages (queue, session_id, state, seq);
 CREATE TABLE IF NOT EXISTS queue_sessions (
-  queue TEXT NOT NULL, session_id TEXT NOT NULL, locked_until INTEGER NOT NULL DEFAULT 0,
-  lock_token TEXT, blocked_until INTEGER NOT NULL DEFAULT 0,
+  queue TEXT NOT NULL, session_id TEXT NOT NULL, head_seq INTEGER,
+  locked_until INTEGER NOT NULL DEFAULT 0, lock_token TEXT, blocked_until INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (queue, session_id)
 );
+CREATE INDEX IF NOT EXISTS queue_sessions_head ON queue_sessions (queue, head_seq) WHERE head_seq IS NOT NULL;
+CREATE TABLE IF NOT EXISTS queue_scheduled (
+  rowid INTEGER PRIMARY KEY AUTOINCREMENT,
+  queue TEXT NOT NULL, id TEXT NOT NULL, session_id TEXT NOT NULL, body TEXT NOT NULL, due_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS queue_scheduled_due ON queue_scheduled (due_at);
 CREATE TABLE IF NOT EXISTS queue_seen_ids (
   queue TEXT NOT NULL, id TEXT NOT NULL, seen_at INTEGER NOT NULL, PRIMARY KEY (queue, id)
 );
+CREATE INDEX IF NOT EXISTS queue_seen_ids_age ON queue_seen_ids (seen_at);
 `;
 
 export interface SqliteQueueOptions {
@@ -38,6 +51,13 @@ export interface SqliteQueueOptions {
   maxDeliveryCount: number;
   /** Window in which a repeated message id is dropped (Service Bus: duplicate detection window). */
   duplicateWindowMs: number;
+}
+
+interface PendingSend {
+  queue: QueueName;
+  message: OutgoingMessage;
+  resolve: () => void;
+  reject: (error: unknown) => void;
 }
 
 interface MessageRow {
@@ -61,6 +81,9 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
   /** Emits a queue name whenever a message may have become receivable, to wake in-process consumers. */
   readonly events = new EventEmitter();
   private readonly statements;
+  private pending: PendingSend[] = [];
+  /** Whether the connection commits with synchronous=NORMAL, so sends must ask for FULL. */
+  private readonly relaxed: boolean;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -68,72 +91,130 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
     private readonly options: SqliteQueueOptions,
   ) {
     db.exec(SCHEMA);
+    this.relaxed = db.pragma('synchronous', { simple: true }) === 1;
     this.events.setMaxListeners(0);
     this.statements = {
       seen: db.prepare('INSERT OR IGNORE INTO queue_seen_ids (queue, id, seen_at) VALUES (?, ?, ?)'),
-      forgetSeen: db.prepare('DELETE FROM queue_seen_ids WHERE queue = ? AND seen_at < ?'),
+      forgetSeen: db.prepare('DELETE FROM queue_seen_ids WHERE seen_at < ?'),
       insert: db.prepare(
-        `INSERT INTO queue_messages (queue, id, session_id, body, enqueued_at, available_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
+        'INSERT INTO queue_messages (queue, id, session_id, body, enqueued_at) VALUES (?, ?, ?, ?, ?)',
       ),
-      // The head of each session that is neither locked nor blocked, oldest first.
-      next: db.prepare<{ queue: string; now: number }, MessageRow>(
-        `SELECT m.seq, m.id, m.session_id, m.body, m.enqueued_at, m.delivery_count
-         FROM queue_messages m
-         WHERE m.queue = @queue AND m.state = 'active' AND m.available_at <= @now
-           AND NOT EXISTS (SELECT 1 FROM queue_messages p
-             WHERE p.queue = m.queue AND p.session_id = m.session_id AND p.state = 'active'
-               AND p.available_at <= @now AND p.seq < m.seq)
-           AND NOT EXISTS (SELECT 1 FROM queue_sessions s
-             WHERE s.queue = m.queue AND s.session_id = m.session_id
-               AND (s.locked_until > @now OR s.blocked_until > @now))
-         ORDER BY m.seq LIMIT 1`,
+      // A new message becomes its session's head only when the session has none.
+      pointHead: db.prepare(
+        `INSERT INTO queue_sessions (queue, session_id, head_seq) VALUES (?, ?, ?)
+         ON CONFLICT (queue, session_id) DO UPDATE SET head_seq = COALESCE(head_seq, excluded.head_seq)`,
+      ),
+      schedule: db.prepare(
+        'INSERT INTO queue_scheduled (queue, id, session_id, body, due_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      due: db.prepare<
+        [number],
+        { rowid: number; queue: QueueName; id: string; session_id: string; body: string }
+      >(
+        'SELECT rowid, queue, id, session_id, body FROM queue_scheduled WHERE due_at <= ? ORDER BY due_at, rowid',
+      ),
+      unschedule: db.prepare('DELETE FROM queue_scheduled WHERE rowid = ?'),
+      next: db.prepare<{ queue: string; now: number }, { session_id: string; head_seq: number }>(
+        `SELECT session_id, head_seq FROM queue_sessions
+         WHERE queue = @queue AND head_seq IS NOT NULL AND locked_until <= @now AND blocked_until <= @now
+         ORDER BY head_seq LIMIT 1`,
+      ),
+      message: db.prepare<[number], MessageRow>(
+        'SELECT seq, id, session_id, body, enqueued_at, delivery_count FROM queue_messages WHERE seq = ?',
       ),
       lockSession: db.prepare(
-        `INSERT INTO queue_sessions (queue, session_id, locked_until, lock_token) VALUES (?, ?, ?, ?)
-         ON CONFLICT (queue, session_id) DO UPDATE SET locked_until = excluded.locked_until, lock_token = excluded.lock_token`,
+        'UPDATE queue_sessions SET locked_until = ?, lock_token = ? WHERE queue = ? AND session_id = ?',
       ),
       lockMessage: db.prepare(
         'UPDATE queue_messages SET delivery_count = delivery_count + 1, lock_token = ? WHERE seq = ?',
       ),
-      holder: db.prepare<[string, string, string, number], { seq: number }>(
-        `SELECT m.seq FROM queue_messages m JOIN queue_sessions s ON s.queue = m.queue AND s.session_id = m.session_id
-         WHERE m.queue = ? AND m.lock_token = ? AND s.lock_token = ? AND s.locked_until > ? AND m.state = 'active'`,
+      // The session's lock holder holds its head message: both lock tokens must match.
+      holder: db.prepare<[string, string, string, number, string], { seq: number }>(
+        `SELECT m.seq FROM queue_sessions s JOIN queue_messages m ON m.seq = s.head_seq
+         WHERE s.queue = ? AND s.session_id = ? AND s.lock_token = ? AND s.locked_until > ?
+           AND m.lock_token = ? AND m.state = 'active'`,
       ),
       remove: db.prepare('DELETE FROM queue_messages WHERE seq = ?'),
-      unlockSession: db.prepare(
-        'UPDATE queue_sessions SET locked_until = 0, lock_token = NULL, blocked_until = ? WHERE queue = ? AND session_id = ?',
-      ),
       release: db.prepare('UPDATE queue_messages SET lock_token = NULL WHERE seq = ?'),
       bury: db.prepare(
         "UPDATE queue_messages SET state = 'dead', dead_reason = ?, lock_token = NULL WHERE seq = ?",
       ),
+      unlockSession: db.prepare(
+        `UPDATE queue_sessions SET locked_until = 0, lock_token = NULL, blocked_until = @blockedUntil,
+           head_seq = (SELECT MIN(seq) FROM queue_messages
+                       WHERE queue = @queue AND session_id = @sessionId AND state = 'active')
+         WHERE queue = @queue AND session_id = @sessionId`,
+      ),
       renew: db.prepare(
         'UPDATE queue_sessions SET locked_until = ? WHERE queue = ? AND session_id = ? AND lock_token = ?',
       ),
+      releaseLocks: db.prepare('UPDATE queue_sessions SET locked_until = 0, lock_token = NULL'),
       dead: db.prepare<[string], MessageRow & { dead_reason: string }>(
         "SELECT * FROM queue_messages WHERE queue = ? AND state = 'dead' ORDER BY seq",
       ),
-      releaseLocks: db.prepare('UPDATE queue_sessions SET locked_until = 0, lock_token = NULL'),
-      depth: db.prepare<[string], { n: number }>(
-        "SELECT COUNT(*) AS n FROM queue_messages WHERE queue = ? AND state = 'active'",
-      ),
-      nextDue: db.prepare<[string], { at: number | null }>(
-        "SELECT MIN(available_at) AS at FROM queue_messages WHERE queue = ? AND state = 'active'",
+      depth: db.prepare<[string, string], { n: number }>(
+        `SELECT (SELECT COUNT(*) FROM queue_messages WHERE queue = ? AND state = 'active')
+              + (SELECT COUNT(*) FROM queue_scheduled WHERE queue = ?) AS n`,
       ),
     };
   }
 
-  async send(queue: QueueName, message: OutgoingMessage): Promise<void> {
+  private enqueue(queue: QueueName, id: string, sessionId: string, body: string, now: number) {
+    const seq = this.statements.insert.run(queue, id, sessionId, body, now).lastInsertRowid;
+    this.statements.pointHead.run(queue, sessionId, seq);
+  }
+
+  /**
+   * Sends are group-committed: every send made in the same turn of the event loop goes into one
+   * transaction, and each caller's promise settles only once that transaction is on disk. Under
+   * load (many webhooks at once) one fsync then accepts many messages instead of one.
+   */
+  send(queue: QueueName, message: OutgoingMessage): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ queue, message, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
     const now = this.clock.now().getTime();
-    const availableAt = message.scheduledAt ? message.scheduledAt.getTime() : now;
-    const body = JSON.stringify(message.body);
-    this.db.transaction(() => {
-      this.statements.forgetSeen.run(queue, now - this.options.duplicateWindowMs);
-      if (this.statements.seen.run(queue, message.id, now).changes === 0) return;
-      this.statements.insert.run(queue, message.id, message.sessionId, body, now, availableAt);
-    })();
-    this.events.emit('ready', queue);
+    try {
+      // With relaxed commits elsewhere, accepting work is still made durable: an fsync of the one
+      // WAL also covers every earlier commit, so what survives a power cut is always a prefix.
+      if (this.relaxed) this.db.pragma('synchronous = FULL');
+      try {
+        this.db.transaction(() => {
+          this.statements.forgetSeen.run(now - this.options.duplicateWindowMs);
+          for (const { queue, message } of batch) {
+            if (this.statements.seen.run(queue, message.id, now).changes === 0) continue;
+            const body = JSON.stringify(message.body);
+            const dueAt = message.scheduledAt?.getTime();
+            if (dueAt !== undefined && dueAt > now) {
+              this.statements.schedule.run(queue, message.id, message.sessionId, body, dueAt);
+            } else {
+              this.enqueue(queue, message.id, message.sessionId, body, now);
+            }
+          }
+        })();
+      } finally {
+        if (this.relaxed) this.db.pragma('synchronous = NORMAL');
+      }
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    for (const item of batch) item.resolve();
+    for (const queue of new Set(batch.map((item) => item.queue))) this.events.emit('ready', queue);
+  }
+
+  /** Moves scheduled messages that fell due into their queues, in due order. */
+  private promoteDue(now: number): void {
+    for (const row of this.statements.due.all(now)) {
+      this.enqueue(row.queue, row.id, row.session_id, row.body, now);
+      this.statements.unschedule.run(row.rowid);
+    }
   }
 
   async receive(queue: QueueName): Promise<ReceivedMessage | undefined> {
@@ -141,10 +222,13 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
     const lockedUntil = now + this.options.lockMs;
     return this.db
       .transaction(() => {
-        const row = this.statements.next.get({ queue, now });
+        this.promoteDue(now);
+        const session = this.statements.next.get({ queue, now });
+        if (!session) return undefined;
+        const row = this.statements.message.get(session.head_seq);
         if (!row) return undefined;
         const lockToken = randomUUID();
-        this.statements.lockSession.run(queue, row.session_id, lockedUntil, lockToken);
+        this.statements.lockSession.run(lockedUntil, lockToken, queue, row.session_id);
         this.statements.lockMessage.run(lockToken, row.seq);
         return {
           id: row.id,
@@ -162,9 +246,10 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
   private held(queue: QueueName, message: ReceivedMessage): number {
     const row = this.statements.holder.get(
       queue,
-      message.lockToken,
+      message.sessionId,
       message.lockToken,
       this.clock.now().getTime(),
+      message.lockToken,
     );
     if (!row) throw new LockLostError(`the lock on message ${message.id} expired or was lost`);
     return row.seq;
@@ -180,7 +265,7 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
       .transaction(() => {
         const seq = this.held(queue, message);
         action(seq);
-        this.statements.unlockSession.run(blockedUntil, queue, message.sessionId);
+        this.statements.unlockSession.run({ blockedUntil, queue, sessionId: message.sessionId });
       })
       .immediate();
     this.events.emit('ready', queue);
@@ -213,6 +298,15 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
     return { ...message, lockedUntil: new Date(lockedUntil) };
   }
 
+  /**
+   * Frees every session lock. The local host calls it at start-up: it is the only process using
+   * the file, so a lock found then belonged to a process that died, and waiting out its expiry
+   * would only delay the recovered work. Retry delays (blocked sessions) are kept.
+   */
+  releaseLocks(): void {
+    this.statements.releaseLocks.run();
+  }
+
   async deadLetters(queue: QueueName): Promise<DeadLetter[]> {
     return this.statements.dead.all(queue).map((row) => ({
       id: row.id,
@@ -223,21 +317,8 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
     }));
   }
 
+  /** Messages waiting, scheduled ones included (dead letters are not). */
   async depth(queue: QueueName): Promise<number> {
-    return this.statements.depth.get(queue)?.n ?? 0;
-  }
-
-  /**
-   * Frees every session lock. The local host calls it at start-up: it is the only process using
-   * the file, so a lock found then belonged to a process that died, and waiting out its expiry
-   * would only delay the recovered work. Retry delays (blocked sessions) are kept.
-   */
-  releaseLocks(): void {
-    this.statements.releaseLocks.run();
-  }
-
-  /** When the earliest waiting message of a queue falls due (for consumers that sleep). */
-  nextDueAt(queue: QueueName): number | undefined {
-    return this.statements.nextDue.get(queue)?.at ?? undefined;
+    return this.statements.depth.get(queue, queue)?.n ?? 0;
   }
 }

@@ -23,6 +23,20 @@ const reasons: Record<string, string> = {
  * unassigned ranges are refused, not just numbers of the wrong length.
  */
 export function parsePhoneNumber(input: string, field = 'phone number'): PhoneNumber {
+  const known = parsed.get(input);
+  if (known) return known;
+  const number = parseUncached(input, field);
+  // Numbers repeat (a customer texts many times; our own numbers on every message), and full
+  // metadata validation is the costliest step of accepting a message.
+  if (parsed.size >= PARSED_KEPT) parsed.clear();
+  parsed.set(input, number);
+  return number;
+}
+
+const PARSED_KEPT = 10_000;
+const parsed = new Map<string, PhoneNumber>();
+
+function parseUncached(input: string, field: string): PhoneNumber {
   const trimmed = input.trim();
   if (!trimmed.startsWith('+')) {
     throw new ValidationError(
@@ -30,20 +44,20 @@ export function parsePhoneNumber(input: string, field = 'phone number'): PhoneNu
       [{ path: field, message: 'missing + and country code' }],
     );
   }
-  let parsed: ReturnType<typeof parsePhoneNumberWithError>;
+  let result: ReturnType<typeof parsePhoneNumberWithError>;
   try {
-    parsed = parsePhoneNumberWithError(trimmed);
+    result = parsePhoneNumberWithError(trimmed);
   } catch (error) {
     const reason =
       error instanceof ParseError ? (reasons[error.message] ?? error.message) : 'cannot be parsed';
     throw new ValidationError(`${field} ${reason}`, [{ path: field, message: reason }], { cause: error });
   }
-  if (!parsed.isValid()) {
+  if (!result.isValid()) {
     throw new ValidationError(`${field} is not a valid number for its country`, [
       { path: field, message: 'not a valid number' },
     ]);
   }
-  return parsed.number as PhoneNumber;
+  return result.number as PhoneNumber;
 }
 
 /** Parses a channel's own number: an E.164 number or a short code. */

@@ -1,5 +1,5 @@
 import type { Agent } from '../domain/agent.js';
-import { canTakeWork } from '../domain/agent.js';
+import { canTakeWork, freeCapacity } from '../domain/agent.js';
 import { type Actor, transition } from '../domain/conversation.js';
 import { releaseCapacity, reserveCapacity } from './agent-capacity.js';
 import type { CoreDeps } from './deps.js';
@@ -7,7 +7,6 @@ import { retryOnConflict } from './optimistic.js';
 
 export interface AssignmentOutcome {
   assigned: { conversationId: string; agentId: string }[];
-  stillOpen: number;
 }
 
 /**
@@ -48,17 +47,19 @@ function byLoad(a: Agent, b: Agent): number {
  * id). Offers the queue's open conversations, oldest first, to available agents with room.
  */
 export async function assignQueue(deps: CoreDeps, queueId: string): Promise<AssignmentOutcome> {
-  const open = await deps.store.findConversations({ queueId, states: ['open'] });
-  const outcome: AssignmentOutcome = { assigned: [], stillOpen: open.length };
-  if (open.length === 0) return outcome;
-
+  const outcome: AssignmentOutcome = { assigned: [] };
+  // Agents first: they are few, and when nobody can take work (the usual case under a burst) the
+  // queue's waiting line is never read.
   let agents = (await deps.store.listAgents()).map((s) => s.value).filter((a) => canTakeWork(a, queueId));
+  const room = agents.reduce((sum, agent) => sum + freeCapacity(agent), 0);
+  if (room === 0) return outcome;
+
+  const open = await deps.store.findConversations({ queueId, states: ['open'], limit: room });
   for (const { value: conversation } of open) {
     if (agents.length === 0) break;
     for (const agent of [...agents].sort(byLoad)) {
       if (await assignConversation(deps, conversation.id, agent.id, { kind: 'system' })) {
         outcome.assigned.push({ conversationId: conversation.id, agentId: agent.id });
-        outcome.stillOpen -= 1;
         break;
       }
     }

@@ -103,8 +103,14 @@ export async function receiveInbound(deps: CoreDeps, sms: InboundSms): Promise<I
 
   let conversation = found.stored.value;
   const alreadyStored = await deps.store.getMessage(conversation.id, sms.id);
+  // The queue hears about a conversation when it joins the waiting line: the first message, or a
+  // customer back to a set-aside conversation whose agent is gone. On a redelivery we cannot tell
+  // whether the first attempt got that far, so we ask again (requests are idempotent).
+  let joinedQueue = alreadyStored !== undefined;
   if (!alreadyStored) {
+    const before = conversation.state;
     conversation = await appendTo(deps, found.stored);
+    joinedQueue = conversation.lastSeq === 1 || (before === 'waiting' && conversation.state === 'open');
     const message: Message = {
       id: sms.id,
       conversationId: conversation.id,
@@ -134,7 +140,9 @@ export async function receiveInbound(deps: CoreDeps, sms: InboundSms): Promise<I
     await deps.store.putCustomer(rememberProcessed(stored.value, sms.id), stored.etag);
   });
 
-  if (conversation.state === 'open') await requestAssignment(deps, conversation.queueId, 'customer message');
+  if (conversation.state === 'open' && joinedQueue) {
+    await requestAssignment(deps, conversation.queueId, 'customer message');
+  }
   deps.logger.info('inbound.stored', { ...log, conversationId: conversation.id, state: conversation.state });
   return { status: 'stored', conversationId: conversation.id, messageId: sms.id, state: conversation.state };
 }

@@ -134,7 +134,9 @@ export function queueContract(name: string, makeHarness: () => Promise<QueueHarn
     it('does not deliver a scheduled message before its time', async () => {
       await send('later', 'a', {}, new Date(h.now().getTime() + 60_000));
       await send('now', 'b');
-      expect((await receive()).id).toBe('now');
+      const now = await receive();
+      expect(now.id).toBe('now');
+      await h.queue.complete(Q, now);
       expect(await h.queue.receive(Q)).toBeUndefined();
       await h.advance(61_000);
       expect((await receive()).id).toBe('later');
@@ -160,6 +162,33 @@ export function queueContract(name: string, makeHarness: () => Promise<QueueHarn
       await h.advance(2000);
       expect(await h.queue.receive(Q)).toBeUndefined();
       await h.queue.complete(Q, renewed);
+    });
+
+    it('enqueues a scheduled message behind what its session already holds when it falls due', async () => {
+      await send('later', 'a', { n: 2 }, new Date(h.now().getTime() + 1000));
+      await send('first', 'a', { n: 1 });
+      await h.advance(1001);
+      const first = await receive();
+      expect(first.id).toBe('first');
+      await h.queue.complete(Q, first);
+      expect((await receive()).id).toBe('later');
+    });
+
+    it('counts scheduled messages as waiting, and forgets nothing on the way', async () => {
+      await send('later', 'a', {}, new Date(h.now().getTime() + 1000));
+      await send('now', 'b');
+      expect(await h.queue.depth(Q)).toBe(2);
+    });
+
+    it('serves the oldest head first across many sessions', async () => {
+      for (let i = 0; i < 20; i++) await send(`m${i}`, `s${i % 5}`);
+      const seen: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const message = await receive();
+        seen.push(message.id);
+        await h.queue.complete(Q, message);
+      }
+      expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
     });
 
     it('keeps queues apart', async () => {

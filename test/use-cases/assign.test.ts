@@ -79,22 +79,22 @@ describe.each(storeKinds)('assignment (%s)', (_kind, makeStore) => {
       { conversationId: 'c01', agentId: 'bob' },
       { conversationId: 'c02', agentId: 'alice' },
     ]);
-    expect(outcome.stillOpen).toBe(0);
+    expect(await h.store.findConversations({ states: ['open'] })).toEqual([]);
   });
 
   it('leaves conversations open when nobody is available, and assigns when an agent comes online', async () => {
     const h = coreHarness(makeStore());
     await h.addAgent({ id: 'alice', capacity: 1, presence: 'offline' });
     await openConversations(h, 2);
-    expect(await assignQueue(h.deps, 'general')).toEqual({ assigned: [], stillOpen: 2 });
+    expect(await assignQueue(h.deps, 'general')).toEqual({ assigned: [] });
     await setPresence(h.deps, 'alice', 'available');
     expect(h.queue.on('sms-assignment').map((m) => m.body)).toEqual([
       { queueId: 'general', reason: 'agent available' },
     ]);
     expect(await assignQueue(h.deps, 'general')).toEqual({
       assigned: [{ conversationId: 'c00', agentId: 'alice' }],
-      stillOpen: 1,
     });
+    expect((await h.store.findConversations({ states: ['open'] })).map((c) => c.value.id)).toEqual(['c01']);
   });
 
   it('keeps capacity through wrap-up and frees it on close, asking the queue to assign again', async () => {

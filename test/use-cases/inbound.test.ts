@@ -26,6 +26,14 @@ describe.each(storeKinds)('receiving a customer message (%s)', (_kind, makeStore
     ]);
   });
 
+  it('asks for an agent once per conversation joining the queue, not on every message', async () => {
+    const h = coreHarness(makeStore());
+    await receiveInbound(h.deps, h.sms());
+    await receiveInbound(h.deps, h.sms());
+    await receiveInbound(h.deps, h.sms());
+    expect(h.queue.on('sms-assignment')).toHaveLength(1);
+  });
+
   it('stores the same provider message delivered twice only once', async () => {
     const h = coreHarness(makeStore());
     const sms = h.sms({ providerMessageId: 'SM-1' });

@@ -1,0 +1,111 @@
+/**
+ * `npm run bench`: inbound ingest on the local host (embedded default) against a bare `node:http`
+ * server measured in the same run. Figures, not assertions: read them, compare them with the
+ * README's performance section.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalHost } from '../local/host.js';
+import { loadConfig } from '../shared/config.js';
+import { startBareServer } from './bare-server.js';
+import { drive, percentile } from './load.js';
+
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const TOTAL = Number(process.env.BENCH_MESSAGES ?? 5000);
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1000);
+
+const customer = (index: number) => `+1425${String(2_000_000 + (index % CUSTOMERS)).padStart(7, '0')}`;
+const inbound = (run: string) => (index: number) => {
+  const messageId = `${run}-${index}`;
+  return {
+    id: `local:${messageId}`,
+    json: JSON.stringify({
+      from: customer(index),
+      to: '+14255550100',
+      text: `Message ${index}: where is my order?`,
+      messageId,
+    }),
+  };
+};
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+async function bare() {
+  const server = await startBareServer();
+  await drive({ url: server.url, total: 1000, concurrency: CONCURRENCY, body: inbound('warm-bare') });
+  const result = await drive({
+    url: server.url,
+    total: TOTAL,
+    concurrency: CONCURRENCY,
+    body: inbound('bare'),
+  });
+  await server.close();
+  return result;
+}
+
+async function ours(durability: 'accept' | 'every-commit') {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sms-bench-'));
+  const config = loadConfig({
+    SMS_DATA_DIR: dataDir,
+    SMS_LOCAL_PORT: '0',
+    SMS_LOG_LEVEL: 'error',
+    SMS_SQLITE_DURABILITY: durability,
+  });
+  // Accept = the message is durably on the inbound queue (its enqueue time); routed = the inbound
+  // worker finished storing it and asking for assignment (the queue message completed).
+  const latencyMs = new Map<string, number>();
+  const host = await startLocalHost({
+    config,
+    logSink: () => {},
+    onCompleted: (message) => {
+      if (message.queue === 'sms-inbound') {
+        latencyMs.set(message.id, message.completedAt.getTime() - message.enqueuedAt.getTime());
+      }
+    },
+  });
+  const url = `${host.url.replace('localhost', '127.0.0.1')}/api/local/inbound`;
+  await drive({ url, total: 500, concurrency: CONCURRENCY, body: inbound('warm') });
+  const result = await drive({ url, total: TOTAL, concurrency: CONCURRENCY, body: inbound('run') });
+  const deadline = Date.now() + 120_000;
+  while ([...result.answeredAt.keys()].some((id) => !latencyMs.has(id)) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const latencies = [...result.answeredAt.keys()]
+    .flatMap((id) => {
+      const ms = latencyMs.get(id);
+      return ms === undefined ? [] : [ms];
+    })
+    .sort((a, b) => a - b);
+  const missing = result.answeredAt.size - latencies.length;
+  await host.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return { result, latencies, missing };
+}
+
+async function main() {
+  process.stdout.write(
+    `Inbound ingest: ${TOTAL} messages from ${CUSTOMERS} customers, ${CONCURRENCY} concurrent senders, Node ${process.version}\n\n`,
+  );
+  const yardstick = await bare();
+  process.stdout.write(`bare node:http (read + JSON.parse + 202): ${fmt(yardstick.perSecond, 0)} req/s\n`);
+  for (const durability of ['accept', 'every-commit'] as const) {
+    const { result, latencies, missing } = await ours(durability);
+    const ratio = result.perSecond / yardstick.perSecond;
+    process.stdout.write(
+      [
+        `local host, SMS_SQLITE_DURABILITY=${durability}:`,
+        `  accepted: ${result.accepted} (${result.failed} refused) in ${fmt(result.seconds, 2)} s = ${fmt(result.perSecond, 0)} msg/s` +
+          ` (${fmt(ratio * 100)}% of bare; goal >= 33.3%)`,
+        `  accept -> stored and routed: p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms,` +
+          ` max ${fmt(latencies.at(-1) ?? Number.NaN)} ms (goal p99 < 20 ms)${missing > 0 ? `; ${missing} never routed` : ''}`,
+        '',
+      ].join('\n'),
+    );
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
