@@ -3,20 +3,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import azureFunctions, { type HttpResponse, type HttpResponseInit } from '@azure/functions';
 
-import type {
-  FunctionDefinition,
-  HttpFunction,
-  QueueFunction,
-  TimerFunction,
-} from '../functions/definition.js';
+import type { FunctionDefinition, HttpFunction } from '../functions/definition.js';
 import { buildFunctions } from '../functions/definitions.js';
 import { type App, createApp } from '../shared/app.js';
 import type { Config } from '../shared/config.js';
 import type { LogSink } from '../shared/logger.js';
-import { type CompletedMessage, QueueConsumer } from './consumer.js';
+import type { CompletedMessage } from './consumer.js';
 import { claimDataDir } from './data-dir-lock.js';
 import { Router } from './router.js';
-import { TimerRunner } from './timers.js';
+import { WorkerBridge } from './worker-bridge.js';
 
 // @azure/functions is CommonJS: Node's ESM loader cannot see its named exports, only the default.
 const { HttpRequest, HttpResponse: HttpResponseClass, InvocationContext } = azureFunctions;
@@ -93,35 +88,38 @@ async function writeResult(res: ServerResponse, result: HttpResponseInit | HttpR
 
 /**
  * The local host: the same function list the Azure host registers, served on Core Tools' port and
- * `/api` prefix, with queue consumers and timers in process over the embedded SQLite queue.
+ * `/api` prefix. HTTP functions run on this thread; queue consumers and timers run on a queue
+ * thread (local/worker.ts) that owns the embedded queue's writes, so both cores do work.
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const { config } = options;
   const releaseDataDir = claimDataDir(config.dataDir);
-  const app = await createApp(config, options.logSink ? { logSink: options.logSink } : {});
-  app.queue.releaseLocks();
+  const logSink = options.logSink ?? ((line: string) => process.stdout.write(`${line}\n`));
+  let bridge: WorkerBridge;
+  let app: App;
+  try {
+    bridge = await WorkerBridge.start(
+      { config, reportCompleted: options.onCompleted !== undefined },
+      { log: logSink, ...(options.onCompleted ? { completed: options.onCompleted } : {}) },
+    );
+    app = await createApp(config, { logSink, queueSender: bridge });
+  } catch (error) {
+    releaseDataDir();
+    throw error;
+  }
   const logger = app.deps.logger;
+  const clock = app.manualClock;
+  if (clock) {
+    bridge.setClock(clock.now());
+    clock.onChange((now) => bridge.setClock(now));
+  }
   const functions = buildFunctions(app);
   const http = functions.filter((f): f is HttpFunction => f.kind === 'http');
-  const queues = functions.filter((f): f is QueueFunction => f.kind === 'serviceBusQueue');
-  const timerDefinitions = functions.filter((f): f is TimerFunction => f.kind === 'timer');
   const router = new Router(http);
-  const timers = new TimerRunner(timerDefinitions, logger);
-  const consumers = queues.map(
-    (definition) =>
-      new QueueConsumer(definition, app.queue, {
-        concurrency: config.local.concurrency,
-        lockMs: config.queue.lockMs,
-        logger,
-        ...(options.onCompleted ? { onCompleted: options.onCompleted } : {}),
-      }),
-  );
   let ready = false;
 
   async function invoke(name: string): Promise<void> {
-    const timer = timerDefinitions.find((f) => f.name === name);
-    if (!timer) throw new Error(`no timer function named ${name}`);
-    await timers.invoke(timer);
+    await bridge.invoke(name);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -188,8 +186,6 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     server.once('error', reject);
     server.listen(config.local.port, '127.0.0.1', () => resolve());
   });
-  if (config.local.consumers) for (const consumer of consumers) consumer.start();
-  timers.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;
 
@@ -204,9 +200,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         ready = false;
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        await timers.stop();
-        await Promise.all(consumers.map((consumer) => consumer.stop()));
         await serverClosed;
+        await bridge.stop();
         app.close();
         releaseDataDir();
       })();

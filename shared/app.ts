@@ -11,7 +11,7 @@ import { Directory } from './domain/directory.js';
 import { parseSeed, type Seed } from './domain/seed.js';
 import { ConfigurationError, ValidationError } from './errors.js';
 import { createLogger, type LogSink } from './logger.js';
-import type { Clock, Store } from './ports.js';
+import type { Clock, QueueSender, Store } from './ports.js';
 import { LocalSmsProvider } from './providers/local-provider.js';
 import { ProviderRegistry } from './providers/registry.js';
 import type { CoreDeps } from './use-cases/deps.js';
@@ -67,10 +67,16 @@ async function seedAgents(store: Store, seed: Seed) {
   }
 }
 
-export async function createApp(
-  config: Config,
-  options: { logSink?: LogSink; db?: SqliteDatabase } = {},
-): Promise<App> {
+export interface CreateAppOptions {
+  logSink?: LogSink;
+  db?: SqliteDatabase;
+  /** Where use cases send queue messages; the SQLite queue itself unless a host routes them. */
+  queueSender?: QueueSender;
+  /** Create or update agents from the seed file (once per process group). Default true. */
+  seedAgents?: boolean;
+}
+
+export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
   const seed = readSeed(config);
   const db = options.db ?? openSqlite(join(config.dataDir, 'sms.db'), config.sqliteDurability);
   const manualClock = config.clock === 'manual' ? new ManualClock() : undefined;
@@ -87,14 +93,14 @@ export async function createApp(
       );
     }
   }
-  await seedAgents(store, seed);
+  if (options.seedAgents !== false) await seedAgents(store, seed);
   const logger = createLogger(
     options.logSink ?? ((line) => process.stdout.write(`${line}\n`)),
     config.logLevel,
   );
   const deps: CoreDeps = {
     store,
-    queue,
+    queue: options.queueSender ?? queue,
     directory: new Directory(seed.channels, seed.queues),
     clock,
     ids: new RandomIds(),

@@ -12,6 +12,7 @@ export class SystemClock implements Clock {
  */
 export class ManualClock implements Clock {
   private current: number;
+  private readonly listeners = new Set<(now: Date) => void>();
 
   constructor(start: Date = new Date()) {
     this.current = start.getTime();
@@ -22,11 +23,17 @@ export class ManualClock implements Clock {
   }
 
   advance(ms: number): Date {
-    this.current += ms;
+    this.set(new Date(this.current + ms));
     return this.now();
   }
 
   set(at: Date): void {
     this.current = at.getTime();
+    for (const listener of this.listeners) listener(this.now());
+  }
+
+  /** Calls `listener` on every move (the local host keeps its queue thread's clock in step). */
+  onChange(listener: (now: Date) => void): void {
+    this.listeners.add(listener);
   }
 }

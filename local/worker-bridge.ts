@@ -1,0 +1,115 @@
+import { Worker } from 'node:worker_threads';
+import type { OutgoingMessage, QueueName, QueueSender } from '../shared/ports.js';
+import type { CompletedMessage } from './consumer.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
+
+/** The compiled worker; from source (the tests), its compiled twin, which the test setup builds. */
+function workerUrl(): URL {
+  const here = new URL(import.meta.url);
+  return here.pathname.endsWith('.ts')
+    ? new URL('../dist/local/worker.js', here)
+    : new URL('./worker.js', here);
+}
+
+interface Waiting {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The HTTP thread's side of the queue thread: a QueueSender whose sends resolve once the queue
+ * thread has committed them, plus timer invocations, clock moves and a clean stop.
+ */
+export class WorkerBridge implements QueueSender {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, Waiting>();
+  private nextRequest = 1;
+  private stopped: Promise<void> | undefined;
+  private onStopped: (() => void) | undefined;
+
+  private constructor(
+    setup: WorkerSetup,
+    private readonly hooks: { log: (line: string) => void; completed?: (message: CompletedMessage) => void },
+  ) {
+    this.worker = new Worker(workerUrl(), { workerData: setup });
+  }
+
+  static async start(
+    setup: WorkerSetup,
+    hooks: { log: (line: string) => void; completed?: (message: CompletedMessage) => void },
+  ): Promise<WorkerBridge> {
+    const bridge = new WorkerBridge(setup, hooks);
+    await new Promise<void>((resolve, reject) => {
+      bridge.worker.on('message', (message: FromWorker) => {
+        if (message.type === 'started') resolve();
+        else if (message.type === 'start-failed') reject(new Error(message.message));
+        else bridge.receive(message);
+      });
+      bridge.worker.once('error', reject);
+      bridge.worker.on('error', (error) => bridge.failAll(error));
+      bridge.worker.once('exit', (code) => {
+        bridge.failAll(new Error(`the queue thread exited (code ${code})`));
+        bridge.onStopped?.();
+        reject(new Error(`the queue thread exited during start-up (code ${code})`));
+      });
+    });
+    return bridge;
+  }
+
+  private receive(message: FromWorker) {
+    switch (message.type) {
+      case 'sent':
+      case 'invoked': {
+        const waiting = this.waiting.get(message.requestId);
+        this.waiting.delete(message.requestId);
+        if (message.error === undefined) waiting?.resolve();
+        else waiting?.reject(new Error(message.error));
+        break;
+      }
+      case 'completed':
+        this.hooks.completed?.(message.message);
+        break;
+      case 'log':
+        this.hooks.log(message.line);
+        break;
+      case 'stopped':
+        this.onStopped?.();
+        break;
+    }
+  }
+
+  private failAll(error: Error) {
+    for (const waiting of this.waiting.values()) waiting.reject(error);
+    this.waiting.clear();
+  }
+
+  private request(make: (requestId: number) => ToWorker): Promise<void> {
+    if (this.stopped) return Promise.reject(new Error('the local host is stopping'));
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(requestId, { resolve, reject });
+      this.worker.postMessage(make(requestId));
+    });
+  }
+
+  send(queue: QueueName, message: OutgoingMessage): Promise<void> {
+    return this.request((requestId) => ({ type: 'send', requestId, queue, message }));
+  }
+
+  invoke(name: string): Promise<void> {
+    return this.request((requestId) => ({ type: 'invoke', requestId, name }));
+  }
+
+  setClock(at: Date): void {
+    this.worker.postMessage({ type: 'clock', at: at.getTime() } satisfies ToWorker);
+  }
+
+  /** Finishes the invocations in flight, commits pending sends and ends the thread. */
+  stop(): Promise<void> {
+    this.stopped ??= new Promise<void>((resolve) => {
+      this.onStopped = resolve;
+      this.worker.postMessage({ type: 'stop' } satisfies ToWorker);
+    });
+    return this.stopped;
+  }
+}

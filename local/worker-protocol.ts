@@ -1,0 +1,25 @@
+import type { Config } from '../shared/config.js';
+import type { OutgoingMessage, QueueName } from '../shared/ports.js';
+import type { CompletedMessage } from './consumer.js';
+
+/** What the main thread hands the queue thread at start. */
+export interface WorkerSetup {
+  config: Config;
+  /** Forward each completed queue message (the benchmark's latency hook). */
+  reportCompleted: boolean;
+}
+
+export type ToWorker =
+  | { type: 'send'; requestId: number; queue: QueueName; message: OutgoingMessage }
+  | { type: 'clock'; at: number }
+  | { type: 'invoke'; requestId: number; name: string }
+  | { type: 'stop' };
+
+export type FromWorker =
+  | { type: 'started' }
+  | { type: 'start-failed'; message: string }
+  | { type: 'sent'; requestId: number; error?: string }
+  | { type: 'invoked'; requestId: number; error?: string }
+  | { type: 'completed'; message: CompletedMessage }
+  | { type: 'log'; line: string }
+  | { type: 'stopped' };
