@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { QueueFunction, TimerFunction } from '../functions/definition.js';
 import { buildFunctions } from '../functions/definitions.js';
 import { createApp } from '../shared/app.js';
-import { QueueConsumer } from './consumer.js';
+import { type CompletedMessage, QueueConsumer } from './consumer.js';
 import { TimerRunner } from './timers.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
 
@@ -19,7 +19,19 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 
 async function run(setup: WorkerSetup) {
   const { config } = setup;
-  const app = await createApp(config, { logSink: (line) => post({ type: 'log', line }), seedAgents: false });
+  const app = await createApp(config, {
+    logSink: (line) => post({ type: 'log', line }),
+    seedAgents: false,
+    batchWrites: true,
+  });
+  // A message counts as done when its batch is on disk, not when its handler returned.
+  const done: CompletedMessage[] = [];
+  if (setup.reportCompleted) {
+    app.queue.events.on('committed', () => {
+      const completedAt = new Date();
+      for (const message of done.splice(0)) post({ type: 'completed', message: { ...message, completedAt } });
+    });
+  }
   const functions = buildFunctions(app);
   const timers = new TimerRunner(
     functions.filter((f): f is TimerFunction => f.kind === 'timer'),

@@ -74,6 +74,8 @@ export interface CreateAppOptions {
   queueSender?: QueueSender;
   /** Create or update agents from the seed file (once per process group). Default true. */
   seedAgents?: boolean;
+  /** Batch the queue's and the store's commits (the local host's queue thread). */
+  batchWrites?: boolean;
 }
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
@@ -83,7 +85,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const clock: Clock = manualClock ?? new SystemClock();
   const store = new SqliteStore(db);
   // Queue locks and retry delays run on real time even when the domain clock is manual.
-  const queue = new SqliteQueue(db, new SystemClock(), config.queue);
+  const queue = new SqliteQueue(db, new SystemClock(), {
+    ...config.queue,
+    batchWrites: options.batchWrites ?? false,
+  });
   const localProvider = new LocalSmsProvider(db, clock);
   const senders = new ProviderRegistry({ local: localProvider });
   for (const channel of seed.channels) {
@@ -107,5 +112,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     logger,
     senders,
   };
-  return { config, deps, queue, localProvider, manualClock, close: () => db.close() };
+  const close = () => {
+    queue.commitBatch();
+    db.close();
+  };
+  return { config, deps, queue, localProvider, manualClock, close };
 }

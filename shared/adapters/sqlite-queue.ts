@@ -44,6 +44,9 @@ CREATE TABLE IF NOT EXISTS queue_seen_ids (
 CREATE INDEX IF NOT EXISTS queue_seen_ids_age ON queue_seen_ids (seen_at);
 `;
 
+/** How long the queue thread keeps a write batch open before committing it. */
+const BATCH_MS = 2;
+
 export interface SqliteQueueOptions {
   /** How long a receiver holds a message before another may take it (Service Bus: lock duration). */
   lockMs: number;
@@ -51,6 +54,12 @@ export interface SqliteQueueOptions {
   maxDeliveryCount: number;
   /** Window in which a repeated message id is dropped (Service Bus: duplicate detection window). */
   duplicateWindowMs: number;
+  /**
+   * Batch commits (the queue thread of the local host): a receive opens a transaction that the
+   * store writes of the work it starts join, committed every few milliseconds or at the next send.
+   * A crash loses a batch whole, completions included, so its messages are simply redelivered.
+   */
+  batchWrites?: boolean;
 }
 
 interface PendingSend {
@@ -84,6 +93,7 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
   private pending: PendingSend[] = [];
   /** Whether the connection commits with synchronous=NORMAL, so sends must ask for FULL. */
   private readonly relaxed: boolean;
+  private batchTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -112,6 +122,9 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
         { rowid: number; queue: QueueName; id: string; session_id: string; body: string }
       >(
         'SELECT rowid, queue, id, session_id, body FROM queue_scheduled WHERE due_at <= ? ORDER BY due_at, rowid',
+      ),
+      anyDue: db.prepare<[number], { one: number }>(
+        'SELECT 1 AS one FROM queue_scheduled WHERE due_at <= ? LIMIT 1',
       ),
       unschedule: db.prepare('DELETE FROM queue_scheduled WHERE rowid = ?'),
       next: db.prepare<{ queue: string; now: number }, { session_id: string; head_seq: number }>(
@@ -181,32 +194,66 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
     this.pending = [];
     const now = this.clock.now().getTime();
     try {
-      // With relaxed commits elsewhere, accepting work is still made durable: an fsync of the one
-      // WAL also covers every earlier commit, so what survives a power cut is always a prefix.
-      if (this.relaxed) this.db.pragma('synchronous = FULL');
-      try {
-        this.db.transaction(() => {
-          this.statements.forgetSeen.run(now - this.options.duplicateWindowMs);
-          for (const { queue, message } of batch) {
-            if (this.statements.seen.run(queue, message.id, now).changes === 0) continue;
-            const body = JSON.stringify(message.body);
-            const dueAt = message.scheduledAt?.getTime();
-            if (dueAt !== undefined && dueAt > now) {
-              this.statements.schedule.run(queue, message.id, message.sessionId, body, dueAt);
-            } else {
-              this.enqueue(queue, message.id, message.sessionId, body, now);
-            }
+      const insert = this.db.transaction(() => {
+        this.statements.forgetSeen.run(now - this.options.duplicateWindowMs);
+        for (const { queue, message } of batch) {
+          if (this.statements.seen.run(queue, message.id, now).changes === 0) continue;
+          const body = JSON.stringify(message.body);
+          const dueAt = message.scheduledAt?.getTime();
+          if (dueAt !== undefined && dueAt > now) {
+            this.statements.schedule.run(queue, message.id, message.sessionId, body, dueAt);
+          } else {
+            this.enqueue(queue, message.id, message.sessionId, body, now);
           }
-        })();
-      } finally {
-        if (this.relaxed) this.db.pragma('synchronous = NORMAL');
+        }
+      });
+      // Accepting work is always made durable, even when other commits are relaxed: an fsync of
+      // the one WAL also covers every earlier commit, so what survives a power cut is a prefix.
+      // (SQLite refuses to change the safety level inside a transaction: the batch commits first.)
+      if (this.db.inTransaction && !this.relaxed) {
+        insert();
+        this.db.exec('COMMIT');
+      } else {
+        if (this.db.inTransaction) this.db.exec('COMMIT');
+        this.durably(insert);
       }
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
     }
+    this.batchCommitted();
     for (const item of batch) item.resolve();
     for (const queue of new Set(batch.map((item) => item.queue))) this.events.emit('ready', queue);
+  }
+
+  private durably(commit: () => void) {
+    if (!this.relaxed) return commit();
+    this.db.pragma('synchronous = FULL');
+    try {
+      commit();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+  }
+
+  private openBatch(): void {
+    if (!this.options.batchWrites) return;
+    // IMMEDIATE: a batch that started as a read could not later write if another connection wrote
+    // meanwhile (WAL snapshots); holding the write lock for a few milliseconds avoids that.
+    if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
+    this.batchTimer ??= setTimeout(() => this.commitBatch(), BATCH_MS);
+  }
+
+  /** Commits the open write batch, if any (also before closing the database). */
+  commitBatch(): void {
+    if (this.db.inTransaction) this.db.exec('COMMIT');
+    this.batchCommitted();
+  }
+
+  private batchCommitted(): void {
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    this.events.emit('committed');
   }
 
   /** Moves scheduled messages that fell due into their queues, in due order. */
@@ -220,6 +267,10 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
   async receive(queue: QueueName): Promise<ReceivedMessage | undefined> {
     const now = this.clock.now().getTime();
     const lockedUntil = now + this.options.lockMs;
+    // Only this thread writes the queue tables, so a head seen here is still there a moment later;
+    // a batch is opened only when there is work.
+    if (!this.statements.next.get({ queue, now }) && !this.statements.anyDue.get(now)) return undefined;
+    this.openBatch();
     return this.db
       .transaction(() => {
         this.promoteDue(now);
