@@ -44,13 +44,12 @@ async function bare() {
   return result;
 }
 
-async function ours(durability: 'accept' | 'every-commit') {
+async function ours() {
   const dataDir = mkdtempSync(join(tmpdir(), 'sms-bench-'));
   const config = loadConfig({
     SMS_DATA_DIR: dataDir,
     SMS_LOCAL_PORT: '0',
     SMS_LOG_LEVEL: 'error',
-    SMS_SQLITE_DURABILITY: durability,
   });
   // Accept = the message is durably on the inbound queue (its enqueue time); routed = the inbound
   // worker finished storing it and asking for assignment (the queue message completed).
@@ -89,12 +88,12 @@ async function main() {
   );
   const yardstick = await bare();
   process.stdout.write(`bare node:http (read + JSON.parse + 202): ${fmt(yardstick.perSecond, 0)} req/s\n`);
-  for (const durability of ['accept', 'every-commit'] as const) {
-    const { result, latencies, missing } = await ours(durability);
+  {
+    const { result, latencies, missing } = await ours();
     const ratio = result.perSecond / yardstick.perSecond;
     process.stdout.write(
       [
-        `local host, SMS_SQLITE_DURABILITY=${durability}:`,
+        'local host (embedded default):',
         `  accepted: ${result.accepted} (${result.failed} refused) in ${fmt(result.seconds, 2)} s = ${fmt(result.perSecond, 0)} msg/s` +
           ` (${fmt(ratio * 100)}% of bare; goal >= 33.3%)`,
         `  accept -> stored and routed: p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms,` +

@@ -54,7 +54,7 @@ async function run(setup: WorkerSetup) {
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
       case 'send':
-        app.queue.send(message.queue, message.message).then(
+        app.queue.accept(message.queue, message.message).then(
           () => post({ type: 'sent', requestId: message.requestId }),
           (error) => post({ type: 'sent', requestId: message.requestId, error: errorText(error) }),
         );

@@ -80,7 +80,7 @@ export interface CreateAppOptions {
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
   const seed = readSeed(config);
-  const db = options.db ?? openSqlite(join(config.dataDir, 'sms.db'), config.sqliteDurability);
+  const db = options.db ?? openSqlite(join(config.dataDir, 'sms.db'));
   const manualClock = config.clock === 'manual' ? new ManualClock() : undefined;
   const clock: Clock = manualClock ?? new SystemClock();
   const store = new SqliteStore(db);

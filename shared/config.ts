@@ -12,7 +12,6 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 export const settingsSchema = z.object({
   SMS_SEED_FILE: z.string().min(1).default('config/seed.json'),
   SMS_DATA_DIR: z.string().min(1).default('.data'),
-  SMS_SQLITE_DURABILITY: z.enum(['accept', 'every-commit']).default('accept'),
   SMS_CLOCK: z.enum(['system', 'manual']).default('system'),
   SMS_AUTO_CLOSE_DEFAULT_MINUTES: int(1, 525_600).default(1440),
   SMS_AUTO_CLOSE_MIN_MINUTES: int(1, 525_600).default(5),
@@ -33,7 +32,6 @@ export const settingNames = Object.keys(settingsSchema.shape) as (keyof Settings
 export interface Config {
   seedFile: string;
   dataDir: string;
-  sqliteDurability: 'accept' | 'every-commit';
   clock: 'system' | 'manual';
   autoClose: { defaultMinutes: number; minMinutes: number; maxMinutes: number; schedule: string };
   queue: { lockMs: number; maxDeliveryCount: number; duplicateWindowMs: number };
@@ -63,7 +61,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     seedFile: s.SMS_SEED_FILE,
     dataDir: s.SMS_DATA_DIR,
-    sqliteDurability: s.SMS_SQLITE_DURABILITY,
     clock: s.SMS_CLOCK,
     autoClose: {
       defaultMinutes: s.SMS_AUTO_CLOSE_DEFAULT_MINUTES,

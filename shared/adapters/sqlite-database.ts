@@ -4,21 +4,17 @@ import Database from 'better-sqlite3';
 
 export type SqliteDatabase = Database.Database;
 /**
- * `accept`: the commits that accept work onto the queue wait for the disk (fsync); the others
- * survive a process crash and, after a power cut, are lost only as a suffix of the one WAL, which
- * the queue redelivers. `every-commit`: every commit waits for the disk.
+ * Opens the embedded database. WAL lets readers run beside the one writer; `synchronous=FULL` puts
+ * every commit on disk before it returns, so an accepted message survives a power cut, not only a
+ * crash. That costs one fsync per commit, which is why the local host's queue thread batches its
+ * commits and group-commits accepted work. A busy timeout makes a second connection wait for the
+ * write lock instead of failing.
  */
-export type SqliteDurability = 'accept' | 'every-commit';
-
-/**
- * Opens the embedded database. WAL lets readers run beside the one writer. A busy timeout makes a
- * second connection wait for the write lock instead of failing.
- */
-export function openSqlite(file: string, durability: SqliteDurability = 'accept'): SqliteDatabase {
+export function openSqlite(file: string): SqliteDatabase {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${durability === 'every-commit' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   return db;

@@ -23,6 +23,21 @@ queueContract('SQLite (file, WAL)', () => {
   };
 });
 
+queueContract('SQLite with batched commits (the local host queue thread)', () => {
+  const clock = new ManualClock();
+  const queue = new SqliteQueue(openSqlite(join(dir, `queue-${n++}.db`)), clock, {
+    ...queueContractOptions,
+    batchWrites: true,
+  });
+  return {
+    queue,
+    now: () => clock.now(),
+    advance: async (ms) => {
+      clock.advance(ms);
+    },
+  };
+});
+
 describe('SQLite queue on disk', () => {
   it('keeps an accepted message through a crash, and a restarted host can take it at once', async () => {
     const file = join(dir, 'reopen.db');
