@@ -23,6 +23,9 @@ export interface ConsumerOptions {
   onCompleted?: (message: CompletedMessage) => void;
 }
 
+/** Longest a busy consumer keeps the event loop before letting other work run. */
+const YIELD_AFTER_MS = 20;
+
 /** Exponential backoff for a failed delivery: 1 s, 2 s, 4 s ... capped at one minute. */
 function backoffMs(deliveryCount: number): number {
   return Math.min(60_000, 1000 * 2 ** (deliveryCount - 1));
@@ -35,6 +38,7 @@ function backoffMs(deliveryCount: number): number {
  */
 export class QueueConsumer {
   private stopping = false;
+  private lastYield = performance.now();
   private readonly loops: Promise<void>[] = [];
   /** Idle loops waiting for work; a 'ready' event or stop() wakes them all. */
   private readonly sleepers = new Set<() => void>();
@@ -84,6 +88,13 @@ export class QueueConsumer {
         continue;
       }
       await this.invoke(message);
+      // The embedded store answers synchronously, so a busy loop runs on microtasks alone and
+      // holds the event loop: fine for a burst (finishing work before taking more is the
+      // backpressure we want), but timers and stop requests must get a turn now and then.
+      if (performance.now() - this.lastYield > YIELD_AFTER_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        this.lastYield = performance.now();
+      }
     }
   }
 
