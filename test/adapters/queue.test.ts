@@ -5,38 +5,26 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../shared/adapters/clocks.js';
 import { openSqlite } from '../../shared/adapters/sqlite-database.js';
 import { SqliteQueue } from '../../shared/adapters/sqlite-queue.js';
-import { queueContract, queueContractOptions } from '../contracts/queue.contract.js';
+import { type QueueHarness, queueContract, queueContractOptions } from '../contracts/queue.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sms-queue-'));
 let n = 0;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-queueContract('SQLite (file, WAL)', () => {
+function sqliteHarness(batchWrites: boolean): QueueHarness {
   const clock = new ManualClock();
-  const queue = new SqliteQueue(openSqlite(join(dir, `queue-${n++}.db`)), clock, queueContractOptions);
+  const file = join(dir, `queue-${n++}.db`);
   return {
-    queue,
+    queue: new SqliteQueue(openSqlite(file), clock, { ...queueContractOptions, batchWrites }),
     now: () => clock.now(),
     advance: async (ms) => {
       clock.advance(ms);
     },
   };
-});
+}
 
-queueContract('SQLite with batched commits (the local host queue thread)', () => {
-  const clock = new ManualClock();
-  const queue = new SqliteQueue(openSqlite(join(dir, `queue-${n++}.db`)), clock, {
-    ...queueContractOptions,
-    batchWrites: true,
-  });
-  return {
-    queue,
-    now: () => clock.now(),
-    advance: async (ms) => {
-      clock.advance(ms);
-    },
-  };
-});
+queueContract('SQLite (file, WAL)', () => sqliteHarness(false));
+queueContract('SQLite with batched commits (the local host queue thread)', () => sqliteHarness(true));
 
 describe('SQLite queue on disk', () => {
   it('keeps an accepted message through a crash, and a restarted host can take it at once', async () => {
