@@ -1,10 +1,14 @@
 import type { App } from '../shared/app.js';
-import { inboundSmsSchema } from '../shared/domain/inbound-sms.js';
+import { inboundWorkSchema } from '../shared/domain/inbound-work.js';
 import { queueNames } from '../shared/ports.js';
+import { applyDeliveryReport } from '../shared/use-cases/delivery-report.js';
 import { receiveInbound } from '../shared/use-cases/inbound.js';
 import { type QueueFunction, SERVICE_BUS_CONNECTION } from './definition.js';
 
-/** Stores each inbound SMS; session = channel number + customer, so one customer's texts keep order. */
+/**
+ * Stores each inbound SMS and applies each delivery report; session = our number + the customer,
+ * so one customer's texts keep their order.
+ */
 export function inboundWorkerFunction(app: App): QueueFunction {
   return {
     kind: 'serviceBusQueue',
@@ -13,7 +17,9 @@ export function inboundWorkerFunction(app: App): QueueFunction {
     connection: SERVICE_BUS_CONNECTION,
     isSessionsEnabled: true,
     handler: async (message) => {
-      await receiveInbound(app.deps, inboundSmsSchema.parse(message));
+      const work = inboundWorkSchema.parse(message);
+      if (work.kind === 'sms') await receiveInbound(app.deps, work.sms);
+      else await applyDeliveryReport(app.deps, work.report);
     },
   };
 }

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { App } from '../shared/app.js';
 import { type InboundSms, inboundMessageId } from '../shared/domain/inbound-sms.js';
-import { maskPhone } from '../shared/domain/mask.js';
 import { validateMessageText } from '../shared/domain/message.js';
 import { parsePhoneNumber, parseSenderNumber } from '../shared/domain/phone.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
-import { queueNames } from '../shared/ports.js';
+import { acceptInboundSms } from '../shared/use-cases/accept-inbound.js';
 import { httpFunction, json, readJson } from './http.js';
 
 const body = z.object({
@@ -34,11 +33,6 @@ export function localInboundFunction(app: App) {
       const from = parsePhoneNumber(input.from, 'from');
       const to = parseSenderNumber(input.to, 'to');
       const text = validateMessageText(input.text);
-      const channel = deps.directory.channelForNumber(to);
-      if (!channel) throw new NotFoundError(`no channel has the number ${input.to}`);
-      if (channel.direction === 'outbound-only') {
-        throw new ConflictError(`channel ${channel.id} is outbound-only; it does not take inbound messages`);
-      }
       const providerMessageId = input.messageId ?? randomUUID();
       const sms: InboundSms = {
         id: inboundMessageId('local', providerMessageId),
@@ -47,14 +41,17 @@ export function localInboundFunction(app: App) {
         from,
         to,
         text,
+        media: [],
         receivedAt: deps.clock.now().toISOString(),
       };
-      await deps.queue.send(queueNames.inbound, { id: sms.id, sessionId: `${to}:${from}`, body: sms });
-      deps.logger.info('inbound.accepted', {
-        messageId: sms.id,
-        channelId: channel.id,
-        customer: maskPhone(from),
-      });
+      const acceptance = await acceptInboundSms(deps, sms);
+      if (acceptance.status === 'unknown-number')
+        throw new NotFoundError(`no channel has the number ${input.to}`);
+      if (acceptance.status === 'outbound-only') {
+        throw new ConflictError(
+          `channel ${acceptance.channel.id} is outbound-only; it does not take inbound messages`,
+        );
+      }
       return json(202, { status: 'accepted', messageId: sms.id });
     },
   });

@@ -106,8 +106,8 @@ export interface SendRequest {
   from: SenderNumber;
   to: PhoneNumber;
   text: string;
-  /** Echoed in delivery reports, to find the message again. */
-  tag: string;
+  /** With the idempotency key (the message id), what a delivery report must bring back. */
+  conversationId: string;
 }
 
 export interface SendResult {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { PhoneNumber, SenderNumber } from './phone.js';
 import { countSegments, type SegmentCount } from './segments.js';
@@ -11,6 +12,9 @@ export type MessageDirection = 'inbound' | 'outbound';
 export const outboundStatuses = ['queued', 'sent', 'delivered', 'failed'] as const;
 export type OutboundStatus = (typeof outboundStatuses)[number];
 
+export const mediaSchema = z.object({ url: z.url(), contentType: z.string().min(1) });
+export type Media = z.output<typeof mediaSchema>;
+
 export type Author = { kind: 'customer' } | { kind: 'agent'; agentId: string } | { kind: 'system' };
 
 export interface Message {
@@ -23,6 +27,8 @@ export interface Message {
   from: SenderNumber | PhoneNumber;
   to: SenderNumber | PhoneNumber;
   text: string;
+  /** MMS attachments (inbound); absent on older records. */
+  media?: Media[];
   segments: SegmentCount;
   createdAt: string;
   provider: string;

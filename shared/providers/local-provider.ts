@@ -63,7 +63,7 @@ export class LocalSmsProvider implements SmsSender {
       request.from,
       request.to,
       request.text,
-      request.tag,
+      request.conversationId,
       sentAt,
     );
     const row = this.statements.byKey.get(request.idempotencyKey);

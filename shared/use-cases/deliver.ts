@@ -42,8 +42,9 @@ async function setStatus(
     const stored = await deps.store.getMessage(message.conversationId, message.id);
     if (!stored) return;
     const advanced = advanceStatus(stored.value, status, changes.failureReason ?? null);
-    if (advanced === stored.value) return;
-    const providerMessageId = changes.providerMessageId ?? advanced.providerMessageId;
+    const providerMessageId = advanced.providerMessageId ?? changes.providerMessageId ?? null;
+    // A provider's report may have moved the status on already; the provider id is still ours to keep.
+    if (advanced === stored.value && providerMessageId === stored.value.providerMessageId) return;
     await deps.store.replaceMessage({ ...advanced, providerMessageId }, stored.etag);
   });
 }
@@ -92,7 +93,7 @@ export async function deliverOutbound(
       from: message.from,
       to: customerOf(message),
       text: message.text,
-      tag: message.conversationId,
+      conversationId: message.conversationId,
     });
     await setStatus(deps, message, 'sent', { providerMessageId: result.providerMessageId });
     deps.logger.info('outbound.sent', { ...log, provider: channel.provider });

@@ -120,6 +120,7 @@ export async function receiveInbound(deps: CoreDeps, sms: InboundSms): Promise<I
       from: sms.from,
       to: sms.to,
       text: sms.text,
+      ...(sms.media.length > 0 ? { media: sms.media } : {}),
       segments: messageSegments(sms.text),
       createdAt: sms.receivedAt,
       provider: sms.provider,

@@ -133,6 +133,7 @@ export function coreHarness(store: Store = new MemoryStore()): CoreHarness {
         providerMessageId,
         to: SUPPORT_NUMBER,
         text: `message ${n}`,
+        media: [],
         receivedAt: clock.now().toISOString(),
         ...overrides,
         from: (overrides.from ? parsePhoneNumber(overrides.from) : CUSTOMER) as PhoneNumber,

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { outboundStatuses } from './message.js';
+
+/**
+ * A provider's word on an outbound message, as every edge hands it to the core. The conversation
+ * and message ids come back from what we gave the provider when sending (a status callback URL,
+ * a tag, an external id), so no lookup by provider id is needed.
+ */
+export const deliveryReportSchema = z.object({
+  provider: z.string().min(1),
+  providerMessageId: z.string().min(1),
+  conversationId: z.string().min(1),
+  messageId: z.string().min(1),
+  status: z.enum(outboundStatuses),
+  /** Why it failed, in words an agent can act on (provider code included). */
+  reason: z.string().nullable().default(null),
+  reportedAt: z.iso.datetime({ offset: true }),
+});
+export type DeliveryReport = z.output<typeof deliveryReportSchema>;

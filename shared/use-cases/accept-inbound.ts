@@ -1,0 +1,54 @@
+import type { Channel } from '../domain/channel.js';
+import type { DeliveryReport } from '../domain/delivery-report.js';
+import type { InboundSms } from '../domain/inbound-sms.js';
+import type { InboundWork } from '../domain/inbound-work.js';
+import { maskPhone } from '../domain/mask.js';
+import { queueNames } from '../ports.js';
+import type { CoreDeps } from './deps.js';
+
+export type Acceptance =
+  | { status: 'accepted'; channel: Channel }
+  | { status: 'unknown-number' }
+  | { status: 'outbound-only'; channel: Channel };
+
+/**
+ * What every provider edge does once a message is verified and parsed: find its channel and put
+ * it on the inbound queue, durably, before the provider is answered. The session (our number +
+ * the customer) keeps one customer's texts in order; the id (provider + provider message id)
+ * makes a provider redelivery a duplicate the queue drops.
+ */
+export async function acceptInboundSms(deps: CoreDeps, sms: InboundSms): Promise<Acceptance> {
+  const channel = deps.directory.channelForNumber(sms.to);
+  if (!channel) {
+    deps.logger.warn('inbound.unknown-number', { messageId: sms.id, provider: sms.provider });
+    return { status: 'unknown-number' };
+  }
+  if (channel.direction === 'outbound-only') {
+    deps.logger.warn('inbound.outbound-only', { messageId: sms.id, channelId: channel.id });
+    return { status: 'outbound-only', channel };
+  }
+  const work: InboundWork = { kind: 'sms', sms };
+  await deps.queue.send(queueNames.inbound, { id: sms.id, sessionId: `${sms.to}:${sms.from}`, body: work });
+  deps.logger.info('inbound.accepted', {
+    messageId: sms.id,
+    channelId: channel.id,
+    customer: maskPhone(sms.from),
+  });
+  return { status: 'accepted', channel };
+}
+
+/** Delivery reports take the same path, in the session of the customer they concern. */
+export async function acceptDeliveryReport(
+  deps: CoreDeps,
+  report: DeliveryReport,
+  session: { ourNumber: string; customer: string },
+): Promise<void> {
+  const work: InboundWork = { kind: 'delivery-report', report };
+  const id = `${report.provider}:${report.providerMessageId}:${report.status}`;
+  await deps.queue.send(queueNames.inbound, {
+    id,
+    sessionId: `${session.ourNumber}:${session.customer}`,
+    body: work,
+  });
+  deps.logger.info('report.accepted', { messageId: report.messageId, status: report.status });
+}
