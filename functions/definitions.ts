@@ -15,6 +15,8 @@ import { localInboundFunction } from './local-inbound.js';
 import { localOutboxFunction } from './local-outbox.js';
 import { outboundWorkerFunction } from './outbound-worker.js';
 import { queueConversationsFunction } from './queue-conversations.js';
+import { twilioInboundFunction } from './twilio-inbound.js';
+import { twilioStatusFunction } from './twilio-status.js';
 
 /** The whole function list. Building it only wires handlers to `app`; nothing starts. */
 export function buildFunctions(app: App): FunctionDefinition[] {
@@ -30,6 +32,8 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     conversationReplyFunction(app),
     conversationEndFunction(app),
     conversationCloseFunction(app),
+    twilioInboundFunction(app),
+    twilioStatusFunction(app),
     inboundWorkerFunction(app),
     assignmentWorkerFunction(app),
     outboundWorkerFunction(app),

@@ -14,6 +14,15 @@ import { createLogger, type LogSink } from './logger.js';
 import type { Clock, QueueSender, Store } from './ports.js';
 import { LocalSmsProvider } from './providers/local-provider.js';
 import { ProviderRegistry } from './providers/registry.js';
+import { TwilioSender } from './providers/twilio/sender.js';
+
+/** What a provider needs before a channel may use it. */
+const missingSettings: Record<string, string> = {
+  twilio: ' (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and SMS_PUBLIC_BASE_URL)',
+  acs: ' (ACS comes with the providers issue)',
+  telesign: ' (TeleSign comes with the providers issue)',
+};
+
 import type { CoreDeps } from './use-cases/deps.js';
 import { retryOnConflict } from './use-cases/optimistic.js';
 
@@ -90,11 +99,22 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     batchWrites: options.batchWrites ?? false,
   });
   const localProvider = new LocalSmsProvider(db, clock);
-  const senders = new ProviderRegistry({ local: localProvider });
+  const senders = new ProviderRegistry({
+    local: localProvider,
+    ...(config.twilio && config.publicBaseUrl
+      ? {
+          twilio: new TwilioSender({
+            ...config.twilio,
+            publicBaseUrl: config.publicBaseUrl,
+            channels: seed.channels.filter((c) => c.provider === 'twilio'),
+          }),
+        }
+      : {}),
+  });
   for (const channel of seed.channels) {
     if (!senders.has(channel.provider)) {
       throw new ConfigurationError(
-        `channel ${channel.id} uses provider ${channel.provider}, which is not configured`,
+        `channel ${channel.id} uses provider ${channel.provider}, which is not configured${missingSettings[channel.provider] ?? ''}`,
       );
     }
   }

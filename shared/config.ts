@@ -24,6 +24,13 @@ export const settingsSchema = z.object({
   SMS_LOCAL_CONSUMERS: onOff.default(true),
   SMS_LOCAL_CONCURRENCY: int(1, 64).default(4),
   SMS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  SMS_PUBLIC_BASE_URL: z.url().optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-f]{32}$/, 'an account SID is AC and 32 hex digits')
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  TWILIO_API_BASE_URL: z.url().optional(),
 });
 
 export type Settings = z.output<typeof settingsSchema>;
@@ -37,6 +44,9 @@ export interface Config {
   queue: { lockMs: number; maxDeliveryCount: number; duplicateWindowMs: number };
   local: { port: number; consumers: boolean; concurrency: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** The app's root as providers call it (scheme, host, any proxy prefix), before `/api`. */
+  publicBaseUrl: string | undefined;
+  twilio: { accountSid: string; authToken: string; apiBaseUrl: string | undefined } | undefined;
 }
 
 /** Reads the environment once. A bad or contradictory setting stops start-up, naming the setting. */
@@ -58,6 +68,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'invalid settings: SMS_AUTO_CLOSE_DEFAULT_MINUTES must lie between SMS_AUTO_CLOSE_MIN_MINUTES and SMS_AUTO_CLOSE_MAX_MINUTES',
     );
   }
+  if ((s.TWILIO_ACCOUNT_SID === undefined) !== (s.TWILIO_AUTH_TOKEN === undefined)) {
+    throw new ConfigurationError('invalid settings: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN together');
+  }
   return {
     seedFile: s.SMS_SEED_FILE,
     dataDir: s.SMS_DATA_DIR,
@@ -75,5 +88,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     local: { port: s.SMS_LOCAL_PORT, consumers: s.SMS_LOCAL_CONSUMERS, concurrency: s.SMS_LOCAL_CONCURRENCY },
     logLevel: s.SMS_LOG_LEVEL,
+    publicBaseUrl: s.SMS_PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    twilio:
+      s.TWILIO_ACCOUNT_SID && s.TWILIO_AUTH_TOKEN
+        ? {
+            accountSid: s.TWILIO_ACCOUNT_SID,
+            authToken: s.TWILIO_AUTH_TOKEN,
+            apiBaseUrl: s.TWILIO_API_BASE_URL,
+          }
+        : undefined,
   };
 }

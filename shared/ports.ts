@@ -117,6 +117,11 @@ export interface SendResult {
 /** An SMS provider's send side. Failures throw SendError with a kind. */
 export interface SmsSender {
   readonly provider: string;
+  /**
+   * Whether a repeated send with the same idempotency key is recognised by the provider. When it
+   * is not, a send interrupted without an answer is never retried blindly.
+   */
+  readonly idempotent: boolean;
   send(request: SendRequest): Promise<SendResult>;
 }
 

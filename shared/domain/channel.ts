@@ -30,6 +30,14 @@ export const channelSchema = z.object({
   /** Idle minutes before auto-close; the configured default applies when absent. */
   autoCloseMinutes: z.number().int().positive().optional(),
   defaultQueueId: id,
+  /** Twilio only: send through a Messaging Service instead of from the number itself. */
+  twilio: z
+    .object({
+      messagingServiceSid: z
+        .string()
+        .regex(/^MG[0-9a-f]{32}$/, 'a Messaging Service SID is MG and 32 hex digits'),
+    })
+    .optional(),
 });
 export type ChannelInput = z.input<typeof channelSchema>;
 export type Channel = Omit<z.output<typeof channelSchema>, 'autoCloseMinutes'> & { autoCloseMinutes: number };

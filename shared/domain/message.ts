@@ -37,6 +37,8 @@ export interface Message {
   status: OutboundStatus | 'received';
   /** Why a message failed, in words the agent can act on. */
   failureReason: string | null;
+  /** Set while a send to a provider without idempotency keys is in flight (outbound only). */
+  sendStartedAt?: string | null;
 }
 
 /** Checks a message text against the channel limit; returns it unchanged when valid. */

@@ -37,6 +37,7 @@ interface Row {
  */
 export class LocalSmsProvider implements SmsSender {
   readonly provider = 'local';
+  readonly idempotent = true;
   private readonly statements;
 
   constructor(

@@ -49,6 +49,14 @@ async function setStatus(
   });
 }
 
+async function markSendStarted(deps: CoreDeps, message: Message, at: string | null) {
+  await retryOnConflict(async () => {
+    const stored = await deps.store.getMessage(message.conversationId, message.id);
+    if (!stored) return;
+    await deps.store.replaceMessage({ ...stored.value, sendStartedAt: at }, stored.etag);
+  });
+}
+
 async function markOptedOut(deps: CoreDeps, channelId: string, message: Message) {
   await retryOnConflict(async () => {
     const stored = await deps.store.getCustomer(channelId, customerOf(message));
@@ -87,8 +95,22 @@ export async function deliverOutbound(
     return { status: 'failed', reason };
   }
 
+  const sender = deps.senders.forProvider(channel.provider);
+  if (!sender.idempotent) {
+    // Without a provider-side idempotency key, an attempt that died before the provider answered
+    // may or may not have sent: never send twice, and tell the agent why nothing went out.
+    if (stored.value.sendStartedAt) {
+      const reason =
+        'an earlier send was interrupted before the provider answered; it may have reached the customer, so it was not repeated';
+      await setStatus(deps, message, 'failed', { failureReason: reason });
+      deps.logger.warn('outbound.interrupted', log);
+      return { status: 'failed', reason };
+    }
+    await markSendStarted(deps, message, deps.clock.now().toISOString());
+  }
+
   try {
-    const result = await deps.senders.forProvider(channel.provider).send({
+    const result = await sender.send({
       idempotencyKey: message.id,
       from: message.from,
       to: customerOf(message),
@@ -100,6 +122,8 @@ export async function deliverOutbound(
     return { status: 'sent', providerMessageId: result.providerMessageId };
   } catch (error) {
     if (!(error instanceof SendError)) throw error;
+    // The provider answered: nothing is in doubt, a retry may send.
+    if (!sender.idempotent) await markSendStarted(deps, message, null);
     const retryable = error.kind === 'transient' || error.kind === 'rate-limited';
     if (retryable && attempt.deliveryCount < attempt.maxDeliveryCount) {
       deps.logger.warn('outbound.retry', { ...log, kind: error.kind, attempt: attempt.deliveryCount });

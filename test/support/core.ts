@@ -42,6 +42,7 @@ export class SequentialIds implements IdGenerator {
 /** An SMS provider that records sends, remembers idempotency keys, and fails when told to. */
 export class FakeSender implements SmsSender {
   readonly provider = 'local';
+  idempotent = true;
   readonly sends: SendRequest[] = [];
   private readonly byKey = new Map<string, string>();
   failures: SendError[] = [];

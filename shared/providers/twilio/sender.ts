@@ -1,0 +1,76 @@
+import twilio from 'twilio';
+import type { Channel } from '../../domain/channel.js';
+import { SendError } from '../../errors.js';
+import type { SendRequest, SendResult, SmsSender } from '../../ports.js';
+
+type TwilioClient = ReturnType<typeof twilio>;
+
+export interface TwilioSenderOptions {
+  accountSid: string;
+  authToken: string;
+  /** Tests point the SDK at a local server speaking Twilio's API. */
+  apiBaseUrl: string | undefined;
+  publicBaseUrl: string;
+  /** The Twilio channels, to send through their Messaging Service where they name one. */
+  channels: Channel[];
+}
+
+/** Twilio's answer to a failed send, sorted into what the outbound worker does about it. */
+export function classifyTwilioError(error: unknown): SendError {
+  const status = (error as { status?: unknown }).status;
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (typeof status !== 'number')
+    return new SendError('transient', `Twilio unreachable: ${message}`, undefined, { cause: error });
+  if (code === 21610) {
+    return new SendError('opted-out', 'the recipient replied STOP to this number (Twilio 21610)', undefined, {
+      cause: error,
+    });
+  }
+  if (status === 429)
+    return new SendError('rate-limited', `Twilio rate limit (${code ?? 429})`, undefined, { cause: error });
+  if (status >= 500) return new SendError('transient', `Twilio error ${status}`, undefined, { cause: error });
+  return new SendError('permanent', `Twilio refused the message (${code ?? status}: ${message})`, undefined, {
+    cause: error,
+  });
+}
+
+/**
+ * Sends through Twilio's REST API with its SDK, built once. Twilio's Messages API takes no
+ * idempotency key, so this sender is not idempotent: the outbound worker refuses to resend a
+ * message whose earlier attempt ended without an answer (see deliverOutbound).
+ */
+export class TwilioSender implements SmsSender {
+  readonly provider = 'twilio';
+  readonly idempotent = false;
+  private readonly client: TwilioClient;
+  private readonly serviceFor = new Map<string, string>();
+
+  constructor(private readonly options: TwilioSenderOptions) {
+    // The queue retries with backoff; the SDK's own retries would hide 429s from it.
+    this.client = twilio(options.accountSid, options.authToken, { autoRetry: false });
+    if (options.apiBaseUrl) this.client.api.baseUrl = options.apiBaseUrl;
+    for (const channel of options.channels) {
+      const service = channel.twilio?.messagingServiceSid;
+      if (service) for (const number of channel.numbers) this.serviceFor.set(number, service);
+    }
+  }
+
+  async send(request: SendRequest): Promise<SendResult> {
+    const callback = new URL(`${this.options.publicBaseUrl}/api/twilio/status`);
+    callback.searchParams.set('conversationId', request.conversationId);
+    callback.searchParams.set('messageId', request.idempotencyKey);
+    const service = this.serviceFor.get(request.from);
+    try {
+      const message = await this.client.messages.create({
+        to: request.to,
+        body: request.text,
+        statusCallback: callback.toString(),
+        ...(service ? { messagingServiceSid: service } : { from: request.from }),
+      });
+      return { providerMessageId: message.sid };
+    } catch (error) {
+      throw classifyTwilioError(error);
+    }
+  }
+}

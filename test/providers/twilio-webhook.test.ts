@@ -1,0 +1,203 @@
+import twilio from 'twilio';
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../shared/errors.js';
+import {
+  parseTwilioInbound,
+  parseTwilioStatus,
+  readForm,
+  signedUrl,
+  verifyTwilioSignature,
+} from '../../shared/providers/twilio/webhook.js';
+import { readHttpFixture } from '../support/http-fixture.js';
+
+const AUTH_TOKEN = '12345abcde67890fghij12345abcde67';
+const PUBLIC_BASE = 'https://func-contoso-sms.azurewebsites.net';
+const AT = '2026-11-23T10:00:00.000Z';
+
+const fixtures = [
+  'twilio/twilio-inbound-sms.http.txt',
+  'twilio/twilio-inbound-mms.http.txt',
+  'twilio/twilio-inbound-stop-optout.http.txt',
+  'twilio/twilio-status-callback.sent.http.txt',
+  'twilio/twilio-status-callback.delivered.http.txt',
+  'twilio/twilio-status-callback.undelivered.http.txt',
+  'twilio/twilio-status-callback.failed.http.txt',
+];
+
+function verify(path: string, body: string, signature: string | null, base = PUBLIC_BASE) {
+  // The local host sees its own address; the signed URL is rebuilt from configuration.
+  const url = signedUrl(base, `http://127.0.0.1:7071${path}`);
+  return verifyTwilioSignature({ authToken: AUTH_TOKEN, signature, url, params: readForm(body) });
+}
+
+describe('Twilio webhook signatures', () => {
+  it.each(fixtures)('accepts the signed request %s', (file) => {
+    const request = readHttpFixture(file);
+    expect(verify(request.path, request.body, request.headers['x-twilio-signature'] ?? null)).toBe('valid');
+  });
+
+  it.each(fixtures)('refuses %s when a field was changed', (file) => {
+    const request = readHttpFixture(file);
+    const forged = request.body.replace(/From=%2B1\d+/, 'From=%2B14255550999');
+    expect(forged).not.toBe(request.body);
+    expect(verify(request.path, forged, request.headers['x-twilio-signature'] ?? null)).toBe('invalid');
+  });
+
+  it.each(fixtures)('refuses %s replayed to another URL', (file) => {
+    const request = readHttpFixture(file);
+    const signature = request.headers['x-twilio-signature'] ?? null;
+    expect(verify(request.path.replace('/api/twilio/', '/api/other/'), request.body, signature)).toBe(
+      'invalid',
+    );
+    expect(verify(request.path, request.body, signature, 'https://attacker.example')).toBe('invalid');
+  });
+
+  it.each(fixtures)('refuses %s truncated', (file) => {
+    const request = readHttpFixture(file);
+    const truncated = request.body.slice(0, request.body.lastIndexOf('&'));
+    expect(verify(request.path, truncated, request.headers['x-twilio-signature'] ?? null)).toBe('invalid');
+  });
+
+  it('says when the signature is missing', () => {
+    const request = readHttpFixture('twilio/twilio-inbound-sms.http.txt');
+    expect(verify(request.path, request.body, null)).toBe('missing');
+  });
+
+  it('works behind a proxy and with a function key: the public base and the exact query are what count', () => {
+    const request = readHttpFixture('twilio/twilio-inbound-sms.http.txt');
+    const params = readForm(request.body);
+    const publicBase = 'https://sms.contoso.com/support-line';
+    const signature = twilio.getExpectedTwilioSignature(
+      AUTH_TOKEN,
+      `${publicBase}/api/twilio/inbound?code=function-key%3D%3D`,
+      params,
+    );
+    const seenUrl = 'http://10.0.0.4:8080/api/twilio/inbound?code=function-key%3D%3D';
+    const url = signedUrl(publicBase, seenUrl);
+    expect(verifyTwilioSignature({ authToken: AUTH_TOKEN, signature, url, params })).toBe('valid');
+    const withoutKey = signedUrl(publicBase, 'http://10.0.0.4:8080/api/twilio/inbound');
+    expect(verifyTwilioSignature({ authToken: AUTH_TOKEN, signature, url: withoutKey, params })).toBe(
+      'invalid',
+    );
+  });
+
+  it('refuses a form that repeats a field', () => {
+    expect(() => readForm('From=%2B14255550123&From=%2B14255550124')).toThrow(
+      'form field From appears twice',
+    );
+  });
+});
+
+describe('Twilio inbound messages', () => {
+  const parse = (file: string) => parseTwilioInbound(readForm(readHttpFixture(file).body), AT);
+
+  it('become the domain inbound message, keyed by MessageSid, from a Messaging Service number', () => {
+    expect(parse('twilio/twilio-inbound-sms.http.txt')).toEqual({
+      id: 'twilio:SM1f2e3d4c5b6a79880716253443526170',
+      provider: 'twilio',
+      providerMessageId: 'SM1f2e3d4c5b6a79880716253443526170',
+      from: '+14255550123',
+      to: '+12065550100',
+      text: 'Hi, I need help with my order #12345',
+      media: [],
+      receivedAt: AT,
+    });
+  });
+
+  it('keep MMS media: URLs and content types', () => {
+    expect(parse('twilio/twilio-inbound-mms.http.txt').media).toEqual([
+      {
+        url: 'https://api.twilio.com/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages/MM0a1b2c3d4e5f60718293a4b5c6d7e8f9/Media/ME0123456789abcdef0123456789abcdef',
+        contentType: 'image/jpeg',
+      },
+    ]);
+  });
+
+  it('accept a picture without words, but not an empty text', () => {
+    const picture = {
+      MessageSid: 'MM1',
+      From: '+14255550123',
+      To: '+12065550100',
+      Body: '',
+      NumMedia: '1',
+      MediaUrl0: 'https://api.twilio.com/media/1',
+      MediaContentType0: 'image/png',
+    };
+    expect(parseTwilioInbound(picture, AT).media).toHaveLength(1);
+    expect(() => parseTwilioInbound({ ...picture, NumMedia: '0' }, AT)).toThrow(ValidationError);
+  });
+
+  it('fall back to the legacy SmsSid', () => {
+    const sms = parseTwilioInbound(
+      { SmsSid: 'SMlegacy', From: '+14255550123', To: '+12065550100', Body: 'hi' },
+      AT,
+    );
+    expect(sms.id).toBe('twilio:SMlegacy');
+  });
+
+  it.each([
+    ['no sender', { MessageSid: 'SM1', To: '+12065550100', Body: 'hi' }],
+    ['an invalid sender', { MessageSid: 'SM1', From: '+1425', To: '+12065550100', Body: 'hi' }],
+    ['no message id', { From: '+14255550123', To: '+12065550100', Body: 'hi' }],
+    [
+      '1601 characters',
+      { MessageSid: 'SM1', From: '+14255550123', To: '+12065550100', Body: 'a'.repeat(1601) },
+    ],
+  ])('refuse %s', (_name, params) => {
+    expect(() => parseTwilioInbound(params, AT)).toThrow(ValidationError);
+  });
+});
+
+describe('Twilio status callbacks', () => {
+  const parse = (file: string, query = 'conversationId=c1&messageId=m1') =>
+    parseTwilioStatus(readForm(readHttpFixture(file).body), new URLSearchParams(query), AT);
+
+  it.each([
+    ['twilio/twilio-status-callback.sent.http.txt', 'sent', null],
+    ['twilio/twilio-status-callback.delivered.http.txt', 'delivered', null],
+    [
+      'twilio/twilio-status-callback.undelivered.http.txt',
+      'failed',
+      expect.stringMatching(/^Twilio undelivered \(error \d+: .+\)$/),
+    ],
+    [
+      'twilio/twilio-status-callback.failed.http.txt',
+      'failed',
+      'Twilio failed (error 30007: the carrier filtered the message)',
+    ],
+  ])('%s reports %s', (file, status, reason) => {
+    expect(parse(file)?.report).toEqual({
+      provider: 'twilio',
+      providerMessageId: 'SM33333333333333333333333333333333',
+      conversationId: 'c1',
+      messageId: 'm1',
+      status,
+      reason,
+      reportedAt: AT,
+    });
+  });
+
+  it('names our number and the customer, for the session', () => {
+    expect(parse('twilio/twilio-status-callback.sent.http.txt')).toMatchObject({
+      ourNumber: '+12065550100',
+      customer: '+14255550123',
+    });
+  });
+
+  it('refuses a callback whose URL does not name the message', () => {
+    expect(() => parse('twilio/twilio-status-callback.sent.http.txt', 'conversationId=7f3c2a10')).toThrow(
+      /lacks conversationId and messageId/,
+    );
+  });
+
+  it('ignores statuses it does not track', () => {
+    const params = readForm(readHttpFixture('twilio/twilio-status-callback.sent.http.txt').body);
+    expect(
+      parseTwilioStatus(
+        { ...params, MessageStatus: 'partially_delivered' },
+        new URLSearchParams('conversationId=c&messageId=m'),
+        AT,
+      ),
+    ).toBeUndefined();
+  });
+});
