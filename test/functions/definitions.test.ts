@@ -54,6 +54,8 @@ describe('function definitions', () => {
     ['conversationReply', 'conversations/{conversationId}/messages', ['POST'], 'function'],
     ['conversationEnd', 'conversations/{conversationId}/end', ['POST'], 'function'],
     ['conversationClose', 'conversations/{conversationId}/close', ['POST'], 'function'],
+    ['twilioInbound', 'twilio/inbound', ['POST'], 'anonymous'],
+    ['twilioStatus', 'twilio/status', ['POST'], 'anonymous'],
   ])('%s is an HTTP function on %s %o (%s)', (name, route, methods, authLevel) => {
     const options = registrar.httpFunctions.get(name);
     expect(options).toMatchObject({ route, methods, authLevel });
@@ -79,7 +81,7 @@ describe('function definitions', () => {
   it('registers every function exactly once, and nothing else', () => {
     const names = [...registrar.httpFunctions.keys(), ...registrar.queues.keys(), ...registrar.timers.keys()];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(15);
+    expect(names).toHaveLength(17);
     expect(new Set(names).size).toBe(names.length);
   });
 });

@@ -10,6 +10,7 @@ import {
 import { assignQueue } from '../../shared/use-cases/assign.js';
 import { endConversation, replyToCustomer } from '../../shared/use-cases/conversations.js';
 import { deliverOutbound } from '../../shared/use-cases/deliver.js';
+import { applyDeliveryReport } from '../../shared/use-cases/delivery-report.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import { CUSTOMER } from '../support/builders.js';
 import { coreHarness } from '../support/core.js';
@@ -149,5 +150,106 @@ describe('delivering an outbound message', () => {
       reason: 'the customer opted out of this channel',
     });
     expect(h.sender.sends).toEqual([]);
+  });
+});
+
+describe('delivering through a provider without idempotency keys', () => {
+  it('sends normally, and retries after an error the provider answered', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    h.sender.idempotent = false;
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Once only' });
+    h.sender.failures = [new SendError('transient', 'provider returned 503')];
+    await expect(deliverOutbound(h.deps, queuedMessage(h), attempt(1))).rejects.toBeInstanceOf(SendError);
+    expect(await deliverOutbound(h.deps, queuedMessage(h), attempt(2))).toMatchObject({ status: 'sent' });
+    expect(h.sender.sends).toHaveLength(1);
+  });
+
+  it('never repeats a send that was interrupted before the provider answered', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    h.sender.idempotent = false;
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Maybe sent' });
+    const message = queuedMessage(h);
+    // The process dies while the provider call is in flight: the marker is written, no answer.
+    h.sender.send = () => new Promise(() => {});
+    void deliverOutbound(h.deps, message, attempt(1));
+    await new Promise((resolve) => setImmediate(resolve));
+    const redelivered = await deliverOutbound(h.deps, message, attempt(2));
+    expect(redelivered).toMatchObject({ status: 'failed' });
+    expect((await h.store.getMessage(conversationId, message.id))?.value.failureReason).toMatch(
+      /interrupted before the provider answered/,
+    );
+  });
+});
+
+describe('applying delivery reports', () => {
+  async function sentReply() {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Tracking 1Z999' });
+    const message = queuedMessage(h);
+    await deliverOutbound(h.deps, message, attempt(1));
+    const report = (status: 'queued' | 'sent' | 'delivered' | 'failed', overrides = {}) => ({
+      provider: 'local',
+      providerMessageId: 'fake-1',
+      conversationId,
+      messageId: message.id,
+      status,
+      reason: status === 'failed' ? 'carrier filtered it' : null,
+      reportedAt: '2026-11-23T09:05:00.000Z',
+      ...overrides,
+    });
+    const status = async () => (await h.store.getMessage(conversationId, message.id))?.value;
+    return { h, report, status };
+  }
+
+  it('moves the status forward and keeps the reason of a failure', async () => {
+    const { h, report, status } = await sentReply();
+    expect(await applyDeliveryReport(h.deps, report('failed'))).toBe('applied');
+    expect(await status()).toMatchObject({ status: 'failed', failureReason: 'carrier filtered it' });
+  });
+
+  it('never moves it back when reports come out of order', async () => {
+    const { h, report, status } = await sentReply();
+    await applyDeliveryReport(h.deps, report('delivered'));
+    expect(await applyDeliveryReport(h.deps, report('sent'))).toBe('stale');
+    expect(await applyDeliveryReport(h.deps, report('queued'))).toBe('stale');
+    expect((await status())?.status).toBe('delivered');
+  });
+
+  it('ignores a report for an unknown message or another provider message', async () => {
+    const { h, report, status } = await sentReply();
+    expect(await applyDeliveryReport(h.deps, report('failed', { messageId: 'nope' }))).toBe(
+      'unknown-message',
+    );
+    expect(await applyDeliveryReport(h.deps, report('failed', { providerMessageId: 'someone-else' }))).toBe(
+      'unknown-message',
+    );
+    expect((await status())?.status).toBe('sent');
+  });
+
+  it('keeps the provider id when the report overtakes the send being recorded', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Fast carrier' });
+    const message = queuedMessage(h);
+    // The provider's callback lands while its answer to the send is still on the way back.
+    h.sender.send = async (request) => {
+      await applyDeliveryReport(h.deps, {
+        provider: 'local',
+        providerMessageId: 'fast-1',
+        conversationId,
+        messageId: request.idempotencyKey,
+        status: 'delivered',
+        reason: null,
+        reportedAt: '2026-11-23T09:05:00.000Z',
+      });
+      return { providerMessageId: 'fast-1' };
+    };
+    expect(await deliverOutbound(h.deps, message, attempt(1))).toEqual({
+      status: 'sent',
+      providerMessageId: 'fast-1',
+    });
+    expect((await h.store.getMessage(conversationId, message.id))?.value).toMatchObject({
+      status: 'delivered',
+      providerMessageId: 'fast-1',
+    });
   });
 });

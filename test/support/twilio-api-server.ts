@@ -1,0 +1,82 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface TwilioSend {
+  params: Record<string, string>;
+}
+
+/**
+ * A local server speaking the part of Twilio's REST API we use: `POST Messages.json` with Basic
+ * auth (account SID and auth token), form fields, 201 with a message resource, or the error a test
+ * scripts (429, 5xx, 21610).
+ */
+export class TwilioApiServer {
+  readonly sends: TwilioSend[] = [];
+  readonly refused: string[] = [];
+  private readonly scripted: { status: number; body: unknown }[] = [];
+  private server: Server | undefined;
+
+  constructor(
+    private readonly accountSid: string,
+    private readonly authToken: string,
+  ) {}
+
+  /** The next send gets this answer instead of 201. */
+  failNext(status: number, body: unknown) {
+    this.scripted.push({ status, body });
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        const answer = (status: number, payload: unknown) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(payload));
+        };
+        const expectedAuth = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
+        if (req.headers.authorization !== expectedAuth) {
+          this.refused.push('authentication');
+          return answer(401, { code: 20003, message: 'Authenticate', status: 401 });
+        }
+        if (req.method !== 'POST' || req.url !== `/2010-04-01/Accounts/${this.accountSid}/Messages.json`) {
+          return answer(404, { code: 20404, message: 'Not found', status: 404 });
+        }
+        const params = Object.fromEntries(new URLSearchParams(body));
+        if (!params.To || !params.Body || !(params.From || params.MessagingServiceSid)) {
+          return answer(400, {
+            code: 21604,
+            message: 'A To, Body and From or MessagingServiceSid are required',
+            status: 400,
+          });
+        }
+        const scripted = this.scripted.shift();
+        if (scripted) return answer(scripted.status, scripted.body);
+        this.sends.push({ params });
+        const sid = `SM${String(this.sends.length).padStart(32, '0')}`;
+        answer(201, {
+          sid,
+          account_sid: this.accountSid,
+          to: params.To,
+          from: params.From ?? null,
+          messaging_service_sid: params.MessagingServiceSid ?? null,
+          body: params.Body,
+          status: 'queued',
+          num_segments: '1',
+        });
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop() {
+    await new Promise<void>((resolve) => {
+      this.server?.close(() => resolve());
+      this.server?.closeAllConnections();
+    });
+  }
+}
