@@ -1,4 +1,4 @@
-import type { HttpHandler, HttpMethod, InvocationContext, Timer } from '@azure/functions';
+import type { EventGridEvent, HttpHandler, HttpMethod, InvocationContext, Timer } from '@azure/functions';
 import type { QueueName } from '../shared/ports.js';
 
 /** The app setting that holds the Service Bus connection (or its identity-based prefix). */
@@ -29,5 +29,15 @@ export interface TimerFunction {
   handler: (timer: Timer, context: InvocationContext) => Promise<void>;
 }
 
-/** One Azure Function, as data: the real host and the local host both serve this list. */
-export type FunctionDefinition = HttpFunction | QueueFunction | TimerFunction;
+/** An Event Grid trigger: the host answers the handshake and invokes once per event. */
+export interface EventGridFunction {
+  kind: 'eventGrid';
+  name: string;
+  handler: (event: EventGridEvent, context: InvocationContext) => Promise<void>;
+}
+
+/**
+ * One Azure Function, as data: the real host and the local host both serve this list (the local
+ * host has no Event Grid; the HTTP webhook takes the same events there).
+ */
+export type FunctionDefinition = HttpFunction | QueueFunction | TimerFunction | EventGridFunction;

@@ -1,4 +1,6 @@
 import type { App } from '../shared/app.js';
+import { acsEventGridFunction } from './acs-event-grid.js';
+import { acsEventsFunction } from './acs-events.js';
 import { agentConversationsFunction } from './agent-conversations.js';
 import { agentPresenceFunction } from './agent-presence.js';
 import { assignmentWorkerFunction } from './assignment-worker.js';
@@ -34,6 +36,8 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     conversationCloseFunction(app),
     twilioInboundFunction(app),
     twilioStatusFunction(app),
+    acsEventsFunction(app),
+    acsEventGridFunction(app),
     inboundWorkerFunction(app),
     assignmentWorkerFunction(app),
     outboundWorkerFunction(app),

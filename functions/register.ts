@@ -1,4 +1,5 @@
 import type {
+  EventGridFunctionOptions,
   HttpFunctionOptions,
   ServiceBusQueueFunctionOptions,
   TimerFunctionOptions,
@@ -10,6 +11,7 @@ export interface FunctionRegistrar {
   http(name: string, options: HttpFunctionOptions): void;
   serviceBusQueue(name: string, options: ServiceBusQueueFunctionOptions): void;
   timer(name: string, options: TimerFunctionOptions): void;
+  eventGrid(name: string, options: EventGridFunctionOptions): void;
 }
 
 export function registerFunctions(registrar: FunctionRegistrar, definitions: FunctionDefinition[]): void {
@@ -28,6 +30,11 @@ export function registerFunctions(registrar: FunctionRegistrar, definitions: Fun
       case 'timer': {
         const { name, schedule, handler } = definition;
         registrar.timer(name, { schedule, handler });
+        break;
+      }
+      case 'eventGrid': {
+        const { name, handler } = definition;
+        registrar.eventGrid(name, { handler });
         break;
       }
     }

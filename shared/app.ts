@@ -12,14 +12,25 @@ import { parseSeed, type Seed } from './domain/seed.js';
 import { ConfigurationError, ValidationError } from './errors.js';
 import { createLogger, type LogSink } from './logger.js';
 import type { Clock, QueueSender, Store } from './ports.js';
+import { type AcsConnection, AcsSender } from './providers/acs/sender.js';
 import { LocalSmsProvider } from './providers/local-provider.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { TwilioSender } from './providers/twilio/sender.js';
 
+/** Plain HTTP is allowed only to a server on this machine (the tests' ACS stand-in). */
+function isLoopback(connection: AcsConnection): boolean {
+  const endpoint =
+    'endpoint' in connection
+      ? connection.endpoint
+      : /endpoint=([^;]+)/i.exec(connection.connectionString)?.[1];
+  const host = endpoint ? new URL(endpoint).hostname : '';
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+}
+
 /** What a provider needs before a channel may use it. */
 const missingSettings: Record<string, string> = {
   twilio: ' (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and SMS_PUBLIC_BASE_URL)',
-  acs: ' (ACS comes with the providers issue)',
+  acs: ' (set ACS_CONNECTION_STRING, or ACS_ENDPOINT to use the managed identity)',
   telesign: ' (TeleSign comes with the providers issue)',
 };
 
@@ -101,6 +112,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const localProvider = new LocalSmsProvider(db, clock);
   const senders = new ProviderRegistry({
     local: localProvider,
+    ...(config.acs
+      ? { acs: new AcsSender(config.acs, { allowInsecureConnection: isLoopback(config.acs) }) }
+      : {}),
     ...(config.twilio && config.publicBaseUrl
       ? {
           twilio: new TwilioSender({

@@ -31,6 +31,12 @@ export const settingsSchema = z.object({
     .optional(),
   TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
   TWILIO_API_BASE_URL: z.url().optional(),
+  ACS_CONNECTION_STRING: z
+    .string()
+    .regex(/^endpoint=https?:\/\/[^;]+;accesskey=[^;]+$/i, 'expected endpoint=https://...;accesskey=...')
+    .optional(),
+  ACS_ENDPOINT: z.url().optional(),
+  ACS_WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
 });
 
 export type Settings = z.output<typeof settingsSchema>;
@@ -47,6 +53,10 @@ export interface Config {
   /** The app's root as providers call it (scheme, host, any proxy prefix), before `/api`. */
   publicBaseUrl: string | undefined;
   twilio: { accountSid: string; authToken: string; apiBaseUrl: string | undefined } | undefined;
+  /** A connection string (development) or an endpoint reached with the app's managed identity. */
+  acs: { connectionString: string } | { endpoint: string } | undefined;
+  /** When set, ACS event deliveries must carry it in the `x-sms-webhook-secret` header. */
+  acsWebhookSecret: string | undefined;
 }
 
 /** Reads the environment once. A bad or contradictory setting stops start-up, naming the setting. */
@@ -70,6 +80,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if ((s.TWILIO_ACCOUNT_SID === undefined) !== (s.TWILIO_AUTH_TOKEN === undefined)) {
     throw new ConfigurationError('invalid settings: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN together');
+  }
+  if (s.ACS_CONNECTION_STRING && s.ACS_ENDPOINT) {
+    throw new ConfigurationError(
+      'invalid settings: set ACS_CONNECTION_STRING or ACS_ENDPOINT (managed identity), not both',
+    );
   }
   return {
     seedFile: s.SMS_SEED_FILE,
@@ -97,5 +112,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             apiBaseUrl: s.TWILIO_API_BASE_URL,
           }
         : undefined,
+    acs: s.ACS_CONNECTION_STRING
+      ? { connectionString: s.ACS_CONNECTION_STRING }
+      : s.ACS_ENDPOINT
+        ? { endpoint: s.ACS_ENDPOINT }
+        : undefined,
+    acsWebhookSecret: s.ACS_WEBHOOK_SECRET,
   };
 }

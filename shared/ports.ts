@@ -108,6 +108,8 @@ export interface SendRequest {
   text: string;
   /** With the idempotency key (the message id), what a delivery report must bring back. */
   conversationId: string;
+  /** When the first attempt to send this message started (the same on every retry). */
+  firstAttemptAt: string;
 }
 
 export interface SendResult {

@@ -14,6 +14,8 @@ export const deliveryReportSchema = z.object({
   status: z.enum(outboundStatuses),
   /** Why it failed, in words an agent can act on (provider code included). */
   reason: z.string().nullable().default(null),
+  /** The provider says the recipient opted out of this sender (STOP): consent follows. */
+  recipientOptedOut: z.boolean().default(false),
   reportedAt: z.iso.datetime({ offset: true }),
 });
 export type DeliveryReport = z.output<typeof deliveryReportSchema>;

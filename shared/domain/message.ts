@@ -39,6 +39,8 @@ export interface Message {
   failureReason: string | null;
   /** Set while a send to a provider without idempotency keys is in flight (outbound only). */
   sendStartedAt?: string | null;
+  /** When the first send attempt started (outbound only); repeats of the send carry it. */
+  firstAttemptAt?: string | null;
 }
 
 /** Checks a message text against the channel limit; returns it unchanged when valid. */

@@ -49,11 +49,15 @@ async function setStatus(
   });
 }
 
-async function markSendStarted(deps: CoreDeps, message: Message, at: string | null) {
+async function markAttempt(
+  deps: CoreDeps,
+  message: Message,
+  changes: Pick<Message, 'firstAttemptAt' | 'sendStartedAt'>,
+) {
   await retryOnConflict(async () => {
     const stored = await deps.store.getMessage(message.conversationId, message.id);
     if (!stored) return;
-    await deps.store.replaceMessage({ ...stored.value, sendStartedAt: at }, stored.etag);
+    await deps.store.replaceMessage({ ...stored.value, ...changes }, stored.etag);
   });
 }
 
@@ -106,7 +110,15 @@ export async function deliverOutbound(
       deps.logger.warn('outbound.interrupted', log);
       return { status: 'failed', reason };
     }
-    await markSendStarted(deps, message, deps.clock.now().toISOString());
+  }
+  // The first attempt's time is kept: ACS wants it on every repeat of a send (repeatabilityFirstSent).
+  const now = deps.clock.now().toISOString();
+  const firstAttemptAt = stored.value.firstAttemptAt ?? now;
+  if (!stored.value.firstAttemptAt || !sender.idempotent) {
+    await markAttempt(deps, message, {
+      firstAttemptAt,
+      ...(sender.idempotent ? {} : { sendStartedAt: now }),
+    });
   }
 
   try {
@@ -116,6 +128,7 @@ export async function deliverOutbound(
       to: customerOf(message),
       text: message.text,
       conversationId: message.conversationId,
+      firstAttemptAt,
     });
     await setStatus(deps, message, 'sent', { providerMessageId: result.providerMessageId });
     deps.logger.info('outbound.sent', { ...log, provider: channel.provider });
@@ -123,7 +136,7 @@ export async function deliverOutbound(
   } catch (error) {
     if (!(error instanceof SendError)) throw error;
     // The provider answered: nothing is in doubt, a retry may send.
-    if (!sender.idempotent) await markSendStarted(deps, message, null);
+    if (!sender.idempotent) await markAttempt(deps, message, { firstAttemptAt, sendStartedAt: null });
     const retryable = error.kind === 'transient' || error.kind === 'rate-limited';
     if (retryable && attempt.deliveryCount < attempt.maxDeliveryCount) {
       deps.logger.warn('outbound.retry', { ...log, kind: error.kind, attempt: attempt.deliveryCount });

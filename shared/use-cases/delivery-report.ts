@@ -1,7 +1,24 @@
+import { newCustomerState } from '../domain/customer.js';
 import type { DeliveryReport } from '../domain/delivery-report.js';
 import { advanceStatus } from '../domain/message.js';
+import type { PhoneNumber } from '../domain/phone.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
+
+/** The provider blocked the recipient for this sender: consent is per channel, so mark it there. */
+async function optOutRecipient(deps: CoreDeps, report: DeliveryReport) {
+  const message = (await deps.store.getMessage(report.conversationId, report.messageId))?.value;
+  const channel = message ? deps.directory.channelForNumber(message.from) : undefined;
+  if (!message || !channel) return;
+  const customer = message.to as PhoneNumber;
+  await retryOnConflict(async () => {
+    const stored = await deps.store.getCustomer(channel.id, customer);
+    if (stored?.value.optedOut) return;
+    if (stored) await deps.store.putCustomer({ ...stored.value, optedOut: true }, stored.etag);
+    else await deps.store.putCustomer({ ...newCustomerState(channel.id, customer), optedOut: true }, null);
+  });
+  deps.logger.info('consent.opted-out', { channelId: channel.id, by: report.provider });
+}
 
 export type ReportOutcome = 'applied' | 'stale' | 'unknown-message';
 
@@ -26,6 +43,7 @@ export async function applyDeliveryReport(deps: CoreDeps, report: DeliveryReport
     );
     return advanced === message ? 'stale' : 'applied';
   });
+  if (report.recipientOptedOut && outcome !== 'unknown-message') await optOutRecipient(deps, report);
   const log = { messageId: report.messageId, status: report.status, provider: report.provider };
   if (outcome === 'unknown-message') deps.logger.warn('report.unknown-message', log);
   else deps.logger.info(outcome === 'applied' ? 'report.applied' : 'report.stale', log);

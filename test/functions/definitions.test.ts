@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
+  EventGridFunctionOptions,
   HttpFunctionOptions,
   ServiceBusQueueFunctionOptions,
   TimerFunctionOptions,
@@ -17,6 +18,10 @@ class RecordingRegistrar implements FunctionRegistrar {
   readonly httpFunctions = new Map<string, HttpFunctionOptions>();
   readonly queues = new Map<string, ServiceBusQueueFunctionOptions>();
   readonly timers = new Map<string, TimerFunctionOptions>();
+  readonly eventGrids = new Map<string, EventGridFunctionOptions>();
+  eventGrid(name: string, options: EventGridFunctionOptions) {
+    this.eventGrids.set(name, options);
+  }
   http(name: string, options: HttpFunctionOptions) {
     this.httpFunctions.set(name, options);
   }
@@ -56,6 +61,7 @@ describe('function definitions', () => {
     ['conversationClose', 'conversations/{conversationId}/close', ['POST'], 'function'],
     ['twilioInbound', 'twilio/inbound', ['POST'], 'anonymous'],
     ['twilioStatus', 'twilio/status', ['POST'], 'anonymous'],
+    ['acsEvents', 'acs/events', ['POST', 'OPTIONS'], 'anonymous'],
   ])('%s is an HTTP function on %s %o (%s)', (name, route, methods, authLevel) => {
     const options = registrar.httpFunctions.get(name);
     expect(options).toMatchObject({ route, methods, authLevel });
@@ -74,14 +80,23 @@ describe('function definitions', () => {
     });
   });
 
+  it('acsEventGrid is an Event Grid trigger', () => {
+    expect(typeof registrar.eventGrids.get('acsEventGrid')?.handler).toBe('function');
+  });
+
   it('autoCloseTimer runs on the configured schedule, every minute by default', () => {
     expect(registrar.timers.get('autoCloseTimer')).toMatchObject({ schedule: '0 */1 * * * *' });
   });
 
   it('registers every function exactly once, and nothing else', () => {
-    const names = [...registrar.httpFunctions.keys(), ...registrar.queues.keys(), ...registrar.timers.keys()];
+    const names = [
+      ...registrar.httpFunctions.keys(),
+      ...registrar.queues.keys(),
+      ...registrar.timers.keys(),
+      ...registrar.eventGrids.keys(),
+    ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(17);
+    expect(names).toHaveLength(19);
     expect(new Set(names).size).toBe(names.length);
   });
 });

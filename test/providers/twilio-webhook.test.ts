@@ -173,6 +173,7 @@ describe('Twilio status callbacks', () => {
       messageId: 'm1',
       status,
       reason,
+      recipientOptedOut: false,
       reportedAt: AT,
     });
   });

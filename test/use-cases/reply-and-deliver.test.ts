@@ -194,6 +194,7 @@ describe('applying delivery reports', () => {
       messageId: message.id,
       status,
       reason: status === 'failed' ? 'carrier filtered it' : null,
+      recipientOptedOut: false,
       reportedAt: '2026-11-23T09:05:00.000Z',
       ...overrides,
     });
@@ -239,6 +240,7 @@ describe('applying delivery reports', () => {
         messageId: request.idempotencyKey,
         status: 'delivered',
         reason: null,
+        recipientOptedOut: false,
         reportedAt: '2026-11-23T09:05:00.000Z',
       });
       return { providerMessageId: 'fast-1' };

@@ -157,6 +157,7 @@ export function parseTwilioStatus(
       messageId,
       status,
       reason,
+      recipientOptedOut: code === '21610',
       reportedAt,
     },
     ourNumber: fields.From,

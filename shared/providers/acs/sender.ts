@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { SmsClient, type SmsClientOptions } from '@azure/communication-sms';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { DefaultAzureCredential } from '@azure/identity';
+import { SendError } from '../../errors.js';
+import type { SendRequest, SendResult, SmsSender } from '../../ports.js';
+import { deliveryTag, looksOptedOut } from './events.js';
+
+const REPEATABILITY_HEADER = 'x-sms-repeatability';
+
+/** A message id as a UUID (ACS wants one), the same every time for the same message. */
+export function repeatabilityId(messageId: string): string {
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(messageId))
+    return messageId.toLowerCase();
+  const hex = createHash('sha256').update(messageId).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The SDK makes new repeatability ids on every call, which would turn a retried send into a
+ * second SMS. This policy, run before the request is signed, puts ours back: the message id and
+ * the time of the first attempt, so ACS recognises a repeat and does not send again.
+ */
+const repeatabilityPolicy: PipelinePolicy = {
+  name: 'smsRepeatability',
+  async sendRequest(request, next) {
+    const value = request.headers.get(REPEATABILITY_HEADER);
+    if (value && typeof request.body === 'string') {
+      const [id, firstSent] = value.split('|');
+      const body = JSON.parse(request.body) as { smsRecipients?: Record<string, unknown>[] };
+      for (const recipient of body.smsRecipients ?? []) {
+        recipient.repeatabilityRequestId = id;
+        recipient.repeatabilityFirstSent = firstSent;
+      }
+      request.body = JSON.stringify(body);
+      request.headers.delete(REPEATABILITY_HEADER);
+    }
+    return next(request);
+  },
+};
+
+export type AcsConnection = { connectionString: string } | { endpoint: string };
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function retryAfterMs(error: unknown): number | undefined {
+  const header = (
+    error as { response?: { headers?: { get(name: string): string | undefined } } }
+  ).response?.headers?.get('retry-after');
+  const seconds = header === undefined ? Number.NaN : Number(header);
+  return Number.isFinite(seconds) ? seconds * 1000 : undefined;
+}
+
+/** Sends through ACS with its SDK, built once: a connection string, or the app's managed identity. */
+export class AcsSender implements SmsSender {
+  readonly provider = 'acs';
+  readonly idempotent = true;
+  private readonly client: SmsClient;
+
+  constructor(connection: AcsConnection, options: { allowInsecureConnection?: boolean } = {}) {
+    const clientOptions: SmsClientOptions = {
+      additionalPolicies: [{ policy: repeatabilityPolicy, position: 'perCall' }],
+      // The outbound queue retries with backoff and keeps order per number; the SDK must not.
+      retryOptions: { maxRetries: 0 },
+      ...(options.allowInsecureConnection ? { allowInsecureConnection: true } : {}),
+    };
+    this.client =
+      'connectionString' in connection
+        ? new SmsClient(connection.connectionString, clientOptions)
+        : new SmsClient(connection.endpoint, new DefaultAzureCredential(), clientOptions);
+  }
+
+  async send(request: SendRequest): Promise<SendResult> {
+    const firstSent = new Date(request.firstAttemptAt).toUTCString();
+    let results: Awaited<ReturnType<SmsClient['send']>>;
+    try {
+      results = await this.client.send(
+        { from: request.from, to: [request.to], message: request.text },
+        {
+          enableDeliveryReport: true,
+          tag: deliveryTag(request.conversationId, request.idempotencyKey),
+          requestOptions: {
+            customHeaders: {
+              [REPEATABILITY_HEADER]: `${repeatabilityId(request.idempotencyKey)}|${firstSent}`,
+            },
+          },
+        },
+      );
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 429)
+        throw new SendError('rate-limited', 'ACS rate limit (429)', retryAfterMs(error), { cause: error });
+      if (status === undefined || status >= 500) {
+        throw new SendError(
+          'transient',
+          `ACS unavailable (${status ?? (error as Error).message})`,
+          undefined,
+          { cause: error },
+        );
+      }
+      throw new SendError('permanent', `ACS refused the request (${status})`, undefined, { cause: error });
+    }
+    // A 202 answers per recipient, and a recipient may still have failed.
+    const [result] = results;
+    if (result?.successful && result.messageId) return { providerMessageId: result.messageId };
+    const detail = result?.errorMessage ?? 'no result for the recipient';
+    const status = result?.httpStatusCode;
+    if (looksOptedOut(detail)) throw new SendError('opted-out', `ACS: ${detail}`);
+    if (status === 429) throw new SendError('rate-limited', `ACS: ${detail}`);
+    if (status === undefined || status >= 500) throw new SendError('transient', `ACS: ${detail}`);
+    throw new SendError('permanent', `ACS: ${detail}`);
+  }
+}
