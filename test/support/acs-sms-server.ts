@@ -1,0 +1,146 @@
+import { createHash, createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** ACS's request signing, as the service checks it (HMAC-SHA256 over method, path, date, host, body hash). */
+export function acsSignature(input: {
+  accessKeyBase64: string;
+  method: string;
+  pathAndQuery: string;
+  host: string;
+  date: string;
+  body: string;
+}) {
+  const contentHash = createHash('sha256').update(input.body).digest('base64');
+  const stringToSign = `${input.method}\n${input.pathAndQuery}\n${input.date};${input.host};${contentHash}`;
+  const signature = createHmac('sha256', Buffer.from(input.accessKeyBase64, 'base64'))
+    .update(stringToSign)
+    .digest('base64');
+  return {
+    contentHash,
+    stringToSign,
+    authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signature}`,
+  };
+}
+
+export interface AcsSend {
+  from: string;
+  to: string;
+  message: string;
+  tag: string | undefined;
+  repeatabilityRequestId: string;
+  repeatabilityFirstSent: string;
+}
+
+type Scripted =
+  | { kind: 'status'; status: number; headers?: Record<string, string>; body: unknown }
+  | { kind: 'recipient-failure'; httpStatusCode: number; errorMessage: string };
+
+/**
+ * A local server answering `POST /sms?api-version=2021-03-07` as ACS does: it checks the HMAC
+ * signature, answers 202 with a result per recipient, and treats a repeated repeatability id as
+ * the same send (answered again, not sent again).
+ */
+export class AcsSmsServer {
+  readonly sends: AcsSend[] = [];
+  readonly repeats: string[] = [];
+  readonly refused: string[] = [];
+  private readonly byRepeatability = new Map<string, string>();
+  private readonly scripted: Scripted[] = [];
+  private server: Server | undefined;
+
+  constructor(private readonly accessKeyBase64: string) {}
+
+  script(answer: Scripted) {
+    this.scripted.push(answer);
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        const answer = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+          res.writeHead(status, { 'content-type': 'application/json', ...headers });
+          res.end(JSON.stringify(payload));
+        };
+        const expected = acsSignature({
+          accessKeyBase64: this.accessKeyBase64,
+          method: req.method ?? '',
+          pathAndQuery: req.url ?? '',
+          host: req.headers.host ?? '',
+          date: String(req.headers['x-ms-date'] ?? ''),
+          body,
+        });
+        if (
+          req.headers['x-ms-content-sha256'] !== expected.contentHash ||
+          req.headers.authorization !== expected.authorization
+        ) {
+          this.refused.push('signature');
+          return answer(401, { error: { code: 'Denied', message: 'Denied by the authentication' } });
+        }
+        if (req.method !== 'POST' || req.url !== '/sms?api-version=2021-03-07') {
+          return answer(404, { error: { code: 'NotFound', message: 'no such operation' } });
+        }
+        const request = JSON.parse(body) as {
+          from: string;
+          message: string;
+          smsRecipients: { to: string; repeatabilityRequestId: string; repeatabilityFirstSent: string }[];
+          smsSendOptions?: { tag?: string };
+        };
+        const scripted = this.scripted.shift();
+        if (scripted?.kind === 'status') return answer(scripted.status, scripted.body, scripted.headers);
+        const value = request.smsRecipients.map((recipient) => {
+          if (scripted?.kind === 'recipient-failure') {
+            return {
+              to: recipient.to,
+              httpStatusCode: scripted.httpStatusCode,
+              errorMessage: scripted.errorMessage,
+              successful: false,
+            };
+          }
+          const known = this.byRepeatability.get(recipient.repeatabilityRequestId);
+          if (known) {
+            this.repeats.push(recipient.repeatabilityRequestId);
+            return {
+              to: recipient.to,
+              messageId: known,
+              httpStatusCode: 202,
+              repeatabilityResult: 'rejected',
+              successful: true,
+            };
+          }
+          this.sends.push({
+            from: request.from,
+            to: recipient.to,
+            message: request.message,
+            tag: request.smsSendOptions?.tag,
+            repeatabilityRequestId: recipient.repeatabilityRequestId,
+            repeatabilityFirstSent: recipient.repeatabilityFirstSent,
+          });
+          const messageId = `Outgoing_${String(this.sends.length).padStart(4, '0')}`;
+          this.byRepeatability.set(recipient.repeatabilityRequestId, messageId);
+          return {
+            to: recipient.to,
+            messageId,
+            httpStatusCode: 202,
+            repeatabilityResult: 'accepted',
+            successful: true,
+          };
+        });
+        answer(202, { value });
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop() {
+    await new Promise<void>((resolve) => {
+      this.server?.close(() => resolve());
+      this.server?.closeAllConnections();
+    });
+  }
+}
