@@ -8,7 +8,11 @@ import {
   SMS_DELIVERY_REPORT,
   SMS_RECEIVED,
 } from '../shared/providers/acs/events.js';
-import { acceptDeliveryReport, acceptInboundSms } from '../shared/use-cases/accept-inbound.js';
+import {
+  acceptDeliveryReport,
+  acceptInboundSms,
+  customerSession,
+} from '../shared/use-cases/accept-inbound.js';
 
 type Work = { sms: InboundSms } | { report: AcsReport };
 
@@ -32,7 +36,7 @@ export async function acceptAcsEvents(app: App, events: AcsEvent[]): Promise<num
     if ('sms' in item) await acceptInboundSms(app.deps, item.sms);
     else {
       const { report, ourNumber, customer } = item.report;
-      await acceptDeliveryReport(app.deps, report, { ourNumber, customer });
+      await acceptDeliveryReport(app.deps, report, customerSession(ourNumber, customer));
     }
   }
   return work.length;

@@ -17,6 +17,7 @@ import { localInboundFunction } from './local-inbound.js';
 import { localOutboxFunction } from './local-outbox.js';
 import { outboundWorkerFunction } from './outbound-worker.js';
 import { queueConversationsFunction } from './queue-conversations.js';
+import { teleSignCallbackFunction } from './telesign-callback.js';
 import { twilioInboundFunction } from './twilio-inbound.js';
 import { twilioStatusFunction } from './twilio-status.js';
 
@@ -37,6 +38,7 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     twilioInboundFunction(app),
     twilioStatusFunction(app),
     acsEventsFunction(app),
+    teleSignCallbackFunction(app),
     acsEventGridFunction(app),
     inboundWorkerFunction(app),
     assignmentWorkerFunction(app),

@@ -1,6 +1,6 @@
 import type { App } from '../shared/app.js';
 import { parseTwilioStatus } from '../shared/providers/twilio/webhook.js';
-import { acceptDeliveryReport } from '../shared/use-cases/accept-inbound.js';
+import { acceptDeliveryReport, customerSession } from '../shared/use-cases/accept-inbound.js';
 import { httpFunction } from './http.js';
 import { twiml, verifiedTwilioForm } from './twilio-webhook.js';
 
@@ -17,10 +17,11 @@ export function twilioStatusFunction(app: App) {
       if ('refusal' in verified) return verified.refusal;
       const status = parseTwilioStatus(verified.params, request.query, app.deps.clock.now().toISOString());
       if (status) {
-        await acceptDeliveryReport(app.deps, status.report, {
-          ourNumber: status.ourNumber,
-          customer: status.customer,
-        });
+        await acceptDeliveryReport(
+          app.deps,
+          status.report,
+          customerSession(status.ourNumber, status.customer),
+        );
       }
       return twiml();
     },

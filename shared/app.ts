@@ -15,6 +15,7 @@ import type { Clock, QueueSender, Store } from './ports.js';
 import { type AcsConnection, AcsSender } from './providers/acs/sender.js';
 import { LocalSmsProvider } from './providers/local-provider.js';
 import { ProviderRegistry } from './providers/registry.js';
+import { TeleSignSender } from './providers/telesign/sender.js';
 import { TwilioSender } from './providers/twilio/sender.js';
 
 /** Plain HTTP is allowed only to a server on this machine (the tests' ACS stand-in). */
@@ -31,7 +32,7 @@ function isLoopback(connection: AcsConnection): boolean {
 const missingSettings: Record<string, string> = {
   twilio: ' (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and SMS_PUBLIC_BASE_URL)',
   acs: ' (set ACS_CONNECTION_STRING, or ACS_ENDPOINT to use the managed identity)',
-  telesign: ' (TeleSign comes with the providers issue)',
+  telesign: ' (set TELESIGN_CUSTOMER_ID, TELESIGN_API_KEY and SMS_PUBLIC_BASE_URL)',
 };
 
 import type { CoreDeps } from './use-cases/deps.js';
@@ -114,6 +115,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     local: localProvider,
     ...(config.acs
       ? { acs: new AcsSender(config.acs, { allowInsecureConnection: isLoopback(config.acs) }) }
+      : {}),
+    ...(config.telesign && config.publicBaseUrl
+      ? { telesign: new TeleSignSender({ ...config.telesign, publicBaseUrl: config.publicBaseUrl }) }
       : {}),
     ...(config.twilio && config.publicBaseUrl
       ? {

@@ -37,6 +37,9 @@ export const settingsSchema = z.object({
     .optional(),
   ACS_ENDPOINT: z.url().optional(),
   ACS_WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
+  TELESIGN_CUSTOMER_ID: z.string().min(1).optional(),
+  TELESIGN_API_KEY: z.base64('the API key is base64, as TeleSign issues it').optional(),
+  TELESIGN_API_BASE_URL: z.url().default('https://rest-api.telesign.com'),
 });
 
 export type Settings = z.output<typeof settingsSchema>;
@@ -57,6 +60,7 @@ export interface Config {
   acs: { connectionString: string } | { endpoint: string } | undefined;
   /** When set, ACS event deliveries must carry it in the `x-sms-webhook-secret` header. */
   acsWebhookSecret: string | undefined;
+  telesign: { customerId: string; apiKey: string; apiBaseUrl: string } | undefined;
 }
 
 /** Reads the environment once. A bad or contradictory setting stops start-up, naming the setting. */
@@ -80,6 +84,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if ((s.TWILIO_ACCOUNT_SID === undefined) !== (s.TWILIO_AUTH_TOKEN === undefined)) {
     throw new ConfigurationError('invalid settings: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN together');
+  }
+  if ((s.TELESIGN_CUSTOMER_ID === undefined) !== (s.TELESIGN_API_KEY === undefined)) {
+    throw new ConfigurationError('invalid settings: set TELESIGN_CUSTOMER_ID and TELESIGN_API_KEY together');
   }
   if (s.ACS_CONNECTION_STRING && s.ACS_ENDPOINT) {
     throw new ConfigurationError(
@@ -118,5 +125,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { endpoint: s.ACS_ENDPOINT }
         : undefined,
     acsWebhookSecret: s.ACS_WEBHOOK_SECRET,
+    telesign:
+      s.TELESIGN_CUSTOMER_ID && s.TELESIGN_API_KEY
+        ? {
+            customerId: s.TELESIGN_CUSTOMER_ID,
+            apiKey: s.TELESIGN_API_KEY,
+            apiBaseUrl: s.TELESIGN_API_BASE_URL.replace(/\/+$/, ''),
+          }
+        : undefined,
   };
 }

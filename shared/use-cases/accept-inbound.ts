@@ -28,7 +28,11 @@ export async function acceptInboundSms(deps: CoreDeps, sms: InboundSms): Promise
     return { status: 'outbound-only', channel };
   }
   const work: InboundWork = { kind: 'sms', sms };
-  await deps.queue.send(queueNames.inbound, { id: sms.id, sessionId: `${sms.to}:${sms.from}`, body: work });
+  await deps.queue.send(queueNames.inbound, {
+    id: sms.id,
+    sessionId: customerSession(sms.to, sms.from),
+    body: work,
+  });
   deps.logger.info('inbound.accepted', {
     messageId: sms.id,
     channelId: channel.id,
@@ -37,17 +41,23 @@ export async function acceptInboundSms(deps: CoreDeps, sms: InboundSms): Promise
   return { status: 'accepted', channel };
 }
 
-/** Delivery reports take the same path, in the session of the customer they concern. */
+/** The inbound session of one customer on one of our numbers: their texts keep their order. */
+export const customerSession = (ourNumber: string, customer: string) => `${ourNumber}:${customer}`;
+
+/**
+ * Delivery reports take the same path: in the customer's session when the report names the
+ * numbers, else in one of their conversation's own.
+ */
 export async function acceptDeliveryReport(
   deps: CoreDeps,
   report: DeliveryReport,
-  session: { ourNumber: string; customer: string },
+  sessionId: string,
 ): Promise<void> {
   const work: InboundWork = { kind: 'delivery-report', report };
   const id = `${report.provider}:${report.providerMessageId}:${report.status}`;
   await deps.queue.send(queueNames.inbound, {
     id,
-    sessionId: `${session.ourNumber}:${session.customer}`,
+    sessionId,
     body: work,
   });
   deps.logger.info('report.accepted', { messageId: report.messageId, status: report.status });

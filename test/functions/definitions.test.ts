@@ -62,6 +62,7 @@ describe('function definitions', () => {
     ['twilioInbound', 'twilio/inbound', ['POST'], 'anonymous'],
     ['twilioStatus', 'twilio/status', ['POST'], 'anonymous'],
     ['acsEvents', 'acs/events', ['POST', 'OPTIONS'], 'anonymous'],
+    ['teleSignCallback', 'telesign/callback', ['POST'], 'anonymous'],
   ])('%s is an HTTP function on %s %o (%s)', (name, route, methods, authLevel) => {
     const options = registrar.httpFunctions.get(name);
     expect(options).toMatchObject({ route, methods, authLevel });
@@ -96,7 +97,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(19);
+    expect(names).toHaveLength(20);
     expect(new Set(names).size).toBe(names.length);
   });
 });

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { SendError } from '../../errors.js';
+import type { SendRequest, SendResult, SmsSender } from '../../ports.js';
+import { signTeleSignRequest, type TeleSignCredentials } from './signing.js';
+
+export interface TeleSignSenderOptions extends TeleSignCredentials {
+  apiBaseUrl: string;
+  publicBaseUrl: string;
+}
+
+const PATH = '/v1/messaging';
+const CONTENT_TYPE = 'application/x-www-form-urlencoded';
+const digits = (number: string) => number.replace(/^\+/, '');
+
+/**
+ * Sends through TeleSign's REST API with a small typed client on `fetch` (the `telesignsdk`
+ * package is callback-based and drops HTTP status codes). TeleSign takes no idempotency key, so
+ * this sender is not idempotent: an interrupted send is never repeated blindly.
+ */
+export class TeleSignSender implements SmsSender {
+  readonly provider = 'telesign';
+  readonly idempotent = false;
+
+  constructor(private readonly options: TeleSignSenderOptions) {}
+
+  async send(request: SendRequest): Promise<SendResult> {
+    const callback = new URL(`${this.options.publicBaseUrl}/api/telesign/callback`);
+    callback.searchParams.set('conversationId', request.conversationId);
+    callback.searchParams.set('messageId', request.idempotencyKey);
+    const body = new URLSearchParams({
+      phone_number: digits(request.to),
+      message: request.text,
+      message_type: 'ARN',
+      sender_id: digits(request.from),
+      external_id: request.idempotencyKey,
+      callback_url: callback.toString(),
+    }).toString();
+    const headers = signTeleSignRequest(this.options, {
+      method: 'POST',
+      contentType: CONTENT_TYPE,
+      date: new Date().toUTCString(),
+      nonce: randomUUID(),
+      body,
+      path: PATH,
+    });
+    let response: Response;
+    try {
+      response = await fetch(`${this.options.apiBaseUrl}${PATH}`, { method: 'POST', headers, body });
+    } catch (error) {
+      throw new SendError('transient', `TeleSign unreachable: ${(error as Error).message}`, undefined, {
+        cause: error,
+      });
+    }
+    const answer = (await response.json().catch(() => ({}))) as {
+      reference_id?: string;
+      status?: { code?: number; description?: string };
+    };
+    if (response.ok && answer.reference_id) return { providerMessageId: answer.reference_id };
+    const detail = `TeleSign ${response.status}${answer.status?.code ? `/${answer.status.code}` : ''}: ${answer.status?.description ?? 'no description'}`;
+    if (response.status === 429) {
+      const seconds = Number(response.headers.get('retry-after'));
+      throw new SendError(
+        'rate-limited',
+        detail,
+        Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined,
+      );
+    }
+    if (response.status >= 500) throw new SendError('transient', detail);
+    throw new SendError('permanent', detail);
+  }
+}

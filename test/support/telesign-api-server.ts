@@ -1,0 +1,65 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { signTeleSignRequest, type TeleSignCredentials } from '../../shared/providers/telesign/signing.js';
+
+/**
+ * A local server answering `POST /v1/messaging` as TeleSign does: it recomputes the TSA signature
+ * from the request's own headers and body and refuses a mismatch with 401.
+ */
+export class TeleSignApiServer {
+  readonly sends: Record<string, string>[] = [];
+  readonly refused: string[] = [];
+  private readonly scripted: { status: number; body: unknown; headers?: Record<string, string> }[] = [];
+  private server: Server | undefined;
+
+  constructor(private readonly credentials: TeleSignCredentials) {}
+
+  failNext(status: number, body: unknown, headers: Record<string, string> = {}) {
+    this.scripted.push({ status, body, headers });
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        const answer = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+          res.writeHead(status, { 'content-type': 'application/json', ...headers });
+          res.end(JSON.stringify(payload));
+        };
+        const expected = signTeleSignRequest(this.credentials, {
+          method: req.method ?? '',
+          contentType: String(req.headers['content-type'] ?? ''),
+          date: String(req.headers.date ?? ''),
+          nonce: String(req.headers['x-ts-nonce'] ?? ''),
+          body,
+          path: req.url ?? '',
+        });
+        if (req.headers.authorization !== expected.authorization) {
+          this.refused.push('signature');
+          return answer(401, { status: { code: 10010, description: 'Unauthorized' } });
+        }
+        const scripted = this.scripted.shift();
+        if (scripted) return answer(scripted.status, scripted.body, scripted.headers);
+        const params = Object.fromEntries(new URLSearchParams(body));
+        this.sends.push(params);
+        answer(200, {
+          reference_id: `REF${String(this.sends.length).padStart(29, '0')}`,
+          external_id: params.external_id ?? null,
+          status: { code: 290, description: 'Message in progress', updated_on: new Date().toISOString() },
+        });
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop() {
+    await new Promise<void>((resolve) => {
+      this.server?.close(() => resolve());
+      this.server?.closeAllConnections();
+    });
+  }
+}
