@@ -149,6 +149,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ids: new RandomIds(),
     logger,
     senders,
+    sendRates: config.sendRates,
+    pacingClock: new SystemClock(),
   };
   const close = () => {
     queue.commitBatch();

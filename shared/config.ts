@@ -24,6 +24,9 @@ export const settingsSchema = z.object({
   SMS_LOCAL_CONSUMERS: onOff.default(true),
   SMS_LOCAL_CONCURRENCY: int(1, 64).default(4),
   SMS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  SMS_SEND_RATE_LONG_CODE: z.coerce.number().positive().max(1000).default(1),
+  SMS_SEND_RATE_TOLL_FREE: z.coerce.number().positive().max(1000).default(3),
+  SMS_SEND_RATE_SHORT_CODE: z.coerce.number().positive().max(1000).default(100),
   SMS_PUBLIC_BASE_URL: z.url().optional(),
   TWILIO_ACCOUNT_SID: z
     .string()
@@ -53,6 +56,8 @@ export interface Config {
   queue: { lockMs: number; maxDeliveryCount: number; duplicateWindowMs: number };
   local: { port: number; consumers: boolean; concurrency: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Messages per second per sender number, by number type. */
+  sendRates: { longCode: number; tollFree: number; shortCode: number };
   /** The app's root as providers call it (scheme, host, any proxy prefix), before `/api`. */
   publicBaseUrl: string | undefined;
   twilio: { accountSid: string; authToken: string; apiBaseUrl: string | undefined } | undefined;
@@ -110,6 +115,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     local: { port: s.SMS_LOCAL_PORT, consumers: s.SMS_LOCAL_CONSUMERS, concurrency: s.SMS_LOCAL_CONCURRENCY },
     logLevel: s.SMS_LOG_LEVEL,
+    sendRates: {
+      longCode: s.SMS_SEND_RATE_LONG_CODE,
+      tollFree: s.SMS_SEND_RATE_TOLL_FREE,
+      shortCode: s.SMS_SEND_RATE_SHORT_CODE,
+    },
     publicBaseUrl: s.SMS_PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     twilio:
       s.TWILIO_ACCOUNT_SID && s.TWILIO_AUTH_TOKEN

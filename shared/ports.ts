@@ -7,6 +7,7 @@ import type { Conversation, ConversationState } from './domain/conversation.js';
 import type { CustomerState } from './domain/customer.js';
 import type { Message } from './domain/message.js';
 import type { PhoneNumber, SenderNumber } from './domain/phone.js';
+import type { SenderPace } from './domain/sender-pace.js';
 
 /** A stored record with its ETag; writes that carry a stale ETag fail with ConcurrencyError. */
 export interface Stored<T> {
@@ -40,6 +41,10 @@ export interface Store {
   replaceMessage(message: Message, etag: string): Promise<Stored<Message>>;
   /** The conversation's messages by sequence number. */
   listMessages(conversationId: string): Promise<Message[]>;
+
+  getSenderPace(number: string): Promise<Stored<SenderPace> | undefined>;
+  /** Creates (etag null: must not exist) or replaces (etag must match) a sender's pace. */
+  putSenderPace(pace: SenderPace, etag: string | null): Promise<Stored<SenderPace>>;
 
   getAgent(id: string): Promise<Stored<Agent> | undefined>;
   createAgent(agent: Agent): Promise<Stored<Agent>>;
@@ -129,6 +134,8 @@ export interface SmsSender {
 
 export interface Clock {
   now(): Date;
+  /** Waits this long (a manual clock just moves on). */
+  sleep(ms: number): Promise<void>;
 }
 
 export interface IdGenerator {

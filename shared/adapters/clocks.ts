@@ -4,6 +4,10 @@ export class SystemClock implements Clock {
   now(): Date {
     return new Date();
   }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
 }
 
 /**
@@ -25,6 +29,10 @@ export class ManualClock implements Clock {
   advance(ms: number): Date {
     this.set(new Date(this.current + ms));
     return this.now();
+  }
+
+  async sleep(ms: number): Promise<void> {
+    this.advance(ms);
   }
 
   set(at: Date): void {

@@ -3,6 +3,7 @@ import type { Conversation } from '../domain/conversation.js';
 import type { CustomerState } from '../domain/customer.js';
 import type { Message } from '../domain/message.js';
 import type { PhoneNumber } from '../domain/phone.js';
+import type { SenderPace } from '../domain/sender-pace.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
 import type { ConversationQuery, Store, Stored } from '../ports.js';
 import type { SqliteDatabase } from './sqlite-database.js';
@@ -25,6 +26,7 @@ CREATE TABLE IF NOT EXISTS messages (
   PRIMARY KEY (conversation_id, id)
 );
 CREATE INDEX IF NOT EXISTS messages_order ON messages (conversation_id, seq);
+CREATE TABLE IF NOT EXISTS sender_paces (number TEXT PRIMARY KEY, etag INTEGER NOT NULL, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS agents (id TEXT PRIMARY KEY, etag INTEGER NOT NULL, doc TEXT NOT NULL);
 `;
 
@@ -75,6 +77,11 @@ export class SqliteStore implements Store {
       ),
       listMessages: db.prepare<[string], { doc: string }>(
         'SELECT doc FROM messages WHERE conversation_id = ? ORDER BY seq, rowid',
+      ),
+      getPace: db.prepare<[string], Row>('SELECT etag, doc FROM sender_paces WHERE number = ?'),
+      insertPace: db.prepare('INSERT OR IGNORE INTO sender_paces (number, etag, doc) VALUES (?, 1, ?)'),
+      updatePace: db.prepare(
+        'UPDATE sender_paces SET etag = etag + 1, doc = ? WHERE number = ? AND etag = ?',
       ),
       getAgent: db.prepare<[string], Row>('SELECT etag, doc FROM agents WHERE id = ?'),
       insertAgent: db.prepare('INSERT OR IGNORE INTO agents (id, etag, doc) VALUES (?, 1, ?)'),
@@ -202,6 +209,21 @@ export class SqliteStore implements Store {
 
   async listMessages(conversationId: string) {
     return this.statements.listMessages.all(conversationId).map((row) => JSON.parse(row.doc) as Message);
+  }
+
+  async getSenderPace(number: string) {
+    const row = this.statements.getPace.get(number);
+    return row ? stored<SenderPace>(row) : undefined;
+  }
+
+  async putSenderPace(pace: SenderPace, etag: string | null) {
+    const doc = JSON.stringify(pace);
+    const changes =
+      etag === null
+        ? this.statements.insertPace.run(pace.number, doc).changes
+        : this.statements.updatePace.run(doc, pace.number, Number(etag)).changes;
+    if (changes === 0) throw new ConcurrencyError(`the pace of a sender number changed since it was read`);
+    return { value: pace, etag: String(etag === null ? 1 : Number(etag) + 1) };
   }
 
   async getAgent(id: string) {

@@ -30,6 +30,8 @@ export const channelSchema = z.object({
   /** Idle minutes before auto-close; the configured default applies when absent. */
   autoCloseMinutes: z.number().int().positive().optional(),
   defaultQueueId: id,
+  /** Messages per second each of the channel's numbers may send; by number type when absent. */
+  sendRatePerSecond: z.number().positive().max(1000).optional(),
   /** Twilio only: send through a Messaging Service instead of from the number itself. */
   twilio: z
     .object({

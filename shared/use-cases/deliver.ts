@@ -5,6 +5,10 @@ import { AlreadyExistsError, SendError } from '../errors.js';
 import type { Stored } from '../ports.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
+import { rateFor, reserveSendSlot } from './send-pace.js';
+
+/** Longer waits go back to the queue instead of holding a consumer. */
+const MAX_PACE_WAIT_MS = 10_000;
 
 export interface DeliveryAttempt {
   deliveryCount: number;
@@ -100,6 +104,16 @@ export async function deliverOutbound(
   }
 
   const sender = deps.senders.forProvider(channel.provider);
+  // The number's pace holds across every consumer: wait for our slot while holding the session.
+  const wait = await reserveSendSlot(deps, message.from, rateFor(deps.sendRates, channel, message.from));
+  if (wait > MAX_PACE_WAIT_MS) {
+    throw new SendError(
+      'rate-limited',
+      `the sending number is busy; its next free slot is in ${Math.ceil(wait / 1000)} s`,
+      wait,
+    );
+  }
+  if (wait > 0) await deps.pacingClock.sleep(wait);
   if (!sender.idempotent) {
     // Without a provider-side idempotency key, an attempt that died before the provider answered
     // may or may not have sent: never send twice, and tell the agent why nothing went out.

@@ -1,5 +1,6 @@
 import type { Directory } from '../domain/directory.js';
 import type { Clock, IdGenerator, Logger, QueueSender, SmsSender, Store } from '../ports.js';
+import type { SendRates } from './send-pace.js';
 
 /** Everything a use case may touch, injected once at start-up. */
 export interface CoreDeps {
@@ -10,6 +11,9 @@ export interface CoreDeps {
   ids: IdGenerator;
   logger: Logger;
   senders: SenderRegistry;
+  sendRates: SendRates;
+  /** Real time for pacing sends: provider limits do not follow a manual domain clock. */
+  pacingClock: Clock;
 }
 
 export interface SenderRegistry {

@@ -160,6 +160,29 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
       });
     });
 
+    describe('sender paces', () => {
+      it('are created once and replaced only with the current etag', async () => {
+        expect(await store.getSenderPace('+14255550100')).toBeUndefined();
+        const first = await store.putSenderPace(
+          { number: '+14255550100', nextSlotAt: '2026-11-23T09:00:01.000Z' },
+          null,
+        );
+        await expect(
+          store.putSenderPace({ number: '+14255550100', nextSlotAt: '2026-11-23T09:00:09.000Z' }, null),
+        ).rejects.toBeInstanceOf(ConcurrencyError);
+        await store.putSenderPace(
+          { number: '+14255550100', nextSlotAt: '2026-11-23T09:00:02.000Z' },
+          first.etag,
+        );
+        await expect(
+          store.putSenderPace({ number: '+14255550100', nextSlotAt: '2026-11-23T09:00:09.000Z' }, first.etag),
+        ).rejects.toBeInstanceOf(ConcurrencyError);
+        expect((await store.getSenderPace('+14255550100'))?.value.nextSlotAt).toBe(
+          '2026-11-23T09:00:02.000Z',
+        );
+      });
+    });
+
     describe('agents', () => {
       it('are created once, listed by id and replaced only with the current etag', async () => {
         await store.createAgent(anAgent({ id: 'bob' }));

@@ -116,6 +116,8 @@ export function coreHarness(store: Store = new MemoryStore()): CoreHarness {
     ids: new SequentialIds(),
     logger: createLogger((line) => logs.push(line), 'debug'),
     senders: { forProvider: () => sender },
+    sendRates: { longCode: 1, tollFree: 3, shortCode: 100 },
+    pacingClock: clock,
   };
   let n = 0;
   return {

@@ -20,7 +20,15 @@ export interface TestHost {
 export async function startTestHost(env: Record<string, string> = {}): Promise<TestHost> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sms-host-'));
   const logs: string[] = [];
-  const config = loadConfig({ SMS_DATA_DIR: dataDir, SMS_LOCAL_PORT: '0', SMS_CLOCK: 'manual', ...env });
+  const config = loadConfig({
+    SMS_DATA_DIR: dataDir,
+    SMS_LOCAL_PORT: '0',
+    SMS_CLOCK: 'manual',
+    // Pacing runs on real time and has its own tests; here it would only slow the suite down.
+    SMS_SEND_RATE_LONG_CODE: '1000',
+    SMS_SEND_RATE_TOLL_FREE: '1000',
+    ...env,
+  });
   const host = await startLocalHost({ config, logSink: (line) => logs.push(line) });
 
   const api: TestHost['api'] = async (method, path, body) => {

@@ -3,6 +3,7 @@ import type { Conversation } from '../../shared/domain/conversation.js';
 import type { CustomerState } from '../../shared/domain/customer.js';
 import type { Message } from '../../shared/domain/message.js';
 import type { PhoneNumber } from '../../shared/domain/phone.js';
+import type { SenderPace } from '../../shared/domain/sender-pace.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../../shared/errors.js';
 import type { ConversationQuery, Store, Stored } from '../../shared/ports.js';
 
@@ -21,6 +22,7 @@ export class MemoryStore implements Store {
   private readonly conversations = new Map<string, Row<Conversation>>();
   private readonly messages = new Map<string, Row<Message>>();
   private readonly agents = new Map<string, Row<Agent>>();
+  private readonly paces = new Map<string, Row<SenderPace>>();
   /** Lets a test slow every read down, to widen race windows between concurrent callers. */
   beforeRead: () => Promise<void> = async () => {};
 
@@ -122,6 +124,20 @@ export class MemoryStore implements Store {
       .filter((message) => message.conversationId === conversationId)
       .sort((a, b) => a.seq - b.seq)
       .map((message) => structuredClone(message));
+  }
+
+  async getSenderPace(number: string) {
+    await this.beforeRead();
+    return this.out(this.paces.get(number));
+  }
+
+  async putSenderPace(pace: SenderPace, etag: string | null) {
+    if (etag === null) {
+      if (this.paces.has(pace.number)) throw new ConcurrencyError('sender pace was created meanwhile');
+      return this.create(this.paces, pace.number, pace, 'sender pace');
+    }
+    if (!this.paces.has(pace.number)) throw new ConcurrencyError('sender pace vanished');
+    return this.replace(this.paces, pace.number, pace, etag, 'sender pace');
   }
 
   async getAgent(id: string) {

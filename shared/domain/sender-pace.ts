@@ -1,0 +1,23 @@
+import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
+
+export type NumberType = 'long-code' | 'toll-free' | 'short-code';
+
+/** Carriers pace senders by number type: short codes are fastest, long codes slowest. */
+export function numberType(number: string): NumberType {
+  if (/^\d{5,6}$/.test(number)) return 'short-code';
+  try {
+    return parsePhoneNumberWithError(number).getType() === 'TOLL_FREE' ? 'toll-free' : 'long-code';
+  } catch {
+    return 'long-code';
+  }
+}
+
+/**
+ * When a sender number may send next. One record per number, written under its ETag, so every
+ * consumer on every instance takes distinct slots and the number's rate holds across them all.
+ */
+export interface SenderPace {
+  number: string;
+  /** The earliest instant the next message may go (ISO 8601). */
+  nextSlotAt: string;
+}

@@ -1,0 +1,39 @@
+import type { Channel } from '../domain/channel.js';
+import { numberType } from '../domain/sender-pace.js';
+import type { CoreDeps } from './deps.js';
+import { retryOnConflict } from './optimistic.js';
+
+/** Messages per second a number may send, by number type (configuration), unless its channel says. */
+export interface SendRates {
+  longCode: number;
+  tollFree: number;
+  shortCode: number;
+}
+
+export function rateFor(rates: SendRates, channel: Channel, number: string): number {
+  if (channel.sendRatePerSecond) return channel.sendRatePerSecond;
+  const type = numberType(number);
+  return type === 'short-code' ? rates.shortCode : type === 'toll-free' ? rates.tollFree : rates.longCode;
+}
+
+/**
+ * Takes the number's next send slot and says how long to wait for it. Slots are spaced by the
+ * number's rate and taken under the pace record's ETag, so no two senders anywhere share one.
+ */
+export async function reserveSendSlot(
+  deps: CoreDeps,
+  number: string,
+  ratePerSecond: number,
+): Promise<number> {
+  const spacing = 1000 / ratePerSecond;
+  return retryOnConflict(async () => {
+    const now = deps.pacingClock.now().getTime();
+    const stored = await deps.store.getSenderPace(number);
+    const slot = Math.max(now, stored ? Date.parse(stored.value.nextSlotAt) : now);
+    await deps.store.putSenderPace(
+      { number, nextSlotAt: new Date(slot + spacing).toISOString() },
+      stored?.etag ?? null,
+    );
+    return slot - now;
+  });
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { numberType } from '../../shared/domain/sender-pace.js';
+import { assignQueue } from '../../shared/use-cases/assign.js';
+import { replyToCustomer } from '../../shared/use-cases/conversations.js';
+import { deliverOutbound } from '../../shared/use-cases/deliver.js';
+import { receiveInbound } from '../../shared/use-cases/inbound.js';
+import { rateFor, reserveSendSlot } from '../../shared/use-cases/send-pace.js';
+import { coreHarness, storeKinds, testSeed } from '../support/core.js';
+
+const support = testSeed.channels[0];
+if (!support) throw new Error('the test seed has a support channel');
+
+describe('number types', () => {
+  it.each([
+    ['+14255550100', 'long-code'],
+    ['+18005550100', 'toll-free'],
+    ['+18885550100', 'toll-free'],
+    ['12345', 'short-code'],
+    ['123456', 'short-code'],
+  ])('%s is a %s', (number, type) => {
+    expect(numberType(number)).toBe(type);
+  });
+
+  it('set the rate unless the channel names one', () => {
+    const rates = { longCode: 1, tollFree: 3, shortCode: 100 };
+    expect(rateFor(rates, support, '+14255550100')).toBe(1);
+    expect(rateFor(rates, support, '+18005550100')).toBe(3);
+    expect(rateFor(rates, support, '12345')).toBe(100);
+    expect(rateFor(rates, { ...support, sendRatePerSecond: 25 }, '+14255550100')).toBe(25);
+  });
+});
+
+describe.each(storeKinds)('send slots (%s)', (_kind, makeStore) => {
+  it('are spaced by the rate, and the first is now', async () => {
+    const h = coreHarness(makeStore());
+    const waits = [];
+    for (let i = 0; i < 4; i++) waits.push(await reserveSendSlot(h.deps, '+18005550100', 4));
+    expect(waits).toEqual([0, 250, 500, 750]);
+  });
+
+  it('are never shared, however many senders reserve at once', async () => {
+    const h = coreHarness(makeStore());
+    const waits = await Promise.all(
+      Array.from({ length: 10 }, () => reserveSendSlot(h.deps, '+14255550100', 1)),
+    );
+    expect([...waits].sort((a, b) => a - b)).toEqual([
+      0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000,
+    ]);
+  });
+
+  it('are kept per number', async () => {
+    const h = coreHarness(makeStore());
+    expect(await reserveSendSlot(h.deps, '+14255550100', 1)).toBe(0);
+    expect(await reserveSendSlot(h.deps, '+14255550199', 1)).toBe(0);
+  });
+
+  it('do not pile up once time has passed', async () => {
+    const h = coreHarness(makeStore());
+    await reserveSendSlot(h.deps, '+14255550100', 1);
+    h.clock.advance(5000);
+    expect(await reserveSendSlot(h.deps, '+14255550100', 1)).toBe(0);
+  });
+});
+
+describe('delivering at the number pace', () => {
+  it('waits for each slot before sending: a long code sends one message a second', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice' });
+    const outcome = await receiveInbound(h.deps, h.sms());
+    if (outcome.status !== 'stored') throw new Error('not stored');
+    await assignQueue(h.deps, 'general');
+    const start = h.clock.now().getTime();
+    for (const text of ['one', 'two', 'three']) {
+      await replyToCustomer(h.deps, { conversationId: outcome.conversationId, agentId: 'alice', text });
+      const message = h.queue.on('sms-outbound').at(-1)?.body;
+      await deliverOutbound(h.deps, message as never, { deliveryCount: 1, maxDeliveryCount: 3 });
+    }
+    expect(h.sender.sends.map((s) => s.text)).toEqual(['one', 'two', 'three']);
+    expect(h.clock.now().getTime() - start).toBe(2000);
+  });
+});
