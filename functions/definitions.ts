@@ -5,6 +5,7 @@ import { agentConversationsFunction } from './agent-conversations.js';
 import { agentPresenceFunction } from './agent-presence.js';
 import { assignmentWorkerFunction } from './assignment-worker.js';
 import { autoCloseTimerFunction } from './auto-close-timer.js';
+import { channelCredentialsFunction } from './channel-credentials.js';
 import { conversationCloseFunction } from './conversation-close.js';
 import { conversationEndFunction } from './conversation-end.js';
 import { conversationGetFunction } from './conversation-get.js';
@@ -39,6 +40,7 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     twilioStatusFunction(app),
     acsEventsFunction(app),
     teleSignCallbackFunction(app),
+    channelCredentialsFunction(app),
     acsEventGridFunction(app),
     inboundWorkerFunction(app),
     assignmentWorkerFunction(app),

@@ -130,6 +130,14 @@ export interface SmsSender {
    */
   readonly idempotent: boolean;
   send(request: SendRequest): Promise<SendResult>;
+  /** Whether the configured credentials work, checked against the provider, and why not. */
+  checkCredentials(): Promise<CredentialCheck>;
+}
+
+export interface CredentialCheck {
+  ok: boolean;
+  /** What the provider said, in words an admin can act on (no secrets). */
+  detail: string;
 }
 
 export interface Clock {

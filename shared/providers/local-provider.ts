@@ -71,6 +71,10 @@ export class LocalSmsProvider implements SmsSender {
     return { providerMessageId: row?.provider_message_id ?? id };
   }
 
+  async checkCredentials() {
+    return { ok: true, detail: 'the local provider needs no credentials' };
+  }
+
   outbox(filter: { to?: string } = {}): OutboxEntry[] {
     return this.statements.all
       .all()

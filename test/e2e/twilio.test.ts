@@ -236,6 +236,16 @@ describe('a Twilio channel, end to end', () => {
     expect(next.body.error.message).toMatch(/opted out/);
   });
 
+  it('says the channel credentials work, and says why not for an unknown channel', async () => {
+    expect((await t.api('GET', 'manage/channels/support/credentials')).body).toEqual({
+      channelId: 'support',
+      provider: 'twilio',
+      ok: true,
+      detail: 'Twilio account Contoso support is active',
+    });
+    expect((await t.api('GET', 'manage/channels/nope/credentials')).status).toBe(404);
+  });
+
   it('never logged the customer number or a message text', () => {
     const logs = t.logs.join('\n');
     expect(logs).not.toContain('4255550123');

@@ -63,6 +63,7 @@ describe('function definitions', () => {
     ['twilioStatus', 'twilio/status', ['POST'], 'anonymous'],
     ['acsEvents', 'acs/events', ['POST', 'OPTIONS'], 'anonymous'],
     ['teleSignCallback', 'telesign/callback', ['POST'], 'anonymous'],
+    ['channelCredentials', 'manage/channels/{channelId}/credentials', ['GET'], 'function'],
   ])('%s is an HTTP function on %s %o (%s)', (name, route, methods, authLevel) => {
     const options = registrar.httpFunctions.get(name);
     expect(options).toMatchObject({ route, methods, authLevel });
@@ -97,7 +98,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(20);
+    expect(names).toHaveLength(21);
     expect(new Set(names).size).toBe(names.length);
   });
 });

@@ -141,6 +141,18 @@ describe('sending through ACS with the SDK', () => {
     expect(await failure()).toMatchObject({ kind: 'transient' });
   });
 
+  it('checks its credentials: accepted with the right key, refused with a wrong one', async () => {
+    expect(await sender.checkCredentials()).toEqual({ ok: true, detail: 'ACS accepted the credentials' });
+    const wrong = new AcsSender(
+      { connectionString: `endpoint=${endpoint}/;accesskey=${Buffer.from('wrong key').toString('base64')}` },
+      { allowInsecureConnection: true },
+    );
+    expect(await wrong.checkCredentials()).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/refused the credentials \(401\)/),
+    });
+  });
+
   it('is refused by the server with a wrong key, and says so', async () => {
     const wrong = new AcsSender(
       { connectionString: `endpoint=${endpoint}/;accesskey=${Buffer.from('wrong key').toString('base64')}` },

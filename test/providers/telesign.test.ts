@@ -176,6 +176,23 @@ describe('sending through TeleSign', () => {
     );
   });
 
+  it('checks its credentials: accepted with the right key, refused with a wrong one', async () => {
+    expect(await sender.checkCredentials()).toEqual({
+      ok: true,
+      detail: 'TeleSign accepted the credentials',
+    });
+    const wrong = new TeleSignSender({
+      customerId: credentials.customerId,
+      apiKey: Buffer.from('wrong').toString('base64'),
+      apiBaseUrl,
+      publicBaseUrl: 'https://sms.contoso.com',
+    });
+    expect(await wrong.checkCredentials()).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/refused the credentials \(401\)/),
+    });
+  });
+
   it('is refused by the server with a wrong key, as a permanent failure', async () => {
     const wrong = new TeleSignSender({
       customerId: credentials.customerId,

@@ -1,6 +1,7 @@
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/errors.js';
+import { TwilioSender } from '../../shared/providers/twilio/sender.js';
 import {
   parseTwilioInbound,
   parseTwilioStatus,
@@ -9,6 +10,7 @@ import {
   verifyTwilioSignature,
 } from '../../shared/providers/twilio/webhook.js';
 import { readHttpFixture } from '../support/http-fixture.js';
+import { TwilioApiServer } from '../support/twilio-api-server.js';
 
 const AUTH_TOKEN = '12345abcde67890fghij12345abcde67';
 const PUBLIC_BASE = 'https://func-contoso-sms.azurewebsites.net';
@@ -200,5 +202,30 @@ describe('Twilio status callbacks', () => {
         AT,
       ),
     ).toBeUndefined();
+  });
+});
+
+describe('Twilio credential check', () => {
+  it('reports refused credentials in words an admin can act on', async () => {
+    const server = new TwilioApiServer('ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', AUTH_TOKEN);
+    const apiBaseUrl = await server.start();
+    const sender = (authToken: string) =>
+      new TwilioSender({
+        accountSid: 'ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+        authToken,
+        apiBaseUrl,
+        publicBaseUrl: PUBLIC_BASE,
+        channels: [],
+      });
+    try {
+      expect(await sender(AUTH_TOKEN).checkCredentials()).toMatchObject({ ok: true });
+      expect(await sender('wrong-token').checkCredentials()).toEqual({
+        ok: false,
+        detail:
+          'Twilio refused the account SID and auth token (check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)',
+      });
+    } finally {
+      await server.stop();
+    }
   });
 });

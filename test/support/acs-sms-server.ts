@@ -90,6 +90,9 @@ export class AcsSmsServer {
           smsRecipients: { to: string; repeatabilityRequestId: string; repeatabilityFirstSent: string }[];
           smsSendOptions?: { tag?: string };
         };
+        if (request.smsRecipients.length === 0) {
+          return answer(400, { error: { code: 'BadRequest', message: 'smsRecipients must not be empty' } });
+        }
         const scripted = this.scripted.shift();
         if (scripted?.kind === 'status') return answer(scripted.status, scripted.body, scripted.headers);
         const value = request.smsRecipients.map((recipient) => {

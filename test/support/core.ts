@@ -47,6 +47,10 @@ export class FakeSender implements SmsSender {
   private readonly byKey = new Map<string, string>();
   failures: SendError[] = [];
 
+  async checkCredentials() {
+    return { ok: true, detail: 'fake' };
+  }
+
   async send(request: SendRequest) {
     const failure = this.failures.shift();
     if (failure) throw failure;

@@ -41,6 +41,8 @@ export class TeleSignApiServer {
           this.refused.push('signature');
           return answer(401, { status: { code: 10010, description: 'Unauthorized' } });
         }
+        if (req.method === 'GET')
+          return answer(404, { status: { code: 10031, description: 'Transaction not found' } });
         const scripted = this.scripted.shift();
         if (scripted) return answer(scripted.status, scripted.body, scripted.headers);
         const params = Object.fromEntries(new URLSearchParams(body));

@@ -42,6 +42,9 @@ export class TwilioApiServer {
           this.refused.push('authentication');
           return answer(401, { code: 20003, message: 'Authenticate', status: 401 });
         }
+        if (req.method === 'GET' && req.url === `/2010-04-01/Accounts/${this.accountSid}.json`) {
+          return answer(200, { sid: this.accountSid, friendly_name: 'Contoso support', status: 'active' });
+        }
         if (req.method !== 'POST' || req.url !== `/2010-04-01/Accounts/${this.accountSid}/Messages.json`) {
           return answer(404, { code: 20404, message: 'Not found', status: 404 });
         }

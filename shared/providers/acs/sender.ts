@@ -3,7 +3,7 @@ import { SmsClient, type SmsClientOptions } from '@azure/communication-sms';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential } from '@azure/identity';
 import { SendError } from '../../errors.js';
-import type { SendRequest, SendResult, SmsSender } from '../../ports.js';
+import type { CredentialCheck, SendRequest, SendResult, SmsSender } from '../../ports.js';
 import { deliveryTag, looksOptedOut } from './events.js';
 
 const REPEATABILITY_HEADER = 'x-sms-repeatability';
@@ -71,6 +71,27 @@ export class AcsSender implements SmsSender {
       'connectionString' in connection
         ? new SmsClient(connection.connectionString, clientOptions)
         : new SmsClient(connection.endpoint, new DefaultAzureCredential(), clientOptions);
+  }
+
+  /**
+   * ACS has no "who am I" call for SMS, so the check sends a request with no recipients: a signed
+   * request is refused as malformed (400), an unsigned or wrongly signed one as unauthorised.
+   */
+  async checkCredentials(): Promise<CredentialCheck> {
+    try {
+      await this.client.send({ from: '+10000000000', to: [], message: 'credential check' });
+      return { ok: true, detail: 'ACS accepted the credentials' };
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 400) return { ok: true, detail: 'ACS accepted the credentials' };
+      if (status === 401 || status === 403) {
+        return {
+          ok: false,
+          detail: `ACS refused the credentials (${status}): check ACS_CONNECTION_STRING, or the app identity's role on the resource`,
+        };
+      }
+      return { ok: false, detail: `ACS could not be asked: ${status ?? (error as Error).message}` };
+    }
   }
 
   async send(request: SendRequest): Promise<SendResult> {

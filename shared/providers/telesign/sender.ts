@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SendError } from '../../errors.js';
-import type { SendRequest, SendResult, SmsSender } from '../../ports.js';
+import type { CredentialCheck, SendRequest, SendResult, SmsSender } from '../../ports.js';
 import { signTeleSignRequest, type TeleSignCredentials } from './signing.js';
 
 export interface TeleSignSenderOptions extends TeleSignCredentials {
@@ -22,6 +22,34 @@ export class TeleSignSender implements SmsSender {
   readonly idempotent = false;
 
   constructor(private readonly options: TeleSignSenderOptions) {}
+
+  /** Asks for the status of a message that does not exist: 404 means the signature was accepted. */
+  async checkCredentials(): Promise<CredentialCheck> {
+    const path = '/v1/messaging/00000000000000000000000000000000';
+    const headers = signTeleSignRequest(this.options, {
+      method: 'GET',
+      contentType: '',
+      date: new Date().toUTCString(),
+      nonce: randomUUID(),
+      body: '',
+      path,
+    });
+    delete headers['content-type'];
+    try {
+      const response = await fetch(`${this.options.apiBaseUrl}${path}`, { headers });
+      if (response.status === 401 || response.status === 403) {
+        return {
+          ok: false,
+          detail: `TeleSign refused the credentials (${response.status}): check TELESIGN_CUSTOMER_ID and TELESIGN_API_KEY`,
+        };
+      }
+      if (response.ok || response.status === 404)
+        return { ok: true, detail: 'TeleSign accepted the credentials' };
+      return { ok: false, detail: `TeleSign could not be asked (${response.status})` };
+    } catch (error) {
+      return { ok: false, detail: `TeleSign unreachable: ${(error as Error).message}` };
+    }
+  }
 
   async send(request: SendRequest): Promise<SendResult> {
     const callback = new URL(`${this.options.publicBaseUrl}/api/telesign/callback`);

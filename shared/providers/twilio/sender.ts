@@ -1,7 +1,7 @@
 import twilio from 'twilio';
 import type { Channel } from '../../domain/channel.js';
 import { SendError } from '../../errors.js';
-import type { SendRequest, SendResult, SmsSender } from '../../ports.js';
+import type { CredentialCheck, SendRequest, SendResult, SmsSender } from '../../ports.js';
 
 type TwilioClient = ReturnType<typeof twilio>;
 
@@ -53,6 +53,25 @@ export class TwilioSender implements SmsSender {
     for (const channel of options.channels) {
       const service = channel.twilio?.messagingServiceSid;
       if (service) for (const number of channel.numbers) this.serviceFor.set(number, service);
+    }
+  }
+
+  async checkCredentials(): Promise<CredentialCheck> {
+    try {
+      const account = await this.client.api.v2010.accounts(this.options.accountSid).fetch();
+      return account.status === 'active'
+        ? { ok: true, detail: `Twilio account ${account.friendlyName} is active` }
+        : { ok: false, detail: `Twilio account ${account.friendlyName} is ${account.status}` };
+    } catch (error) {
+      const status = (error as { status?: unknown }).status;
+      if (status === 401 || status === 403) {
+        return {
+          ok: false,
+          detail:
+            'Twilio refused the account SID and auth token (check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)',
+        };
+      }
+      return { ok: false, detail: `Twilio could not be asked: ${classifyTwilioError(error).message}` };
     }
   }
 
