@@ -12,29 +12,8 @@ import { parseSeed, type Seed } from './domain/seed.js';
 import { ConfigurationError, ValidationError } from './errors.js';
 import { createLogger, type LogSink } from './logger.js';
 import type { Clock, QueueSender, Store } from './ports.js';
-import { type AcsConnection, AcsSender } from './providers/acs/sender.js';
+import { buildSenders, type SenderOptions } from './providers/build-senders.js';
 import { LocalSmsProvider } from './providers/local-provider.js';
-import { ProviderRegistry } from './providers/registry.js';
-import { TeleSignSender } from './providers/telesign/sender.js';
-import { TwilioSender } from './providers/twilio/sender.js';
-
-/** Plain HTTP is allowed only to a server on this machine (the tests' ACS stand-in). */
-function isLoopback(connection: AcsConnection): boolean {
-  const endpoint =
-    'endpoint' in connection
-      ? connection.endpoint
-      : /endpoint=([^;]+)/i.exec(connection.connectionString)?.[1];
-  const host = endpoint ? new URL(endpoint).hostname : '';
-  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
-}
-
-/** What a provider needs before a channel may use it. */
-const missingSettings: Record<string, string> = {
-  twilio: ' (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and SMS_PUBLIC_BASE_URL)',
-  acs: ' (set ACS_CONNECTION_STRING, or ACS_ENDPOINT to use the managed identity)',
-  telesign: ' (set TELESIGN_CUSTOMER_ID, TELESIGN_API_KEY and SMS_PUBLIC_BASE_URL)',
-};
-
 import type { CoreDeps } from './use-cases/deps.js';
 import { retryOnConflict } from './use-cases/optimistic.js';
 
@@ -88,7 +67,7 @@ async function seedAgents(store: Store, seed: Seed) {
   }
 }
 
-export interface CreateAppOptions {
+export interface CreateAppOptions extends SenderOptions {
   logSink?: LogSink;
   db?: SqliteDatabase;
   /** Where use cases send queue messages; the SQLite queue itself unless a host routes them. */
@@ -111,30 +90,12 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     batchWrites: options.batchWrites ?? false,
   });
   const localProvider = new LocalSmsProvider(db, clock);
-  const senders = new ProviderRegistry({
-    local: localProvider,
-    ...(config.acs
-      ? { acs: new AcsSender(config.acs, { allowInsecureConnection: isLoopback(config.acs) }) }
-      : {}),
-    ...(config.telesign && config.publicBaseUrl
-      ? { telesign: new TeleSignSender({ ...config.telesign, publicBaseUrl: config.publicBaseUrl }) }
-      : {}),
-    ...(config.twilio && config.publicBaseUrl
-      ? {
-          twilio: new TwilioSender({
-            ...config.twilio,
-            publicBaseUrl: config.publicBaseUrl,
-            channels: seed.channels.filter((c) => c.provider === 'twilio'),
-          }),
-        }
-      : {}),
-  });
-  for (const channel of seed.channels) {
-    if (!senders.has(channel.provider)) {
-      throw new ConfigurationError(
-        `channel ${channel.id} uses provider ${channel.provider}, which is not configured${missingSettings[channel.provider] ?? ''}`,
-      );
-    }
+  let senders: Awaited<ReturnType<typeof buildSenders>>;
+  try {
+    senders = await buildSenders(config, seed.channels, localProvider, options);
+  } catch (error) {
+    if (!options.db) db.close();
+    throw error;
   }
   if (options.seedAgents !== false) await seedAgents(store, seed);
   const logger = createLogger(

@@ -39,6 +39,7 @@ export const settingsSchema = z.object({
     .regex(/^endpoint=https?:\/\/[^;]+;accesskey=[^;]+$/i, 'expected endpoint=https://...;accesskey=...')
     .optional(),
   ACS_ENDPOINT: z.url().optional(),
+  AZURE_RESOURCE_MANAGER_URL: z.url().default('https://management.azure.com'),
   ACS_WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
   TELESIGN_CUSTOMER_ID: z.string().min(1).optional(),
   TELESIGN_API_KEY: z.base64('the API key is base64, as TeleSign issues it').optional(),
@@ -65,6 +66,8 @@ export interface Config {
   acs: { connectionString: string } | { endpoint: string } | undefined;
   /** When set, ACS event deliveries must carry it in the `x-sms-webhook-secret` header. */
   acsWebhookSecret: string | undefined;
+  /** Azure Resource Manager, where channels named by ACS resource id are looked up. */
+  azureResourceManagerUrl: string;
   telesign: { customerId: string; apiKey: string; apiBaseUrl: string } | undefined;
 }
 
@@ -135,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { endpoint: s.ACS_ENDPOINT }
         : undefined,
     acsWebhookSecret: s.ACS_WEBHOOK_SECRET,
+    azureResourceManagerUrl: s.AZURE_RESOURCE_MANAGER_URL,
     telesign:
       s.TELESIGN_CUSTOMER_ID && s.TELESIGN_API_KEY
         ? {

@@ -32,6 +32,17 @@ export const channelSchema = z.object({
   defaultQueueId: id,
   /** Messages per second each of the channel's numbers may send; by number type when absent. */
   sendRatePerSecond: z.number().positive().max(1000).optional(),
+  /** ACS only: the channel's own Communication Services resource, found by the app's identity. */
+  acs: z
+    .object({
+      resourceId: z
+        .string()
+        .regex(
+          /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.Communication\/communicationServices\/[^/]+$/i,
+          'an ACS resource id is /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Communication/communicationServices/<name>',
+        ),
+    })
+    .optional(),
   /** Twilio only: send through a Messaging Service instead of from the number itself. */
   twilio: z
     .object({

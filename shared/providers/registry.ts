@@ -1,4 +1,4 @@
-import type { ProviderName } from '../domain/channel.js';
+import type { Channel, ProviderName } from '../domain/channel.js';
 import { ConfigurationError } from '../errors.js';
 import type { SmsSender } from '../ports.js';
 import type { SenderRegistry } from '../use-cases/deps.js';
@@ -8,15 +8,20 @@ import type { SenderRegistry } from '../use-cases/deps.js';
  * adding a provider without handling it here is a compile error elsewhere, not a runtime surprise.
  */
 export class ProviderRegistry implements SenderRegistry {
-  constructor(private readonly senders: Partial<Record<ProviderName, SmsSender>>) {}
+  constructor(
+    private readonly senders: Partial<Record<ProviderName, SmsSender>>,
+    /** Channels with a provider account of their own (an ACS resource named by id). */
+    private readonly byChannel: ReadonlyMap<string, SmsSender> = new Map(),
+  ) {}
 
-  has(provider: ProviderName): boolean {
-    return this.senders[provider] !== undefined;
+  has(channel: Channel): boolean {
+    return this.byChannel.has(channel.id) || this.senders[channel.provider] !== undefined;
   }
 
-  forProvider(provider: string): SmsSender {
-    const sender = this.senders[provider as ProviderName];
-    if (!sender) throw new ConfigurationError(`provider ${provider} is not configured in this deployment`);
+  forChannel(channel: Channel): SmsSender {
+    const sender = this.byChannel.get(channel.id) ?? this.senders[channel.provider];
+    if (!sender)
+      throw new ConfigurationError(`provider ${channel.provider} is not configured in this deployment`);
     return sender;
   }
 }

@@ -13,7 +13,7 @@ export async function checkChannelCredentials(
   channelId: string,
 ): Promise<ChannelCredentialCheck> {
   const channel = deps.directory.channel(channelId);
-  const { ok, detail } = await deps.senders.forProvider(channel.provider).checkCredentials();
+  const { ok, detail } = await deps.senders.forChannel(channel).checkCredentials();
   deps.logger.info('credentials.checked', { channelId, provider: channel.provider, ok });
   return { channelId, provider: channel.provider, ok, detail };
 }

@@ -103,7 +103,7 @@ export async function deliverOutbound(
     return { status: 'failed', reason };
   }
 
-  const sender = deps.senders.forProvider(channel.provider);
+  const sender = deps.senders.forChannel(channel);
   // The number's pace holds across every consumer: wait for our slot while holding the session.
   const wait = await reserveSendSlot(deps, message.from, rateFor(deps.sendRates, channel, message.from));
   if (wait > MAX_PACE_WAIT_MS) {

@@ -1,3 +1,4 @@
+import type { Channel } from '../domain/channel.js';
 import type { Directory } from '../domain/directory.js';
 import type { Clock, IdGenerator, Logger, QueueSender, SmsSender, Store } from '../ports.js';
 import type { SendRates } from './send-pace.js';
@@ -17,6 +18,6 @@ export interface CoreDeps {
 }
 
 export interface SenderRegistry {
-  /** The sender for a channel's provider; throws ConfigurationError when it is not configured. */
-  forProvider(provider: string): SmsSender;
+  /** The sender for a channel; throws ConfigurationError when its provider is not configured. */
+  forChannel(channel: Channel): SmsSender;
 }

@@ -119,7 +119,7 @@ export function coreHarness(store: Store = new MemoryStore()): CoreHarness {
     clock,
     ids: new SequentialIds(),
     logger: createLogger((line) => logs.push(line), 'debug'),
-    senders: { forProvider: () => sender },
+    senders: { forChannel: () => sender },
     sendRates: { longCode: 1, tollFree: 3, shortCode: 100 },
     pacingClock: clock,
   };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SmsClient, type SmsClientOptions } from '@azure/communication-sms';
+import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import { DefaultAzureCredential } from '@azure/identity';
 import { SendError } from '../../errors.js';
 import type { CredentialCheck, SendRequest, SendResult, SmsSender } from '../../ports.js';
 import { deliveryTag, looksOptedOut } from './events.js';
@@ -39,7 +39,7 @@ const repeatabilityPolicy: PipelinePolicy = {
   },
 };
 
-export type AcsConnection = { connectionString: string } | { endpoint: string };
+export type AcsConnection = { connectionString: string } | { endpoint: string; credential: TokenCredential };
 
 function statusOf(error: unknown): number | undefined {
   const status = (error as { statusCode?: unknown }).statusCode;
@@ -60,17 +60,20 @@ export class AcsSender implements SmsSender {
   readonly idempotent = true;
   private readonly client: SmsClient;
 
-  constructor(connection: AcsConnection, options: { allowInsecureConnection?: boolean } = {}) {
+  constructor(
+    connection: AcsConnection,
+    options: Pick<SmsClientOptions, 'allowInsecureConnection' | 'tlsOptions'> = {},
+  ) {
     const clientOptions: SmsClientOptions = {
       additionalPolicies: [{ policy: repeatabilityPolicy, position: 'perCall' }],
       // The outbound queue retries with backoff and keeps order per number; the SDK must not.
       retryOptions: { maxRetries: 0 },
-      ...(options.allowInsecureConnection ? { allowInsecureConnection: true } : {}),
+      ...options,
     };
     this.client =
       'connectionString' in connection
         ? new SmsClient(connection.connectionString, clientOptions)
-        : new SmsClient(connection.endpoint, new DefaultAzureCredential(), clientOptions);
+        : new SmsClient(connection.endpoint, connection.credential, clientOptions);
   }
 
   /**
