@@ -17,7 +17,8 @@ export async function drive(options: {
   url: string;
   total: number;
   concurrency: number;
-  body: (index: number) => { id: string; json: string };
+  /** The request for one index: a JSON body unless headers say otherwise. */
+  body: (index: number) => { id: string; json: string; headers?: Record<string, string> };
 }): Promise<LoadResult> {
   const target = new URL(options.url);
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
@@ -25,7 +26,7 @@ export async function drive(options: {
   let next = 0;
   let failed = 0;
 
-  const post = (json: string) =>
+  const post = (json: string, extra: Record<string, string> = {}) =>
     new Promise<number>((resolve, reject) => {
       const req = request(
         {
@@ -34,7 +35,11 @@ export async function drive(options: {
           port: target.port,
           path: target.pathname,
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) },
+          headers: {
+            'content-type': 'application/json',
+            ...extra,
+            'content-length': Buffer.byteLength(json),
+          },
         },
         (res) => {
           res.resume();
@@ -49,9 +54,9 @@ export async function drive(options: {
     for (;;) {
       const index = next++;
       if (index >= options.total) return;
-      const { id, json } = options.body(index);
-      const status = await post(json);
-      if (status === 202) answeredAt.set(id, performance.now());
+      const { id, json, headers } = options.body(index);
+      const status = await post(json, headers);
+      if (status >= 200 && status < 300) answeredAt.set(id, performance.now());
       else failed += 1;
     }
   };

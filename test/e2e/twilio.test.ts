@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TwilioApiServer } from '../../stand-ins/twilio-api-server.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { readHttpFixture } from '../support/http-fixture.js';
-import { TwilioApiServer } from '../support/twilio-api-server.js';
 
 const ACCOUNT_SID = 'ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const AUTH_TOKEN = '12345abcde67890fghij12345abcde67';

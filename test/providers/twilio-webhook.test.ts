@@ -9,8 +9,8 @@ import {
   signedUrl,
   verifyTwilioSignature,
 } from '../../shared/providers/twilio/webhook.js';
+import { TwilioApiServer } from '../../stand-ins/twilio-api-server.js';
 import { readHttpFixture } from '../support/http-fixture.js';
-import { TwilioApiServer } from '../support/twilio-api-server.js';
 
 const AUTH_TOKEN = '12345abcde67890fghij12345abcde67';
 const PUBLIC_BASE = 'https://func-contoso-sms.azurewebsites.net';

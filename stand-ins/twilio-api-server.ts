@@ -3,23 +3,40 @@ import type { AddressInfo } from 'node:net';
 
 export interface TwilioSend {
   params: Record<string, string>;
+  /** When the stand-in took it (ms, performance.now()). */
+  at: number;
 }
 
 /**
  * A local server speaking the part of Twilio's REST API we use: `POST Messages.json` with Basic
  * auth (account SID and auth token), form fields, 201 with a message resource, or the error a test
- * scripts (429, 5xx, 21610).
+ * scripts (429, 5xx, 21610); `GET` the account. With `limitPerSecond` it enforces a sender's rate
+ * as carriers do: more than that many sends from one sender within a second get a 429.
  */
 export class TwilioApiServer {
   readonly sends: TwilioSend[] = [];
   readonly refused: string[] = [];
+  tooManyRequests = 0;
+  private readonly recent = new Map<string, number[]>();
   private readonly scripted: { status: number; body: unknown }[] = [];
   private server: Server | undefined;
 
   constructor(
     private readonly accountSid: string,
     private readonly authToken: string,
+    private readonly limitPerSecond?: number,
   ) {}
+
+  private overLimit(sender: string): boolean {
+    if (this.limitPerSecond === undefined) return false;
+    const now = performance.now();
+    const times = (this.recent.get(sender) ?? []).filter((t) => now - t < 1000);
+    // A little slack for timer jitter: a sender pacing itself exactly must never trip it.
+    const over = times.length >= this.limitPerSecond + 1;
+    if (!over) times.push(now);
+    this.recent.set(sender, times);
+    return over;
+  }
 
   /** The next send gets this answer instead of 201. */
   failNext(status: number, body: unknown) {
@@ -58,7 +75,11 @@ export class TwilioApiServer {
         }
         const scripted = this.scripted.shift();
         if (scripted) return answer(scripted.status, scripted.body);
-        this.sends.push({ params });
+        if (this.overLimit(params.MessagingServiceSid ?? params.From ?? '')) {
+          this.tooManyRequests += 1;
+          return answer(429, { code: 20429, message: 'Too Many Requests', status: 429 });
+        }
+        this.sends.push({ params, at: performance.now() });
         const sid = `SM${String(this.sends.length).padStart(32, '0')}`;
         answer(201, {
           sid,
