@@ -1,0 +1,266 @@
+import type { Container, ContainerDefinition, ItemDefinition, SqlParameter } from '@azure/cosmos';
+import type { Agent } from '../domain/agent.js';
+import type { Conversation } from '../domain/conversation.js';
+import type { CustomerState } from '../domain/customer.js';
+import type { Message } from '../domain/message.js';
+import type { PhoneNumber } from '../domain/phone.js';
+import type { SenderPace } from '../domain/sender-pace.js';
+import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
+import type { ConversationQuery, Store, Stored } from '../ports.js';
+
+/**
+ * The container the store expects (the Bicep deployment creates the same): partitioned on `/pk`,
+ * with the composite index the conversation queries sort on. Message bodies and histories are
+ * never filtered on, so they are left out of the index to keep writes cheap.
+ */
+export function stateContainerDefinition(id = 'state'): ContainerDefinition {
+  return {
+    id,
+    partitionKey: { paths: ['/pk'] },
+    indexingPolicy: {
+      indexingMode: 'consistent',
+      includedPaths: [{ path: '/*' }],
+      excludedPaths: [
+        { path: '/text/?' },
+        { path: '/history/*' },
+        { path: '/processedMessageIds/*' },
+        { path: '/"_etag"/?' },
+      ],
+      compositeIndexes: [
+        [
+          { path: '/createdAt', order: 'ascending' },
+          { path: '/id', order: 'ascending' },
+        ],
+      ],
+    },
+  };
+}
+
+type Kind = 'conversation' | 'message' | 'customer' | 'agent' | 'pace';
+
+/** Where each document lives: a conversation and its messages share a partition; the rest are alone. */
+const keys = {
+  conversation: (id: string) => ({ id, pk: id }),
+  message: (conversationId: string, id: string) => ({ id, pk: conversationId }),
+  customer: (channelId: string, customer: string) => ({ id: channelId, pk: `customer|${customer}` }),
+  agent: (id: string) => ({ id, pk: `agent|${id}` }),
+  pace: (number: string) => ({ id: 'pace', pk: `pace|${number}` }),
+};
+
+const SYSTEM_FIELDS = ['pk', 'kind', '_rid', '_self', '_etag', '_attachments', '_ts'];
+
+function statusOf(error: unknown): number | undefined {
+  const code =
+    (error as { code?: unknown; statusCode?: unknown }).code ??
+    (error as { statusCode?: unknown }).statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/**
+ * The Cosmos DB store: one container partitioned on `/pk`. A conversation and its messages share
+ * the conversation's partition, so the inbound path is point reads and single-partition writes;
+ * the agent and auto-close paths query across partitions. ETags carry the optimistic concurrency
+ * the use cases rely on.
+ */
+export class CosmosStore implements Store {
+  constructor(private readonly container: Container) {}
+
+  private strip<T>(doc: ItemDefinition, kind: Kind): T {
+    const value: Record<string, unknown> = { ...doc };
+    for (const field of SYSTEM_FIELDS) delete value[field];
+    // Customer states and paces have no id of their own: it is a placement detail.
+    if (kind === 'customer' || kind === 'pace') delete value.id;
+    return value as T;
+  }
+
+  private async read<T>(kind: Kind, id: string, pk: string): Promise<Stored<T> | undefined> {
+    const { resource } = await this.container.item(id, pk).read<ItemDefinition>();
+    if (!resource) return undefined;
+    return { value: this.strip<T>(resource, kind), etag: String(resource._etag) };
+  }
+
+  private async create<T extends object>(
+    kind: Kind,
+    place: { id: string; pk: string },
+    value: T,
+    conflict: () => Error,
+  ) {
+    try {
+      const { resource } = await this.container.items.create({ ...value, ...place, kind });
+      return { value, etag: String(resource?._etag) };
+    } catch (error) {
+      if (statusOf(error) === 409) throw conflict();
+      throw error;
+    }
+  }
+
+  private async replace<T extends object>(
+    kind: Kind,
+    place: { id: string; pk: string },
+    value: T,
+    etag: string,
+    what: string,
+  ) {
+    try {
+      const { resource } = await this.container
+        .item(place.id, place.pk)
+        .replace({ ...value, ...place, kind }, { accessCondition: { type: 'IfMatch', condition: etag } });
+      return { value, etag: String(resource?._etag) };
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 412) throw new ConcurrencyError(`${what} changed since it was read`, { cause: error });
+      if (status === 404) throw new NotFoundError(`${what} does not exist`, { cause: error });
+      throw error;
+    }
+  }
+
+  private async query<T>(kind: Kind, query: string, parameters: SqlParameter[], partitionKey?: string) {
+    const { resources } = await this.container.items
+      .query<ItemDefinition>({ query, parameters }, partitionKey === undefined ? {} : { partitionKey })
+      .fetchAll();
+    return resources.map((doc) => ({ value: this.strip<T>(doc, kind), etag: String(doc._etag) }));
+  }
+
+  getCustomer(channelId: string, customer: PhoneNumber) {
+    const { id, pk } = keys.customer(channelId, customer);
+    return this.read<CustomerState>('customer', id, pk);
+  }
+
+  putCustomer(state: CustomerState, etag: string | null) {
+    const place = keys.customer(state.channelId, state.customer);
+    if (etag === null) {
+      return this.create(
+        'customer',
+        place,
+        state,
+        () => new ConcurrencyError('customer state was created meanwhile'),
+      );
+    }
+    return this.replace('customer', place, state, etag, 'customer state').catch((error) => {
+      throw error instanceof NotFoundError
+        ? new ConcurrencyError('customer state vanished', { cause: error })
+        : error;
+    });
+  }
+
+  getConversation(id: string) {
+    return this.read<Conversation>('conversation', id, id);
+  }
+
+  createConversation(conversation: Conversation) {
+    return this.create('conversation', keys.conversation(conversation.id), conversation, () => {
+      return new AlreadyExistsError(`conversation ${conversation.id} already exists`);
+    });
+  }
+
+  replaceConversation(conversation: Conversation, etag: string) {
+    return this.replace(
+      'conversation',
+      keys.conversation(conversation.id),
+      conversation,
+      etag,
+      `conversation ${conversation.id}`,
+    );
+  }
+
+  findConversations(query: ConversationQuery) {
+    const where = ["c.kind = 'conversation'"];
+    const parameters: SqlParameter[] = [];
+    const filter = (field: string, name: string, value: string) => {
+      where.push(`c.${field} = @${name}`);
+      parameters.push({ name: `@${name}`, value });
+    };
+    if (query.channelId !== undefined) filter('channelId', 'channelId', query.channelId);
+    if (query.queueId !== undefined) filter('queueId', 'queueId', query.queueId);
+    if (query.agentId !== undefined) filter('agentId', 'agentId', query.agentId);
+    if (query.states !== undefined) {
+      if (query.states.length === 0) return Promise.resolve([]);
+      where.push('ARRAY_CONTAINS(@states, c.state)');
+      parameters.push({ name: '@states', value: query.states });
+    }
+    if (query.idleBefore !== undefined) {
+      where.push('c.lastActivityAt < @idleBefore');
+      parameters.push({ name: '@idleBefore', value: query.idleBefore });
+    }
+    const top = query.limit !== undefined ? `TOP ${Math.trunc(query.limit)} ` : '';
+    return this.query<Conversation>(
+      'conversation',
+      `SELECT ${top}* FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt, c.id`,
+      parameters,
+    );
+  }
+
+  getMessage(conversationId: string, id: string) {
+    return this.read<Message>('message', id, conversationId);
+  }
+
+  createMessage(message: Message) {
+    return this.create('message', keys.message(message.conversationId, message.id), message, () => {
+      return new AlreadyExistsError(`message ${message.id} already exists`);
+    });
+  }
+
+  replaceMessage(message: Message, etag: string) {
+    return this.replace(
+      'message',
+      keys.message(message.conversationId, message.id),
+      message,
+      etag,
+      `message ${message.id}`,
+    );
+  }
+
+  async listMessages(conversationId: string) {
+    const found = await this.query<Message>(
+      'message',
+      "SELECT * FROM c WHERE c.pk = @pk AND c.kind = 'message' ORDER BY c.seq",
+      [{ name: '@pk', value: conversationId }],
+      conversationId,
+    );
+    return found.map((stored) => stored.value);
+  }
+
+  getSenderPace(number: string) {
+    const { id, pk } = keys.pace(number);
+    return this.read<SenderPace>('pace', id, pk);
+  }
+
+  putSenderPace(pace: SenderPace, etag: string | null) {
+    const place = keys.pace(pace.number);
+    if (etag === null) {
+      return this.create(
+        'pace',
+        place,
+        pace,
+        () => new ConcurrencyError('the pace of a sender number was created meanwhile'),
+      );
+    }
+    return this.replace('pace', place, pace, etag, 'the pace of a sender number').catch((error) => {
+      throw error instanceof NotFoundError
+        ? new ConcurrencyError('sender pace vanished', { cause: error })
+        : error;
+    });
+  }
+
+  getAgent(id: string) {
+    const { pk } = keys.agent(id);
+    return this.read<Agent>('agent', id, pk);
+  }
+
+  createAgent(agent: Agent) {
+    return this.create(
+      'agent',
+      keys.agent(agent.id),
+      agent,
+      () => new AlreadyExistsError(`agent ${agent.id} already exists`),
+    );
+  }
+
+  replaceAgent(agent: Agent, etag: string) {
+    return this.replace('agent', keys.agent(agent.id), agent, etag, `agent ${agent.id}`);
+  }
+
+  listAgents() {
+    return this.query<Agent>('agent', "SELECT * FROM c WHERE c.kind = 'agent' ORDER BY c.id", []);
+  }
+}
