@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { consentSchema } from './consent.js';
 import { parseSenderNumber, type SenderNumber } from './phone.js';
 
 export const providerNames = ['local', 'acs', 'twilio', 'telesign'] as const;
@@ -30,6 +31,8 @@ export const channelSchema = z.object({
   /** Idle minutes before auto-close; the configured default applies when absent. */
   autoCloseMinutes: z.number().int().positive().optional(),
   defaultQueueId: id,
+  /** Consent keywords and their replies (STOP, START, HELP and their synonyms by default). */
+  consent: consentSchema.default(consentSchema.parse({})),
   /** Messages per second each of the channel's numbers may send; by number type when absent. */
   sendRatePerSecond: z.number().positive().max(1000).optional(),
   /** ACS only: the channel's own Communication Services resource, found by the app's identity. */

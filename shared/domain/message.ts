@@ -15,6 +15,9 @@ export type OutboundStatus = (typeof outboundStatuses)[number];
 export const mediaSchema = z.object({ url: z.url(), contentType: z.string().min(1) });
 export type Media = z.output<typeof mediaSchema>;
 
+/** Why the system sent a message; only an opt-out confirmation may reach an opted-out number. */
+export type MessagePurpose = 'opt-out-confirmation' | 'keyword-reply';
+
 export type Author = { kind: 'customer' } | { kind: 'agent'; agentId: string } | { kind: 'system' };
 
 export interface Message {
@@ -41,6 +44,7 @@ export interface Message {
   sendStartedAt?: string | null;
   /** When the first send attempt started (outbound only); repeats of the send carry it. */
   firstAttemptAt?: string | null;
+  purpose?: MessagePurpose;
 }
 
 /** Checks a message text against the channel limit; returns it unchanged when valid. */

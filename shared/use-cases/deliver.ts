@@ -96,7 +96,8 @@ export async function deliverOutbound(
     return { status: 'failed', reason };
   }
   const customer = await deps.store.getCustomer(channel.id, customerOf(message));
-  if (customer?.value.optedOut) {
+  // The one message an opted-out number still gets is the confirmation that it opted out.
+  if (customer?.value.optedOut && stored.value.purpose !== 'opt-out-confirmation') {
     const reason = 'the customer opted out of this channel';
     await setStatus(deps, message, 'failed', { failureReason: reason });
     deps.logger.info('outbound.refused', { ...log, reason });

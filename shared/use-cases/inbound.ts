@@ -1,4 +1,5 @@
 import type { Channel } from '../domain/channel.js';
+import { keywordOf } from '../domain/consent.js';
 import { type Conversation, openConversation, transition } from '../domain/conversation.js';
 import { newCustomerState, rememberProcessed } from '../domain/customer.js';
 import type { InboundSms } from '../domain/inbound-sms.js';
@@ -9,6 +10,7 @@ import type { Stored } from '../ports.js';
 import { reserveCapacity } from './agent-capacity.js';
 import { requestAssignment } from './assignment-request.js';
 import type { CoreDeps } from './deps.js';
+import { handleKeyword } from './keywords.js';
 import { retryOnConflict } from './optimistic.js';
 
 export type InboundOutcome =
@@ -62,6 +64,41 @@ async function findOrOpen(deps: CoreDeps, channel: Channel, sms: InboundSms): Pr
   });
 }
 
+/**
+ * Stores a customer's message in a conversation under its next sequence number (idempotent: the
+ * message id is the provider's) and returns the conversation as it now is.
+ */
+export async function appendInbound(
+  deps: CoreDeps,
+  into: Stored<Conversation>,
+  sms: InboundSms,
+): Promise<Conversation> {
+  const conversation = await appendTo(deps, into);
+  const message: Message = {
+    id: sms.id,
+    conversationId: conversation.id,
+    seq: conversation.lastSeq,
+    direction: 'inbound',
+    author: { kind: 'customer' },
+    from: sms.from,
+    to: sms.to,
+    text: sms.text,
+    ...(sms.media.length > 0 ? { media: sms.media } : {}),
+    segments: messageSegments(sms.text),
+    createdAt: sms.receivedAt,
+    provider: sms.provider,
+    providerMessageId: sms.providerMessageId,
+    status: 'received',
+    failureReason: null,
+  };
+  try {
+    await deps.store.createMessage(message);
+  } catch (error) {
+    if (!(error instanceof AlreadyExistsError)) throw error;
+  }
+  return conversation;
+}
+
 /** Takes a new sequence number and records activity; a waiting conversation comes back. */
 async function appendTo(deps: CoreDeps, first: Stored<Conversation>): Promise<Conversation> {
   let current: Stored<Conversation> | undefined = first;
@@ -95,6 +132,9 @@ export async function receiveInbound(deps: CoreDeps, sms: InboundSms): Promise<I
     return { status: 'dropped', messageId: sms.id, reason };
   }
 
+  const keyword = keywordOf(sms.text, channel.consent);
+  if (keyword) return handleKeyword(deps, channel, sms, keyword);
+
   const found = await findOrOpen(deps, channel, sms);
   if (found.kind === 'duplicate') {
     deps.logger.info('inbound.duplicate', log);
@@ -109,30 +149,8 @@ export async function receiveInbound(deps: CoreDeps, sms: InboundSms): Promise<I
   let joinedQueue = alreadyStored !== undefined;
   if (!alreadyStored) {
     const before = conversation.state;
-    conversation = await appendTo(deps, found.stored);
+    conversation = await appendInbound(deps, found.stored, sms);
     joinedQueue = conversation.lastSeq === 1 || (before === 'waiting' && conversation.state === 'open');
-    const message: Message = {
-      id: sms.id,
-      conversationId: conversation.id,
-      seq: conversation.lastSeq,
-      direction: 'inbound',
-      author: { kind: 'customer' },
-      from: sms.from,
-      to: sms.to,
-      text: sms.text,
-      ...(sms.media.length > 0 ? { media: sms.media } : {}),
-      segments: messageSegments(sms.text),
-      createdAt: sms.receivedAt,
-      provider: sms.provider,
-      providerMessageId: sms.providerMessageId,
-      status: 'received',
-      failureReason: null,
-    };
-    try {
-      await deps.store.createMessage(message);
-    } catch (error) {
-      if (!(error instanceof AlreadyExistsError)) throw error;
-    }
   }
 
   await retryOnConflict(async () => {

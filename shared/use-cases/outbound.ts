@@ -1,4 +1,4 @@
-import type { Author, Message } from '../domain/message.js';
+import type { Author, Message, MessagePurpose } from '../domain/message.js';
 import { messageSegments, validateMessageText } from '../domain/message.js';
 import { AlreadyExistsError } from '../errors.js';
 import { queueNames } from '../ports.js';
@@ -15,6 +15,7 @@ export async function queueOutbound(
   conversationId: string,
   text: string,
   author: Author,
+  options: { id?: string; purpose?: MessagePurpose } = {},
 ): Promise<Message> {
   validateMessageText(text);
   const conversation = await retryOnConflict(async () => {
@@ -25,7 +26,7 @@ export async function queueOutbound(
     return (await deps.store.replaceConversation(next, stored.etag)).value;
   });
   const message: Message = {
-    id: deps.ids.next(),
+    id: options.id ?? deps.ids.next(),
     conversationId,
     seq: conversation.lastSeq,
     direction: 'outbound',
@@ -39,6 +40,7 @@ export async function queueOutbound(
     providerMessageId: null,
     status: 'queued',
     failureReason: null,
+    ...(options.purpose ? { purpose: options.purpose } : {}),
   };
   await deps.queue.send(queueNames.outbound, { id: message.id, sessionId: message.from, body: message });
   try {

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../shared/domain/message.js';
+import { ConsentError } from '../../shared/errors.js';
+import { assignQueue } from '../../shared/use-cases/assign.js';
+import { replyToCustomer } from '../../shared/use-cases/conversations.js';
+import { deliverOutbound } from '../../shared/use-cases/deliver.js';
+import { receiveInbound } from '../../shared/use-cases/inbound.js';
+import { CUSTOMER } from '../support/builders.js';
+import { coreHarness } from '../support/core.js';
+
+const attempt = { deliveryCount: 1, maxDeliveryCount: 3 };
+
+async function deliverAll(h: ReturnType<typeof coreHarness>) {
+  for (const { message } of h.queue.sent.filter((s) => s.queue === 'sms-outbound')) {
+    await deliverOutbound(h.deps, message.body as Message, attempt);
+  }
+}
+
+async function talkingToAlice() {
+  const h = coreHarness();
+  await h.addAgent({ id: 'alice', capacity: 1 });
+  const first = await receiveInbound(h.deps, h.sms({ text: 'My order is late' }));
+  if (first.status !== 'stored') throw new Error('not stored');
+  await assignQueue(h.deps, 'general');
+  return { h, conversationId: first.conversationId };
+}
+
+describe('STOP', () => {
+  it('opts the customer out, closes the conversation, frees the agent, and sends one confirmation', async () => {
+    const { h, conversationId } = await talkingToAlice();
+    const stop = h.sms({ text: ' stop ' });
+    expect(await receiveInbound(h.deps, stop)).toMatchObject({
+      status: 'stored',
+      conversationId,
+      state: 'closed',
+    });
+    expect((await h.store.getCustomer('support', CUSTOMER))?.value.optedOut).toBe(true);
+    expect((await h.store.getAgent('alice'))?.value.assignments).toEqual([]);
+    const texts = (await h.store.listMessages(conversationId)).map((m) => m.text);
+    expect(texts.slice(0, 2)).toEqual(['My order is late', ' stop ']);
+
+    expect(await receiveInbound(h.deps, { ...stop })).toEqual({ status: 'duplicate', messageId: stop.id });
+    await deliverAll(h);
+    expect(h.sender.sends.map((s) => s.text)).toEqual([
+      'You are unsubscribed from Support and will get no more messages. Reply START to resubscribe.',
+    ]);
+  });
+
+  it('is honoured afterwards: agent replies are refused and anything already queued is not sent', async () => {
+    const { h, conversationId } = await talkingToAlice();
+    await replyToCustomer(h.deps, { conversationId, agentId: 'alice', text: 'Queued before the STOP' });
+    await receiveInbound(h.deps, h.sms({ text: 'STOP' }));
+    await deliverAll(h);
+    expect(h.sender.sends.map((s) => s.text)).not.toContain('Queued before the STOP');
+    expect(h.sender.sends).toHaveLength(1);
+    const next = await receiveInbound(h.deps, h.sms({ text: 'actually I have a question' }));
+    if (next.status !== 'stored') throw new Error('not stored');
+    await assignQueue(h.deps, 'general');
+    await expect(
+      replyToCustomer(h.deps, { conversationId: next.conversationId, agentId: 'alice', text: 'Hello' }),
+    ).rejects.toBeInstanceOf(ConsentError);
+  });
+
+  it('works without a conversation, opening none for an agent', async () => {
+    const h = coreHarness();
+    const outcome = await receiveInbound(h.deps, h.sms({ text: 'UNSUBSCRIBE' }));
+    expect(outcome).toMatchObject({ status: 'stored', state: 'closed' });
+    expect(await h.store.findConversations({ states: ['open', 'active'] })).toEqual([]);
+    expect(h.queue.on('sms-assignment')).toEqual([]);
+    await deliverAll(h);
+    expect(h.sender.sends).toHaveLength(1);
+  });
+
+  it('is kept per channel: the customer still hears from another channel', async () => {
+    const h = coreHarness();
+    await receiveInbound(h.deps, h.sms({ text: 'STOP' }));
+    expect((await h.store.getCustomer('support', CUSTOMER))?.value.optedOut).toBe(true);
+    expect(await h.store.getCustomer('alerts', CUSTOMER)).toBeUndefined();
+  });
+});
+
+describe('START and HELP', () => {
+  it('START opts back in with a confirmation, and replies flow again', async () => {
+    const h = coreHarness();
+    await receiveInbound(h.deps, h.sms({ text: 'STOP' }));
+    await receiveInbound(h.deps, h.sms({ text: 'start' }));
+    expect((await h.store.getCustomer('support', CUSTOMER))?.value.optedOut).toBe(false);
+    await deliverAll(h);
+    expect(h.sender.sends.map((s) => s.text)).toEqual([
+      expect.stringMatching(/unsubscribed/),
+      'You are subscribed to Support again. Reply STOP to unsubscribe, HELP for help.',
+    ]);
+  });
+
+  it('HELP answers with the help text and leaves an open conversation open', async () => {
+    const { h, conversationId } = await talkingToAlice();
+    expect(await receiveInbound(h.deps, h.sms({ text: 'HELP' }))).toMatchObject({
+      conversationId,
+      state: 'active',
+    });
+    await deliverAll(h);
+    expect(h.sender.sends.map((s) => s.text)).toEqual([
+      'Support: reply to this message to reach us. Reply STOP to unsubscribe.',
+    ]);
+  });
+
+  it('HELP from an opted-out customer sends nothing: only the opt-out confirmation ever reaches them', async () => {
+    const h = coreHarness();
+    await receiveInbound(h.deps, h.sms({ text: 'STOP' }));
+    await receiveInbound(h.deps, h.sms({ text: 'HELP' }));
+    await deliverAll(h);
+    expect(h.sender.sends).toHaveLength(1);
+  });
+});
