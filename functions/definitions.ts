@@ -16,6 +16,7 @@ import { inboundWorkerFunction } from './inbound-worker.js';
 import { localClockFunction } from './local-clock.js';
 import { localInboundFunction } from './local-inbound.js';
 import { localOutboxFunction } from './local-outbox.js';
+import { openingTimerFunction } from './opening-timer.js';
 import { outboundWorkerFunction } from './outbound-worker.js';
 import { queueConversationsFunction } from './queue-conversations.js';
 import { teleSignCallbackFunction } from './telesign-callback.js';
@@ -46,5 +47,6 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     assignmentWorkerFunction(app),
     outboundWorkerFunction(app),
     autoCloseTimerFunction(app),
+    openingTimerFunction(app),
   ];
 }

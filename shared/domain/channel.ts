@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { consentSchema } from './consent.js';
+import { hoursSchema } from './hours.js';
 import { parseSenderNumber, type SenderNumber } from './phone.js';
 
 export const providerNames = ['local', 'acs', 'twilio', 'telesign'] as const;
@@ -31,6 +32,10 @@ export const channelSchema = z.object({
   /** Idle minutes before auto-close; the configured default applies when absent. */
   autoCloseMinutes: z.number().int().positive().optional(),
   defaultQueueId: id,
+  /** Opening hours; always open when absent. Outside them customers are told, and wait. */
+  hours: hoursSchema.optional(),
+  outOfHoursReply: z.string().min(1).max(320).optional(),
+  holidayReply: z.string().min(1).max(320).optional(),
   /** Consent keywords and their replies (STOP, START, HELP and their synonyms by default). */
   consent: consentSchema.default(consentSchema.parse({})),
   /** Messages per second each of the channel's numbers may send; by number type when absent. */

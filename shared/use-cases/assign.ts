@@ -1,6 +1,7 @@
 import type { Agent } from '../domain/agent.js';
 import { canTakeWork, freeCapacity } from '../domain/agent.js';
 import { type Actor, transition } from '../domain/conversation.js';
+import { opennessAt } from '../domain/hours.js';
 import { releaseCapacity, reserveCapacity } from './agent-capacity.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
@@ -54,7 +55,20 @@ export async function assignQueue(deps: CoreDeps, queueId: string): Promise<Assi
   const room = agents.reduce((sum, agent) => sum + freeCapacity(agent), 0);
   if (room === 0) return outcome;
 
-  const open = await deps.store.findConversations({ queueId, states: ['open'], limit: room });
+  // Conversations of a channel that is closed now wait for its opening (the opening timer).
+  const now = deps.clock.now();
+  const closed = new Set(
+    deps.directory
+      .channels()
+      .filter((channel) => channel.hours && !opennessAt(channel.hours, now).open)
+      .map((channel) => channel.id),
+  );
+  const waiting = await deps.store.findConversations({
+    queueId,
+    states: ['open'],
+    ...(closed.size === 0 ? { limit: room } : {}),
+  });
+  const open = waiting.filter((c) => !closed.has(c.value.channelId)).slice(0, room);
   for (const { value: conversation } of open) {
     if (agents.length === 0) break;
     for (const agent of [...agents].sort(byLoad)) {

@@ -2,6 +2,7 @@ import type { Channel } from '../domain/channel.js';
 import { keywordOf } from '../domain/consent.js';
 import { type Conversation, openConversation, transition } from '../domain/conversation.js';
 import { newCustomerState, rememberProcessed } from '../domain/customer.js';
+import { closedReply, opennessAt } from '../domain/hours.js';
 import type { InboundSms } from '../domain/inbound-sms.js';
 import { maskPhone } from '../domain/mask.js';
 import { type Message, messageSegments } from '../domain/message.js';
@@ -12,6 +13,7 @@ import { requestAssignment } from './assignment-request.js';
 import type { CoreDeps } from './deps.js';
 import { handleKeyword } from './keywords.js';
 import { retryOnConflict } from './optimistic.js';
+import { queueOutbound } from './outbound.js';
 
 export type InboundOutcome =
   | { status: 'stored'; conversationId: string; messageId: string; state: Conversation['state'] }
@@ -160,6 +162,21 @@ export async function receiveInbound(deps: CoreDeps, sms: InboundSms): Promise<I
   });
 
   if (conversation.state === 'open' && joinedQueue) {
+    const now = deps.clock.now();
+    const openness = channel.hours ? opennessAt(channel.hours, now) : undefined;
+    if (openness && !openness.open) {
+      // Told once, when the conversation joins the queue; it waits there for the opening.
+      await queueOutbound(
+        deps,
+        conversation.id,
+        closedReply(channel, openness, now),
+        { kind: 'system' },
+        {
+          id: `${sms.id}:closed`,
+          purpose: 'automated',
+        },
+      );
+    }
     await requestAssignment(deps, conversation.queueId, 'customer message');
   }
   deps.logger.info('inbound.stored', { ...log, conversationId: conversation.id, state: conversation.state });

@@ -86,6 +86,10 @@ describe('function definitions', () => {
     expect(typeof registrar.eventGrids.get('acsEventGrid')?.handler).toBe('function');
   });
 
+  it('openingTimer runs every minute', () => {
+    expect(registrar.timers.get('openingTimer')).toMatchObject({ schedule: '0 */1 * * * *' });
+  });
+
   it('autoCloseTimer runs on the configured schedule, every minute by default', () => {
     expect(registrar.timers.get('autoCloseTimer')).toMatchObject({ schedule: '0 */1 * * * *' });
   });
@@ -98,7 +102,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(21);
+    expect(names).toHaveLength(22);
     expect(new Set(names).size).toBe(names.length);
   });
 });

@@ -1,0 +1,94 @@
+import { DateTime, IANAZone } from 'luxon';
+import { z } from 'zod';
+
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time is HH:MM (00:00 to 24:00)');
+const range = z
+  .object({ from: time, to: time })
+  .refine((r) => r.from < r.to, 'a range ends after it starts (split ranges that cross midnight)');
+const day = z.array(range).default([]);
+const date = z.iso.date();
+
+export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/** A channel's opening hours: a weekly schedule in a named time zone, with holidays and exceptions. */
+export const hoursSchema = z.object({
+  timeZone: z
+    .string()
+    .refine((zone) => IANAZone.isValidZone(zone), 'not an IANA time zone (for example Europe/Paris)'),
+  weekly: z.object(
+    Object.fromEntries(weekdays.map((d) => [d, day])) as Record<(typeof weekdays)[number], typeof day>,
+  ),
+  /** Closed all day. */
+  holidays: z.array(z.object({ date, name: z.string().min(1) })).default([]),
+  /** A date with other hours than its weekday's (an empty list closes it). */
+  exceptions: z.array(z.object({ date, ranges: z.array(range) })).default([]),
+});
+export type Hours = z.output<typeof hoursSchema>;
+
+export type Openness = { open: true } | { open: false; holiday: string | null };
+
+function rangesOn(hours: Hours, local: DateTime): { from: string; to: string }[] | { holiday: string } {
+  const iso = local.toISODate() ?? '';
+  const holiday = hours.holidays.find((h) => h.date === iso);
+  if (holiday) return { holiday: holiday.name };
+  const exception = hours.exceptions.find((e) => e.date === iso);
+  if (exception) return exception.ranges;
+  return hours.weekly[weekdays[local.weekday - 1] ?? 'mon'];
+}
+
+const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** Whether the channel is open at an instant, in its own time zone (daylight-saving changes included). */
+export function opennessAt(hours: Hours, at: Date): Openness {
+  const local = DateTime.fromJSDate(at, { zone: hours.timeZone });
+  const ranges = rangesOn(hours, local);
+  if (!Array.isArray(ranges)) return { open: false, holiday: ranges.holiday };
+  const now = local.hour * 60 + local.minute;
+  return ranges.some((r) => minutes(r.from) <= now && now < minutes(r.to))
+    ? { open: true }
+    : { open: false, holiday: null };
+}
+
+/** The automated answer to a customer who writes while the channel is closed. */
+export function closedReply(
+  channel: {
+    name: string;
+    hours?: Hours | undefined;
+    outOfHoursReply?: string | undefined;
+    holidayReply?: string | undefined;
+  },
+  openness: Extract<Openness, { open: false }>,
+  at: Date,
+): string {
+  const next = channel.hours ? nextOpening(channel.hours, at) : undefined;
+  const when =
+    next && channel.hours
+      ? DateTime.fromJSDate(next, { zone: channel.hours.timeZone }).toFormat("cccc d LLLL 'at' HH:mm")
+      : 'soon';
+  if (openness.holiday) {
+    return (
+      channel.holidayReply ??
+      `${channel.name} is closed today (${openness.holiday}). We open again ${when}; your message is kept and we will answer then.`
+    );
+  }
+  return (
+    channel.outOfHoursReply ??
+    `${channel.name} is closed now. We open again ${when}; your message is kept and we will answer then.`
+  );
+}
+
+/** The next instant the channel opens after `at` (within four weeks), or undefined if it never does. */
+export function nextOpening(hours: Hours, at: Date): Date | undefined {
+  const start = DateTime.fromJSDate(at, { zone: hours.timeZone });
+  for (let offset = 0; offset <= 28; offset++) {
+    const local = start.startOf('day').plus({ days: offset });
+    const ranges = rangesOn(hours, local);
+    if (!Array.isArray(ranges)) continue;
+    for (const r of [...ranges].sort((a, b) => minutes(a.from) - minutes(b.from))) {
+      // A local time skipped by a daylight-saving jump resolves forward, as luxon does.
+      const opening = local.set({ hour: Number(r.from.slice(0, 2)), minute: Number(r.from.slice(3, 5)) });
+      if (opening.toMillis() > at.getTime()) return opening.toJSDate();
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { hoursSchema, nextOpening, opennessAt } from '../../shared/domain/hours.js';
+
+const weekdays9to5 = { from: '09:00', to: '17:00' };
+const newYork = hoursSchema.parse({
+  timeZone: 'America/New_York',
+  weekly: {
+    mon: [weekdays9to5],
+    tue: [weekdays9to5],
+    wed: [weekdays9to5],
+    thu: [weekdays9to5],
+    fri: [weekdays9to5],
+    sat: [
+      { from: '10:00', to: '12:00' },
+      { from: '13:00', to: '15:00' },
+    ],
+  },
+  holidays: [{ date: '2026-12-25', name: 'Christmas Day' }],
+  exceptions: [{ date: '2026-12-24', ranges: [{ from: '09:00', to: '12:00' }] }],
+});
+const london = hoursSchema.parse({
+  timeZone: 'Europe/London',
+  weekly: Object.fromEntries(
+    ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ from: '01:30', to: '23:00' }]]),
+  ),
+});
+
+describe('opening hours', () => {
+  it.each([
+    ['a weekday inside hours (EST, UTC-5)', newYork, '2026-11-23T14:00:00Z', true],
+    ['the opening minute', newYork, '2026-11-23T14:00:00Z', true],
+    ['a minute before opening', newYork, '2026-11-23T13:59:00Z', false],
+    ['the closing minute is closed', newYork, '2026-11-23T22:00:00Z', false],
+    ['in summer the same local hours are UTC-4', newYork, '2026-07-06T13:30:00Z', true],
+    ['Sunday has no hours', newYork, '2026-11-22T15:00:00Z', false],
+    ['the Saturday lunch gap is closed', newYork, '2026-11-28T17:30:00Z', false],
+    ['the Saturday afternoon range is open', newYork, '2026-11-28T18:30:00Z', true],
+    ['the Christmas Eve exception closes at noon', newYork, '2026-12-24T17:30:00Z', false],
+    ['the Christmas Eve morning is open', newYork, '2026-12-24T15:00:00Z', true],
+    [
+      'the day after the spring-forward change, 09:00 local is 13:00 UTC',
+      newYork,
+      '2026-03-09T13:00:00Z',
+      true,
+    ],
+    ['London in winter (UTC)', london, '2026-01-05T01:30:00Z', true],
+    ['London in summer (UTC+1): 01:30 local is 00:30 UTC', london, '2026-07-06T00:30:00Z', true],
+  ])('%s', (_name, hours, at, open) => {
+    expect(opennessAt(hours, new Date(at)).open).toBe(open);
+  });
+
+  it('names the holiday it is closed for', () => {
+    expect(opennessAt(newYork, new Date('2026-12-25T15:00:00Z'))).toEqual({
+      open: false,
+      holiday: 'Christmas Day',
+    });
+  });
+
+  it.each([
+    [
+      'Friday evening opens on Saturday 10:00 local',
+      newYork,
+      '2026-11-27T23:00:00Z',
+      '2026-11-28T15:00:00.000Z',
+    ],
+    ['Saturday lunch opens at 13:00 local', newYork, '2026-11-28T17:30:00Z', '2026-11-28T18:00:00.000Z'],
+    [
+      'Christmas Eve afternoon skips Christmas Day',
+      newYork,
+      '2026-12-24T18:00:00Z',
+      '2026-12-26T15:00:00.000Z',
+    ],
+    [
+      'across the spring-forward weekend the offset changes',
+      newYork,
+      '2026-03-06T23:00:00Z',
+      '2026-03-07T15:00:00.000Z',
+    ],
+    [
+      'on the fall-back night in London the first 01:30 counts',
+      london,
+      '2026-10-25T00:00:00Z',
+      '2026-10-25T00:30:00.000Z',
+    ],
+  ])('%s', (_name, hours, at, expected) => {
+    expect(nextOpening(hours, new Date(at))?.toISOString()).toBe(expected);
+  });
+
+  it('never opens with an empty week', () => {
+    const never = hoursSchema.parse({ timeZone: 'UTC', weekly: {} });
+    expect(opennessAt(never, new Date()).open).toBe(false);
+    expect(nextOpening(never, new Date())).toBeUndefined();
+  });
+
+  it.each([
+    ['an unknown time zone', { timeZone: 'Mars/Olympus', weekly: {} }],
+    [
+      'a range that ends before it starts',
+      { timeZone: 'UTC', weekly: { mon: [{ from: '18:00', to: '09:00' }] } },
+    ],
+    ['a malformed time', { timeZone: 'UTC', weekly: { mon: [{ from: '9am', to: '17:00' }] } }],
+    [
+      'a malformed holiday',
+      { timeZone: 'UTC', weekly: {}, holidays: [{ date: '25/12/2026', name: 'Christmas' }] },
+    ],
+  ])('refuses %s', (_name, input) => {
+    expect(hoursSchema.safeParse(input).success).toBe(false);
+  });
+});
