@@ -9,7 +9,10 @@ import { channelCredentialsFunction } from './channel-credentials.js';
 import { conversationCloseFunction } from './conversation-close.js';
 import { conversationEndFunction } from './conversation-end.js';
 import { conversationGetFunction } from './conversation-get.js';
+import { conversationPickFunction } from './conversation-pick.js';
 import { conversationReplyFunction } from './conversation-reply.js';
+import { conversationSetAsideFunction } from './conversation-set-aside.js';
+import { conversationTransferFunction } from './conversation-transfer.js';
 import type { FunctionDefinition } from './definition.js';
 import { healthFunction } from './health.js';
 import { inboundWorkerFunction } from './inbound-worker.js';
@@ -37,6 +40,9 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     conversationReplyFunction(app),
     conversationEndFunction(app),
     conversationCloseFunction(app),
+    conversationSetAsideFunction(app),
+    conversationTransferFunction(app),
+    conversationPickFunction(app),
     twilioInboundFunction(app),
     twilioStatusFunction(app),
     acsEventsFunction(app),

@@ -59,6 +59,9 @@ describe('function definitions', () => {
     ['conversationReply', 'conversations/{conversationId}/messages', ['POST'], 'function'],
     ['conversationEnd', 'conversations/{conversationId}/end', ['POST'], 'function'],
     ['conversationClose', 'conversations/{conversationId}/close', ['POST'], 'function'],
+    ['conversationSetAside', 'conversations/{conversationId}/set-aside', ['POST'], 'function'],
+    ['conversationTransfer', 'conversations/{conversationId}/transfer', ['POST'], 'function'],
+    ['conversationPick', 'conversations/{conversationId}/pick', ['POST'], 'function'],
     ['twilioInbound', 'twilio/inbound', ['POST'], 'anonymous'],
     ['twilioStatus', 'twilio/status', ['POST'], 'anonymous'],
     ['acsEvents', 'acs/events', ['POST', 'OPTIONS'], 'anonymous'],
@@ -102,7 +105,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(22);
+    expect(names).toHaveLength(25);
     expect(new Set(names).size).toBe(names.length);
   });
 });

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { ConflictError, ForbiddenError, InvalidTransitionError } from '../../shared/errors.js';
+import { assignQueue } from '../../shared/use-cases/assign.js';
+import { receiveInbound } from '../../shared/use-cases/inbound.js';
+import {
+  pickFromQueue,
+  setAside,
+  transferToAgent,
+  transferToQueue,
+} from '../../shared/use-cases/work-distribution.js';
+import { OTHER_CUSTOMER } from '../support/builders.js';
+import { coreHarness, storeKinds } from '../support/core.js';
+
+async function aliceHasOne(makeStore: (typeof storeKinds)[number][1]) {
+  const h = coreHarness(makeStore());
+  await h.addAgent({ id: 'alice', capacity: 1 });
+  await h.addAgent({ id: 'bob', capacity: 1, queueIds: ['general', 'billing'], presence: 'offline' });
+  const outcome = await receiveInbound(h.deps, h.sms({ text: 'I was charged twice' }));
+  if (outcome.status !== 'stored') throw new Error('not stored');
+  await assignQueue(h.deps, 'general');
+  const assignments = async (agentId: string) => (await h.store.getAgent(agentId))?.value.assignments.length;
+  return { h, id: outcome.conversationId, assignments };
+}
+
+describe.each(storeKinds)('work distribution (%s)', (_kind, makeStore) => {
+  it('setting aside frees the agent; the customer writing brings it back to them', async () => {
+    const { h, id, assignments } = await aliceHasOne(makeStore);
+    expect((await setAside(h.deps, { conversationId: id, agentId: 'alice' })).state).toBe('waiting');
+    expect(await assignments('alice')).toBe(0);
+    const back = await receiveInbound(h.deps, h.sms({ text: 'Any news?' }));
+    expect(back).toMatchObject({ conversationId: id, state: 'active' });
+    expect(await assignments('alice')).toBe(1);
+  });
+
+  it('a set-aside conversation goes back to the queue when its agent has no room when the customer writes', async () => {
+    const { h, id } = await aliceHasOne(makeStore);
+    await setAside(h.deps, { conversationId: id, agentId: 'alice' });
+    const other = await receiveInbound(h.deps, h.sms({ from: OTHER_CUSTOMER, text: 'Hi' }));
+    await assignQueue(h.deps, 'general');
+    expect(other).toMatchObject({ state: 'open' });
+    const back = await receiveInbound(h.deps, h.sms({ text: 'Hello again' }));
+    expect(back).toMatchObject({ conversationId: id, state: 'open' });
+    expect(h.queue.on('sms-assignment').at(-1)?.body).toEqual({
+      queueId: 'general',
+      reason: 'customer message',
+    });
+  });
+
+  it('transfer to a queue opens it there and frees the agent', async () => {
+    const { h, id, assignments } = await aliceHasOne(makeStore);
+    const moved = await transferToQueue(h.deps, { conversationId: id, agentId: 'alice', queueId: 'billing' });
+    expect(moved).toMatchObject({ state: 'open', queueId: 'billing', agentId: null });
+    expect(await assignments('alice')).toBe(0);
+    expect(h.queue.on('sms-assignment').map((m) => m.body)).toContainEqual({
+      queueId: 'billing',
+      reason: 'transfer',
+    });
+  });
+
+  it('transfer to an agent needs them available with room, and moves the capacity', async () => {
+    const { h, id, assignments } = await aliceHasOne(makeStore);
+    await expect(
+      transferToAgent(h.deps, { conversationId: id, agentId: 'alice', toAgentId: 'bob' }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    const bob = await h.store.getAgent('bob');
+    if (!bob) throw new Error('no bob');
+    await h.store.replaceAgent({ ...bob.value, presence: 'available' }, bob.etag);
+    const moved = await transferToAgent(h.deps, { conversationId: id, agentId: 'alice', toAgentId: 'bob' });
+    expect(moved).toMatchObject({ state: 'active', agentId: 'bob' });
+    expect([await assignments('alice'), await assignments('bob')]).toEqual([0, 1]);
+  });
+
+  it('only the holding agent may set aside or transfer', async () => {
+    const { h, id } = await aliceHasOne(makeStore);
+    await expect(setAside(h.deps, { conversationId: id, agentId: 'bob' })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(
+      transferToQueue(h.deps, { conversationId: id, agentId: 'bob', queueId: 'billing' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await setAside(h.deps, { conversationId: id, agentId: 'alice' });
+    await expect(setAside(h.deps, { conversationId: id, agentId: 'alice' })).rejects.toBeInstanceOf(
+      InvalidTransitionError,
+    );
+  });
+
+  it('pick mode: an available member with room takes an open conversation, once', async () => {
+    const h = coreHarness(makeStore());
+    await h.addAgent({ id: 'alice', capacity: 1, presence: 'available' });
+    await h.addAgent({ id: 'carol', capacity: 1, queueIds: ['billing'] });
+    const outcome = await receiveInbound(h.deps, h.sms());
+    if (outcome.status !== 'stored') throw new Error('not stored');
+    await expect(
+      pickFromQueue(h.deps, { conversationId: outcome.conversationId, agentId: 'carol' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    expect(
+      await pickFromQueue(h.deps, { conversationId: outcome.conversationId, agentId: 'alice' }),
+    ).toMatchObject({
+      state: 'active',
+      agentId: 'alice',
+    });
+    await expect(
+      pickFromQueue(h.deps, { conversationId: outcome.conversationId, agentId: 'alice' }),
+    ).rejects.toBeInstanceOf(ConflictError);
+  });
+});
