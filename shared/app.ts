@@ -61,8 +61,8 @@ async function seedAgents(store: Store, seed: Seed) {
         await store.createAgent(agent);
         return;
       }
-      const { name, capacity, queueIds } = agentSeed;
-      await store.replaceAgent({ ...existing.value, name, capacity, queueIds }, existing.etag);
+      const { name, capacity, queueIds, skills } = agentSeed;
+      await store.replaceAgent({ ...existing.value, name, capacity, queueIds, skills }, existing.etag);
     });
   }
 }

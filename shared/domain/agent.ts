@@ -10,6 +10,7 @@ export const agentSeedSchema = z.object({
   capacity: z.number().int().min(1).max(100),
   queueIds: z.array(idSchema).min(1, 'an agent belongs to at least one queue'),
   presence: z.enum(presences).default('offline'),
+  skills: z.array(z.string().trim().min(1)).default([]),
 });
 export type AgentSeed = z.output<typeof agentSeedSchema>;
 
@@ -25,6 +26,8 @@ export interface Agent {
   capacity: number;
   queueIds: string[];
   presence: Presence;
+  /** What the agent can handle; a conversation may require some (routing rules). */
+  skills?: string[];
   /** Conversations counted against capacity (active and wrap-up). */
   assignments: Assignment[];
 }
@@ -33,6 +36,15 @@ export function freeCapacity(agent: Agent): number {
   return agent.capacity - agent.assignments.length;
 }
 
-export function canTakeWork(agent: Agent, queueId: string): boolean {
-  return agent.presence === 'available' && agent.queueIds.includes(queueId) && freeCapacity(agent) > 0;
+export function hasSkills(agent: Agent, required: readonly string[] = []): boolean {
+  return required.every((skill) => agent.skills?.includes(skill));
+}
+
+export function canTakeWork(agent: Agent, queueId: string, requiredSkills: readonly string[] = []): boolean {
+  return (
+    agent.presence === 'available' &&
+    agent.queueIds.includes(queueId) &&
+    freeCapacity(agent) > 0 &&
+    hasSkills(agent, requiredSkills)
+  );
 }

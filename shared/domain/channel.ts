@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { consentSchema } from './consent.js';
 import { hoursSchema } from './hours.js';
 import { parseSenderNumber, type SenderNumber } from './phone.js';
+import { routingRuleSchema } from './routing.js';
 
 export const providerNames = ['local', 'acs', 'twilio', 'telesign'] as const;
 export type ProviderName = (typeof providerNames)[number];
@@ -32,6 +33,8 @@ export const channelSchema = z.object({
   /** Idle minutes before auto-close; the configured default applies when absent. */
   autoCloseMinutes: z.number().int().positive().optional(),
   defaultQueueId: id,
+  /** Ordered rules choosing the queue and skills of a new conversation; the default queue otherwise. */
+  routing: z.array(routingRuleSchema).default([]),
   /** Opening hours; always open when absent. Outside them customers are told, and wait. */
   hours: hoursSchema.optional(),
   outOfHoursReply: z.string().min(1).max(320).optional(),

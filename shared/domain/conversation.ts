@@ -22,6 +22,8 @@ export interface Conversation {
   channelNumber: SenderNumber;
   customer: PhoneNumber;
   queueId: string;
+  /** Skills an agent needs to be given it (from the routing rule that chose the queue). */
+  requiredSkills?: string[];
   state: ConversationState;
   /** The agent who has it, or last had it while `waiting`/`closed`. */
   agentId: string | null;
@@ -52,6 +54,7 @@ export function openConversation(input: {
   channelNumber: SenderNumber;
   customer: PhoneNumber;
   queueId: string;
+  requiredSkills?: string[];
   at: string;
 }): Conversation {
   const { at, ...identity } = input;

@@ -55,6 +55,22 @@ export function parseSeed(input: unknown, bounds: AutoCloseBounds): Seed {
         message: `unknown queue ${channel.defaultQueueId}`,
       });
     }
+    channel.routing.forEach((rule, ruleIndex) => {
+      if (!queueIds.has(rule.queueId)) {
+        issues.push({
+          path: `channels.${index}.routing.${ruleIndex}.queueId`,
+          message: `unknown queue ${rule.queueId}`,
+        });
+      }
+      for (const number of rule.when.numbers ?? []) {
+        if (!channel.numbers.includes(number)) {
+          issues.push({
+            path: `channels.${index}.routing.${ruleIndex}.when.numbers`,
+            message: `${number} is not a number of this channel`,
+          });
+        }
+      }
+    });
     const minutes = channel.autoCloseMinutes;
     if (minutes !== undefined && (minutes < bounds.minMinutes || minutes > bounds.maxMinutes)) {
       issues.push({

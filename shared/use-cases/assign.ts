@@ -1,5 +1,5 @@
 import type { Agent } from '../domain/agent.js';
-import { canTakeWork, freeCapacity } from '../domain/agent.js';
+import { canTakeWork, freeCapacity, hasSkills } from '../domain/agent.js';
 import { type Actor, transition } from '../domain/conversation.js';
 import { opennessAt } from '../domain/hours.js';
 import { releaseCapacity, reserveCapacity } from './agent-capacity.js';
@@ -63,15 +63,18 @@ export async function assignQueue(deps: CoreDeps, queueId: string): Promise<Assi
       .filter((channel) => channel.hours && !opennessAt(channel.hours, now).open)
       .map((channel) => channel.id),
   );
+  // Read past the head of the line: a conversation needing skills nobody online has must not hold
+  // up the ones behind it (bounded, so a huge backlog is read a slice at a time).
   const waiting = await deps.store.findConversations({
     queueId,
     states: ['open'],
-    ...(closed.size === 0 ? { limit: room } : {}),
+    ...(closed.size === 0 ? { limit: Math.max(room * 10, 50) } : {}),
   });
   const open = waiting.filter((c) => !closed.has(c.value.channelId)).slice(0, room);
   for (const { value: conversation } of open) {
     if (agents.length === 0) break;
-    for (const agent of [...agents].sort(byLoad)) {
+    const able = agents.filter((agent) => hasSkills(agent, conversation.requiredSkills));
+    for (const agent of able.sort(byLoad)) {
       if (await assignConversation(deps, conversation.id, agent.id, { kind: 'system' })) {
         outcome.assigned.push({ conversationId: conversation.id, agentId: agent.id });
         break;

@@ -6,6 +6,7 @@ import { closedReply, opennessAt } from '../domain/hours.js';
 import type { InboundSms } from '../domain/inbound-sms.js';
 import { maskPhone } from '../domain/mask.js';
 import { type Message, messageSegments } from '../domain/message.js';
+import { route } from '../domain/routing.js';
 import { AlreadyExistsError } from '../errors.js';
 import type { Stored } from '../ports.js';
 import { reserveCapacity } from './agent-capacity.js';
@@ -47,13 +48,16 @@ async function findOrOpen(deps: CoreDeps, channel: Channel, sms: InboundSms): Pr
         storedCustomer?.etag ?? null,
       );
     }
+    const now = deps.clock.now();
+    const routed = route(channel, { text: sms.text, to: sms.to, at: now });
     const conversation = openConversation({
       id: conversationId,
       channelId: channel.id,
       channelNumber: sms.to,
       customer: sms.from,
-      queueId: channel.defaultQueueId,
-      at: deps.clock.now().toISOString(),
+      queueId: routed.queueId,
+      ...(routed.skills.length > 0 ? { requiredSkills: routed.skills } : {}),
+      at: now.toISOString(),
     });
     try {
       return { kind: 'conversation', stored: await deps.store.createConversation(conversation) };

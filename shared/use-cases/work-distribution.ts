@@ -101,7 +101,7 @@ export async function pickFromQueue(deps: CoreDeps, input: { conversationId: str
     throw new ConflictError(
       `conversation ${input.conversationId} is ${stored.value.state}, not waiting in a queue`,
     );
-  if (!canTakeWork(agent.value, stored.value.queueId)) {
+  if (!canTakeWork(agent.value, stored.value.queueId, stored.value.requiredSkills)) {
     throw new ConflictError(`agent ${input.agentId} is not available or has no free capacity`);
   }
   const taken = await assignConversation(deps, input.conversationId, input.agentId, {

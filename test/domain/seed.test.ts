@@ -104,6 +104,20 @@ describe('seed configuration', () => {
       'agents.0.capacity',
     ],
     ['no channels at all', seedWith({ channels: [] }), 'channels'],
+    [
+      'a routing rule to an unknown queue',
+      seedWith({
+        channels: [channel({ routing: [{ when: { keywords: ['refund'] }, queueId: 'billing' }] })],
+      }),
+      'channels.0.routing.0.queueId',
+    ],
+    [
+      'a routing rule on another channel number',
+      seedWith({
+        channels: [channel({ routing: [{ when: { numbers: ['+14255550111'] }, queueId: 'general' }] })],
+      }),
+      'channels.0.routing.0.when.numbers',
+    ],
   ])('refuses %s, naming where', (_name, input, path) => {
     expect(issuesOf(input).map((issue) => issue.path)).toContain(path);
   });

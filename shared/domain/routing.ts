@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { hoursSchema, opennessAt } from './hours.js';
+import { parseSenderNumber } from './phone.js';
+
+const pattern = z.string().refine((source) => {
+  try {
+    new RegExp(source, 'iu');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+
+const senderNumber = z.string().transform((value, ctx) => {
+  try {
+    return parseSenderNumber(value, 'number');
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** One routing rule: every condition given must hold; the first rule that matches wins. */
+export const routingRuleSchema = z.object({
+  when: z
+    .object({
+      /** Any of these words appears in the first message (whole words, any case). */
+      keywords: z.array(z.string().trim().min(1)).min(1).optional(),
+      /** The first message matches this regular expression (case-insensitive). */
+      pattern: pattern.optional(),
+      /** The customer wrote to one of these of the channel's numbers. */
+      numbers: z.array(senderNumber).min(1).optional(),
+      /** The message arrived within these hours. */
+      during: hoursSchema.optional(),
+    })
+    .default({}),
+  queueId: z.string().min(1),
+  /** Skills an agent needs to be given the conversation. */
+  skills: z.array(z.string().trim().min(1)).default([]),
+});
+export type RoutingRule = z.output<typeof routingRuleSchema>;
+
+export interface Route {
+  queueId: string;
+  skills: string[];
+  /** Which rule matched (its position), or null for the channel's default queue. */
+  rule: number | null;
+}
+
+const words = (text: string) =>
+  new Set(
+    text
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean),
+  );
+
+function matches(rule: RoutingRule, message: { text: string; to: string; at: Date }): boolean {
+  const { when } = rule;
+  if (when.keywords) {
+    const inText = words(message.text);
+    if (!when.keywords.some((keyword) => inText.has(keyword.toLowerCase()))) return false;
+  }
+  if (when.pattern && !new RegExp(when.pattern, 'iu').test(message.text)) return false;
+  if (when.numbers && !when.numbers.includes(message.to as never)) return false;
+  if (when.during && !opennessAt(when.during, message.at).open) return false;
+  return true;
+}
+
+/** Picks the queue and the skills for a new conversation from its first message. */
+export function route(
+  channel: { defaultQueueId: string; routing: RoutingRule[] },
+  message: { text: string; to: string; at: Date },
+): Route {
+  const index = channel.routing.findIndex((rule) => matches(rule, message));
+  const rule = channel.routing[index];
+  return rule
+    ? { queueId: rule.queueId, skills: rule.skills, rule: index }
+    : { queueId: channel.defaultQueueId, skills: [], rule: null };
+}

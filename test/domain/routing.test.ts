@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { type RoutingRule, route, routingRuleSchema } from '../../shared/domain/routing.js';
+
+const rules: RoutingRule[] = [
+  { when: { keywords: ['refund', 'invoice'] }, queueId: 'billing', skills: ['billing'] },
+  { when: { pattern: '\\border\\s*#?\\d{4,}' }, queueId: 'orders', skills: [] },
+  { when: { numbers: ['+14255550101'] }, queueId: 'vip', skills: ['vip'] },
+  {
+    when: {
+      during: {
+        timeZone: 'UTC',
+        weekly: { sat: [{ from: '00:00', to: '24:00' }], sun: [{ from: '00:00', to: '24:00' }] },
+        holidays: [],
+        exceptions: [],
+      },
+    },
+    queueId: 'weekend',
+    skills: [],
+  },
+].map((rule) => routingRuleSchema.parse(rule));
+const channel = { defaultQueueId: 'general', routing: rules };
+const monday = new Date('2026-11-23T10:00:00Z');
+const saturday = new Date('2026-11-28T10:00:00Z');
+
+describe('routing rules', () => {
+  it.each([
+    ['a keyword, any case', 'Where is my REFUND?', '+14255550100', monday, 'billing', ['billing']],
+    ['a keyword only as a whole word', 'refundable items', '+14255550100', monday, 'general', []],
+    ['a pattern', 'About order #12345', '+14255550100', monday, 'orders', []],
+    ['the number written to', 'Hello', '+14255550101', monday, 'vip', ['vip']],
+    ['the time it arrived', 'Hello', '+14255550100', saturday, 'weekend', []],
+    ['the first match wins', 'refund for order 12345', '+14255550101', saturday, 'billing', ['billing']],
+    ['no match: the default queue', 'Hello', '+14255550100', monday, 'general', []],
+  ])('%s', (_name, text, to, at, queueId, skills) => {
+    expect(route(channel, { text, to, at })).toMatchObject({ queueId, skills });
+  });
+
+  it('refuses a rule with a broken pattern or a bad number', () => {
+    expect(routingRuleSchema.safeParse({ when: { pattern: '(' }, queueId: 'x' }).success).toBe(false);
+    expect(routingRuleSchema.safeParse({ when: { numbers: ['+1425'] }, queueId: 'x' }).success).toBe(false);
+  });
+});
