@@ -33,6 +33,8 @@ export const channelSchema = z.object({
   /** Idle minutes before auto-close; the configured default applies when absent. */
   autoCloseMinutes: z.number().int().positive().optional(),
   defaultQueueId: id,
+  /** A returning customer goes back to the agent who last served them, when that agent can take it. */
+  affinity: z.boolean().default(false),
   /** Ordered rules choosing the queue and skills of a new conversation; the default queue otherwise. */
   routing: z.array(routingRuleSchema).default([]),
   /** Opening hours; always open when absent. Outside them customers are told, and wait. */

@@ -1,6 +1,6 @@
 import type { Agent } from '../domain/agent.js';
 import { canTakeWork, freeCapacity, hasSkills } from '../domain/agent.js';
-import { type Actor, transition } from '../domain/conversation.js';
+import { type Actor, type Conversation, transition } from '../domain/conversation.js';
 import { opennessAt } from '../domain/hours.js';
 import { releaseCapacity, reserveCapacity } from './agent-capacity.js';
 import type { CoreDeps } from './deps.js';
@@ -37,6 +37,19 @@ export async function assignConversation(
   return taken;
 }
 
+/**
+ * With affinity on, a returning customer's last agent comes first when they can take the work;
+ * the rest follow by load.
+ */
+async function withAffinity(deps: CoreDeps, conversation: Conversation, agents: Agent[]): Promise<Agent[]> {
+  const channel = deps.directory.channels().find((c) => c.id === conversation.channelId);
+  if (!channel?.affinity || agents.length < 2) return agents;
+  const last = (await deps.store.getCustomer(conversation.channelId, conversation.customer))?.value
+    .lastAgentId;
+  const preferred = agents.find((agent) => agent.id === last);
+  return preferred ? [preferred, ...agents.filter((agent) => agent !== preferred)] : agents;
+}
+
 /** Least loaded first; ties go to the agent with the most free capacity, then by id for stability. */
 function byLoad(a: Agent, b: Agent): number {
   const load = a.assignments.length / a.capacity - b.assignments.length / b.capacity;
@@ -70,11 +83,11 @@ export async function assignQueue(deps: CoreDeps, queueId: string): Promise<Assi
     states: ['open'],
     ...(closed.size === 0 ? { limit: Math.max(room * 10, 50) } : {}),
   });
-  const open = waiting.filter((c) => !closed.has(c.value.channelId)).slice(0, room);
+  const open = waiting.filter((c) => !closed.has(c.value.channelId));
   for (const { value: conversation } of open) {
     if (agents.length === 0) break;
-    const able = agents.filter((agent) => hasSkills(agent, conversation.requiredSkills));
-    for (const agent of able.sort(byLoad)) {
+    const able = agents.filter((agent) => hasSkills(agent, conversation.requiredSkills)).sort(byLoad);
+    for (const agent of await withAffinity(deps, conversation, able)) {
       if (await assignConversation(deps, conversation.id, agent.id, { kind: 'system' })) {
         outcome.assigned.push({ conversationId: conversation.id, agentId: agent.id });
         break;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { Directory } from '../../shared/domain/directory.js';
 import { ConflictError, ForbiddenError, InvalidTransitionError } from '../../shared/errors.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
+import { closeByAgent } from '../../shared/use-cases/conversations.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import {
   pickFromQueue,
@@ -9,7 +11,7 @@ import {
   transferToQueue,
 } from '../../shared/use-cases/work-distribution.js';
 import { OTHER_CUSTOMER } from '../support/builders.js';
-import { coreHarness, storeKinds } from '../support/core.js';
+import { coreHarness, storeKinds, testSeed } from '../support/core.js';
 
 async function aliceHasOne(makeStore: (typeof storeKinds)[number][1]) {
   const h = coreHarness(makeStore());
@@ -102,5 +104,37 @@ describe.each(storeKinds)('work distribution (%s)', (_kind, makeStore) => {
     await expect(
       pickFromQueue(h.deps, { conversationId: outcome.conversationId, agentId: 'alice' }),
     ).rejects.toBeInstanceOf(ConflictError);
+  });
+});
+
+describe('agent affinity', () => {
+  async function returningCustomer(affinity: boolean) {
+    const h = coreHarness();
+    const [support, ...rest] = testSeed.channels;
+    if (!support) throw new Error('no support channel');
+    h.deps.directory = new Directory([{ ...support, affinity }, ...rest], testSeed.queues);
+    await h.addAgent({ id: 'alice', capacity: 3 });
+    await h.addAgent({ id: 'bob', capacity: 3 });
+    // Bob served the customer last time and is busier now than alice.
+    const first = await receiveInbound(h.deps, h.sms({ text: 'first visit' }));
+    if (first.status !== 'stored') throw new Error('not stored');
+    await pickFromQueue(h.deps, { conversationId: first.conversationId, agentId: 'bob' });
+    await closeByAgent(h.deps, { conversationId: first.conversationId, agentId: 'bob' });
+    const other = await receiveInbound(h.deps, h.sms({ from: OTHER_CUSTOMER, text: 'someone else' }));
+    if (other.status !== 'stored') throw new Error('not stored');
+    await pickFromQueue(h.deps, { conversationId: other.conversationId, agentId: 'bob' });
+    const again = await receiveInbound(h.deps, h.sms({ text: 'I am back' }));
+    const { assigned } = await assignQueue(h.deps, 'general');
+    return { assigned, conversationId: again.status === 'stored' ? again.conversationId : '' };
+  }
+
+  it('sends a returning customer back to their last agent when the channel asks for it', async () => {
+    const { assigned, conversationId } = await returningCustomer(true);
+    expect(assigned).toEqual([{ conversationId, agentId: 'bob' }]);
+  });
+
+  it('otherwise goes by load', async () => {
+    const { assigned, conversationId } = await returningCustomer(false);
+    expect(assigned).toEqual([{ conversationId, agentId: 'alice' }]);
   });
 });
