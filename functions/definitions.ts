@@ -19,6 +19,8 @@ import { inboundWorkerFunction } from './inbound-worker.js';
 import { localClockFunction } from './local-clock.js';
 import { localInboundFunction } from './local-inbound.js';
 import { localOutboxFunction } from './local-outbox.js';
+import { notificationGetFunction } from './notification-get.js';
+import { notificationSendFunction } from './notification-send.js';
 import { openingTimerFunction } from './opening-timer.js';
 import { outboundWorkerFunction } from './outbound-worker.js';
 import { queueConversationsFunction } from './queue-conversations.js';
@@ -48,6 +50,8 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     acsEventsFunction(app),
     teleSignCallbackFunction(app),
     channelCredentialsFunction(app),
+    notificationSendFunction(app),
+    notificationGetFunction(app),
     acsEventGridFunction(app),
     inboundWorkerFunction(app),
     assignmentWorkerFunction(app),

@@ -6,6 +6,7 @@ import type { Agent } from './domain/agent.js';
 import type { Conversation, ConversationState } from './domain/conversation.js';
 import type { CustomerState } from './domain/customer.js';
 import type { Message } from './domain/message.js';
+import type { Notification } from './domain/notification.js';
 import type { PhoneNumber, SenderNumber } from './domain/phone.js';
 import type { SenderPace } from './domain/sender-pace.js';
 
@@ -41,6 +42,10 @@ export interface Store {
   replaceMessage(message: Message, etag: string): Promise<Stored<Message>>;
   /** The conversation's messages by sequence number. */
   listMessages(conversationId: string): Promise<Message[]>;
+
+  getNotification(id: string): Promise<Stored<Notification> | undefined>;
+  /** Creates a notification once; a second create with the same id fails with AlreadyExistsError. */
+  createNotification(notification: Notification): Promise<Stored<Notification>>;
 
   getSenderPace(number: string): Promise<Stored<SenderPace> | undefined>;
   /** Creates (etag null: must not exist) or replaces (etag must match) a sender's pace. */

@@ -3,6 +3,7 @@ import type { Agent } from '../domain/agent.js';
 import type { Conversation } from '../domain/conversation.js';
 import type { CustomerState } from '../domain/customer.js';
 import type { Message } from '../domain/message.js';
+import type { Notification } from '../domain/notification.js';
 import type { PhoneNumber } from '../domain/phone.js';
 import type { SenderPace } from '../domain/sender-pace.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
@@ -36,7 +37,7 @@ export function stateContainerDefinition(id = 'state'): ContainerDefinition {
   };
 }
 
-type Kind = 'conversation' | 'message' | 'customer' | 'agent' | 'pace';
+type Kind = 'conversation' | 'message' | 'customer' | 'agent' | 'pace' | 'notification';
 
 /** Where each document lives: a conversation and its messages share a partition; the rest are alone. */
 const keys = {
@@ -45,6 +46,7 @@ const keys = {
   customer: (channelId: string, customer: string) => ({ id: channelId, pk: `customer|${customer}` }),
   agent: (id: string) => ({ id, pk: `agent|${id}` }),
   pace: (number: string) => ({ id: 'pace', pk: `pace|${number}` }),
+  notification: (id: string) => ({ id, pk: `notification|${id}` }),
 };
 
 const SYSTEM_FIELDS = ['pk', 'kind', '_rid', '_self', '_etag', '_attachments', '_ts'];
@@ -218,6 +220,17 @@ export class CosmosStore implements Store {
       conversationId,
     );
     return found.map((stored) => stored.value);
+  }
+
+  getNotification(id: string) {
+    const { pk } = keys.notification(id);
+    return this.read<Notification>('notification', id, pk);
+  }
+
+  createNotification(notification: Notification) {
+    return this.create('notification', keys.notification(notification.id), notification, () => {
+      return new AlreadyExistsError(`notification ${notification.id} already exists`);
+    });
   }
 
   getSenderPace(number: string) {

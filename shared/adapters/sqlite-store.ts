@@ -2,6 +2,7 @@ import type { Agent } from '../domain/agent.js';
 import type { Conversation } from '../domain/conversation.js';
 import type { CustomerState } from '../domain/customer.js';
 import type { Message } from '../domain/message.js';
+import type { Notification } from '../domain/notification.js';
 import type { PhoneNumber } from '../domain/phone.js';
 import type { SenderPace } from '../domain/sender-pace.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
@@ -26,6 +27,7 @@ CREATE TABLE IF NOT EXISTS messages (
   PRIMARY KEY (conversation_id, id)
 );
 CREATE INDEX IF NOT EXISTS messages_order ON messages (conversation_id, seq);
+CREATE TABLE IF NOT EXISTS notifications (id TEXT PRIMARY KEY, etag INTEGER NOT NULL, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sender_paces (number TEXT PRIMARY KEY, etag INTEGER NOT NULL, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS agents (id TEXT PRIMARY KEY, etag INTEGER NOT NULL, doc TEXT NOT NULL);
 `;
@@ -78,6 +80,8 @@ export class SqliteStore implements Store {
       listMessages: db.prepare<[string], { doc: string }>(
         'SELECT doc FROM messages WHERE conversation_id = ? ORDER BY seq, rowid',
       ),
+      getNotification: db.prepare<[string], Row>('SELECT etag, doc FROM notifications WHERE id = ?'),
+      insertNotification: db.prepare('INSERT OR IGNORE INTO notifications (id, etag, doc) VALUES (?, 1, ?)'),
       getPace: db.prepare<[string], Row>('SELECT etag, doc FROM sender_paces WHERE number = ?'),
       insertPace: db.prepare('INSERT OR IGNORE INTO sender_paces (number, etag, doc) VALUES (?, 1, ?)'),
       updatePace: db.prepare(
@@ -209,6 +213,18 @@ export class SqliteStore implements Store {
 
   async listMessages(conversationId: string) {
     return this.statements.listMessages.all(conversationId).map((row) => JSON.parse(row.doc) as Message);
+  }
+
+  async getNotification(id: string) {
+    const row = this.statements.getNotification.get(id);
+    return row ? stored<Notification>(row) : undefined;
+  }
+
+  async createNotification(notification: Notification) {
+    if (this.statements.insertNotification.run(notification.id, JSON.stringify(notification)).changes === 0) {
+      throw new AlreadyExistsError(`notification ${notification.id} already exists`);
+    }
+    return { value: notification, etag: '1' };
   }
 
   async getSenderPace(number: string) {

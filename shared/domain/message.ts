@@ -16,7 +16,7 @@ export const mediaSchema = z.object({ url: z.url(), contentType: z.string().min(
 export type Media = z.output<typeof mediaSchema>;
 
 /** Why the system sent a message; only an opt-out confirmation may reach an opted-out number. */
-export type MessagePurpose = 'opt-out-confirmation' | 'keyword-reply' | 'automated';
+export type MessagePurpose = 'opt-out-confirmation' | 'keyword-reply' | 'automated' | 'notification';
 
 export type Author = { kind: 'customer' } | { kind: 'agent'; agentId: string } | { kind: 'system' };
 

@@ -160,6 +160,25 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
       });
     });
 
+    describe('notifications', () => {
+      it('are created once and read back', async () => {
+        const notification = {
+          id: 'n1',
+          channelId: 'alerts',
+          requestHash: 'abc',
+          createdAt: '2026-11-23T09:00:00.000Z',
+          sendAt: null,
+          recipients: [{ to: '+14255550123', status: 'queued' as const, messageId: 'm1' }],
+        };
+        expect(await store.getNotification('n1')).toBeUndefined();
+        await store.createNotification(notification);
+        await expect(
+          store.createNotification({ ...notification, requestHash: 'other' }),
+        ).rejects.toBeInstanceOf(AlreadyExistsError);
+        expect((await store.getNotification('n1'))?.value).toEqual(notification);
+      });
+    });
+
     describe('sender paces', () => {
       it('are created once and replaced only with the current etag', async () => {
         expect(await store.getSenderPace('+14255550100')).toBeUndefined();

@@ -67,6 +67,8 @@ describe('function definitions', () => {
     ['acsEvents', 'acs/events', ['POST', 'OPTIONS'], 'anonymous'],
     ['teleSignCallback', 'telesign/callback', ['POST'], 'anonymous'],
     ['channelCredentials', 'manage/channels/{channelId}/credentials', ['GET'], 'function'],
+    ['notificationSend', 'notifications', ['POST'], 'function'],
+    ['notificationGet', 'notifications/{notificationId}', ['GET'], 'function'],
   ])('%s is an HTTP function on %s %o (%s)', (name, route, methods, authLevel) => {
     const options = registrar.httpFunctions.get(name);
     expect(options).toMatchObject({ route, methods, authLevel });
@@ -105,7 +107,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(25);
+    expect(names).toHaveLength(27);
     expect(new Set(names).size).toBe(names.length);
   });
 });

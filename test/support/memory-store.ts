@@ -2,6 +2,7 @@ import type { Agent } from '../../shared/domain/agent.js';
 import type { Conversation } from '../../shared/domain/conversation.js';
 import type { CustomerState } from '../../shared/domain/customer.js';
 import type { Message } from '../../shared/domain/message.js';
+import type { Notification } from '../../shared/domain/notification.js';
 import type { PhoneNumber } from '../../shared/domain/phone.js';
 import type { SenderPace } from '../../shared/domain/sender-pace.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../../shared/errors.js';
@@ -23,6 +24,7 @@ export class MemoryStore implements Store {
   private readonly messages = new Map<string, Row<Message>>();
   private readonly agents = new Map<string, Row<Agent>>();
   private readonly paces = new Map<string, Row<SenderPace>>();
+  private readonly notifications = new Map<string, Row<Notification>>();
   /** Lets a test slow every read down, to widen race windows between concurrent callers. */
   beforeRead: () => Promise<void> = async () => {};
 
@@ -124,6 +126,15 @@ export class MemoryStore implements Store {
       .filter((message) => message.conversationId === conversationId)
       .sort((a, b) => a.seq - b.seq)
       .map((message) => structuredClone(message));
+  }
+
+  async getNotification(id: string) {
+    await this.beforeRead();
+    return this.out(this.notifications.get(id));
+  }
+
+  async createNotification(notification: Notification) {
+    return this.create(this.notifications, notification.id, notification, `notification ${notification.id}`);
   }
 
   async getSenderPace(number: string) {

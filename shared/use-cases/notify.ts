@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import type { Message } from '../domain/message.js';
+import { messageSegments } from '../domain/message.js';
+import {
+  type Notification,
+  type NotificationRequest,
+  notificationPartition,
+  type RecipientOutcome,
+} from '../domain/notification.js';
+import { parsePhoneNumber } from '../domain/phone.js';
+import { AlreadyExistsError, ConflictError, NotFoundError } from '../errors.js';
+import { queueNames } from '../ports.js';
+import type { CoreDeps } from './deps.js';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * A flow's notification: one text to each recipient, through the outbound queue like every other
+ * message (consent, pacing, retries). With an idempotency key every id is derived from it, so a
+ * retried call queues nothing new and answers what the first call answered; the same key with
+ * another request is refused. Invalid and opted-out recipients are refused one by one.
+ */
+export async function sendNotification(
+  deps: CoreDeps,
+  request: NotificationRequest,
+  idempotencyKey?: string,
+): Promise<Notification> {
+  const channel = deps.directory.channel(request.channelId);
+  const requestHash = sha256(JSON.stringify(request));
+  const id = idempotencyKey ? sha256(`${channel.id}\n${idempotencyKey}`).slice(0, 32) : deps.ids.next();
+  const earlier = await deps.store.getNotification(id);
+  if (earlier) return answerAgain(earlier.value, requestHash);
+
+  const now = deps.clock.now().toISOString();
+  const from = channel.numbers[0];
+  if (!from) throw new ConflictError(`channel ${channel.id} has no number to send from`);
+  const recipients: RecipientOutcome[] = [];
+  const seen = new Set<string>();
+  for (const raw of request.to) {
+    let to: ReturnType<typeof parsePhoneNumber>;
+    try {
+      to = parsePhoneNumber(raw, 'recipient');
+    } catch (error) {
+      recipients.push({ to: raw, status: 'refused', reason: (error as Error).message });
+      continue;
+    }
+    if (seen.has(to)) continue;
+    seen.add(to);
+    if ((await deps.store.getCustomer(channel.id, to))?.value.optedOut) {
+      recipients.push({ to, status: 'refused', reason: 'the recipient opted out of this channel' });
+      continue;
+    }
+    const message: Message = {
+      id: `${id}-${recipients.length + 1}`,
+      conversationId: notificationPartition(id),
+      seq: recipients.length + 1,
+      direction: 'outbound',
+      author: { kind: 'system' },
+      from,
+      to,
+      text: request.text,
+      segments: messageSegments(request.text),
+      createdAt: now,
+      provider: channel.provider,
+      providerMessageId: null,
+      status: 'queued',
+      failureReason: null,
+      purpose: 'notification',
+    };
+    await deps.queue.send(queueNames.outbound, {
+      id: message.id,
+      sessionId: from,
+      body: message,
+      ...(request.sendAt ? { scheduledAt: new Date(request.sendAt) } : {}),
+    });
+    await deps.store.createMessage(message).catch((error) => {
+      if (!(error instanceof AlreadyExistsError)) throw error;
+    });
+    recipients.push({ to, status: 'queued', messageId: message.id });
+  }
+
+  const notification: Notification = {
+    id,
+    channelId: channel.id,
+    requestHash,
+    createdAt: now,
+    sendAt: request.sendAt ?? null,
+    recipients,
+  };
+  try {
+    await deps.store.createNotification(notification);
+  } catch (error) {
+    if (!(error instanceof AlreadyExistsError)) throw error;
+    const raced = await deps.store.getNotification(id);
+    if (!raced) throw error;
+    return answerAgain(raced.value, requestHash);
+  }
+  deps.logger.info('notification.accepted', {
+    notificationId: id,
+    channelId: channel.id,
+    queued: recipients.filter((r) => r.status === 'queued').length,
+    refused: recipients.filter((r) => r.status === 'refused').length,
+  });
+  return notification;
+}
+
+function answerAgain(earlier: Notification, requestHash: string): Notification {
+  if (earlier.requestHash !== requestHash) {
+    throw new ConflictError('this Idempotency-Key was already used for a different request');
+  }
+  return earlier;
+}
+
+export interface RecipientStatus {
+  to: string;
+  status: 'queued' | 'sent' | 'delivered' | 'failed' | 'refused';
+  messageId: string | null;
+  reason: string | null;
+}
+
+/** Where each recipient's message is now (statuses move on with sends and delivery reports). */
+export async function notificationStatus(deps: CoreDeps, id: string) {
+  const stored = await deps.store.getNotification(id);
+  if (!stored) throw new NotFoundError(`notification ${id} does not exist`);
+  const notification = stored.value;
+  const recipients: RecipientStatus[] = await Promise.all(
+    notification.recipients.map(async (recipient): Promise<RecipientStatus> => {
+      if (recipient.status === 'refused')
+        return { to: recipient.to, status: 'refused', messageId: null, reason: recipient.reason };
+      const message = (await deps.store.getMessage(notificationPartition(id), recipient.messageId))?.value;
+      const status = message?.status === 'received' || !message ? 'queued' : message.status;
+      return {
+        to: recipient.to,
+        status,
+        messageId: recipient.messageId,
+        reason: message?.failureReason ?? null,
+      };
+    }),
+  );
+  return {
+    id,
+    channelId: notification.channelId,
+    createdAt: notification.createdAt,
+    sendAt: notification.sendAt,
+    recipients,
+  };
+}
