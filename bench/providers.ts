@@ -228,7 +228,7 @@ async function outbound() {
       const rate = (sends.length - 1) / seconds;
       process.stdout.write(
         `outbound through one long code limited to ${LIMIT}/s: ${sends.length} sent in ${fmt(seconds, 2)} s = ${fmt(rate, 2)} msg/s ` +
-          `(${fmt((100 * rate) / LIMIT)}% of the limit; goal 95-100%), ${stand.tooManyRequests} answered 429 (goal 0)\n`,
+          `(${fmt((100 * rate) / LIMIT)}% of the limit; goal: within 5%), ${stand.tooManyRequests} answered 429 (goal 0)\n`,
       );
     });
   } finally {
