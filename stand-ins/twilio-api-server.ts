@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { jsonAnswer, readBody } from './http.js';
 
 export interface TwilioSend {
   params: Record<string, string>;
@@ -45,15 +46,8 @@ export class TwilioApiServer {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => {
-        body += chunk;
-      });
-      req.on('end', () => {
-        const answer = (status: number, payload: unknown) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(payload));
-        };
+      void readBody(req).then((body) => {
+        const answer = jsonAnswer(res);
         const expectedAuth = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
         if (req.headers.authorization !== expectedAuth) {
           this.refused.push('authentication');

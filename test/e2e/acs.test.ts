@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcsSmsServer } from '../support/acs-sms-server.js';
 import { jsonFixture } from '../support/fixtures.js';
@@ -14,7 +11,6 @@ type Raw = Record<string, unknown> & { data: Record<string, unknown> };
 
 /** ACS end to end: Event Grid deliveries into the local host, replies out to an ACS stand-in, reports back. */
 describe('an ACS channel, end to end', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sms-acs-'));
   const acs = new AcsSmsServer(ACCESS_KEY);
   let t: TestHost;
   let conversationId = '';
@@ -38,33 +34,30 @@ describe('an ACS channel, end to end', () => {
 
   beforeAll(async () => {
     const endpoint = await acs.start();
-    const seed = join(dir, 'seed.json');
-    writeFileSync(
+    const seed = {
+      channels: [
+        {
+          id: 'support',
+          name: 'Support on ACS',
+          numbers: [OUR_NUMBER],
+          provider: 'acs',
+          defaultQueueId: 'general',
+        },
+      ],
+      queues: [{ id: 'general', name: 'General' }],
+      agents: [{ id: 'alice', name: 'Alice', capacity: 2, queueIds: ['general'] }],
+    };
+    t = await startTestHost(
+      {
+        ACS_CONNECTION_STRING: `endpoint=${endpoint}/;accesskey=${ACCESS_KEY}`,
+        ACS_WEBHOOK_SECRET: SECRET,
+      },
       seed,
-      JSON.stringify({
-        channels: [
-          {
-            id: 'support',
-            name: 'Support on ACS',
-            numbers: [OUR_NUMBER],
-            provider: 'acs',
-            defaultQueueId: 'general',
-          },
-        ],
-        queues: [{ id: 'general', name: 'General' }],
-        agents: [{ id: 'alice', name: 'Alice', capacity: 2, queueIds: ['general'] }],
-      }),
     );
-    t = await startTestHost({
-      SMS_SEED_FILE: seed,
-      ACS_CONNECTION_STRING: `endpoint=${endpoint}/;accesskey=${ACCESS_KEY}`,
-      ACS_WEBHOOK_SECRET: SECRET,
-    });
   });
   afterAll(async () => {
     await t.stop();
     await acs.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers the Event Grid subscription handshake with the validation code', async () => {

@@ -1,7 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonFixture } from '../support/fixtures.js';
 import { startTestHost, type TestHost } from '../support/host.js';
@@ -19,7 +16,6 @@ const sign = (body: string) =>
   `TSA ${credentials.customerId}:${createHmac('sha256', Buffer.from(credentials.apiKey, 'base64')).update(body).digest('base64')}`;
 
 describe('a TeleSign channel, end to end', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sms-telesign-'));
   const api = new TeleSignApiServer(credentials);
   let t: TestHost;
   let conversationId = '';
@@ -34,35 +30,32 @@ describe('a TeleSign channel, end to end', () => {
 
   beforeAll(async () => {
     const apiBaseUrl = await api.start();
-    const seed = join(dir, 'seed.json');
-    writeFileSync(
+    const seed = {
+      channels: [
+        {
+          id: 'support',
+          name: 'Support on TeleSign',
+          numbers: ['+18005550100'],
+          provider: 'telesign',
+          defaultQueueId: 'general',
+        },
+      ],
+      queues: [{ id: 'general', name: 'General' }],
+      agents: [{ id: 'alice', name: 'Alice', capacity: 2, queueIds: ['general'], presence: 'available' }],
+    };
+    t = await startTestHost(
+      {
+        SMS_PUBLIC_BASE_URL: PUBLIC_BASE,
+        TELESIGN_CUSTOMER_ID: credentials.customerId,
+        TELESIGN_API_KEY: credentials.apiKey,
+        TELESIGN_API_BASE_URL: apiBaseUrl,
+      },
       seed,
-      JSON.stringify({
-        channels: [
-          {
-            id: 'support',
-            name: 'Support on TeleSign',
-            numbers: ['+18005550100'],
-            provider: 'telesign',
-            defaultQueueId: 'general',
-          },
-        ],
-        queues: [{ id: 'general', name: 'General' }],
-        agents: [{ id: 'alice', name: 'Alice', capacity: 2, queueIds: ['general'], presence: 'available' }],
-      }),
     );
-    t = await startTestHost({
-      SMS_SEED_FILE: seed,
-      SMS_PUBLIC_BASE_URL: PUBLIC_BASE,
-      TELESIGN_CUSTOMER_ID: credentials.customerId,
-      TELESIGN_API_KEY: credentials.apiKey,
-      TELESIGN_API_BASE_URL: apiBaseUrl,
-    });
   });
   afterAll(async () => {
     await t.stop();
     await api.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('takes a signed mo_sms callback to an agent, and refuses unsigned or forged ones', async () => {

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TwilioApiServer } from '../../stand-ins/twilio-api-server.js';
@@ -19,7 +16,6 @@ const CUSTOMER = '+14255550123';
  * server that checks what Twilio checks, and status callbacks back.
  */
 describe('a Twilio channel, end to end', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sms-twilio-'));
   const api = new TwilioApiServer(ACCOUNT_SID, AUTH_TOKEN);
   let t: TestHost;
   let conversationId = '';
@@ -61,37 +57,34 @@ describe('a Twilio channel, end to end', () => {
 
   beforeAll(async () => {
     const apiUrl = await api.start();
-    const seed = join(dir, 'seed.json');
-    writeFileSync(
+    const seed = {
+      channels: [
+        {
+          id: 'support',
+          name: 'Support on Twilio',
+          numbers: [OUR_NUMBER],
+          provider: 'twilio',
+          twilio: { messagingServiceSid: SERVICE },
+          autoCloseMinutes: 30,
+          defaultQueueId: 'general',
+        },
+      ],
+      queues: [{ id: 'general', name: 'General' }],
+      agents: [{ id: 'alice', name: 'Alice', capacity: 2, queueIds: ['general'] }],
+    };
+    t = await startTestHost(
+      {
+        SMS_PUBLIC_BASE_URL: PUBLIC_BASE,
+        TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+        TWILIO_API_BASE_URL: apiUrl,
+      },
       seed,
-      JSON.stringify({
-        channels: [
-          {
-            id: 'support',
-            name: 'Support on Twilio',
-            numbers: [OUR_NUMBER],
-            provider: 'twilio',
-            twilio: { messagingServiceSid: SERVICE },
-            autoCloseMinutes: 30,
-            defaultQueueId: 'general',
-          },
-        ],
-        queues: [{ id: 'general', name: 'General' }],
-        agents: [{ id: 'alice', name: 'Alice', capacity: 2, queueIds: ['general'] }],
-      }),
     );
-    t = await startTestHost({
-      SMS_SEED_FILE: seed,
-      SMS_PUBLIC_BASE_URL: PUBLIC_BASE,
-      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
-      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-      TWILIO_API_BASE_URL: apiUrl,
-    });
   });
   afterAll(async () => {
     await t.stop();
     await api.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers a signed inbound message with empty TwiML and opens a conversation', async () => {

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { jsonAnswer, readBody } from '../../stand-ins/http.js';
 
 /** ACS's request signing, as the service checks it (HMAC-SHA256 over method, path, date, host, body hash). */
 export function acsSignature(input: {
@@ -57,15 +58,8 @@ export class AcsSmsServer {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => {
-        body += chunk;
-      });
-      req.on('end', () => {
-        const answer = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-          res.writeHead(status, { 'content-type': 'application/json', ...headers });
-          res.end(JSON.stringify(payload));
-        };
+      void readBody(req).then((body) => {
+        const answer = jsonAnswer(res);
         const expected = acsSignature({
           accessKeyBase64: this.accessKeyBase64,
           method: req.method ?? '',

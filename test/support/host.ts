@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalHost, startLocalHost } from '../../local/host.js';
@@ -16,9 +16,16 @@ export interface TestHost {
   stop(): Promise<void>;
 }
 
-/** Starts the local host in process on a free port, over a fresh data directory. */
-export async function startTestHost(env: Record<string, string> = {}): Promise<TestHost> {
+/**
+ * Starts the local host in process on a free port, over a fresh data directory, with the shipped
+ * seed or the one given (written into that directory).
+ */
+export async function startTestHost(env: Record<string, string> = {}, seed?: unknown): Promise<TestHost> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sms-host-'));
+  if (seed !== undefined) {
+    writeFileSync(join(dataDir, 'seed.json'), JSON.stringify(seed));
+    env = { SMS_SEED_FILE: join(dataDir, 'seed.json'), ...env };
+  }
   const logs: string[] = [];
   const config = loadConfig({
     SMS_DATA_DIR: dataDir,

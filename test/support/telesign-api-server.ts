@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signTeleSignRequest, type TeleSignCredentials } from '../../shared/providers/telesign/signing.js';
+import { jsonAnswer, readBody } from '../../stand-ins/http.js';
 
 /**
  * A local server answering `POST /v1/messaging` as TeleSign does: it recomputes the TSA signature
@@ -20,15 +21,8 @@ export class TeleSignApiServer {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => {
-        body += chunk;
-      });
-      req.on('end', () => {
-        const answer = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-          res.writeHead(status, { 'content-type': 'application/json', ...headers });
-          res.end(JSON.stringify(payload));
-        };
+      void readBody(req).then((body) => {
+        const answer = jsonAnswer(res);
         const expected = signTeleSignRequest(this.credentials, {
           method: req.method ?? '',
           contentType: String(req.headers['content-type'] ?? ''),
