@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { jsonAnswer, readBody } from './http.js';
+import { closeServer, jsonAnswer, listenOnLoopback, readBody } from './http.js';
 
 export interface TwilioSend {
   params: Record<string, string>;
@@ -87,14 +86,10 @@ export class TwilioApiServer {
         });
       });
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return listenOnLoopback(this.server);
   }
 
-  async stop() {
-    await new Promise<void>((resolve) => {
-      this.server?.close(() => resolve());
-      this.server?.closeAllConnections();
-    });
+  stop() {
+    return closeServer(this.server);
   }
 }

@@ -1,7 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { jsonAnswer, readBody } from '../../stand-ins/http.js';
+import { closeServer, jsonAnswer, listenOnLoopback, readBody } from '../../stand-ins/http.js';
 
 /** ACS's request signing, as the service checks it (HMAC-SHA256 over method, path, date, host, body hash). */
 export function acsSignature(input: {
@@ -130,14 +129,10 @@ export class AcsSmsServer {
         answer(202, { value });
       });
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return listenOnLoopback(this.server);
   }
 
-  async stop() {
-    await new Promise<void>((resolve) => {
-      this.server?.close(() => resolve());
-      this.server?.closeAllConnections();
-    });
+  stop() {
+    return closeServer(this.server);
   }
 }

@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { signTeleSignRequest, type TeleSignCredentials } from '../../shared/providers/telesign/signing.js';
-import { jsonAnswer, readBody } from '../../stand-ins/http.js';
+import { closeServer, jsonAnswer, listenOnLoopback, readBody } from '../../stand-ins/http.js';
 
 /**
  * A local server answering `POST /v1/messaging` as TeleSign does: it recomputes the TSA signature
@@ -48,14 +47,10 @@ export class TeleSignApiServer {
         });
       });
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return listenOnLoopback(this.server);
   }
 
-  async stop() {
-    await new Promise<void>((resolve) => {
-      this.server?.close(() => resolve());
-      this.server?.closeAllConnections();
-    });
+  stop() {
+    return closeServer(this.server);
   }
 }
