@@ -21,6 +21,7 @@ import { localInboundFunction } from './local-inbound.js';
 import { localOutboxFunction } from './local-outbox.js';
 import { notificationGetFunction } from './notification-get.js';
 import { notificationSendFunction } from './notification-send.js';
+import { openApiFunction } from './openapi.js';
 import { openingTimerFunction } from './opening-timer.js';
 import { outboundWorkerFunction } from './outbound-worker.js';
 import { queueConversationsFunction } from './queue-conversations.js';
@@ -52,6 +53,7 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     channelCredentialsFunction(app),
     notificationSendFunction(app),
     notificationGetFunction(app),
+    openApiFunction(app),
     acsEventGridFunction(app),
     inboundWorkerFunction(app),
     assignmentWorkerFunction(app),

@@ -69,6 +69,7 @@ describe('function definitions', () => {
     ['channelCredentials', 'manage/channels/{channelId}/credentials', ['GET'], 'function'],
     ['notificationSend', 'notifications', ['POST'], 'function'],
     ['notificationGet', 'notifications/{notificationId}', ['GET'], 'function'],
+    ['openApi', 'openapi.json', ['GET'], 'anonymous'],
   ])('%s is an HTTP function on %s %o (%s)', (name, route, methods, authLevel) => {
     const options = registrar.httpFunctions.get(name);
     expect(options).toMatchObject({ route, methods, authLevel });
@@ -107,7 +108,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(27);
+    expect(names).toHaveLength(28);
     expect(new Set(names).size).toBe(names.length);
   });
 });
