@@ -33,6 +33,14 @@ export const channelSchema = z.object({
   /** Idle minutes before auto-close; the configured default applies when absent. */
   autoCloseMinutes: z.number().int().positive().optional(),
   defaultQueueId: id,
+  /** Tell waiting customers their place in the queue, and again when it changes meaningfully. */
+  queuePosition: z
+    .object({
+      enabled: z.boolean().default(false),
+      /** `{position}` is replaced by the place in the line. */
+      reply: z.string().min(1).max(320).includes('{position}').optional(),
+    })
+    .default({ enabled: false }),
   /** A returning customer goes back to the agent who last served them, when that agent can take it. */
   affinity: z.boolean().default(false),
   /** Ordered rules choosing the queue and skills of a new conversation; the default queue otherwise. */

@@ -24,6 +24,8 @@ export interface Conversation {
   queueId: string;
   /** Skills an agent needs to be given it (from the routing rule that chose the queue). */
   requiredSkills?: string[];
+  /** The last place in the queue the customer was told. */
+  toldPosition?: number;
   state: ConversationState;
   /** The agent who has it, or last had it while `waiting`/`closed`. */
   agentId: string | null;
@@ -112,7 +114,7 @@ export function transition(
       if (state !== 'waiting') refuse(conversation, event);
       return event.agentAvailable
         ? to('active', 'customer replied')
-        : to('open', 'customer replied; agent unavailable', { agentId: null });
+        : to('open', 'customer replied; agent unavailable', { agentId: null, toldPosition: undefined });
     case 'end':
       if (state !== 'active' && state !== 'waiting') refuse(conversation, event);
       return to('wrap-up', 'ended by agent');
@@ -121,7 +123,11 @@ export function transition(
       return to('closed', event.reason, { closedAt: at });
     case 'transfer-to-queue':
       if (state !== 'open' && state !== 'active' && state !== 'waiting') refuse(conversation, event);
-      return to('open', `transferred to queue ${event.queueId}`, { queueId: event.queueId, agentId: null });
+      return to('open', `transferred to queue ${event.queueId}`, {
+        queueId: event.queueId,
+        agentId: null,
+        toldPosition: undefined,
+      });
     case 'transfer-to-agent':
       if (state !== 'open' && state !== 'active' && state !== 'waiting') refuse(conversation, event);
       return to('active', `transferred to agent ${event.agentId}`, { agentId: event.agentId });

@@ -5,6 +5,7 @@ import { opennessAt } from '../domain/hours.js';
 import { releaseCapacity, reserveCapacity } from './agent-capacity.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
+import { queueOutbound } from './outbound.js';
 
 export interface AssignmentOutcome {
   assigned: { conversationId: string; agentId: string }[];
@@ -66,7 +67,8 @@ export async function assignQueue(deps: CoreDeps, queueId: string): Promise<Assi
   // queue's waiting line is never read.
   let agents = (await deps.store.listAgents()).map((s) => s.value).filter((a) => canTakeWork(a, queueId));
   const room = agents.reduce((sum, agent) => sum + freeCapacity(agent), 0);
-  if (room === 0) return outcome;
+  const announcing = deps.directory.channels().some((c) => c.queuePosition.enabled);
+  if (room === 0 && !announcing) return outcome;
 
   // Conversations of a channel that is closed now wait for its opening (the opening timer).
   const now = deps.clock.now();
@@ -81,7 +83,7 @@ export async function assignQueue(deps: CoreDeps, queueId: string): Promise<Assi
   const waiting = await deps.store.findConversations({
     queueId,
     states: ['open'],
-    ...(closed.size === 0 ? { limit: Math.max(room * 10, 50) } : {}),
+    ...(closed.size === 0 ? { limit: Math.max(room * 10, POSITIONS_TOLD) } : {}),
   });
   const open = waiting.filter((c) => !closed.has(c.value.channelId));
   for (const { value: conversation } of open) {
@@ -97,5 +99,50 @@ export async function assignQueue(deps: CoreDeps, queueId: string): Promise<Assi
     const refreshed = await Promise.all(agents.map((a) => deps.store.getAgent(a.id)));
     agents = refreshed.flatMap((s) => (s && canTakeWork(s.value, queueId) ? [s.value] : []));
   }
+  if (announcing) {
+    const taken = new Set(outcome.assigned.map((a) => a.conversationId));
+    const still = waiting.map((s) => s.value).filter((c) => !taken.has(c.id));
+    await tellPositions(deps, still, closed);
+  }
   return outcome;
+}
+
+/** Positions beyond this are not told (the waiting line is read this far). */
+const POSITIONS_TOLD = 50;
+
+/** Worth telling: the first time, and when the customer moved up by a quarter of the line (at least one place). */
+export function worthTelling(previous: number | undefined, position: number): boolean {
+  if (previous === undefined) return true;
+  return previous - position >= Math.max(1, Math.ceil(previous / 4));
+}
+
+/**
+ * Tells waiting customers their place in the line, on channels that ask for it, when it changed
+ * meaningfully. The conversation remembers the last place told (under its ETag), and the message
+ * id carries the place, so a rerun never tells the same place twice.
+ */
+async function tellPositions(deps: CoreDeps, waiting: Conversation[], closed: Set<string>) {
+  for (const [index, conversation] of waiting.slice(0, POSITIONS_TOLD).entries()) {
+    const channel = deps.directory.channels().find((c) => c.id === conversation.channelId);
+    if (!channel?.queuePosition.enabled || closed.has(channel.id)) continue;
+    const position = index + 1;
+    const told = await retryOnConflict(async () => {
+      const stored = await deps.store.getConversation(conversation.id);
+      if (stored?.value.state !== 'open' || !worthTelling(stored.value.toldPosition, position)) return false;
+      await deps.store.replaceConversation({ ...stored.value, toldPosition: position }, stored.etag);
+      return true;
+    });
+    if (!told) continue;
+    const text = (
+      channel.queuePosition.reply ??
+      'You are number {position} in the queue. An agent will be with you as soon as possible.'
+    ).replaceAll('{position}', String(position));
+    await queueOutbound(
+      deps,
+      conversation.id,
+      text,
+      { kind: 'system' },
+      { id: `${conversation.id}:position:${position}`, purpose: 'automated' },
+    );
+  }
 }
