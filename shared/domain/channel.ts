@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { consentSchema } from './consent.js';
 import { hoursSchema } from './hours.js';
 import { parseSenderNumber, type SenderNumber } from './phone.js';
+import { notificationWindowSchema } from './quiet-hours.js';
 import { routingRuleSchema } from './routing.js';
 
 export const providerNames = ['local', 'acs', 'twilio', 'telesign'] as const;
@@ -33,6 +34,8 @@ export const channelSchema = z.object({
   /** Idle minutes before auto-close; the configured default applies when absent. */
   autoCloseMinutes: z.number().int().positive().optional(),
   defaultQueueId: id,
+  /** Quiet hours for notifications: outside this window (the recipient's time) they wait for it. */
+  notificationWindow: notificationWindowSchema.optional(),
   /** Tell waiting customers their place in the queue, and again when it changes meaningfully. */
   queuePosition: z
     .object({

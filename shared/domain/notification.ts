@@ -20,7 +20,7 @@ export const notificationRequestSchema = z.object({
 export type NotificationRequest = z.output<typeof notificationRequestSchema>;
 
 export type RecipientOutcome =
-  | { to: string; status: 'queued'; messageId: string }
+  | { to: string; status: 'queued'; messageId: string; heldUntil?: string }
   | { to: string; status: 'refused'; reason: string };
 
 /** What was asked and what became of each recipient at the time; statuses move on in the messages. */

@@ -8,6 +8,7 @@ import {
   type RecipientOutcome,
 } from '../domain/notification.js';
 import { parsePhoneNumber } from '../domain/phone.js';
+import { withinQuietHours } from '../domain/quiet-hours.js';
 import { AlreadyExistsError, ConflictError, NotFoundError } from '../errors.js';
 import { queueNames } from '../ports.js';
 import type { CoreDeps } from './deps.js';
@@ -67,16 +68,26 @@ export async function sendNotification(
       failureReason: null,
       purpose: 'notification',
     };
+    // Quiet hours hold a notification until the recipient's window opens, in their time zone.
+    const wanted = request.sendAt ? new Date(request.sendAt) : deps.clock.now();
+    const slot = channel.notificationWindow
+      ? withinQuietHours(to, channel.notificationWindow, wanted)
+      : { at: wanted, held: false };
     await deps.queue.send(queueNames.outbound, {
       id: message.id,
       sessionId: from,
       body: message,
-      ...(request.sendAt ? { scheduledAt: new Date(request.sendAt) } : {}),
+      ...(request.sendAt || slot.held ? { scheduledAt: slot.at } : {}),
     });
     await deps.store.createMessage(message).catch((error) => {
       if (!(error instanceof AlreadyExistsError)) throw error;
     });
-    recipients.push({ to, status: 'queued', messageId: message.id });
+    recipients.push({
+      to,
+      status: 'queued',
+      messageId: message.id,
+      ...(slot.held ? { heldUntil: slot.at.toISOString() } : {}),
+    });
   }
 
   const notification: Notification = {
@@ -116,6 +127,8 @@ export interface RecipientStatus {
   status: 'queued' | 'sent' | 'delivered' | 'failed' | 'refused';
   messageId: string | null;
   reason: string | null;
+  /** Quiet hours hold it until then. */
+  heldUntil?: string;
 }
 
 /** Where each recipient's message is now (statuses move on with sends and delivery reports). */
@@ -134,6 +147,7 @@ export async function notificationStatus(deps: CoreDeps, id: string) {
         status,
         messageId: recipient.messageId,
         reason: message?.failureReason ?? null,
+        ...(recipient.heldUntil ? { heldUntil: recipient.heldUntil } : {}),
       };
     }),
   );

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Directory } from '../../shared/domain/directory.js';
 import type { Message } from '../../shared/domain/message.js';
+import { notificationWindowSchema } from '../../shared/domain/quiet-hours.js';
 import {
   ConsentError,
   ForbiddenError,
@@ -12,8 +14,9 @@ import { endConversation, replyToCustomer } from '../../shared/use-cases/convers
 import { deliverOutbound } from '../../shared/use-cases/deliver.js';
 import { applyDeliveryReport } from '../../shared/use-cases/delivery-report.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
+import { sendNotification } from '../../shared/use-cases/notify.js';
 import { CUSTOMER } from '../support/builders.js';
-import { coreHarness } from '../support/core.js';
+import { coreHarness, testSeed } from '../support/core.js';
 
 async function activeConversation() {
   const h = coreHarness();
@@ -253,5 +256,30 @@ describe('applying delivery reports', () => {
       status: 'delivered',
       providerMessageId: 'fast-1',
     });
+  });
+});
+
+describe('notifications in quiet hours', () => {
+  it('are held until the recipient window opens, and say until when', async () => {
+    const h = coreHarness();
+    const [support, alerts] = testSeed.channels;
+    if (!support || !alerts) throw new Error('seed channels');
+    const notificationWindow = notificationWindowSchema.parse({ defaultTimeZone: 'America/Los_Angeles' });
+    h.deps.directory = new Directory([support, { ...alerts, notificationWindow }], testSeed.queues);
+    h.clock.set(new Date('2026-11-23T06:00:00Z')); // 22:00 the evening before in Los Angeles
+    const notification = await sendNotification(h.deps, {
+      channelId: 'alerts',
+      to: [CUSTOMER],
+      text: 'Reminder',
+    });
+    expect(notification.recipients).toEqual([
+      {
+        to: CUSTOMER,
+        status: 'queued',
+        messageId: expect.any(String),
+        heldUntil: '2026-11-23T16:00:00.000Z',
+      },
+    ]);
+    expect(h.queue.on('sms-outbound')[0]?.scheduledAt?.toISOString()).toBe('2026-11-23T16:00:00.000Z');
   });
 });
