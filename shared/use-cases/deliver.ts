@@ -3,6 +3,7 @@ import { advanceStatus, type Message, type OutboundStatus } from '../domain/mess
 import type { PhoneNumber } from '../domain/phone.js';
 import { AlreadyExistsError, SendError } from '../errors.js';
 import type { Stored } from '../ports.js';
+import { setConsent } from './consent.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
 import { rateFor, reserveSendSlot } from './send-pace.js';
@@ -62,14 +63,6 @@ async function markAttempt(
     const stored = await deps.store.getMessage(message.conversationId, message.id);
     if (!stored) return;
     await deps.store.replaceMessage({ ...stored.value, ...changes }, stored.etag);
-  });
-}
-
-async function markOptedOut(deps: CoreDeps, channelId: string, message: Message) {
-  await retryOnConflict(async () => {
-    const stored = await deps.store.getCustomer(channelId, customerOf(message));
-    if (!stored || stored.value.optedOut) return;
-    await deps.store.putCustomer({ ...stored.value, optedOut: true }, stored.etag);
   });
 }
 
@@ -157,7 +150,7 @@ export async function deliverOutbound(
       deps.logger.warn('outbound.retry', { ...log, kind: error.kind, attempt: attempt.deliveryCount });
       throw error;
     }
-    if (error.kind === 'opted-out') await markOptedOut(deps, channel.id, message);
+    if (error.kind === 'opted-out') await setConsent(deps, channel.id, customerOf(message), true);
     const reason = retryable
       ? `provider unavailable after ${attempt.deliveryCount} attempts: ${error.message}`
       : error.message;

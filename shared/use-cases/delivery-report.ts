@@ -1,7 +1,7 @@
-import { newCustomerState } from '../domain/customer.js';
 import type { DeliveryReport } from '../domain/delivery-report.js';
 import { advanceStatus } from '../domain/message.js';
 import type { PhoneNumber } from '../domain/phone.js';
+import { setConsent } from './consent.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
 
@@ -10,13 +10,7 @@ async function optOutRecipient(deps: CoreDeps, report: DeliveryReport) {
   const message = (await deps.store.getMessage(report.conversationId, report.messageId))?.value;
   const channel = message ? deps.directory.channelForNumber(message.from) : undefined;
   if (!message || !channel) return;
-  const customer = message.to as PhoneNumber;
-  await retryOnConflict(async () => {
-    const stored = await deps.store.getCustomer(channel.id, customer);
-    if (stored?.value.optedOut) return;
-    if (stored) await deps.store.putCustomer({ ...stored.value, optedOut: true }, stored.etag);
-    else await deps.store.putCustomer({ ...newCustomerState(channel.id, customer), optedOut: true }, null);
-  });
+  await setConsent(deps, channel.id, message.to as PhoneNumber, true);
   deps.logger.info('consent.opted-out', { channelId: channel.id, by: report.provider });
 }
 

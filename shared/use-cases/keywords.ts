@@ -1,26 +1,18 @@
 import type { Channel } from '../domain/channel.js';
 import { type Keyword, keywordReply } from '../domain/consent.js';
 import { type Conversation, openConversation, transition } from '../domain/conversation.js';
-import { newCustomerState, rememberProcessed } from '../domain/customer.js';
+import { rememberProcessed } from '../domain/customer.js';
 import type { InboundSms } from '../domain/inbound-sms.js';
 import { maskPhone } from '../domain/mask.js';
 import { AlreadyExistsError } from '../errors.js';
 import type { Stored } from '../ports.js';
+import { setConsent } from './consent.js';
 import { closeConversation } from './conversations.js';
 import type { CoreDeps } from './deps.js';
 import type { InboundOutcome } from './inbound.js';
 import { appendInbound } from './inbound.js';
 import { retryOnConflict } from './optimistic.js';
 import { queueOutbound } from './outbound.js';
-
-async function setConsent(deps: CoreDeps, channel: Channel, sms: InboundSms, optedOut: boolean) {
-  await retryOnConflict(async () => {
-    const stored = await deps.store.getCustomer(channel.id, sms.from);
-    const state = stored?.value ?? newCustomerState(channel.id, sms.from);
-    if (stored && state.optedOut === optedOut) return;
-    await deps.store.putCustomer({ ...state, optedOut }, stored?.etag ?? null);
-  });
-}
 
 /**
  * Where a keyword is recorded: the customer's unclosed conversation if there is one, else a
@@ -72,7 +64,7 @@ export async function handleKeyword(
   const before = await deps.store.getCustomer(channel.id, sms.from);
   if (before?.value.processedMessageIds.includes(sms.id)) return { status: 'duplicate', messageId: sms.id };
 
-  if (keyword !== 'help') await setConsent(deps, channel, sms, keyword === 'opt-out');
+  if (keyword !== 'help') await setConsent(deps, channel.id, sms.from, keyword === 'opt-out');
   const place = await recordIn(deps, channel, sms);
   let conversation = (await deps.store.getMessage(place.value.id, sms.id))
     ? place.value

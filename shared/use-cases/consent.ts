@@ -1,0 +1,23 @@
+import { newCustomerState } from '../domain/customer.js';
+import type { PhoneNumber } from '../domain/phone.js';
+import type { CoreDeps } from './deps.js';
+import { retryOnConflict } from './optimistic.js';
+
+/**
+ * The one place consent is written: a customer opted in or out of one channel (a keyword, or a
+ * provider saying the recipient blocked us). Creates the customer's record when there is none.
+ */
+export async function setConsent(
+  deps: Pick<CoreDeps, 'store'>,
+  channelId: string,
+  customer: PhoneNumber,
+  optedOut: boolean,
+): Promise<void> {
+  await retryOnConflict(async () => {
+    const stored = await deps.store.getCustomer(channelId, customer);
+    if (stored?.value.optedOut === optedOut) return;
+    const state = stored?.value ?? newCustomerState(channelId, customer);
+    if (!stored && !optedOut) return;
+    await deps.store.putCustomer({ ...state, optedOut }, stored?.etag ?? null);
+  });
+}
