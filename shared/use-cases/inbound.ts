@@ -1,15 +1,14 @@
 import type { Channel } from '../domain/channel.js';
 import { keywordOf } from '../domain/consent.js';
-import { type Conversation, openConversation, transition } from '../domain/conversation.js';
+import { type Conversation, openConversation } from '../domain/conversation.js';
 import { newCustomerState, rememberProcessed } from '../domain/customer.js';
 import { closedReply, opennessAt } from '../domain/hours.js';
 import type { InboundSms } from '../domain/inbound-sms.js';
 import { maskPhone } from '../domain/mask.js';
-import { type Message, messageSegments } from '../domain/message.js';
 import { route } from '../domain/routing.js';
 import { AlreadyExistsError } from '../errors.js';
 import type { Stored } from '../ports.js';
-import { reserveCapacity } from './agent-capacity.js';
+import { appendInbound } from './append-inbound.js';
 import { requestAssignment } from './assignment-request.js';
 import type { CoreDeps } from './deps.js';
 import { handleKeyword } from './keywords.js';
@@ -67,61 +66,6 @@ async function findOrOpen(deps: CoreDeps, channel: Channel, sms: InboundSms): Pr
       if (!existing) throw error;
       return { kind: 'conversation', stored: existing };
     }
-  });
-}
-
-/**
- * Stores a customer's message in a conversation under its next sequence number (idempotent: the
- * message id is the provider's) and returns the conversation as it now is.
- */
-export async function appendInbound(
-  deps: CoreDeps,
-  into: Stored<Conversation>,
-  sms: InboundSms,
-): Promise<Conversation> {
-  const conversation = await appendTo(deps, into);
-  const message: Message = {
-    id: sms.id,
-    conversationId: conversation.id,
-    seq: conversation.lastSeq,
-    direction: 'inbound',
-    author: { kind: 'customer' },
-    from: sms.from,
-    to: sms.to,
-    text: sms.text,
-    ...(sms.media.length > 0 ? { media: sms.media } : {}),
-    segments: messageSegments(sms.text),
-    createdAt: sms.receivedAt,
-    provider: sms.provider,
-    providerMessageId: sms.providerMessageId,
-    status: 'received',
-    failureReason: null,
-  };
-  try {
-    await deps.store.createMessage(message);
-  } catch (error) {
-    if (!(error instanceof AlreadyExistsError)) throw error;
-  }
-  return conversation;
-}
-
-/** Takes a new sequence number and records activity; a waiting conversation comes back. */
-async function appendTo(deps: CoreDeps, first: Stored<Conversation>): Promise<Conversation> {
-  let current: Stored<Conversation> | undefined = first;
-  return retryOnConflict(async () => {
-    current ??= await deps.store.getConversation(first.value.id);
-    if (!current) throw new Error(`conversation ${first.value.id} vanished`);
-    const at = deps.clock.now().toISOString();
-    let next: Conversation = { ...current.value, lastSeq: current.value.lastSeq + 1, lastActivityAt: at };
-    if (next.state === 'waiting') {
-      const agentId = next.agentId;
-      const agentAvailable =
-        agentId !== null && (await reserveCapacity(deps, agentId, next.id, { requireAvailable: true }));
-      next = transition(next, { type: 'customer-returned', agentAvailable }, { kind: 'customer' }, at);
-    }
-    const etag = current.etag;
-    current = undefined;
-    return (await deps.store.replaceConversation(next, etag)).value;
   });
 }
 

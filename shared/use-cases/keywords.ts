@@ -6,11 +6,11 @@ import type { InboundSms } from '../domain/inbound-sms.js';
 import { maskPhone } from '../domain/mask.js';
 import { AlreadyExistsError } from '../errors.js';
 import type { Stored } from '../ports.js';
+import { appendInbound } from './append-inbound.js';
 import { setConsent } from './consent.js';
 import { closeConversation } from './conversations.js';
 import type { CoreDeps } from './deps.js';
 import type { InboundOutcome } from './inbound.js';
-import { appendInbound } from './inbound.js';
 import { retryOnConflict } from './optimistic.js';
 import { queueOutbound } from './outbound.js';
 
