@@ -49,6 +49,12 @@ function requestBody() {
   };
 }
 
+/** An error answer: the same JSON shape for every refusal. */
+const refusal = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
 const recipient = {
   type: 'object',
   properties: {
@@ -109,18 +115,9 @@ export function openApiDocument() {
                 },
               },
             },
-            '400': {
-              description: 'Invalid request',
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-            },
-            '404': {
-              description: 'Unknown channel',
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-            },
-            '409': {
-              description: 'The Idempotency-Key was used for another request',
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-            },
+            '400': refusal('Invalid request'),
+            '404': refusal('Unknown channel'),
+            '409': refusal('The Idempotency-Key was used for another request'),
           },
         },
       },
@@ -146,10 +143,7 @@ export function openApiDocument() {
                 },
               },
             },
-            '404': {
-              description: 'Unknown notification',
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-            },
+            '404': refusal('Unknown notification'),
           },
         },
       },

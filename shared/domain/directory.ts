@@ -26,6 +26,11 @@ export class Directory {
     return this.byNumber.get(number);
   }
 
+  /** The channel, or undefined when the configuration no longer has it. */
+  findChannel(id: string): Channel | undefined {
+    return this.channelsById.get(id);
+  }
+
   channel(id: string): Channel {
     const channel = this.channelsById.get(id);
     if (!channel) throw new NotFoundError(`unknown channel ${id}`);

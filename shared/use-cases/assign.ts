@@ -43,7 +43,7 @@ export async function assignConversation(
  * the rest follow by load.
  */
 async function withAffinity(deps: CoreDeps, conversation: Conversation, agents: Agent[]): Promise<Agent[]> {
-  const channel = deps.directory.channels().find((c) => c.id === conversation.channelId);
+  const channel = deps.directory.findChannel(conversation.channelId);
   if (!channel?.affinity || agents.length < 2) return agents;
   const last = (await deps.store.getCustomer(conversation.channelId, conversation.customer))?.value
     .lastAgentId;
@@ -123,7 +123,7 @@ export function worthTelling(previous: number | undefined, position: number): bo
  */
 async function tellPositions(deps: CoreDeps, waiting: Conversation[], closed: Set<string>) {
   for (const [index, conversation] of waiting.slice(0, POSITIONS_TOLD).entries()) {
-    const channel = deps.directory.channels().find((c) => c.id === conversation.channelId);
+    const channel = deps.directory.findChannel(conversation.channelId);
     if (!channel?.queuePosition.enabled || closed.has(channel.id)) continue;
     const position = index + 1;
     const told = await retryOnConflict(async () => {

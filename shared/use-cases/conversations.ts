@@ -1,11 +1,5 @@
 import type { Presence } from '../domain/agent.js';
-import {
-  type Actor,
-  type Conversation,
-  holdsCapacity,
-  transition,
-  unclosedStates,
-} from '../domain/conversation.js';
+import { type Actor, type Conversation, holdsCapacity, transition } from '../domain/conversation.js';
 import type { Message } from '../domain/message.js';
 import { ConsentError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../errors.js';
 import type { Stored } from '../ports.js';
@@ -146,5 +140,3 @@ export async function closeByAgent(deps: CoreDeps, input: { conversationId: stri
   if (!closed) throw new InvalidTransitionError(`conversation ${input.conversationId} is already closed`);
   return closed;
 }
-
-export { unclosedStates };
