@@ -1,0 +1,229 @@
+import {
+  isServiceBusError,
+  type ServiceBusClient,
+  type ServiceBusReceivedMessage,
+  type ServiceBusSender,
+  type ServiceBusSessionReceiver,
+} from '@azure/service-bus';
+import { LockLostError } from '../errors.js';
+import type {
+  Clock,
+  DeadLetter,
+  OutgoingMessage,
+  QueueName,
+  QueueReceiver,
+  QueueSender,
+  ReceivedMessage,
+} from '../ports.js';
+
+export interface ServiceBusQueueOptions {
+  /** Deliveries before Service Bus dead-letters a message (the queue's MaxDeliveryCount). */
+  maxDeliveryCount: number;
+  /** How long a receive waits for a message once a session is locked. */
+  receiveWaitMs?: number;
+}
+
+/** Session state we keep: a retry delay that holds the whole session, as the embedded queue does. */
+interface SessionHold {
+  blockedUntil: number;
+}
+
+interface Held {
+  queue: QueueName;
+  receiver: ServiceBusSessionReceiver;
+  message: ServiceBusReceivedMessage;
+}
+
+/** Codes Service Bus answers when no session can be locked right now: nothing to receive. */
+const NOTHING_TO_RECEIVE = new Set(['SessionCannotBeLocked', 'ServiceTimeout']);
+const LOCK_LOST = new Set(['SessionLockLost', 'MessageLockLost']);
+
+function lockLost(error: unknown, what: string): never {
+  if (isServiceBusError(error) && LOCK_LOST.has(error.code)) {
+    throw new LockLostError(`the lock on ${what} expired or was lost`, { cause: error });
+  }
+  throw error;
+}
+
+/**
+ * The queue on Azure Service Bus, through its SDK. On Azure the Functions host receives (session-
+ * enabled Service Bus triggers), so the app itself only sends: message id for duplicate detection,
+ * session id for order and one-at-a-time, scheduled enqueue time for `sendAt` and quiet hours.
+ *
+ * The receiving side is the same contract the embedded queue keeps, for the local host running
+ * against Service Bus and for the contract suite: each receive locks the next available session,
+ * takes its head message and keeps the session until the message is settled. A retry delay is kept
+ * in the session's state, so a session waiting out a retry is passed over until then.
+ */
+export class ServiceBusQueue implements QueueSender, QueueReceiver {
+  private readonly senders = new Map<QueueName, ServiceBusSender>();
+  private readonly held = new Map<string, Held>();
+
+  constructor(
+    private readonly client: ServiceBusClient,
+    private readonly clock: Clock,
+    private readonly options: ServiceBusQueueOptions,
+  ) {}
+
+  private sender(queue: QueueName): ServiceBusSender {
+    let sender = this.senders.get(queue);
+    if (!sender) {
+      sender = this.client.createSender(queue);
+      this.senders.set(queue, sender);
+    }
+    return sender;
+  }
+
+  async send(queue: QueueName, message: OutgoingMessage): Promise<void> {
+    await this.sender(queue).sendMessages({
+      messageId: message.id,
+      sessionId: message.sessionId,
+      body: message.body,
+      contentType: 'application/json',
+      ...(message.scheduledAt ? { scheduledEnqueueTimeUtc: message.scheduledAt } : {}),
+    });
+  }
+
+  private async acceptNext(queue: QueueName): Promise<ServiceBusSessionReceiver | undefined> {
+    try {
+      // Lock renewal is the consumer's (it renews while an invocation runs), as the host does.
+      return await this.client.acceptNextSession(queue, { maxAutoLockRenewalDurationInMs: 0 });
+    } catch (error) {
+      if (isServiceBusError(error) && NOTHING_TO_RECEIVE.has(error.code)) return undefined;
+      throw error;
+    }
+  }
+
+  private async blocked(receiver: ServiceBusSessionReceiver): Promise<boolean> {
+    const state = (await receiver.getSessionState()) as SessionHold | undefined | null;
+    return typeof state?.blockedUntil === 'number' && state.blockedUntil > this.clock.now().getTime();
+  }
+
+  async receive(queue: QueueName): Promise<ReceivedMessage | undefined> {
+    // Sessions waiting out a retry stay locked by us while we look further, so the broker offers
+    // another; they are let go once we have one (or there is none).
+    const passedOver: ServiceBusSessionReceiver[] = [];
+    try {
+      for (;;) {
+        const receiver = await this.acceptNext(queue);
+        if (!receiver) return undefined;
+        if (await this.blocked(receiver)) {
+          passedOver.push(receiver);
+          continue;
+        }
+        const [message] = await receiver.receiveMessages(1, {
+          maxWaitTimeInMs: this.options.receiveWaitMs ?? 1000,
+        });
+        if (!message?.lockToken) {
+          await receiver.close();
+          return undefined;
+        }
+        this.held.set(message.lockToken, { queue, receiver, message });
+        return {
+          id: String(message.messageId),
+          sessionId: message.sessionId ?? receiver.sessionId,
+          body: message.body as unknown,
+          // Service Bus counts earlier deliveries; the port counts this one too, as the host does.
+          deliveryCount: (message.deliveryCount ?? 0) + 1,
+          enqueuedAt: message.enqueuedTimeUtc ?? this.clock.now(),
+          lockToken: message.lockToken,
+          lockedUntil: receiver.sessionLockedUntilUtc ?? this.clock.now(),
+        };
+      }
+    } finally {
+      await Promise.all(passedOver.map((receiver) => receiver.close()));
+    }
+  }
+
+  private holding(message: ReceivedMessage): Held {
+    const held = this.held.get(message.lockToken);
+    if (!held) throw new LockLostError(`message ${message.id} is not held by this receiver`);
+    return held;
+  }
+
+  /** Settles a held message and lets its session go, so its next message may go to anyone. */
+  private async settle(message: ReceivedMessage, action: (held: Held) => Promise<void>): Promise<void> {
+    const held = this.holding(message);
+    try {
+      await action(held);
+    } catch (error) {
+      lockLost(error, `message ${message.id}`);
+    } finally {
+      this.held.delete(message.lockToken);
+      await held.receiver.close();
+    }
+  }
+
+  complete(_queue: QueueName, message: ReceivedMessage): Promise<void> {
+    return this.settle(message, (held) => held.receiver.completeMessage(held.message));
+  }
+
+  abandon(_queue: QueueName, message: ReceivedMessage, retryAfterMs = 0): Promise<void> {
+    return this.settle(message, async (held) => {
+      // On the last allowed delivery Service Bus dead-letters it, and the session moves on.
+      if (retryAfterMs > 0 && message.deliveryCount < this.options.maxDeliveryCount) {
+        const hold: SessionHold = { blockedUntil: this.clock.now().getTime() + retryAfterMs };
+        await held.receiver.setSessionState(hold);
+      }
+      await held.receiver.abandonMessage(held.message);
+    });
+  }
+
+  deadLetter(_queue: QueueName, message: ReceivedMessage, reason: string): Promise<void> {
+    return this.settle(message, (held) =>
+      held.receiver.deadLetterMessage(held.message, {
+        deadLetterReason: reason,
+        deadLetterErrorDescription: reason,
+      }),
+    );
+  }
+
+  async renewLock(_queue: QueueName, message: ReceivedMessage): Promise<ReceivedMessage> {
+    const held = this.holding(message);
+    try {
+      const lockedUntil = await held.receiver.renewSessionLock();
+      return { ...message, lockedUntil };
+    } catch (error) {
+      lockLost(error, `message ${message.id}`);
+    }
+  }
+
+  private async peekAll(queue: QueueName, deadLetter: boolean): Promise<ServiceBusReceivedMessage[]> {
+    const receiver = this.client.createReceiver(queue, deadLetter ? { subQueueType: 'deadLetter' } : {});
+    try {
+      const all: ServiceBusReceivedMessage[] = [];
+      for (;;) {
+        const page = await receiver.peekMessages(250);
+        if (page.length === 0) return all;
+        all.push(...page);
+      }
+    } finally {
+      await receiver.close();
+    }
+  }
+
+  async deadLetters(queue: QueueName): Promise<DeadLetter[]> {
+    return (await this.peekAll(queue, true)).map((message) => ({
+      id: String(message.messageId),
+      sessionId: message.sessionId ?? '',
+      body: message.body as unknown,
+      deliveryCount: message.deliveryCount ?? 0,
+      reason: message.deadLetterReason ?? 'dead-lettered',
+    }));
+  }
+
+  /**
+   * Messages waiting, scheduled ones included, by peeking the whole queue: for tests and small
+   * queues. On Azure, queue depth comes from Service Bus' own metrics, not from the app.
+   */
+  async depth(queue: QueueName): Promise<number> {
+    return (await this.peekAll(queue, false)).length;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.held.values()].map((held) => held.receiver.close()));
+    this.held.clear();
+    await Promise.all([...this.senders.values()].map((sender) => sender.close()));
+    await this.client.close();
+  }
+}
