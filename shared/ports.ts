@@ -3,12 +3,15 @@
  * providers) implement them; the use cases never see which one they got.
  */
 import type { Agent } from './domain/agent.js';
+import type { Configuration } from './domain/configuration.js';
+import type { Contact } from './domain/contact.js';
 import type { Conversation, ConversationState } from './domain/conversation.js';
 import type { CustomerState } from './domain/customer.js';
 import type { Message } from './domain/message.js';
 import type { Notification } from './domain/notification.js';
 import type { PhoneNumber, SenderNumber } from './domain/phone.js';
 import type { SenderPace } from './domain/sender-pace.js';
+import type { Template } from './domain/template.js';
 
 /** A stored record with its ETag; writes that carry a stale ETag fail with ConcurrencyError. */
 export interface Stored<T> {
@@ -55,6 +58,26 @@ export interface Store {
   createAgent(agent: Agent): Promise<Stored<Agent>>;
   replaceAgent(agent: Agent, etag: string): Promise<Stored<Agent>>;
   listAgents(): Promise<Stored<Agent>[]>;
+  /** Removes an agent if the etag still matches; false when there was none. */
+  deleteAgent(id: string, etag: string): Promise<boolean>;
+
+  /** The one configuration document (channels and queues); absent until imported or saved. */
+  getConfiguration(): Promise<Stored<Configuration> | undefined>;
+  /** Creates (etag null: must not exist) or replaces (etag must match) the configuration. */
+  putConfiguration(configuration: Configuration, etag: string | null): Promise<Stored<Configuration>>;
+
+  getContact(number: PhoneNumber): Promise<Stored<Contact> | undefined>;
+  /** Creates (etag null: must not exist) or replaces (etag must match) a contact. */
+  putContact(contact: Contact, etag: string | null): Promise<Stored<Contact>>;
+  deleteContact(number: PhoneNumber, etag: string): Promise<boolean>;
+  /** Contacts in number order, after the given number: an admin's list, a page at a time. */
+  listContacts(query: { after?: string; limit: number }): Promise<Contact[]>;
+
+  getTemplate(id: string): Promise<Stored<Template> | undefined>;
+  /** Creates (etag null: must not exist) or replaces (etag must match) a template. */
+  putTemplate(template: Template, etag: string | null): Promise<Stored<Template>>;
+  deleteTemplate(id: string, etag: string): Promise<boolean>;
+  listTemplates(): Promise<Stored<Template>[]>;
 }
 
 export const queueNames = {

@@ -1,11 +1,14 @@
 import type { Container, ContainerDefinition, ItemDefinition, SqlParameter } from '@azure/cosmos';
 import type { Agent } from '../domain/agent.js';
+import type { Configuration } from '../domain/configuration.js';
+import type { Contact } from '../domain/contact.js';
 import type { Conversation } from '../domain/conversation.js';
 import type { CustomerState } from '../domain/customer.js';
 import type { Message } from '../domain/message.js';
 import type { Notification } from '../domain/notification.js';
 import type { PhoneNumber } from '../domain/phone.js';
 import type { SenderPace } from '../domain/sender-pace.js';
+import type { Template } from '../domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
 import type { ConversationQuery, Store, Stored } from '../ports.js';
 
@@ -37,7 +40,16 @@ export function stateContainerDefinition(id = 'state'): ContainerDefinition {
   };
 }
 
-type Kind = 'conversation' | 'message' | 'customer' | 'agent' | 'pace' | 'notification';
+type Kind =
+  | 'conversation'
+  | 'message'
+  | 'customer'
+  | 'agent'
+  | 'pace'
+  | 'notification'
+  | 'configuration'
+  | 'contact'
+  | 'template';
 
 /** Where each document lives: a conversation and its messages share a partition; the rest are alone. */
 const keys = {
@@ -47,6 +59,9 @@ const keys = {
   agent: (id: string) => ({ id, pk: `agent|${id}` }),
   pace: (number: string) => ({ id: 'pace', pk: `pace|${number}` }),
   notification: (id: string) => ({ id, pk: `notification|${id}` }),
+  configuration: () => ({ id: 'configuration', pk: 'configuration' }),
+  contact: (number: string) => ({ id: number, pk: `contact|${number}` }),
+  template: (id: string) => ({ id, pk: `template|${id}` }),
 };
 
 const SYSTEM_FIELDS = ['pk', 'kind', '_rid', '_self', '_etag', '_attachments', '_ts'];
@@ -70,8 +85,9 @@ export class CosmosStore implements Store {
   private strip<T>(doc: ItemDefinition, kind: Kind): T {
     const value: Record<string, unknown> = { ...doc };
     for (const field of SYSTEM_FIELDS) delete value[field];
-    // Customer states and paces have no id of their own: it is a placement detail.
-    if (kind === 'customer' || kind === 'pace') delete value.id;
+    // These have no id of their own: it is a placement detail.
+    if (kind === 'customer' || kind === 'pace' || kind === 'configuration' || kind === 'contact')
+      delete value.id;
     return value as T;
   }
 
@@ -112,6 +128,38 @@ export class CosmosStore implements Store {
       const status = statusOf(error);
       if (status === 412) throw new ConcurrencyError(`${what} changed since it was read`, { cause: error });
       if (status === 404) throw new NotFoundError(`${what} does not exist`, { cause: error });
+      throw error;
+    }
+  }
+
+  /** Creates (etag null: must not exist) or replaces (etag must match); both races are a ConcurrencyError. */
+  private put<T extends object>(
+    kind: Kind,
+    place: { id: string; pk: string },
+    value: T,
+    etag: string | null,
+    what: string,
+  ) {
+    if (etag === null) {
+      return this.create(kind, place, value, () => new ConcurrencyError(`${what} was created meanwhile`));
+    }
+    return this.replace(kind, place, value, etag, what).catch((error) => {
+      throw error instanceof NotFoundError
+        ? new ConcurrencyError(`${what} vanished`, { cause: error })
+        : error;
+    });
+  }
+
+  private async remove(place: { id: string; pk: string }, etag: string, what: string): Promise<boolean> {
+    try {
+      await this.container
+        .item(place.id, place.pk)
+        .delete({ accessCondition: { type: 'IfMatch', condition: etag } });
+      return true;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 404) return false;
+      if (status === 412) throw new ConcurrencyError(`${what} changed since it was read`, { cause: error });
       throw error;
     }
   }
@@ -275,5 +323,57 @@ export class CosmosStore implements Store {
 
   listAgents() {
     return this.query<Agent>('agent', "SELECT * FROM c WHERE c.kind = 'agent' ORDER BY c.id", []);
+  }
+
+  deleteAgent(id: string, etag: string) {
+    return this.remove(keys.agent(id), etag, `agent ${id}`);
+  }
+
+  getConfiguration() {
+    const { id, pk } = keys.configuration();
+    return this.read<Configuration>('configuration', id, pk);
+  }
+
+  putConfiguration(configuration: Configuration, etag: string | null) {
+    return this.put('configuration', keys.configuration(), configuration, etag, 'the configuration');
+  }
+
+  getContact(number: PhoneNumber) {
+    const { id, pk } = keys.contact(number);
+    return this.read<Contact>('contact', id, pk);
+  }
+
+  putContact(contact: Contact, etag: string | null) {
+    return this.put('contact', keys.contact(contact.number), contact, etag, `contact ${contact.number}`);
+  }
+
+  deleteContact(number: PhoneNumber, etag: string) {
+    return this.remove(keys.contact(number), etag, `contact ${number}`);
+  }
+
+  async listContacts(query: { after?: string; limit: number }) {
+    const found = await this.query<Contact>(
+      'contact',
+      `SELECT TOP ${Math.trunc(query.limit)} * FROM c WHERE c.kind = 'contact' AND c.id > @after ORDER BY c.id`,
+      [{ name: '@after', value: query.after ?? '' }],
+    );
+    return found.map((stored) => stored.value);
+  }
+
+  getTemplate(id: string) {
+    const { pk } = keys.template(id);
+    return this.read<Template>('template', id, pk);
+  }
+
+  putTemplate(template: Template, etag: string | null) {
+    return this.put('template', keys.template(template.id), template, etag, `template ${template.id}`);
+  }
+
+  deleteTemplate(id: string, etag: string) {
+    return this.remove(keys.template(id), etag, `template ${id}`);
+  }
+
+  listTemplates() {
+    return this.query<Template>('template', "SELECT * FROM c WHERE c.kind = 'template' ORDER BY c.id", []);
   }
 }

@@ -1,10 +1,13 @@
 import type { Agent } from '../domain/agent.js';
+import type { Configuration } from '../domain/configuration.js';
+import type { Contact } from '../domain/contact.js';
 import type { Conversation } from '../domain/conversation.js';
 import type { CustomerState } from '../domain/customer.js';
 import type { Message } from '../domain/message.js';
 import type { Notification } from '../domain/notification.js';
 import type { PhoneNumber } from '../domain/phone.js';
 import type { SenderPace } from '../domain/sender-pace.js';
+import type { Template } from '../domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
 import type { ConversationQuery, Store, Stored } from '../ports.js';
 import type { SqliteDatabase } from './sqlite-database.js';
@@ -30,7 +33,13 @@ CREATE INDEX IF NOT EXISTS messages_order ON messages (conversation_id, seq);
 CREATE TABLE IF NOT EXISTS notifications (id TEXT PRIMARY KEY, etag INTEGER NOT NULL, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sender_paces (number TEXT PRIMARY KEY, etag INTEGER NOT NULL, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS agents (id TEXT PRIMARY KEY, etag INTEGER NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+  kind TEXT NOT NULL, id TEXT NOT NULL, etag INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, id)
+);
 `;
+
+/** Documents an admin writes (configuration, contacts, templates): read by key, listed by kind. */
+type RecordKind = 'configuration' | 'contact' | 'template';
 
 interface Row {
   etag: number;
@@ -91,6 +100,18 @@ export class SqliteStore implements Store {
       insertAgent: db.prepare('INSERT OR IGNORE INTO agents (id, etag, doc) VALUES (?, 1, ?)'),
       updateAgent: db.prepare('UPDATE agents SET etag = etag + 1, doc = ? WHERE id = ? AND etag = ?'),
       listAgents: db.prepare<[], Row>('SELECT etag, doc FROM agents ORDER BY id'),
+      deleteAgent: db.prepare('DELETE FROM agents WHERE id = ? AND etag = ?'),
+      getRecord: db.prepare<[RecordKind, string], Row>(
+        'SELECT etag, doc FROM records WHERE kind = ? AND id = ?',
+      ),
+      insertRecord: db.prepare('INSERT OR IGNORE INTO records (kind, id, etag, doc) VALUES (?, ?, 1, ?)'),
+      updateRecord: db.prepare(
+        'UPDATE records SET etag = etag + 1, doc = ? WHERE kind = ? AND id = ? AND etag = ?',
+      ),
+      deleteRecord: db.prepare('DELETE FROM records WHERE kind = ? AND id = ? AND etag = ?'),
+      listRecords: db.prepare<[RecordKind, string, number], Row>(
+        'SELECT etag, doc FROM records WHERE kind = ? AND id > ? ORDER BY id LIMIT ?',
+      ),
     };
   }
 
@@ -265,5 +286,75 @@ export class SqliteStore implements Store {
 
   async listAgents() {
     return this.statements.listAgents.all().map((row) => stored<Agent>(row));
+  }
+
+  async deleteAgent(id: string, etag: string) {
+    if (this.statements.deleteAgent.run(id, Number(etag)).changes > 0) return true;
+    if (this.statements.getAgent.get(id)) throw new ConcurrencyError(`agent ${id} changed since it was read`);
+    return false;
+  }
+
+  private getRecord<T>(kind: RecordKind, id: string): Stored<T> | undefined {
+    const row = this.statements.getRecord.get(kind, id);
+    return row ? stored<T>(row) : undefined;
+  }
+
+  private putRecord<T>(kind: RecordKind, id: string, value: T, etag: string | null, what: string): Stored<T> {
+    const doc = JSON.stringify(value);
+    const changes =
+      etag === null
+        ? this.statements.insertRecord.run(kind, id, doc).changes
+        : this.statements.updateRecord.run(doc, kind, id, Number(etag)).changes;
+    if (changes === 0) throw new ConcurrencyError(`${what} changed since it was read`);
+    return { value, etag: String(etag === null ? 1 : Number(etag) + 1) };
+  }
+
+  private deleteRecord(kind: RecordKind, id: string, etag: string, what: string): boolean {
+    if (this.statements.deleteRecord.run(kind, id, Number(etag)).changes > 0) return true;
+    if (this.statements.getRecord.get(kind, id))
+      throw new ConcurrencyError(`${what} changed since it was read`);
+    return false;
+  }
+
+  async getConfiguration() {
+    return this.getRecord<Configuration>('configuration', 'configuration');
+  }
+
+  async putConfiguration(configuration: Configuration, etag: string | null) {
+    return this.putRecord('configuration', 'configuration', configuration, etag, 'the configuration');
+  }
+
+  async getContact(number: PhoneNumber) {
+    return this.getRecord<Contact>('contact', number);
+  }
+
+  async putContact(contact: Contact, etag: string | null) {
+    return this.putRecord('contact', contact.number, contact, etag, `contact ${contact.number}`);
+  }
+
+  async deleteContact(number: PhoneNumber, etag: string) {
+    return this.deleteRecord('contact', number, etag, `contact ${number}`);
+  }
+
+  async listContacts(query: { after?: string; limit: number }) {
+    return this.statements.listRecords
+      .all('contact', query.after ?? '', Math.trunc(query.limit))
+      .map((row) => JSON.parse(row.doc) as Contact);
+  }
+
+  async getTemplate(id: string) {
+    return this.getRecord<Template>('template', id);
+  }
+
+  async putTemplate(template: Template, etag: string | null) {
+    return this.putRecord('template', template.id, template, etag, `template ${template.id}`);
+  }
+
+  async deleteTemplate(id: string, etag: string) {
+    return this.deleteRecord('template', id, etag, `template ${id}`);
+  }
+
+  async listTemplates() {
+    return this.statements.listRecords.all('template', '', -1).map((row) => stored<Template>(row));
   }
 }

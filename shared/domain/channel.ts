@@ -77,9 +77,19 @@ export const channelSchema = z.object({
     .optional(),
 });
 export type ChannelInput = z.input<typeof channelSchema>;
-export type Channel = Omit<z.output<typeof channelSchema>, 'autoCloseMinutes'> & { autoCloseMinutes: number };
+/** A channel as configured and stored: the auto-close limit is absent when it follows the default. */
+export type ChannelSettings = z.output<typeof channelSchema>;
+/** A channel as the use cases see it, with its auto-close limit filled in. */
+export type Channel = Omit<ChannelSettings, 'autoCloseMinutes'> & { autoCloseMinutes: number };
 
-export const queueSchema = z.object({ id, name: z.string().min(1) });
+export const distributionModes = ['push', 'pick'] as const;
+
+export const queueSchema = z.object({
+  id,
+  name: z.string().min(1),
+  /** push: the system assigns to the least-loaded able agent; pick: agents take from the line. */
+  distribution: z.enum(distributionModes).default('push'),
+});
 export type Queue = z.output<typeof queueSchema>;
 
 export const idSchema = id;

@@ -220,6 +220,120 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
       });
     });
 
+    describe('agent removal', () => {
+      it('removes an agent only with the current etag, and says when there was none', async () => {
+        const alice = await store.createAgent(anAgent());
+        const busy = await store.replaceAgent(anAgent({ presence: 'busy' }), alice.etag);
+        await expect(store.deleteAgent('alice', alice.etag)).rejects.toBeInstanceOf(ConcurrencyError);
+        expect(await store.deleteAgent('alice', busy.etag)).toBe(true);
+        expect(await store.getAgent('alice')).toBeUndefined();
+        expect(await store.deleteAgent('alice', busy.etag)).toBe(false);
+      });
+    });
+
+    describe('configuration', () => {
+      const configuration = {
+        channels: [],
+        queues: [{ id: 'general', name: 'General', distribution: 'push' as const }],
+      };
+
+      it('is absent until created, and created once', async () => {
+        expect(await store.getConfiguration()).toBeUndefined();
+        const created = await store.putConfiguration(configuration, null);
+        await expect(store.putConfiguration(configuration, null)).rejects.toBeInstanceOf(ConcurrencyError);
+        const read = await store.getConfiguration();
+        expect(read?.value).toEqual(configuration);
+        expect(read?.etag).toBe(created.etag);
+      });
+
+      it('is replaced only with the current etag', async () => {
+        const first = await store.putConfiguration(configuration, null);
+        const renamed = {
+          ...configuration,
+          queues: [{ id: 'general', name: 'Support', distribution: 'pick' as const }],
+        };
+        const second = await store.putConfiguration(renamed, first.etag);
+        expect(second.etag).not.toBe(first.etag);
+        await expect(store.putConfiguration(configuration, first.etag)).rejects.toBeInstanceOf(
+          ConcurrencyError,
+        );
+        expect((await store.getConfiguration())?.value).toEqual(renamed);
+      });
+    });
+
+    describe('contacts', () => {
+      const contact = (number: string, name = 'Ada') => ({
+        number: number as never,
+        name,
+        language: 'fr',
+        attributes: { tier: 'gold' },
+        createdAt: '2026-11-23T09:00:00.000Z',
+        updatedAt: '2026-11-23T09:00:00.000Z',
+      });
+
+      it('are read by number, created once and replaced only with the current etag', async () => {
+        expect(await store.getContact(CUSTOMER)).toBeUndefined();
+        const created = await store.putContact(contact(CUSTOMER), null);
+        await expect(store.putContact(contact(CUSTOMER), null)).rejects.toBeInstanceOf(ConcurrencyError);
+        await store.putContact(contact(CUSTOMER, 'Ada Lovelace'), created.etag);
+        await expect(store.putContact(contact(CUSTOMER, 'stale'), created.etag)).rejects.toBeInstanceOf(
+          ConcurrencyError,
+        );
+        expect((await store.getContact(CUSTOMER))?.value).toEqual(contact(CUSTOMER, 'Ada Lovelace'));
+      });
+
+      it('are listed in number order, a page at a time', async () => {
+        for (const n of ['+14255550125', '+14255550123', '+14255550124'])
+          await store.putContact(contact(n), null);
+        const first = await store.listContacts({ limit: 2 });
+        expect(first.map((c) => c.number)).toEqual(['+14255550123', '+14255550124']);
+        const next = await store.listContacts({ after: first[1]?.number, limit: 2 });
+        expect(next.map((c) => c.number)).toEqual(['+14255550125']);
+      });
+
+      it('are deleted only with the current etag', async () => {
+        const created = await store.putContact(contact(CUSTOMER), null);
+        const updated = await store.putContact(contact(CUSTOMER, 'B'), created.etag);
+        await expect(store.deleteContact(CUSTOMER, created.etag)).rejects.toBeInstanceOf(ConcurrencyError);
+        expect(await store.deleteContact(CUSTOMER, updated.etag)).toBe(true);
+        expect(await store.getContact(CUSTOMER)).toBeUndefined();
+        expect(await store.deleteContact(CUSTOMER, updated.etag)).toBe(false);
+      });
+    });
+
+    describe('templates', () => {
+      const template = (id: string, text = 'Your order {order} is on its way') => ({
+        id,
+        versions: [
+          {
+            version: 1,
+            name: 'Shipped',
+            texts: { en: text },
+            defaultLanguage: 'en',
+            variables: ['order'],
+            createdAt: '2026-11-23T09:00:00.000Z',
+            createdBy: 'admin',
+          },
+        ],
+      });
+
+      it('are created once, replaced under their etag, listed by id and deleted', async () => {
+        const created = await store.putTemplate(template('shipped'), null);
+        await store.putTemplate(template('arrived'), null);
+        await expect(store.putTemplate(template('shipped'), null)).rejects.toBeInstanceOf(ConcurrencyError);
+        const updated = await store.putTemplate(template('shipped', 'Shipped: {order}'), created.etag);
+        await expect(store.putTemplate(template('shipped', 'stale'), created.etag)).rejects.toBeInstanceOf(
+          ConcurrencyError,
+        );
+        expect((await store.listTemplates()).map((t) => t.value.id)).toEqual(['arrived', 'shipped']);
+        expect((await store.getTemplate('shipped'))?.value.versions[0]?.texts).toEqual({
+          en: 'Shipped: {order}',
+        });
+        expect(await store.deleteTemplate('shipped', updated.etag)).toBe(true);
+        expect(await store.getTemplate('shipped')).toBeUndefined();
+      });
+    });
+
     it('returns copies: changing a value read back does not change what is stored', async () => {
       await store.createAgent(anAgent());
       const read = await store.getAgent('alice');

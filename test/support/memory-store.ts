@@ -1,10 +1,13 @@
 import type { Agent } from '../../shared/domain/agent.js';
+import type { Configuration } from '../../shared/domain/configuration.js';
+import type { Contact } from '../../shared/domain/contact.js';
 import type { Conversation } from '../../shared/domain/conversation.js';
 import type { CustomerState } from '../../shared/domain/customer.js';
 import type { Message } from '../../shared/domain/message.js';
 import type { Notification } from '../../shared/domain/notification.js';
 import type { PhoneNumber } from '../../shared/domain/phone.js';
 import type { SenderPace } from '../../shared/domain/sender-pace.js';
+import type { Template } from '../../shared/domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../../shared/errors.js';
 import type { ConversationQuery, Store, Stored } from '../../shared/ports.js';
 
@@ -25,6 +28,9 @@ export class MemoryStore implements Store {
   private readonly agents = new Map<string, Row<Agent>>();
   private readonly paces = new Map<string, Row<SenderPace>>();
   private readonly notifications = new Map<string, Row<Notification>>();
+  private readonly configurations = new Map<string, Row<Configuration>>();
+  private readonly contacts = new Map<string, Row<Contact>>();
+  private readonly templates = new Map<string, Row<Template>>();
   /** Lets a test slow every read down, to widen race windows between concurrent callers. */
   beforeRead: () => Promise<void> = async () => {};
 
@@ -36,6 +42,30 @@ export class MemoryStore implements Store {
     if (map.has(key)) throw new AlreadyExistsError(`${what} already exists`);
     map.set(key, { value: structuredClone(value), version: 1 });
     return { value, etag: '1' };
+  }
+
+  /** Create when etag is null (it must not exist), else replace under the etag. */
+  private put<T>(
+    map: Map<string, Row<T>>,
+    key: string,
+    value: T,
+    etag: string | null,
+    what: string,
+  ): Stored<T> {
+    if (etag === null) {
+      if (map.has(key)) throw new ConcurrencyError(`${what} was created meanwhile`);
+      return this.create(map, key, value, what);
+    }
+    if (!map.has(key)) throw new ConcurrencyError(`${what} vanished`);
+    return this.replace(map, key, value, etag, what);
+  }
+
+  private remove<T>(map: Map<string, Row<T>>, key: string, etag: string, what: string): boolean {
+    const row = map.get(key);
+    if (!row) return false;
+    if (String(row.version) !== etag) throw new ConcurrencyError(`${what} changed since it was read`);
+    map.delete(key);
+    return true;
   }
 
   private replace<T>(map: Map<string, Row<T>>, key: string, value: T, etag: string, what: string): Stored<T> {
@@ -168,5 +198,59 @@ export class MemoryStore implements Store {
     return [...this.agents.values()]
       .sort((a, b) => a.value.id.localeCompare(b.value.id))
       .map((row) => this.out(row) as Stored<Agent>);
+  }
+
+  async deleteAgent(id: string, etag: string) {
+    return this.remove(this.agents, id, etag, `agent ${id}`);
+  }
+
+  async getConfiguration() {
+    await this.beforeRead();
+    return this.out(this.configurations.get('configuration'));
+  }
+
+  async putConfiguration(configuration: Configuration, etag: string | null) {
+    return this.put(this.configurations, 'configuration', configuration, etag, 'the configuration');
+  }
+
+  async getContact(number: PhoneNumber) {
+    await this.beforeRead();
+    return this.out(this.contacts.get(number));
+  }
+
+  async putContact(contact: Contact, etag: string | null) {
+    return this.put(this.contacts, contact.number, contact, etag, `contact ${contact.number}`);
+  }
+
+  async deleteContact(number: PhoneNumber, etag: string) {
+    return this.remove(this.contacts, number, etag, `contact ${number}`);
+  }
+
+  async listContacts(query: { after?: string; limit: number }) {
+    return [...this.contacts.values()]
+      .map((row) => row.value)
+      .filter((contact) => query.after === undefined || contact.number > query.after)
+      .sort((a, b) => (a.number < b.number ? -1 : 1))
+      .slice(0, query.limit)
+      .map((contact) => structuredClone(contact));
+  }
+
+  async getTemplate(id: string) {
+    await this.beforeRead();
+    return this.out(this.templates.get(id));
+  }
+
+  async putTemplate(template: Template, etag: string | null) {
+    return this.put(this.templates, template.id, template, etag, `template ${template.id}`);
+  }
+
+  async deleteTemplate(id: string, etag: string) {
+    return this.remove(this.templates, id, etag, `template ${id}`);
+  }
+
+  async listTemplates() {
+    return [...this.templates.values()]
+      .sort((a, b) => a.value.id.localeCompare(b.value.id))
+      .map((row) => this.out(row) as Stored<Template>);
   }
 }

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors.js';
+import { languageTag } from './contact.js';
+import { MAX_MESSAGE_LENGTH, validateMessageText } from './message.js';
+
+/** `{name}` in a text is a variable, filled when the message is sent. */
+const VARIABLE = /\{([A-Za-z][A-Za-z0-9_]*)\}/g;
+
+/** Texts by language tag; a plain string is the text in the channel's own language. */
+export type LocalizedText = Record<string, string>;
+
+export const localizedTextSchema = z
+  .union([
+    z.string().trim().min(1).max(MAX_MESSAGE_LENGTH),
+    z.record(languageTag, z.string().trim().min(1).max(MAX_MESSAGE_LENGTH)),
+  ])
+  .refine(
+    (value) => typeof value === 'string' || Object.keys(value).length > 0,
+    'give at least one language',
+  );
+export type LocalizedTextInput = z.input<typeof localizedTextSchema>;
+
+/** The variables a text uses, in order of first use. */
+export function variablesOf(text: string): string[] {
+  return [...new Set([...text.matchAll(VARIABLE)].map((match) => match[1] ?? ''))];
+}
+
+/**
+ * The text for a customer's language: the exact tag, then its primary language (pt-BR, then pt),
+ * then the fallback language, then any.
+ */
+export function pickText(
+  texts: string | LocalizedText,
+  language: string | undefined,
+  fallback: string,
+): { language: string; text: string } {
+  if (typeof texts === 'string') return { language: fallback, text: texts };
+  const wanted = [language, language?.split('-')[0], fallback, fallback.split('-')[0]];
+  for (const tag of wanted) {
+    const text = tag ? texts[tag] : undefined;
+    if (text !== undefined && tag) return { language: tag, text };
+  }
+  const [first] = Object.entries(texts);
+  if (!first) throw new ValidationError('the text has no language');
+  return { language: first[0], text: first[1] };
+}
+
+/**
+ * Fills `{variables}`. Every variable the text uses must be given (an automated message may
+ * allow some to be left out: they become empty), and the result must fit one message.
+ */
+export function fill(
+  text: string,
+  values: Record<string, string | number | undefined>,
+  options: { field?: string; optional?: readonly string[] } = {},
+): string {
+  const field = options.field ?? 'text';
+  const missing = variablesOf(text).filter(
+    (name) => values[name] === undefined && !options.optional?.includes(name),
+  );
+  if (missing.length > 0) {
+    throw new ValidationError(`${field} needs values for ${missing.join(', ')}`, [
+      { path: field, message: `missing values: ${missing.join(', ')}` },
+    ]);
+  }
+  const filled = text
+    .replace(VARIABLE, (_, name: string) => String(values[name] ?? ''))
+    .replace(/\s{2,}/g, ' ');
+  return validateMessageText(filled.trim(), field);
+}
