@@ -3,6 +3,7 @@ import type { App } from '../shared/app.js';
 import { queueNames } from '../shared/ports.js';
 import { assignQueue } from '../shared/use-cases/assign.js';
 import { type QueueFunction, SERVICE_BUS_CONNECTION } from './definition.js';
+import { queueBody } from './queue-message.js';
 
 const request = z.object({ queueId: z.string().min(1), reason: z.string().optional() });
 
@@ -15,7 +16,7 @@ export function assignmentWorkerFunction(app: App): QueueFunction {
     connection: SERVICE_BUS_CONNECTION,
     isSessionsEnabled: true,
     handler: async (message) => {
-      await assignQueue(app.deps, request.parse(message).queueId);
+      await assignQueue(app.deps, request.parse(queueBody(message)).queueId);
     },
   };
 }

@@ -29,13 +29,22 @@ import { teleSignCallbackFunction } from './telesign-callback.js';
 import { twilioInboundFunction } from './twilio-inbound.js';
 import { twilioStatusFunction } from './twilio-status.js';
 
+/**
+ * The developer's tools of the embedded default: a customer's text through the local provider, its
+ * outbox, and the manual clock. Never on Azure, where anyone could inject a customer's text.
+ */
+function localFunctions(app: App): FunctionDefinition[] {
+  return [
+    ...(app.embedded ? [localInboundFunction(app), localOutboxFunction(app, app.embedded)] : []),
+    ...(app.manualClock ? [localClockFunction(app)] : []),
+  ];
+}
+
 /** The whole function list. Building it only wires handlers to `app`; nothing starts. */
 export function buildFunctions(app: App): FunctionDefinition[] {
   return [
     healthFunction(app),
-    localInboundFunction(app),
-    localOutboxFunction(app),
-    localClockFunction(app),
+    ...localFunctions(app),
     agentPresenceFunction(app),
     agentConversationsFunction(app),
     queueConversationsFunction(app),

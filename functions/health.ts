@@ -10,10 +10,13 @@ export function healthFunction(app: App) {
     authLevel: 'anonymous',
     logger: app.deps.logger,
     handle: async () => {
+      // On Azure, queue depths are Service Bus metrics; counting them here would read whole queues.
+      const queue = app.embedded?.queue;
+      if (!queue) return json(200, { status: 'ok', mode: app.config.mode });
       const depths = Object.fromEntries(
-        await Promise.all(Object.values(queueNames).map(async (name) => [name, await app.queue.depth(name)])),
+        await Promise.all(Object.values(queueNames).map(async (name) => [name, await queue.depth(name)])),
       );
-      return json(200, { status: 'ok', queues: depths });
+      return json(200, { status: 'ok', mode: app.config.mode, queues: depths });
     },
   });
 }

@@ -4,6 +4,7 @@ import { queueNames } from '../shared/ports.js';
 import { applyDeliveryReport } from '../shared/use-cases/delivery-report.js';
 import { receiveInbound } from '../shared/use-cases/inbound.js';
 import { type QueueFunction, SERVICE_BUS_CONNECTION } from './definition.js';
+import { queueBody } from './queue-message.js';
 
 /**
  * Stores each inbound SMS and applies each delivery report; session = our number + the customer,
@@ -17,7 +18,7 @@ export function inboundWorkerFunction(app: App): QueueFunction {
     connection: SERVICE_BUS_CONNECTION,
     isSessionsEnabled: true,
     handler: async (message) => {
-      const work = inboundWorkSchema.parse(message);
+      const work = inboundWorkSchema.parse(queueBody(message));
       if (work.kind === 'sms') await receiveInbound(app.deps, work.sms);
       else await applyDeliveryReport(app.deps, work.report);
     },

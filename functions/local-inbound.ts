@@ -44,6 +44,12 @@ export function localInboundFunction(app: App) {
         media: [],
         receivedAt: deps.clock.now().toISOString(),
       };
+      const channel = deps.directory.channelForNumber(to);
+      if (channel && channel.provider !== 'local') {
+        throw new ConflictError(
+          `channel ${channel.id} uses ${channel.provider}; its customers' texts come through that provider's webhook`,
+        );
+      }
       const acceptance = await acceptInboundSms(deps, sms);
       if (acceptance.status === 'unknown-number')
         throw new NotFoundError(`no channel has the number ${input.to}`);

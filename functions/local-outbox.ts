@@ -1,9 +1,10 @@
+import type { EmbeddedAdapters } from '../shared/adapters/embedded.js';
 import type { App } from '../shared/app.js';
 import { parsePhoneNumber } from '../shared/domain/phone.js';
 import { httpFunction, json } from './http.js';
 
 /** What the local provider "sent": the developer's view of the customer's phone. */
-export function localOutboxFunction(app: App) {
+export function localOutboxFunction(app: App, embedded: EmbeddedAdapters) {
   return httpFunction({
     name: 'localOutbox',
     route: 'local/outbox',
@@ -13,7 +14,7 @@ export function localOutboxFunction(app: App) {
     handle: async (request) => {
       const to = request.query.get('to');
       const filter = to ? { to: parsePhoneNumber(to, 'to') } : {};
-      return json(200, { messages: app.localProvider.outbox(filter) });
+      return json(200, { messages: embedded.localProvider.outbox(filter) });
     },
   });
 }

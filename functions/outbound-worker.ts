@@ -4,7 +4,7 @@ import type { Message } from '../shared/domain/message.js';
 import { queueNames } from '../shared/ports.js';
 import { deliverOutbound } from '../shared/use-cases/deliver.js';
 import { type QueueFunction, SERVICE_BUS_CONNECTION } from './definition.js';
-import { deliveryCount } from './queue-message.js';
+import { deliveryCount, queueBody } from './queue-message.js';
 
 const outboundMessage = z.looseObject({
   id: z.string().min(1),
@@ -26,7 +26,7 @@ export function outboundWorkerFunction(app: App): QueueFunction {
     connection: SERVICE_BUS_CONNECTION,
     isSessionsEnabled: true,
     handler: async (message, context) => {
-      const parsed = outboundMessage.parse(message) as unknown as Message;
+      const parsed = outboundMessage.parse(queueBody(message)) as unknown as Message;
       await deliverOutbound(app.deps, parsed, {
         deliveryCount: deliveryCount(context),
         maxDeliveryCount: app.config.queue.maxDeliveryCount,

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import azureFunctions from '@azure/functions';
-
 import type { QueueFunction } from '../functions/definition.js';
-import type { SqliteQueue } from '../shared/adapters/sqlite-queue.js';
 import { SendError } from '../shared/errors.js';
-import type { Logger, ReceivedMessage } from '../shared/ports.js';
+import type { Logger, QueueReceiver, ReceivedMessage } from '../shared/ports.js';
 
 // @azure/functions is CommonJS: Node's ESM loader cannot see its named exports, only the default.
 const { InvocationContext } = azureFunctions;
@@ -21,6 +20,8 @@ export interface ConsumerOptions {
   lockMs: number;
   logger: Logger;
   onCompleted?: (message: CompletedMessage) => void;
+  /** Emits a queue name when work may have arrived (the embedded queue); otherwise idle loops poll. */
+  ready?: EventEmitter;
 }
 
 /** Longest a busy consumer keeps the event loop before letting other work run. */
@@ -45,7 +46,7 @@ export class QueueConsumer {
 
   constructor(
     private readonly definition: QueueFunction,
-    private readonly queue: SqliteQueue,
+    private readonly queue: QueueReceiver,
     private readonly options: ConsumerOptions,
   ) {}
 
@@ -53,9 +54,9 @@ export class QueueConsumer {
     const onReady = (name: string) => {
       if (name === this.definition.queueName) this.wakeAll();
     };
-    this.queue.events.on('ready', onReady);
+    this.options.ready?.on('ready', onReady);
     for (let i = 0; i < this.options.concurrency; i += 1) this.loops.push(this.loop());
-    void Promise.all(this.loops).finally(() => this.queue.events.off('ready', onReady));
+    void Promise.all(this.loops).finally(() => this.options.ready?.off('ready', onReady));
   }
 
   async stop(): Promise<void> {
@@ -82,7 +83,15 @@ export class QueueConsumer {
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
-      const message = await this.queue.receive(this.definition.queueName);
+      let message: ReceivedMessage | undefined;
+      try {
+        message = await this.queue.receive(this.definition.queueName);
+      } catch (error) {
+        // A broker that cannot be reached right now: wait and try again, as the Functions host does.
+        this.options.logger.error('queue.receive-failed', { function: this.definition.name }, error);
+        await this.idle(1000);
+        continue;
+      }
       if (!message) {
         await this.idle(250);
         continue;

@@ -11,6 +11,7 @@ import type { LogSink } from '../shared/logger.js';
 import type { CompletedMessage } from './consumer.js';
 import { claimDataDir } from './data-dir-lock.js';
 import { Router } from './router.js';
+import { startRunners } from './runners.js';
 import { WorkerBridge } from './worker-bridge.js';
 
 // @azure/functions is CommonJS: Node's ESM loader cannot see its named exports, only the default.
@@ -86,6 +87,70 @@ async function writeResult(res: ServerResponse, result: HttpResponseInit | HttpR
   res.end(body);
 }
 
+interface Runtime {
+  functions: FunctionDefinition[];
+  invoke(name: string): Promise<void>;
+  stop(): Promise<void>;
+  release(): void;
+}
+
+/**
+ * The embedded default: queue consumers, timers and queue writes on a queue thread (local/worker.ts)
+ * that owns the SQLite queue, so parsing and processing use two cores. The queue thread is told to
+ * read the configuration again after the seed import and after every change made here.
+ */
+async function startEmbedded(
+  options: LocalHostOptions,
+  logSink: LogSink,
+): Promise<{ app: App; runtime: Runtime }> {
+  const { config } = options;
+  const releaseDataDir = claimDataDir(config.dataDir);
+  try {
+    const bridge = await WorkerBridge.start(
+      { config, reportCompleted: options.onCompleted !== undefined },
+      { log: logSink, ...(options.onCompleted ? { completed: options.onCompleted } : {}) },
+    );
+    const app = await createApp(config, { logSink, queueSender: bridge });
+    await bridge.configurationChanged();
+    app.directory.onChange(() => bridge.configurationChanged());
+    const clock = app.manualClock;
+    if (clock) {
+      bridge.setClock(clock.now());
+      clock.onChange((now) => bridge.setClock(now));
+    }
+    return {
+      app,
+      runtime: {
+        functions: buildFunctions(app),
+        invoke: (name) => bridge.invoke(name),
+        stop: () => bridge.stop(),
+        release: releaseDataDir,
+      },
+    };
+  } catch (error) {
+    releaseDataDir();
+    throw error;
+  }
+}
+
+/**
+ * On Cosmos DB and Service Bus (Azure settings present): the consumers receive from Service Bus
+ * and the timers run in this process, as the Functions host would run them.
+ */
+async function startInProcess(
+  options: LocalHostOptions,
+  logSink: LogSink,
+): Promise<{ app: App; runtime: Runtime }> {
+  const app = await createApp(options.config, { logSink });
+  const functions = buildFunctions(app);
+  const runners = startRunners(
+    app,
+    functions,
+    options.onCompleted ? { onCompleted: options.onCompleted } : {},
+  );
+  return { app, runtime: { functions, invoke: runners.invoke, stop: runners.stop, release: () => {} } };
+}
+
 /**
  * The local host: the same function list the Azure host registers, served on Core Tools' port and
  * `/api` prefix. HTTP functions run on this thread; queue consumers and timers run on a queue
@@ -93,34 +158,17 @@ async function writeResult(res: ServerResponse, result: HttpResponseInit | HttpR
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const { config } = options;
-  const releaseDataDir = claimDataDir(config.dataDir);
   const logSink = options.logSink ?? ((line: string) => process.stdout.write(`${line}\n`));
-  let bridge: WorkerBridge;
-  let app: App;
-  try {
-    bridge = await WorkerBridge.start(
-      { config, reportCompleted: options.onCompleted !== undefined },
-      { log: logSink, ...(options.onCompleted ? { completed: options.onCompleted } : {}) },
-    );
-    app = await createApp(config, { logSink, queueSender: bridge });
-  } catch (error) {
-    releaseDataDir();
-    throw error;
-  }
+  const { app, runtime } =
+    config.mode === 'embedded'
+      ? await startEmbedded(options, logSink)
+      : await startInProcess(options, logSink);
   const logger = app.deps.logger;
-  const clock = app.manualClock;
-  if (clock) {
-    bridge.setClock(clock.now());
-    clock.onChange((now) => bridge.setClock(now));
-  }
-  const functions = buildFunctions(app);
+  const { invoke } = runtime;
+  const functions = runtime.functions;
   const http = functions.filter((f): f is HttpFunction => f.kind === 'http');
   const router = new Router(http);
   let ready = false;
-
-  async function invoke(name: string): Promise<void> {
-    await bridge.invoke(name);
-  }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
@@ -201,9 +249,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await serverClosed;
-        await bridge.stop();
-        app.close();
-        releaseDataDir();
+        await runtime.stop();
+        await app.close();
+        runtime.release();
       })();
       return closing;
     },

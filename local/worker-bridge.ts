@@ -59,7 +59,8 @@ export class WorkerBridge implements QueueSender {
   private receive(message: FromWorker) {
     switch (message.type) {
       case 'sent':
-      case 'invoked': {
+      case 'invoked':
+      case 'refreshed': {
         const waiting = this.waiting.get(message.requestId);
         this.waiting.delete(message.requestId);
         if (message.error === undefined) waiting?.resolve();
@@ -98,6 +99,11 @@ export class WorkerBridge implements QueueSender {
 
   invoke(name: string): Promise<void> {
     return this.request((requestId) => ({ type: 'invoke', requestId, name }));
+  }
+
+  /** Has the queue thread re-read the configuration; resolves once it has. */
+  configurationChanged(): Promise<void> {
+    return this.request((requestId) => ({ type: 'configuration-changed', requestId }));
   }
 
   setClock(at: Date): void {

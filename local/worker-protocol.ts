@@ -13,6 +13,7 @@ export type ToWorker =
   | { type: 'send'; requestId: number; queue: QueueName; message: OutgoingMessage }
   | { type: 'clock'; at: number }
   | { type: 'invoke'; requestId: number; name: string }
+  | { type: 'configuration-changed'; requestId: number }
   | { type: 'stop' };
 
 export type FromWorker =
@@ -20,6 +21,7 @@ export type FromWorker =
   | { type: 'start-failed'; message: string }
   | { type: 'sent'; requestId: number; error?: string }
   | { type: 'invoked'; requestId: number; error?: string }
+  | { type: 'refreshed'; requestId: number; error?: string }
   | { type: 'completed'; message: CompletedMessage }
   | { type: 'log'; line: string }
   | { type: 'stopped' };

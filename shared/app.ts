@@ -1,111 +1,131 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { TokenCredential } from '@azure/core-auth';
+import { DefaultAzureCredential } from '@azure/identity';
+import { type AzureAdapters, azureAdapters } from './adapters/azure.js';
 import { ManualClock, SystemClock } from './adapters/clocks.js';
+import { type EmbeddedAdapters, embeddedAdapters } from './adapters/embedded.js';
 import { RandomIds } from './adapters/random-ids.js';
-import { openSqlite, type SqliteDatabase } from './adapters/sqlite-database.js';
-import { SqliteQueue } from './adapters/sqlite-queue.js';
-import { SqliteStore } from './adapters/sqlite-store.js';
+import type { SqliteDatabase } from './adapters/sqlite-database.js';
 import type { Config } from './config.js';
-import type { Agent } from './domain/agent.js';
-import { Directory } from './domain/directory.js';
 import { parseSeed, type Seed } from './domain/seed.js';
-import { ConfigurationError, ValidationError } from './errors.js';
+import { ConcurrencyError, ConfigurationError, ValidationError } from './errors.js';
 import { createLogger, type LogSink } from './logger.js';
-import type { Clock, QueueSender, Store } from './ports.js';
+import type { Clock, Logger, QueueReceiver, QueueSender, Store } from './ports.js';
 import { buildSenders, type SenderOptions } from './providers/build-senders.js';
-import { LocalSmsProvider } from './providers/local-provider.js';
+import type { ProviderRegistry } from './providers/registry.js';
 import type { CoreDeps } from './use-cases/deps.js';
-import { retryOnConflict } from './use-cases/optimistic.js';
+import { LiveDirectory } from './use-cases/live-directory.js';
 
 /** Everything built once at start-up and handed to the functions. */
 export interface App {
   config: Config;
   deps: CoreDeps;
-  /** The queue as a host sees it: the local host consumes from it. */
-  queue: SqliteQueue;
-  /** Present when the local provider is in use: its outbox is readable over HTTP. */
-  localProvider: LocalSmsProvider;
+  /** The configuration this instance serves, re-read when it changes. */
+  directory: LiveDirectory;
+  /** The queue as a host sees it (the local host consumes from it; on Azure the Functions host does). */
+  queue: QueueSender & QueueReceiver;
+  /** The embedded default's own parts (the SQLite queue, the local provider's outbox), when chosen. */
+  embedded: EmbeddedAdapters | undefined;
   /** Present when SMS_CLOCK=manual. */
   manualClock: ManualClock | undefined;
-  close(): void;
+  close(): Promise<void>;
 }
 
-function readSeed(config: Config): Seed {
+function readSeed(file: string, config: Config): Seed {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(config.seedFile, 'utf8'));
+    raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ConfigurationError(`cannot read the seed file ${config.seedFile} (SMS_SEED_FILE)`, {
-      cause: error,
-    });
+    throw new ConfigurationError(`cannot read the seed file ${file} (SMS_SEED_FILE)`, { cause: error });
   }
   try {
     return parseSeed(raw, config.autoClose);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const detail = error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
-    throw new ConfigurationError(`seed file ${config.seedFile} is invalid: ${detail}`, { cause: error });
+    throw new ConfigurationError(`seed file ${file} is invalid: ${detail}`, { cause: error });
   }
 }
 
 /**
- * Seed agents: created when new; name, capacity and queues follow the file, while live state
- * (presence, assignments) survives restarts.
+ * A fresh deployment starts from the seed file: its configuration and agents are imported when the
+ * store has no configuration yet. From then on the stored configuration is the truth (the admin
+ * API changes it); the seed file is not read again. Every channel must be able to send first, so a
+ * seed naming an unconfigured provider stops start-up, saying which setting is missing.
  */
-async function seedAgents(store: Store, seed: Seed) {
-  for (const agentSeed of seed.agents) {
-    await retryOnConflict(async () => {
-      const existing = await store.getAgent(agentSeed.id);
-      if (!existing) {
-        const agent: Agent = { ...agentSeed, assignments: [] };
-        await store.createAgent(agent);
-        return;
-      }
-      const { name, capacity, queueIds, skills } = agentSeed;
-      await store.replaceAgent({ ...existing.value, name, capacity, queueIds, skills }, existing.etag);
-    });
+async function importSeed(store: Store, senders: ProviderRegistry, config: Config, logger: Logger) {
+  if (!config.seedFile || (await store.getConfiguration())) return;
+  const seed = readSeed(config.seedFile, config);
+  for (const channel of seed.channels) await senders.prepare(channel);
+  try {
+    await store.putConfiguration(seed.configuration, null);
+  } catch (error) {
+    // Another process imported it first: the same file, the same result.
+    if (!(error instanceof ConcurrencyError)) throw error;
+    return;
   }
+  for (const agent of seed.agents) {
+    if (!(await store.getAgent(agent.id))) await store.createAgent({ ...agent, assignments: [] });
+  }
+  logger.info('configuration.imported', { channels: seed.channels.length, agents: seed.agents.length });
 }
 
 export interface CreateAppOptions extends SenderOptions {
   logSink?: LogSink;
   db?: SqliteDatabase;
-  /** Where use cases send queue messages; the SQLite queue itself unless a host routes them. */
+  /** Where use cases send queue messages; the queue itself unless a host routes them. */
   queueSender?: QueueSender;
-  /** Create or update agents from the seed file (once per process group). Default true. */
-  seedAgents?: boolean;
-  /** Batch the queue's and the store's commits (the local host's queue thread). */
+  /** Import the seed file on a first start (once per process group). Default true. */
+  importSeed?: boolean;
+  /** Batch the embedded queue's and store's commits (the local host's queue thread). */
   batchWrites?: boolean;
+  /** The app's Azure identity; DefaultAzureCredential (managed identity in Azure) unless given. */
+  azureCredential?: TokenCredential;
 }
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
-  const seed = readSeed(config);
-  const db = options.db ?? openSqlite(join(config.dataDir, 'sms.db'));
-  const manualClock = config.clock === 'manual' ? new ManualClock() : undefined;
-  const clock: Clock = manualClock ?? new SystemClock();
-  const store = new SqliteStore(db);
-  // Queue locks and retry delays run on real time even when the domain clock is manual.
-  const queue = new SqliteQueue(db, new SystemClock(), {
-    ...config.queue,
-    batchWrites: options.batchWrites ?? false,
-  });
-  const localProvider = new LocalSmsProvider(db, clock);
-  let senders: Awaited<ReturnType<typeof buildSenders>>;
-  try {
-    senders = await buildSenders(config, seed.channels, localProvider, options);
-  } catch (error) {
-    if (!options.db) db.close();
-    throw error;
-  }
-  if (options.seedAgents !== false) await seedAgents(store, seed);
   const logger = createLogger(
     options.logSink ?? ((line) => process.stdout.write(`${line}\n`)),
     config.logLevel,
   );
+  const manualClock = config.clock === 'manual' ? new ManualClock() : undefined;
+  const clock: Clock = manualClock ?? new SystemClock();
+  let credential = options.azureCredential;
+  const identity = () => {
+    credential ??= new DefaultAzureCredential();
+    return credential;
+  };
+  const adapters: EmbeddedAdapters | AzureAdapters =
+    config.mode === 'azure'
+      ? await azureAdapters(config, identity)
+      : await embeddedAdapters(config, clock, {
+          ...(options.db ? { db: options.db } : {}),
+          batchWrites: options.batchWrites ?? false,
+        });
+  const { store } = adapters;
+  const senders = buildSenders(
+    config,
+    identity,
+    adapters.kind === 'embedded' ? adapters.localProvider : undefined,
+    options,
+  );
+  const directory = new LiveDirectory(store, config.autoClose, logger);
+  directory.onChange(() => senders.sync(directory.channels(), logger));
+  try {
+    if (options.importSeed !== false) await importSeed(store, senders, config, logger);
+    await directory.refresh();
+  } catch (error) {
+    await adapters.close();
+    throw error;
+  }
+  directory.start(config.configRefreshMs);
+
   const deps: CoreDeps = {
     store,
-    queue: options.queueSender ?? queue,
-    directory: new Directory(seed.channels, seed.queues),
+    queue: options.queueSender ?? adapters.queue,
+    directory,
+    configurationChanged: () => directory.refresh(),
+    limits: { autoClose: config.autoClose },
     clock,
     ids: new RandomIds(),
     logger,
@@ -113,9 +133,16 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     sendRates: config.sendRates,
     pacingClock: new SystemClock(),
   };
-  const close = () => {
-    queue.commitBatch();
-    db.close();
+  return {
+    config,
+    deps,
+    directory,
+    queue: adapters.queue,
+    embedded: adapters.kind === 'embedded' ? adapters : undefined,
+    manualClock,
+    close: async () => {
+      directory.stop();
+      await adapters.close();
+    },
   };
-  return { config, deps, queue, localProvider, manualClock, close };
 }

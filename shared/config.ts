@@ -10,7 +10,7 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
  * README list the same names (a test keeps them in step).
  */
 export const settingsSchema = z.object({
-  SMS_SEED_FILE: z.string().min(1).default('config/seed.json'),
+  SMS_SEED_FILE: z.string().min(1).optional(),
   SMS_DATA_DIR: z.string().min(1).default('.data'),
   SMS_CLOCK: z.enum(['system', 'manual']).default('system'),
   SMS_AUTO_CLOSE_DEFAULT_MINUTES: int(1, 525_600).default(1440),
@@ -44,13 +44,63 @@ export const settingsSchema = z.object({
   TELESIGN_CUSTOMER_ID: z.string().min(1).optional(),
   TELESIGN_API_KEY: z.base64('the API key is base64, as TeleSign issues it').optional(),
   TELESIGN_API_BASE_URL: z.url().default('https://rest-api.telesign.com'),
+  SMS_CONFIG_REFRESH_SECONDS: int(1, 3600).default(10),
+  SMS_DEV_SIGN_IN: onOff.optional(),
+  COSMOS_ENDPOINT: z.url().optional(),
+  COSMOS_CONNECTION_STRING: z
+    .string()
+    .regex(
+      /^AccountEndpoint=https?:\/\/[^;]+;AccountKey=[^;]+;?$/i,
+      'expected AccountEndpoint=https://...;AccountKey=...;',
+    )
+    .optional(),
+  COSMOS_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,255}$/)
+    .default('sms'),
+  COSMOS_CONTAINER: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,255}$/)
+    .default('state'),
+  ServiceBusConnection: z
+    .string()
+    .regex(
+      /^Endpoint=sb:\/\/[^;]+;/i,
+      'expected Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...',
+    )
+    .optional(),
+  ServiceBusConnection__fullyQualifiedNamespace: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+$/, 'the namespace host name, for example contoso-sms.servicebus.windows.net')
+    .optional(),
+  /** Set by App Service when App Service Authentication is on; only then is its principal header trusted. */
+  WEBSITE_AUTH_ENABLED: z
+    .string()
+    .transform((value) => value.toLowerCase() === 'true')
+    .optional(),
 });
 
 export type Settings = z.output<typeof settingsSchema>;
 export const settingNames = Object.keys(settingsSchema.shape) as (keyof Settings)[];
 
+export type CosmosSettings = ({ endpoint: string } | { connectionString: string }) & {
+  database: string;
+  container: string;
+};
+export type ServiceBusSettings = { connectionString: string } | { namespace: string };
+
+/** Who the agent and admin APIs believe: App Service Authentication, the dev sign-in, or key holders. */
+export type IdentitySource = 'app-service' | 'dev-sign-in' | 'function-keys';
+
 export interface Config {
-  seedFile: string;
+  /** embedded: SQLite and the local provider, no cloud; azure: Cosmos DB and Service Bus. */
+  mode: 'embedded' | 'azure';
+  /** Imported when the store has no configuration yet (first start); none in Azure unless set. */
+  seedFile: string | undefined;
+  azure: { cosmos: CosmosSettings; serviceBus: ServiceBusSettings } | undefined;
+  /** How often an instance re-reads the configuration others may have changed. */
+  configRefreshMs: number;
+  identity: IdentitySource;
   dataDir: string;
   clock: 'system' | 'manual';
   autoClose: { defaultMinutes: number; minMinutes: number; maxMinutes: number; schedule: string };
@@ -101,8 +151,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'invalid settings: set ACS_CONNECTION_STRING or ACS_ENDPOINT (managed identity), not both',
     );
   }
+  const azure = azureSettings(s);
+  if (azure && s.SMS_DEV_SIGN_IN) {
+    throw new ConfigurationError(
+      'invalid settings: SMS_DEV_SIGN_IN is for the embedded default only; on Azure, sign-in is App Service Authentication',
+    );
+  }
   return {
-    seedFile: s.SMS_SEED_FILE,
+    mode: azure ? 'azure' : 'embedded',
+    seedFile: s.SMS_SEED_FILE ?? (azure ? undefined : 'config/seed.json'),
+    azure,
+    configRefreshMs: s.SMS_CONFIG_REFRESH_SECONDS * 1000,
+    identity: s.WEBSITE_AUTH_ENABLED
+      ? 'app-service'
+      : (s.SMS_DEV_SIGN_IN ?? !azure)
+        ? 'dev-sign-in'
+        : 'function-keys',
     dataDir: s.SMS_DATA_DIR,
     clock: s.SMS_CLOCK,
     autoClose: {
@@ -147,5 +211,48 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             apiBaseUrl: s.TELESIGN_API_BASE_URL.replace(/\/+$/, ''),
           }
         : undefined,
+  };
+}
+
+/**
+ * Cosmos DB and Service Bus come together or not at all: either one alone would leave half the
+ * app on SQLite. Each takes an endpoint (the app's managed identity) or a connection string
+ * (development), never both.
+ */
+function azureSettings(s: Settings): Config['azure'] {
+  const cosmos = s.COSMOS_ENDPOINT ?? s.COSMOS_CONNECTION_STRING;
+  const serviceBus = s.ServiceBusConnection ?? s.ServiceBusConnection__fullyQualifiedNamespace;
+  if (!cosmos && !serviceBus) return undefined;
+  if (s.COSMOS_ENDPOINT && s.COSMOS_CONNECTION_STRING) {
+    throw new ConfigurationError(
+      'invalid settings: set COSMOS_ENDPOINT (managed identity) or COSMOS_CONNECTION_STRING, not both',
+    );
+  }
+  if (s.ServiceBusConnection && s.ServiceBusConnection__fullyQualifiedNamespace) {
+    throw new ConfigurationError(
+      'invalid settings: set ServiceBusConnection__fullyQualifiedNamespace (managed identity) or ServiceBusConnection, not both',
+    );
+  }
+  if (!cosmos) {
+    throw new ConfigurationError(
+      'invalid settings: Service Bus is set but Cosmos DB is not: set COSMOS_ENDPOINT (or COSMOS_CONNECTION_STRING)',
+    );
+  }
+  if (!serviceBus) {
+    throw new ConfigurationError(
+      'invalid settings: Cosmos DB is set but Service Bus is not: set ServiceBusConnection__fullyQualifiedNamespace (or ServiceBusConnection)',
+    );
+  }
+  return {
+    cosmos: {
+      ...(s.COSMOS_ENDPOINT
+        ? { endpoint: s.COSMOS_ENDPOINT }
+        : { connectionString: s.COSMOS_CONNECTION_STRING ?? '' }),
+      database: s.COSMOS_DATABASE,
+      container: s.COSMOS_CONTAINER,
+    },
+    serviceBus: s.ServiceBusConnection
+      ? { connectionString: s.ServiceBusConnection }
+      : { namespace: s.ServiceBusConnection__fullyQualifiedNamespace ?? '' },
   };
 }

@@ -3,6 +3,7 @@
  * providers) implement them; the use cases never see which one they got.
  */
 import type { Agent } from './domain/agent.js';
+import type { Channel } from './domain/channel.js';
 import type { Configuration } from './domain/configuration.js';
 import type { Contact } from './domain/contact.js';
 import type { Conversation, ConversationState } from './domain/conversation.js';
@@ -134,6 +135,8 @@ export interface QueueReceiver {
 }
 
 export interface SendRequest {
+  /** The channel sending, with any provider settings of its own (a Twilio Messaging Service). */
+  channel: Channel;
   /** Stable across retries of the same message, so a provider retry never sends twice. */
   idempotencyKey: string;
   from: SenderNumber;

@@ -29,4 +29,67 @@ describe('configuration loader', () => {
     expect(() => loadConfig(env)).toThrow(ConfigurationError);
     expect(() => loadConfig(env)).toThrow(name);
   });
+
+  const cosmos = { COSMOS_ENDPOINT: 'https://contoso-sms.documents.azure.com:443/' };
+  const bus = { ServiceBusConnection__fullyQualifiedNamespace: 'contoso-sms.servicebus.windows.net' };
+
+  it('chooses the embedded default when no Azure setting is present, with the dev sign-in', () => {
+    expect(loadConfig({})).toMatchObject({
+      mode: 'embedded',
+      azure: undefined,
+      seedFile: 'config/seed.json',
+      identity: 'dev-sign-in',
+    });
+    expect(loadConfig({ SMS_DEV_SIGN_IN: 'off' }).identity).toBe('function-keys');
+  });
+
+  it('chooses Cosmos DB and Service Bus by managed identity when their endpoints are set', () => {
+    expect(loadConfig({ ...cosmos, ...bus })).toMatchObject({
+      mode: 'azure',
+      seedFile: undefined,
+      identity: 'function-keys',
+      azure: {
+        cosmos: { endpoint: cosmos.COSMOS_ENDPOINT, database: 'sms', container: 'state' },
+        serviceBus: { namespace: bus.ServiceBusConnection__fullyQualifiedNamespace },
+      },
+    });
+  });
+
+  it('takes connection strings for development, and believes App Service Authentication only when App Service says it is on', () => {
+    const config = loadConfig({
+      COSMOS_CONNECTION_STRING: 'AccountEndpoint=https://localhost:8081/;AccountKey=a2V5;',
+      ServiceBusConnection:
+        'Endpoint=sb://127.0.0.1:5672;SharedAccessKeyName=a;SharedAccessKey=b;UseDevelopmentEmulator=true',
+      WEBSITE_AUTH_ENABLED: 'True',
+    });
+    expect(config.azure?.cosmos).toMatchObject({
+      connectionString: expect.stringContaining('AccountEndpoint='),
+    });
+    expect(config.azure?.serviceBus).toMatchObject({
+      connectionString: expect.stringContaining('Endpoint=sb://'),
+    });
+    expect(config.identity).toBe('app-service');
+    expect(loadConfig({ ...cosmos, ...bus, WEBSITE_AUTH_ENABLED: 'False' }).identity).toBe('function-keys');
+  });
+
+  it.each([
+    [
+      { ...cosmos },
+      /Cosmos DB is set but Service Bus is not: set ServiceBusConnection__fullyQualifiedNamespace/,
+    ],
+    [{ ...bus }, /Service Bus is set but Cosmos DB is not: set COSMOS_ENDPOINT/],
+    [
+      { ...cosmos, ...bus, COSMOS_CONNECTION_STRING: 'AccountEndpoint=https://x/;AccountKey=a2V5;' },
+      /set COSMOS_ENDPOINT \(managed identity\) or COSMOS_CONNECTION_STRING, not both/,
+    ],
+    [
+      { ...cosmos, ...bus, ServiceBusConnection: 'Endpoint=sb://x/;SharedAccessKeyName=a;SharedAccessKey=b' },
+      /ServiceBusConnection__fullyQualifiedNamespace \(managed identity\) or ServiceBusConnection, not both/,
+    ],
+    [{ ...cosmos, ...bus, SMS_DEV_SIGN_IN: 'on' }, /SMS_DEV_SIGN_IN is for the embedded default only/],
+    [{ ...cosmos, ...bus, COSMOS_DATABASE: 'a b' }, /COSMOS_DATABASE/],
+  ])('stops on a missing or contradictory Azure setting and names it: %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigurationError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
 });

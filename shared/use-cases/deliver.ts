@@ -131,6 +131,7 @@ export async function deliverOutbound(
 
   try {
     const result = await sender.send({
+      channel,
       idempotencyKey: message.id,
       from: message.from,
       to: customerOf(message),

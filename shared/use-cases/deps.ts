@@ -1,5 +1,6 @@
 import type { Channel } from '../domain/channel.js';
-import type { Directory } from '../domain/directory.js';
+import type { AutoCloseBounds } from '../domain/configuration.js';
+import type { DirectoryView } from '../domain/directory.js';
 import type { Clock, IdGenerator, Logger, QueueSender, SmsSender, Store } from '../ports.js';
 import type { SendRates } from './send-pace.js';
 
@@ -7,7 +8,11 @@ import type { SendRates } from './send-pace.js';
 export interface CoreDeps {
   store: Store;
   queue: QueueSender;
-  directory: Directory;
+  directory: DirectoryView;
+  /** Called after this instance changed the configuration, so every reader sees it at once. */
+  configurationChanged: () => Promise<void>;
+  /** Limits an admin's settings must respect. */
+  limits: { autoClose: AutoCloseBounds };
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
@@ -20,4 +25,6 @@ export interface CoreDeps {
 export interface SenderRegistry {
   /** The sender for a channel; throws ConfigurationError when its provider is not configured. */
   forChannel(channel: Channel): SmsSender;
+  /** Makes a channel's sender ready (resolving an ACS resource by id), or says why it cannot be. */
+  prepare(channel: Channel): Promise<void>;
 }

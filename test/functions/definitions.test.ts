@@ -38,11 +38,11 @@ let app: App;
 const registrar = new RecordingRegistrar();
 
 beforeAll(async () => {
-  app = await createApp(loadConfig({ SMS_DATA_DIR: dataDir }), { logSink: () => {} });
+  app = await createApp(loadConfig({ SMS_DATA_DIR: dataDir, SMS_CLOCK: 'manual' }), { logSink: () => {} });
   registerFunctions(registrar, buildFunctions(app));
 });
-afterAll(() => {
-  app.close();
+afterAll(async () => {
+  await app.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

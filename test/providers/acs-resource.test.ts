@@ -113,9 +113,11 @@ describe('connecting ACS by resource id', () => {
       });
       expect(azure.requests.slice(before).map((r) => new URL(r.url, 'https://x').pathname)).toEqual(['/sms']);
     } finally {
-      app.close();
+      await app.close();
     }
 
+    // A fresh deployment whose seed names a resource that does not exist does not start.
+    for (const file of ['sms.db', 'sms.db-wal', 'sms.db-shm']) rmSync(join(dir, file), { force: true });
     writeFileSync(
       seed,
       JSON.stringify({

@@ -4,6 +4,7 @@ import { SendError } from '../../shared/errors.js';
 import { deliveryTag } from '../../shared/providers/acs/events.js';
 import { AcsSender, repeatabilityId } from '../../shared/providers/acs/sender.js';
 import { AcsSmsServer, acsSignature } from '../support/acs-sms-server.js';
+import { aChannel } from '../support/builders.js';
 import { jsonFixture } from '../support/fixtures.js';
 
 const vector = jsonFixture<{
@@ -38,7 +39,9 @@ describe('sending through ACS with the SDK', () => {
   const server = new AcsSmsServer(vector.accessKeyBase64);
   let endpoint = '';
   let sender: AcsSender;
+  const channel = aChannel({ provider: 'acs', numbers: ['+18005550100' as SenderNumber] });
   const request = (id = 'b7b2c1e4-5f6d-4e7a-9b8c-0d1e2f3a4b5c') => ({
+    channel,
     idempotencyKey: id,
     conversationId: 'conv-1',
     from: '+18005550100' as SenderNumber,

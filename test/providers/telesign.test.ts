@@ -4,6 +4,7 @@ import { SendError, ValidationError } from '../../shared/errors.js';
 import { parseTeleSignCallback, teleSignToE164 } from '../../shared/providers/telesign/callback.js';
 import { TeleSignSender } from '../../shared/providers/telesign/sender.js';
 import { signTeleSignRequest, verifyTeleSignCallback } from '../../shared/providers/telesign/signing.js';
+import { aChannel } from '../support/builders.js';
 import { jsonFixture } from '../support/fixtures.js';
 import { readHttpFixture } from '../support/http-fixture.js';
 import { TeleSignApiServer } from '../support/telesign-api-server.js';
@@ -138,7 +139,9 @@ describe('sending through TeleSign', () => {
   const server = new TeleSignApiServer(credentials);
   let sender: TeleSignSender;
   let apiBaseUrl = '';
+  const channel = aChannel({ provider: 'telesign', numbers: ['+18005550100' as SenderNumber] });
   const request = (id = 'msg-1') => ({
+    channel,
     idempotencyKey: id,
     conversationId: 'conv-1',
     from: '+18005550100' as SenderNumber,

@@ -215,7 +215,6 @@ describe('Twilio credential check', () => {
         authToken,
         apiBaseUrl,
         publicBaseUrl: PUBLIC_BASE,
-        channels: [],
       });
     try {
       expect(await sender(AUTH_TOKEN).checkCredentials()).toMatchObject({ ok: true });

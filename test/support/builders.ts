@@ -1,4 +1,6 @@
 import type { Agent } from '../../shared/domain/agent.js';
+import type { Channel } from '../../shared/domain/channel.js';
+import { consentSchema } from '../../shared/domain/consent.js';
 import { type Conversation, openConversation } from '../../shared/domain/conversation.js';
 import { type CustomerState, newCustomerState } from '../../shared/domain/customer.js';
 import { type Message, messageSegments } from '../../shared/domain/message.js';
@@ -59,4 +61,22 @@ export function anAgent(overrides: Partial<Agent> = {}): Agent {
 
 export function aCustomerState(overrides: Partial<CustomerState> = {}): CustomerState {
   return { ...newCustomerState('support', CUSTOMER), ...overrides };
+}
+
+export function aChannel(overrides: Partial<Channel> = {}): Channel {
+  return {
+    id: 'support',
+    name: 'Support',
+    numbers: [SUPPORT_NUMBER],
+    provider: 'local',
+    direction: 'inbound-outbound',
+    language: 'en',
+    autoCloseMinutes: 30,
+    defaultQueueId: 'general',
+    queuePosition: { enabled: false },
+    affinity: false,
+    routing: [],
+    consent: consentSchema.parse({}),
+    ...overrides,
+  };
 }

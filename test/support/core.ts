@@ -119,7 +119,9 @@ export function coreHarness(store: Store = new MemoryStore()): CoreHarness {
     clock,
     ids: new SequentialIds(),
     logger: createLogger((line) => logs.push(line), 'debug'),
-    senders: { forChannel: () => sender },
+    senders: { forChannel: () => sender, prepare: async () => {} },
+    configurationChanged: async () => {},
+    limits: { autoClose: { defaultMinutes: 1440, minMinutes: 5, maxMinutes: 10_080 } },
     sendRates: { longCode: 1, tollFree: 3, shortCode: 100 },
     pacingClock: clock,
   };

@@ -1,5 +1,4 @@
 import twilio from 'twilio';
-import type { Channel } from '../../domain/channel.js';
 import { SendError } from '../../errors.js';
 import type { CredentialCheck, SendRequest, SendResult, SmsSender } from '../../ports.js';
 
@@ -11,8 +10,6 @@ export interface TwilioSenderOptions {
   /** Tests point the SDK at a local server speaking Twilio's API. */
   apiBaseUrl: string | undefined;
   publicBaseUrl: string;
-  /** The Twilio channels, to send through their Messaging Service where they name one. */
-  channels: Channel[];
 }
 
 /** Twilio's answer to a failed send, sorted into what the outbound worker does about it. */
@@ -44,16 +41,11 @@ export class TwilioSender implements SmsSender {
   readonly provider = 'twilio';
   readonly idempotent = false;
   private readonly client: TwilioClient;
-  private readonly serviceFor = new Map<string, string>();
 
   constructor(private readonly options: TwilioSenderOptions) {
     // The queue retries with backoff; the SDK's own retries would hide 429s from it.
     this.client = twilio(options.accountSid, options.authToken, { autoRetry: false });
     if (options.apiBaseUrl) this.client.api.baseUrl = options.apiBaseUrl;
-    for (const channel of options.channels) {
-      const service = channel.twilio?.messagingServiceSid;
-      if (service) for (const number of channel.numbers) this.serviceFor.set(number, service);
-    }
   }
 
   async checkCredentials(): Promise<CredentialCheck> {
@@ -79,7 +71,8 @@ export class TwilioSender implements SmsSender {
     const callback = new URL(`${this.options.publicBaseUrl}/api/twilio/status`);
     callback.searchParams.set('conversationId', request.conversationId);
     callback.searchParams.set('messageId', request.idempotencyKey);
-    const service = this.serviceFor.get(request.from);
+    // A channel with a Messaging Service sends through it (Twilio picks the pool's number).
+    const service = request.channel.twilio?.messagingServiceSid;
     try {
       const message = await this.client.messages.create({
         to: request.to,

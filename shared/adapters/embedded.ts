@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import type { Clock } from '../ports.js';
+import type { LocalSmsProvider } from '../providers/local-provider.js';
+import { SystemClock } from './clocks.js';
+import type { SqliteDatabase } from './sqlite-database.js';
+import type { SqliteQueue } from './sqlite-queue.js';
+import type { SqliteStore } from './sqlite-store.js';
+
+export interface EmbeddedAdapters {
+  kind: 'embedded';
+  store: SqliteStore;
+  queue: SqliteQueue;
+  localProvider: LocalSmsProvider;
+  close(): Promise<void>;
+}
+
+/**
+ * The embedded default: one SQLite file for the store, the queues and the local provider's outbox.
+ * Imported only when chosen, so a deployment on Azure never loads the native SQLite module.
+ */
+export async function embeddedAdapters(
+  config: Config,
+  clock: Clock,
+  options: { db?: SqliteDatabase; batchWrites?: boolean },
+): Promise<EmbeddedAdapters> {
+  const [{ openSqlite }, { SqliteStore }, { SqliteQueue }, { LocalSmsProvider }] = await Promise.all([
+    import('./sqlite-database.js'),
+    import('./sqlite-store.js'),
+    import('./sqlite-queue.js'),
+    import('../providers/local-provider.js'),
+  ]);
+  const db = options.db ?? openSqlite(join(config.dataDir, 'sms.db'));
+  // Queue locks and retry delays run on real time even when the domain clock is manual.
+  const queue = new SqliteQueue(db, new SystemClock(), {
+    ...config.queue,
+    batchWrites: options.batchWrites ?? false,
+  });
+  return {
+    kind: 'embedded',
+    store: new SqliteStore(db),
+    queue,
+    localProvider: new LocalSmsProvider(db, clock),
+    close: async () => {
+      queue.commitBatch();
+      if (!options.db) db.close();
+    },
+  };
+}
