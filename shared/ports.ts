@@ -37,7 +37,20 @@ export interface Store {
 
   getConversation(id: string): Promise<Stored<Conversation> | undefined>;
   createConversation(conversation: Conversation): Promise<Stored<Conversation>>;
+  /**
+   * Creates a conversation and its first message together, atomically (they share a partition):
+   * a redelivery finds both or neither. AlreadyExistsError when the conversation exists; nothing
+   * is written then.
+   */
+  createConversationWithMessage(conversation: Conversation, message: Message): Promise<Stored<Conversation>>;
   replaceConversation(conversation: Conversation, etag: string): Promise<Stored<Conversation>>;
+  /**
+   * In one write: takes the conversation's next message sequence number and records activity,
+   * only while it is open, active or in wrap-up. Undefined when it is waiting, closed or absent:
+   * the caller reads it and decides. This keeps a customer's message on a conversation already
+   * under way to one point read (the customer) and two writes (this, and the message).
+   */
+  takeNextSeq(conversationId: string, at: string): Promise<Stored<Conversation> | undefined>;
   /** Conversations matching every given filter, oldest first. */
   findConversations(query: ConversationQuery): Promise<Stored<Conversation>[]>;
 

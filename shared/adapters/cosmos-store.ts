@@ -1,4 +1,4 @@
-import type { Container, ContainerDefinition, ItemDefinition, SqlParameter } from '@azure/cosmos';
+import type { Container, ContainerDefinition, ItemDefinition, JSONObject, SqlParameter } from '@azure/cosmos';
 import type { Agent } from '../domain/agent.js';
 import type { Configuration } from '../domain/configuration.js';
 import type { Contact } from '../domain/contact.js';
@@ -12,10 +12,27 @@ import type { Template } from '../domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
 import type { ConversationQuery, Store, Stored } from '../ports.js';
 
+const ascending = (...paths: string[]) =>
+  paths.map((path) => ({ path: `/${path}`, order: 'ascending' as const }));
+
+/**
+ * Composite indexes for the conversation queries the app makes: the equality filters, then the
+ * order (createdAt, id); each query sorts by exactly these paths (see conversationQuery).
+ * The queue's waiting line (queueId, state), an agent's work (agentId), auto-close and openings
+ * by channel (channelId, and state when it is one).
+ */
+export const conversationIndexes = [
+  ascending('kind', 'queueId', 'state', 'createdAt', 'id'),
+  ascending('kind', 'agentId', 'createdAt', 'id'),
+  ascending('kind', 'channelId', 'state', 'createdAt', 'id'),
+  ascending('kind', 'channelId', 'createdAt', 'id'),
+  ascending('kind', 'createdAt', 'id'),
+];
+
 /**
  * The container the store expects (the Bicep deployment creates the same): partitioned on `/pk`,
- * with the composite index the conversation queries sort on. Message bodies and histories are
- * never filtered on, so they are left out of the index to keep writes cheap.
+ * with the composite indexes above. Message texts, histories and processed ids are never filtered
+ * on, so they are left out of the index to keep writes cheap.
  */
 export function stateContainerDefinition(id = 'state'): ContainerDefinition {
   return {
@@ -28,15 +45,55 @@ export function stateContainerDefinition(id = 'state'): ContainerDefinition {
         { path: '/text/?' },
         { path: '/history/*' },
         { path: '/processedMessageIds/*' },
+        { path: '/media/*' },
+        { path: '/segments/*' },
         { path: '/"_etag"/?' },
       ],
-      compositeIndexes: [
-        [
-          { path: '/createdAt', order: 'ascending' },
-          { path: '/id', order: 'ascending' },
-        ],
-      ],
+      compositeIndexes: conversationIndexes,
     },
+  };
+}
+
+/** A conversation query as Cosmos SQL, with the fields it filters by equality and sorts by. */
+export function conversationQuery(query: ConversationQuery) {
+  const equality = ['kind'];
+  const where = ["c.kind = 'conversation'"];
+  const parameters: SqlParameter[] = [];
+  const filter = (field: string, value: string) => {
+    equality.push(field);
+    where.push(`c.${field} = @${field}`);
+    parameters.push({ name: `@${field}`, value });
+  };
+  if (query.channelId !== undefined) filter('channelId', query.channelId);
+  if (query.queueId !== undefined) filter('queueId', query.queueId);
+  if (query.agentId !== undefined) filter('agentId', query.agentId);
+  if (query.states !== undefined) {
+    const [only] = query.states;
+    if (query.states.length === 1 && only) filter('state', only);
+    else {
+      where.push('ARRAY_CONTAINS(@states, c.state)');
+      parameters.push({ name: '@states', value: query.states });
+    }
+  }
+  if (query.idleBefore !== undefined) {
+    where.push('c.lastActivityAt < @idleBefore');
+    parameters.push({ name: '@idleBefore', value: query.idleBefore });
+  }
+  const top = query.limit !== undefined ? `TOP ${Math.trunc(query.limit)} ` : '';
+  // The fields pinned by equality lead the ORDER BY (which leaves the order as it is), so the sort
+  // matches a composite index path for path, as Cosmos DB requires of a multi-field ORDER BY.
+  // Another combination of filters (none the app makes) sorts by the index every query can use.
+  const exact = [...equality, 'createdAt', 'id'];
+  const indexed = conversationIndexes.some(
+    (index) => index.map((p) => p.path.slice(1)).join() === exact.join(),
+  );
+  const orderBy = indexed ? exact : ['kind', 'createdAt', 'id'];
+  return {
+    sql: `SELECT ${top}* FROM c WHERE ${where.join(' AND ')} ORDER BY ${orderBy.map((f) => `c.${f}`).join(', ')}`,
+    parameters,
+    orderBy,
+    /** Whether the equality filters are served by the index as well as the sort. */
+    indexed,
   };
 }
 
@@ -56,13 +113,18 @@ const keys = {
   conversation: (id: string) => ({ id, pk: id }),
   message: (conversationId: string, id: string) => ({ id, pk: conversationId }),
   customer: (channelId: string, customer: string) => ({ id: channelId, pk: `customer|${customer}` }),
-  agent: (id: string) => ({ id, pk: `agent|${id}` }),
+  // Agents share one partition: listing them (every assignment run) is a single-partition query.
+  agent: (id: string) => ({ id, pk: 'agents' }),
   pace: (number: string) => ({ id: 'pace', pk: `pace|${number}` }),
   notification: (id: string) => ({ id, pk: `notification|${id}` }),
   configuration: () => ({ id: 'configuration', pk: 'configuration' }),
   contact: (number: string) => ({ id: number, pk: `contact|${number}` }),
   template: (id: string) => ({ id, pk: `template|${id}` }),
 };
+
+/** A value as stored: its placement and kind added (the batch API wants plain JSON objects). */
+const document = (value: object, place: { id: string; pk: string }, kind: Kind) =>
+  JSON.parse(JSON.stringify({ ...value, ...place, kind })) as JSONObject;
 
 const SYSTEM_FIELDS = ['pk', 'kind', '_rid', '_self', '_etag', '_attachments', '_ts'];
 
@@ -75,9 +137,10 @@ function statusOf(error: unknown): number | undefined {
 
 /**
  * The Cosmos DB store: one container partitioned on `/pk`. A conversation and its messages share
- * the conversation's partition, so the inbound path is point reads and single-partition writes;
- * the agent and auto-close paths query across partitions. ETags carry the optimistic concurrency
- * the use cases rely on.
+ * the conversation's partition, so the inbound path is point reads and single-partition writes; a
+ * customer's record is alone in its partition; agents share one. The queue, agent and auto-close
+ * paths query conversations across partitions, served by composite indexes. ETags carry the
+ * optimistic concurrency the use cases rely on. docs/cosmos.md counts what each flow costs.
  */
 export class CosmosStore implements Store {
   constructor(private readonly container: Container) {}
@@ -203,6 +266,29 @@ export class CosmosStore implements Store {
     });
   }
 
+  /** A transactional batch in the conversation's partition: both documents, or neither. */
+  async createConversationWithMessage(conversation: Conversation, message: Message) {
+    const pk = conversation.id;
+    const response = await this.container.items.batch(
+      [
+        {
+          operationType: 'Create',
+          resourceBody: document(conversation, keys.conversation(conversation.id), 'conversation'),
+        },
+        { operationType: 'Create', resourceBody: document(message, keys.message(pk, message.id), 'message') },
+      ],
+      pk,
+    );
+    const results = response.result ?? [];
+    const failed = results.find((result) => result.statusCode >= 400 && result.statusCode !== 424);
+    if (failed || response.code === undefined || response.code >= 400) {
+      const status = failed?.statusCode ?? response.code;
+      if (status === 409) throw new AlreadyExistsError(`conversation ${conversation.id} already exists`);
+      throw new Error(`creating conversation ${conversation.id} failed (${status})`);
+    }
+    return { value: conversation, etag: String(results[0]?.eTag) };
+  }
+
   replaceConversation(conversation: Conversation, etag: string) {
     return this.replace(
       'conversation',
@@ -213,31 +299,29 @@ export class CosmosStore implements Store {
     );
   }
 
+  async takeNextSeq(conversationId: string, at: string) {
+    try {
+      const { resource } = await this.container.item(conversationId, conversationId).patch<ItemDefinition>({
+        condition: "FROM c WHERE c.state IN ('open', 'active', 'wrap-up')",
+        operations: [
+          { op: 'incr', path: '/lastSeq', value: 1 },
+          { op: 'set', path: '/lastActivityAt', value: at },
+        ],
+      });
+      if (!resource) return undefined;
+      return { value: this.strip<Conversation>(resource, 'conversation'), etag: String(resource._etag) };
+    } catch (error) {
+      const status = statusOf(error);
+      // 412: the condition failed (waiting or closed); 404: no such conversation.
+      if (status === 412 || status === 404) return undefined;
+      throw error;
+    }
+  }
+
   findConversations(query: ConversationQuery) {
-    const where = ["c.kind = 'conversation'"];
-    const parameters: SqlParameter[] = [];
-    const filter = (field: string, name: string, value: string) => {
-      where.push(`c.${field} = @${name}`);
-      parameters.push({ name: `@${name}`, value });
-    };
-    if (query.channelId !== undefined) filter('channelId', 'channelId', query.channelId);
-    if (query.queueId !== undefined) filter('queueId', 'queueId', query.queueId);
-    if (query.agentId !== undefined) filter('agentId', 'agentId', query.agentId);
-    if (query.states !== undefined) {
-      if (query.states.length === 0) return Promise.resolve([]);
-      where.push('ARRAY_CONTAINS(@states, c.state)');
-      parameters.push({ name: '@states', value: query.states });
-    }
-    if (query.idleBefore !== undefined) {
-      where.push('c.lastActivityAt < @idleBefore');
-      parameters.push({ name: '@idleBefore', value: query.idleBefore });
-    }
-    const top = query.limit !== undefined ? `TOP ${Math.trunc(query.limit)} ` : '';
-    return this.query<Conversation>(
-      'conversation',
-      `SELECT ${top}* FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt, c.id`,
-      parameters,
-    );
+    if (query.states?.length === 0) return Promise.resolve([]);
+    const { sql, parameters } = conversationQuery(query);
+    return this.query<Conversation>('conversation', sql, parameters);
   }
 
   getMessage(conversationId: string, id: string) {
@@ -322,7 +406,12 @@ export class CosmosStore implements Store {
   }
 
   listAgents() {
-    return this.query<Agent>('agent', "SELECT * FROM c WHERE c.kind = 'agent' ORDER BY c.id", []);
+    return this.query<Agent>(
+      'agent',
+      "SELECT * FROM c WHERE c.pk = 'agents' AND c.kind = 'agent' ORDER BY c.id",
+      [],
+      keys.agent('').pk,
+    );
   }
 
   deleteAgent(id: string, etag: string) {

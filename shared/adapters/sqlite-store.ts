@@ -77,6 +77,11 @@ export class SqliteStore implements Store {
         `UPDATE conversations SET channel_id = @channelId, queue_id = @queueId, agent_id = @agentId, state = @state,
            last_activity_at = @lastActivityAt, etag = etag + 1, doc = @doc WHERE id = @id AND etag = @etag`,
       ),
+      takeNextSeq: db.prepare<[string, string, string], Row>(
+        `UPDATE conversations SET etag = etag + 1, last_activity_at = ?,
+           doc = json_set(doc, '$.lastSeq', json_extract(doc, '$.lastSeq') + 1, '$.lastActivityAt', ?)
+         WHERE id = ? AND state IN ('open', 'active', 'wrap-up') RETURNING etag, doc`,
+      ),
       getMessage: db.prepare<[string, string], Row>(
         'SELECT etag, doc FROM messages WHERE conversation_id = ? AND id = ?',
       ),
@@ -156,6 +161,21 @@ export class SqliteStore implements Store {
     return { value: conversation, etag: '1' };
   }
 
+  async createConversationWithMessage(conversation: Conversation, message: Message) {
+    this.db.transaction(() => {
+      if (this.statements.insertConversation.run(this.conversationParams(conversation)).changes === 0) {
+        throw new AlreadyExistsError(`conversation ${conversation.id} already exists`);
+      }
+      const doc = JSON.stringify(message);
+      if (
+        this.statements.insertMessage.run(message.conversationId, message.id, message.seq, doc).changes === 0
+      ) {
+        throw new AlreadyExistsError(`message ${message.id} already exists`);
+      }
+    })();
+    return { value: conversation, etag: '1' };
+  }
+
   async replaceConversation(conversation: Conversation, etag: string) {
     const params = { ...this.conversationParams(conversation), etag: Number(etag) };
     if (this.statements.updateConversation.run(params).changes === 0) {
@@ -165,6 +185,11 @@ export class SqliteStore implements Store {
       throw new ConcurrencyError(`conversation ${conversation.id} changed since it was read`);
     }
     return { value: conversation, etag: String(Number(etag) + 1) };
+  }
+
+  async takeNextSeq(conversationId: string, at: string) {
+    const row = this.statements.takeNextSeq.get(at, at, conversationId);
+    return row ? stored<Conversation>(row) : undefined;
   }
 
   async findConversations(query: ConversationQuery) {

@@ -1,13 +1,13 @@
 import type { Channel } from '../domain/channel.js';
 import { keywordOf } from '../domain/consent.js';
 import { type Conversation, openConversation } from '../domain/conversation.js';
-import { newCustomerState, rememberProcessed } from '../domain/customer.js';
+import { newCustomerState } from '../domain/customer.js';
 import { closedReply, opennessAt } from '../domain/hours.js';
 import type { InboundSms } from '../domain/inbound-sms.js';
 import { maskPhone } from '../domain/mask.js';
+import { type Message, messageSegments } from '../domain/message.js';
 import { route } from '../domain/routing.js';
 import { AlreadyExistsError } from '../errors.js';
-import type { Stored } from '../ports.js';
 import { appendInbound } from './append-inbound.js';
 import { requestAssignment } from './assignment-request.js';
 import type { CoreDeps } from './deps.js';
@@ -20,53 +20,123 @@ export type InboundOutcome =
   | { status: 'duplicate'; messageId: string }
   | { status: 'dropped'; messageId: string; reason: string };
 
-type Found = { kind: 'duplicate' } | { kind: 'conversation'; stored: Stored<Conversation> };
+/** Where a customer's message went: a new sequence number in a conversation, or nowhere (a repeat). */
+type Placed =
+  | { kind: 'duplicate'; conversation?: Conversation }
+  | { kind: 'slot'; conversation: Conversation }
+  | { kind: 'opened'; conversation: Conversation }
+  | { kind: 'returned'; conversation: Conversation };
+
+function inboundMessage(conversation: Conversation, seq: number, sms: InboundSms): Message {
+  return {
+    id: sms.id,
+    conversationId: conversation.id,
+    seq,
+    direction: 'inbound',
+    author: { kind: 'customer' },
+    from: sms.from,
+    to: sms.to,
+    text: sms.text,
+    ...(sms.media.length > 0 ? { media: sms.media } : {}),
+    segments: messageSegments(sms.text),
+    createdAt: sms.receivedAt,
+    provider: sms.provider,
+    providerMessageId: sms.providerMessageId,
+    status: 'received',
+    failureReason: null,
+  };
+}
 
 /**
- * Finds the customer's unclosed conversation on the channel, or opens one. The customer record's
- * pointer is written first, under its ETag: of two racing first messages only one pointer write
- * wins, and the loser re-reads and joins the winner's conversation.
+ * A conversation and its first message, created together under the id the customer's record
+ * already points at. Racing first messages settle here: one creates, the other finds it.
  */
-async function findOrOpen(deps: CoreDeps, channel: Channel, sms: InboundSms): Promise<Found> {
-  return retryOnConflict(async (): Promise<Found> => {
-    const storedCustomer = await deps.store.getCustomer(channel.id, sms.from);
-    const customer = storedCustomer?.value ?? newCustomerState(channel.id, sms.from);
-    if (customer.processedMessageIds.includes(sms.id)) return { kind: 'duplicate' };
-
-    let conversationId = customer.openConversationId;
-    if (conversationId) {
-      const existing = await deps.store.getConversation(conversationId);
-      if (existing && existing.value.state !== 'closed') return { kind: 'conversation', stored: existing };
-      // A pointer without its conversation means a crash between the two writes: finish the job.
-      if (existing) conversationId = null;
-    }
-    if (!conversationId) {
-      conversationId = deps.ids.next();
-      await deps.store.putCustomer(
-        { ...customer, openConversationId: conversationId },
-        storedCustomer?.etag ?? null,
-      );
-    }
-    const now = deps.clock.now();
-    const routed = route(channel, { text: sms.text, to: sms.to, at: now });
-    const conversation = openConversation({
-      id: conversationId,
+async function open(
+  deps: CoreDeps,
+  channel: Channel,
+  sms: InboundSms,
+  id: string,
+): Promise<Placed | undefined> {
+  const now = deps.clock.now();
+  const routed = route(channel, { text: sms.text, to: sms.to, at: now });
+  const conversation: Conversation = {
+    ...openConversation({
+      id,
       channelId: channel.id,
       channelNumber: sms.to,
       customer: sms.from,
       queueId: routed.queueId,
       ...(routed.skills.length > 0 ? { requiredSkills: routed.skills } : {}),
       at: now.toISOString(),
-    });
-    try {
-      return { kind: 'conversation', stored: await deps.store.createConversation(conversation) };
-    } catch (error) {
-      if (!(error instanceof AlreadyExistsError)) throw error;
-      const existing = await deps.store.getConversation(conversationId);
-      if (!existing) throw error;
-      return { kind: 'conversation', stored: existing };
+    }),
+    lastSeq: 1,
+  };
+  try {
+    await deps.store.createConversationWithMessage(conversation, inboundMessage(conversation, 1, sms));
+    return { kind: 'opened', conversation };
+  } catch (error) {
+    if (error instanceof AlreadyExistsError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Finds the customer's unclosed conversation on the channel, or opens one, and takes the message's
+ * place in it. The usual case, a customer writing on a conversation under way, costs one point
+ * read (the customer's record, which points at the conversation) and one conditional write (the
+ * next sequence number); the message write follows. Everything else (a waiting conversation, a
+ * closed one, none, a crash half-way) takes the slower path, and every step is safe to repeat.
+ */
+async function place(deps: CoreDeps, channel: Channel, sms: InboundSms): Promise<Placed> {
+  return retryOnConflict(async (): Promise<Placed> => {
+    const stored = await deps.store.getCustomer(channel.id, sms.from);
+    // Consent keywords record their message ids here; a repeat of one is dropped.
+    if (stored?.value.processedMessageIds.includes(sms.id)) return { kind: 'duplicate' };
+    const pointer = stored?.value.openConversationId;
+    if (pointer) {
+      const taken = await deps.store.takeNextSeq(pointer, deps.clock.now().toISOString());
+      if (taken) return { kind: 'slot', conversation: taken.value };
+      const existing = await deps.store.getConversation(pointer);
+      if (!existing) {
+        // The pointer was written and the process died before the conversation was: finish the job.
+        return (await open(deps, channel, sms, pointer)) ?? (await place(deps, channel, sms));
+      }
+      if (existing.value.state === 'waiting') {
+        const conversation = await appendInbound(deps, existing, sms);
+        return { kind: 'returned', conversation };
+      }
+      // Closed: a redelivery of the message that was in it is a repeat; anything else opens anew.
+      if (await deps.store.getMessage(pointer, sms.id))
+        return { kind: 'duplicate', conversation: existing.value };
     }
+    const id = deps.ids.next();
+    const customer = stored?.value ?? newCustomerState(channel.id, sms.from);
+    await deps.store.putCustomer({ ...customer, openConversationId: id }, stored?.etag ?? null);
+    return (await open(deps, channel, sms, id)) ?? (await place(deps, channel, sms));
   });
+}
+
+/**
+ * A conversation that joined the queue is announced once: the closed-hours answer when the channel
+ * is closed, and a request to the queue's assigner. Both are idempotent (fixed ids), so a repeat
+ * after a crash sends nothing twice.
+ */
+async function joinQueue(deps: CoreDeps, channel: Channel, conversation: Conversation, sms: InboundSms) {
+  const now = deps.clock.now();
+  const openness = channel.hours ? opennessAt(channel.hours, now) : undefined;
+  if (openness && !openness.open) {
+    await queueOutbound(
+      deps,
+      conversation.id,
+      closedReply(channel, openness, now),
+      { kind: 'system' },
+      {
+        id: `${sms.id}:closed`,
+        purpose: 'automated',
+      },
+    );
+  }
+  await requestAssignment(deps, conversation.queueId, 'customer message');
 }
 
 /**
@@ -85,48 +155,28 @@ export async function receiveInbound(deps: CoreDeps, sms: InboundSms): Promise<I
   const keyword = keywordOf(sms.text, channel.consent);
   if (keyword) return handleKeyword(deps, channel, sms, keyword);
 
-  const found = await findOrOpen(deps, channel, sms);
-  if (found.kind === 'duplicate') {
+  const placed = await place(deps, channel, sms);
+  if (placed.kind === 'duplicate') {
     deps.logger.info('inbound.duplicate', log);
     return { status: 'duplicate', messageId: sms.id };
   }
-
-  let conversation = found.stored.value;
-  const alreadyStored = await deps.store.getMessage(conversation.id, sms.id);
-  // The queue hears about a conversation when it joins the waiting line: the first message, or a
-  // customer back to a set-aside conversation whose agent is gone. On a redelivery we cannot tell
-  // whether the first attempt got that far, so we ask again (requests are idempotent).
-  let joinedQueue = alreadyStored !== undefined;
-  if (!alreadyStored) {
-    const before = conversation.state;
-    conversation = await appendInbound(deps, found.stored, sms);
-    joinedQueue = conversation.lastSeq === 1 || (before === 'waiting' && conversation.state === 'open');
-  }
-
-  await retryOnConflict(async () => {
-    const stored = await deps.store.getCustomer(channel.id, sms.from);
-    if (!stored || stored.value.processedMessageIds.includes(sms.id)) return;
-    await deps.store.putCustomer(rememberProcessed(stored.value, sms.id), stored.etag);
-  });
-
-  if (conversation.state === 'open' && joinedQueue) {
-    const now = deps.clock.now();
-    const openness = channel.hours ? opennessAt(channel.hours, now) : undefined;
-    if (openness && !openness.open) {
-      // Told once, when the conversation joins the queue; it waits there for the opening.
-      await queueOutbound(
-        deps,
-        conversation.id,
-        closedReply(channel, openness, now),
-        { kind: 'system' },
-        {
-          id: `${sms.id}:closed`,
-          purpose: 'automated',
-        },
-      );
+  const { conversation } = placed;
+  if (placed.kind === 'slot') {
+    try {
+      await deps.store.createMessage(inboundMessage(placed.conversation, placed.conversation.lastSeq, sms));
+    } catch (error) {
+      if (!(error instanceof AlreadyExistsError)) throw error;
+      // A redelivery: the sequence number just taken stays unused (gaps are allowed, order holds).
+      // If this was the conversation's first message, the first attempt may have died before
+      // announcing it, so announce it again.
+      const first = (await deps.store.getMessage(conversation.id, sms.id))?.value.seq === 1;
+      if (first && conversation.state === 'open') await joinQueue(deps, channel, conversation, sms);
+      deps.logger.info('inbound.duplicate', log);
+      return { status: 'duplicate', messageId: sms.id };
     }
-    await requestAssignment(deps, conversation.queueId, 'customer message');
   }
+  const joined = placed.kind === 'opened' || (placed.kind === 'returned' && conversation.state === 'open');
+  if (joined) await joinQueue(deps, channel, conversation, sms);
   deps.logger.info('inbound.stored', { ...log, conversationId: conversation.id, state: conversation.state });
   return { status: 'stored', conversationId: conversation.id, messageId: sms.id, state: conversation.state };
 }

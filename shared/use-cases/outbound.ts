@@ -18,13 +18,17 @@ export async function queueOutbound(
   options: { id?: string; purpose?: MessagePurpose } = {},
 ): Promise<Message> {
   validateMessageText(text);
-  const conversation = await retryOnConflict(async () => {
-    const stored = await deps.store.getConversation(conversationId);
-    if (!stored) throw new Error(`conversation ${conversationId} vanished`);
-    const at = deps.clock.now().toISOString();
-    const next = { ...stored.value, lastSeq: stored.value.lastSeq + 1, lastActivityAt: at };
-    return (await deps.store.replaceConversation(next, stored.etag)).value;
-  });
+  // One conditional write while the conversation is under way; a read and a replace otherwise
+  // (an agent answering a set-aside conversation, a keyword's reply on a closed one).
+  const at = deps.clock.now().toISOString();
+  const conversation =
+    (await deps.store.takeNextSeq(conversationId, at))?.value ??
+    (await retryOnConflict(async () => {
+      const stored = await deps.store.getConversation(conversationId);
+      if (!stored) throw new Error(`conversation ${conversationId} vanished`);
+      const next = { ...stored.value, lastSeq: stored.value.lastSeq + 1, lastActivityAt: at };
+      return (await deps.store.replaceConversation(next, stored.etag)).value;
+    }));
   const message: Message = {
     id: options.id ?? deps.ids.next(),
     conversationId,

@@ -64,6 +64,20 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
         expect((await store.getConversation('conv-1'))?.value.queueId).toBe('general');
       });
 
+      it('are created with their first message together, once', async () => {
+        const created = await store.createConversationWithMessage(aConversation({ lastSeq: 1 }), aMessage());
+        expect((await store.getConversation('conv-1'))?.etag).toBe(created.etag);
+        expect((await store.listMessages('conv-1')).map((m) => m.id)).toEqual(['local:m1']);
+        await expect(
+          store.createConversationWithMessage(
+            aConversation({ queueId: 'other' }),
+            aMessage({ id: 'local:m2' }),
+          ),
+        ).rejects.toBeInstanceOf(AlreadyExistsError);
+        expect((await store.getConversation('conv-1'))?.value.queueId).toBe('general');
+        expect((await store.listMessages('conv-1')).map((m) => m.id)).toEqual(['local:m1']);
+      });
+
       it('are replaced only with the current etag', async () => {
         const created = await store.createConversation(aConversation());
         const updated = await store.replaceConversation(
@@ -118,6 +132,34 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
         expect(await ids({ states: [] })).toEqual([]);
         expect(await ids({ idleBefore: '2026-11-23T09:03:00.000Z', states: ['open'] })).toEqual(['b']);
         expect(await ids({ queueId: 'general', limit: 2 })).toEqual(['c', 'a']);
+      });
+
+      it('hand out the next sequence number in one write while open, active or in wrap-up', async () => {
+        const created = await store.createConversation(aConversation({ lastSeq: 4 }));
+        const taken = await store.takeNextSeq('conv-1', '2026-11-23T10:00:00.000Z');
+        expect(taken?.value).toMatchObject({
+          lastSeq: 5,
+          lastActivityAt: '2026-11-23T10:00:00.000Z',
+          state: 'open',
+        });
+        expect(taken?.etag).not.toBe(created.etag);
+        expect((await store.getConversation('conv-1'))?.etag).toBe(taken?.etag);
+        for (const state of ['active', 'wrap-up'] as const) {
+          const current = await store.getConversation('conv-1');
+          if (!current) throw new Error('expected the conversation');
+          await store.replaceConversation({ ...current.value, state }, current.etag);
+          expect((await store.takeNextSeq('conv-1', '2026-11-23T10:01:00.000Z'))?.value.state).toBe(state);
+        }
+        expect((await store.getConversation('conv-1'))?.value.lastSeq).toBe(7);
+      });
+
+      it('hand out no sequence number while waiting or closed, or for a conversation that does not exist', async () => {
+        for (const state of ['waiting', 'closed'] as const) {
+          await store.createConversation(aConversation({ id: state, state, lastSeq: 2 }));
+          expect(await store.takeNextSeq(state, '2026-11-23T10:00:00.000Z')).toBeUndefined();
+          expect((await store.getConversation(state))?.value.lastSeq).toBe(2);
+        }
+        expect(await store.takeNextSeq('ghost', '2026-11-23T10:00:00.000Z')).toBeUndefined();
       });
 
       it('come back with etags that a replace accepts', async () => {

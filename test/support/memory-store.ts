@@ -100,6 +100,15 @@ export class MemoryStore implements Store {
     return this.create(this.conversations, conversation.id, conversation, `conversation ${conversation.id}`);
   }
 
+  async createConversationWithMessage(conversation: Conversation, message: Message) {
+    const key = `${message.conversationId}|${message.id}`;
+    if (this.conversations.has(conversation.id))
+      throw new AlreadyExistsError(`conversation ${conversation.id} already exists`);
+    if (this.messages.has(key)) throw new AlreadyExistsError(`message ${message.id} already exists`);
+    this.create(this.messages, key, message, `message ${message.id}`);
+    return this.create(this.conversations, conversation.id, conversation, `conversation ${conversation.id}`);
+  }
+
   async replaceConversation(conversation: Conversation, etag: string) {
     return this.replace(
       this.conversations,
@@ -107,6 +116,19 @@ export class MemoryStore implements Store {
       conversation,
       etag,
       `conversation ${conversation.id}`,
+    );
+  }
+
+  async takeNextSeq(conversationId: string, at: string) {
+    const row = this.conversations.get(conversationId);
+    if (!row || !['open', 'active', 'wrap-up'].includes(row.value.state)) return undefined;
+    const next = { ...row.value, lastSeq: row.value.lastSeq + 1, lastActivityAt: at };
+    return this.replace(
+      this.conversations,
+      conversationId,
+      next,
+      String(row.version),
+      `conversation ${conversationId}`,
     );
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CustomerState } from '../../shared/domain/customer.js';
+import type { Message } from '../../shared/domain/message.js';
 import { closeConversation } from '../../shared/use-cases/conversations.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import { ALERTS_NUMBER, OTHER_CUSTOMER } from '../support/builders.js';
@@ -100,29 +100,88 @@ describe.each(storeKinds)('receiving a customer message (%s)', (_kind, makeStore
   });
 });
 
-/** Fails the customer write that records a message as processed: the crash window after storing it. */
-class CrashAfterStoringStore extends MemoryStore {
-  crashes = 1;
-  override async putCustomer(state: CustomerState, etag: string | null) {
-    if (this.crashes > 0 && state.processedMessageIds.length > 0) {
-      this.crashes -= 1;
-      throw new Error('process died');
-    }
-    return super.putCustomer(state, etag);
+/** A store that dies once at a chosen write: the crash windows of the inbound path. */
+class CrashingStore extends MemoryStore {
+  crashAt: 'create-with-message' | 'create-message' | undefined;
+  override async createConversationWithMessage(
+    ...args: Parameters<MemoryStore['createConversationWithMessage']>
+  ) {
+    this.crash('create-with-message');
+    return super.createConversationWithMessage(...args);
+  }
+  override async createMessage(message: Message) {
+    this.crash('create-message');
+    return super.createMessage(message);
+  }
+  private crash(at: CrashingStore['crashAt']) {
+    if (this.crashAt !== at) return;
+    this.crashAt = undefined;
+    throw new Error('process died');
   }
 }
 
 describe('receiving a customer message after a crash', () => {
-  it('resumes on redelivery without storing the message twice', async () => {
-    const store = new CrashAfterStoringStore();
+  it('resumes when the process died after pointing the customer at a conversation it had not made', async () => {
+    const store = new CrashingStore();
     const h = coreHarness(store);
-    const sms = h.sms({ providerMessageId: 'SM-crash' });
+    const sms = h.sms({ providerMessageId: 'SM-crash-1' });
+    store.crashAt = 'create-with-message';
     await expect(receiveInbound(h.deps, sms)).rejects.toThrow('process died');
     const retried = await receiveInbound(h.deps, sms);
-    expect(retried.status).toBe('stored');
-    if (retried.status !== 'stored') return;
-    expect(await h.store.listMessages(retried.conversationId)).toHaveLength(1);
+    if (retried.status !== 'stored') throw new Error('not stored');
+    expect((await h.store.listMessages(retried.conversationId)).map((m) => m.seq)).toEqual([1]);
+    expect(h.queue.on('sms-assignment')).toHaveLength(1);
     expect(await receiveInbound(h.deps, sms)).toMatchObject({ status: 'duplicate' });
+  });
+
+  it('announces a first message again when the process died before the assigner heard of it', async () => {
+    const h = coreHarness();
+    const sms = h.sms({ providerMessageId: 'SM-crash-2' });
+    const send = h.queue.send.bind(h.queue);
+    let dead = true;
+    h.queue.send = async (queue, message) => {
+      if (dead && queue === 'sms-assignment') {
+        dead = false;
+        throw new Error('process died');
+      }
+      return send(queue, message);
+    };
+    await expect(receiveInbound(h.deps, sms)).rejects.toThrow('process died');
+    expect(await receiveInbound(h.deps, sms)).toMatchObject({ status: 'duplicate' });
+    expect(h.queue.on('sms-assignment').map((m) => m.body)).toEqual([
+      { queueId: 'general', reason: 'customer message' },
+    ]);
+    const [conversation] = await h.store.findConversations({});
+    expect(await h.store.listMessages(conversation?.value.id ?? '')).toHaveLength(1);
+  });
+
+  it('stores a later message once when the process died after taking its sequence number', async () => {
+    const store = new CrashingStore();
+    const h = coreHarness(store);
+    const first = await receiveInbound(h.deps, h.sms({ text: 'first' }));
+    const sms = h.sms({ providerMessageId: 'SM-crash-3', text: 'second' });
+    store.crashAt = 'create-message';
+    await expect(receiveInbound(h.deps, sms)).rejects.toThrow('process died');
+    await receiveInbound(h.deps, sms);
+    await receiveInbound(h.deps, h.sms({ text: 'third' }));
+    if (first.status !== 'stored') throw new Error('not stored');
+    const messages = await h.store.listMessages(first.conversationId);
+    // The number the dead attempt took stays unused: a gap, never a change of order.
+    expect(messages.map((m) => [m.seq, m.text])).toEqual([
+      [1, 'first'],
+      [3, 'second'],
+      [4, 'third'],
+    ]);
+  });
+
+  it('drops a redelivery of a message whose conversation was closed since', async () => {
+    const h = coreHarness();
+    const sms = h.sms({ providerMessageId: 'SM-late' });
+    const first = await receiveInbound(h.deps, sms);
+    if (first.status !== 'stored') throw new Error('not stored');
+    await closeConversation(h.deps, first.conversationId, { kind: 'system' }, 'test');
+    expect(await receiveInbound(h.deps, sms)).toMatchObject({ status: 'duplicate' });
+    expect(await h.store.findConversations({})).toHaveLength(1);
   });
 
   it('keeps one conversation under many racing first messages with slow reads', async () => {

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { receiveInbound } from '../../shared/use-cases/inbound.js';
+import { countingStore } from '../../stand-ins/counting-store.js';
+import { coreHarness } from '../support/core.js';
+import { MemoryStore } from '../support/memory-store.js';
+
+/** What a customer's message costs the store: the figures the Cosmos DB layout was designed for. */
+describe('the cost of a customer message in store operations', () => {
+  it('on a conversation under way: one point read and two writes, no query', async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    await receiveInbound(h.deps, h.sms({ text: 'first' }));
+    counted.reset();
+    const outcome = await receiveInbound(h.deps, h.sms({ text: 'second' }));
+    expect(outcome.status).toBe('stored');
+    expect(counted.operations.map((o) => [o.kind, o.method])).toEqual([
+      ['point-read', 'getCustomer'],
+      ['write', 'takeNextSeq'],
+      ['write', 'createMessage'],
+    ]);
+  });
+
+  it('opening a conversation: one point read and two writes (the pointer, then conversation and message together)', async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    await receiveInbound(h.deps, h.sms());
+    expect(counted.operations.map((o) => [o.kind, o.method])).toEqual([
+      ['point-read', 'getCustomer'],
+      ['write', 'putCustomer'],
+      ['write', 'createConversationWithMessage'],
+    ]);
+  });
+});
