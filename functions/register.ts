@@ -4,7 +4,29 @@ import type {
   ServiceBusQueueFunctionOptions,
   TimerFunctionOptions,
 } from '@azure/functions';
-import type { FunctionDefinition } from './definition.js';
+import type { FunctionDefinition, QueueFunction } from './definition.js';
+import { deliveryCount, retryDelayMs } from './queue-message.js';
+
+/**
+ * On the Functions host a queue function that throws is abandoned and redelivered at once, which
+ * would turn a provider's 429 into a burst of retries ending in the dead-letter queue. So the wait
+ * happens here, inside the invocation: the host keeps renewing the session's lock (up to
+ * maxAutoLockRenewalDuration in host.json), the session's later messages wait behind it, and the
+ * throw that follows is the retry. The local host does the same by abandoning with a delay.
+ */
+export function waitBeforeRetry(
+  handler: QueueFunction['handler'],
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): QueueFunction['handler'] {
+  return async (message, context) => {
+    try {
+      await handler(message, context);
+    } catch (error) {
+      await sleep(retryDelayMs(error, deliveryCount(context)));
+      throw error;
+    }
+  };
+}
 
 /** The part of `@azure/functions`' `app` we register with (a fake in tests). */
 export interface FunctionRegistrar {
@@ -24,7 +46,12 @@ export function registerFunctions(registrar: FunctionRegistrar, definitions: Fun
       }
       case 'serviceBusQueue': {
         const { name, queueName, connection, isSessionsEnabled, handler } = definition;
-        registrar.serviceBusQueue(name, { queueName, connection, isSessionsEnabled, handler });
+        registrar.serviceBusQueue(name, {
+          queueName,
+          connection,
+          isSessionsEnabled,
+          handler: waitBeforeRetry(handler),
+        });
         break;
       }
       case 'timer': {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import azureFunctions from '@azure/functions';
 import type { QueueFunction } from '../functions/definition.js';
-import { SendError } from '../shared/errors.js';
+import { retryDelayMs } from '../functions/queue-message.js';
 import type { Logger, QueueReceiver, ReceivedMessage } from '../shared/ports.js';
 
 // @azure/functions is CommonJS: Node's ESM loader cannot see its named exports, only the default.
@@ -26,11 +26,6 @@ export interface ConsumerOptions {
 
 /** Longest a busy consumer keeps the event loop before letting other work run. */
 const YIELD_AFTER_MS = 20;
-
-/** Exponential backoff for a failed delivery: 1 s, 2 s, 4 s ... capped at one minute. */
-function backoffMs(deliveryCount: number): number {
-  return Math.min(60_000, 1000 * 2 ** (deliveryCount - 1));
-}
 
 /**
  * Runs a queue-triggered function the way the Functions host runs a Service Bus trigger: receive
@@ -141,10 +136,7 @@ export class QueueConsumer {
       });
     } catch (error) {
       clearInterval(renewal);
-      const retryAfterMs =
-        error instanceof SendError && error.retryAfterMs
-          ? error.retryAfterMs
-          : backoffMs(message.deliveryCount);
+      const retryAfterMs = retryDelayMs(error, message.deliveryCount);
       options.logger.error(
         'queue.invocation-failed',
         {

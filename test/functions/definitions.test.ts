@@ -125,6 +125,12 @@ describe('local.settings.sample.json', () => {
     expect(() => loadConfig(sample.Values)).not.toThrow();
   });
 
+  it('is explained, setting by setting, in docs/settings.md', () => {
+    const docs = readFileSync(new URL('../../docs/settings.md', import.meta.url), 'utf8');
+    const missing = settingNames.filter((name) => !docs.includes(`\`${name}\``));
+    expect(missing).toEqual([]);
+  });
+
   it('lists nothing the app does not read, besides the Functions host own settings', () => {
     const hostSettings = ['FUNCTIONS_WORKER_RUNTIME', 'AzureWebJobsStorage', 'ServiceBusConnection'];
     const unknown = Object.keys(sample.Values).filter(

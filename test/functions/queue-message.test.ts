@@ -1,6 +1,10 @@
+import azureFunctions from '@azure/functions';
 import { describe, expect, it } from 'vitest';
-import { queueBody } from '../../functions/queue-message.js';
-import { ValidationError } from '../../shared/errors.js';
+import { queueBody, retryDelayMs } from '../../functions/queue-message.js';
+import { waitBeforeRetry } from '../../functions/register.js';
+import { SendError, ValidationError } from '../../shared/errors.js';
+
+const { InvocationContext } = azureFunctions;
 
 describe('a queue message body as the host hands it over', () => {
   const sent = { queueId: 'general', reason: 'agent available' };
@@ -15,5 +19,44 @@ describe('a queue message body as the host hands it over', () => {
 
   it('refuses a body that is not JSON, so the message is retried and then dead-lettered', () => {
     expect(() => queueBody('not json')).toThrow(ValidationError);
+  });
+});
+
+describe('the wait before a failed queue message is tried again', () => {
+  it.each([
+    [1, 1000],
+    [2, 2000],
+    [4, 8000],
+    [10, 60_000],
+  ])('backs off exponentially: delivery %i waits %i ms', (count, ms) => {
+    expect(retryDelayMs(new Error('store unavailable'), count)).toBe(ms);
+  });
+
+  it("takes the provider's Retry-After, within a minute", () => {
+    expect(retryDelayMs(new SendError('rate-limited', 'ACS rate limit (429)', 7000), 1)).toBe(7000);
+    expect(retryDelayMs(new SendError('rate-limited', 'ACS rate limit (429)', 600_000), 1)).toBe(60_000);
+  });
+
+  it('is waited inside the invocation on the Functions host, then the failure is thrown for the redelivery', async () => {
+    const slept: number[] = [];
+    const failure = new SendError('rate-limited', 'Twilio rate limit (429)');
+    const handler = waitBeforeRetry(
+      async () => {
+        throw failure;
+      },
+      async (ms) => {
+        slept.push(ms);
+      },
+    );
+    const context = new InvocationContext({ triggerMetadata: { deliveryCount: 3 } });
+    await expect(handler({}, context)).rejects.toBe(failure);
+    expect(slept).toEqual([4000]);
+    await waitBeforeRetry(
+      async () => {},
+      async (ms) => {
+        slept.push(ms);
+      },
+    )({}, context);
+    expect(slept).toEqual([4000]);
   });
 });
