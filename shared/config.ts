@@ -83,6 +83,36 @@ export const settingsSchema = z.object({
 export type Settings = z.output<typeof settingsSchema>;
 export const settingNames = Object.keys(settingsSchema.shape) as (keyof Settings)[];
 
+/**
+ * What a deployment on Azure must set (infra/modules/app-settings.bicep sets exactly these, with
+ * the Functions host's own): the Azure adapters by identity, the providers, and the limits Service
+ * Bus must agree with. A test keeps this list and the Bicep app settings in step.
+ */
+export const azureDeploymentSettings = [
+  'COSMOS_ENDPOINT',
+  'COSMOS_DATABASE',
+  'COSMOS_CONTAINER',
+  'ServiceBusConnection__fullyQualifiedNamespace',
+  'ACS_ENDPOINT',
+  'SMS_PUBLIC_BASE_URL',
+  'TWILIO_ACCOUNT_SID',
+  'TWILIO_AUTH_TOKEN',
+  'TELESIGN_CUSTOMER_ID',
+  'TELESIGN_API_KEY',
+  'SMS_QUEUE_MAX_DELIVERY_COUNT',
+  'SMS_CONFIG_REFRESH_SECONDS',
+  'SMS_LOG_LEVEL',
+] as const satisfies readonly (keyof Settings)[];
+
+/** Settings the Functions host reads itself; the app does not. */
+export const hostSettings = [
+  'FUNCTIONS_WORKER_RUNTIME',
+  'AzureWebJobsStorage',
+  'AzureWebJobsStorage__accountName',
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
+  'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+] as const;
+
 export type CosmosSettings = ({ endpoint: string } | { connectionString: string }) & {
   database: string;
   container: string;

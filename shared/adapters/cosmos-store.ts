@@ -1,4 +1,12 @@
-import type { Container, ContainerDefinition, ItemDefinition, JSONObject, SqlParameter } from '@azure/cosmos';
+import type {
+  Container,
+  ContainerDefinition,
+  IndexingPolicy,
+  ItemDefinition,
+  JSONObject,
+  SqlParameter,
+} from '@azure/cosmos';
+import indexingPolicy from '../../infra/cosmos-indexing-policy.json' with { type: 'json' };
 import type { Agent } from '../domain/agent.js';
 import type { Configuration } from '../domain/configuration.js';
 import type { Contact } from '../domain/contact.js';
@@ -12,46 +20,21 @@ import type { Template } from '../domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
 import type { ConversationQuery, Store, Stored } from '../ports.js';
 
-const ascending = (...paths: string[]) =>
-  paths.map((path) => ({ path: `/${path}`, order: 'ascending' as const }));
-
 /**
- * Composite indexes for the conversation queries the app makes: the equality filters, then the
- * order (createdAt, id); each query sorts by exactly these paths (see conversationQuery).
- * The queue's waiting line (queueId, state), an agent's work (agentId), auto-close and openings
- * by channel (channelId, and state when it is one).
+ * The container's indexing policy, shared with the Bicep deployment (loadJsonContent) so the two
+ * cannot drift. Message texts, media, histories and processed ids are never filtered on, so they
+ * are left out of the index to keep writes cheap. The composite indexes serve the conversation
+ * queries the app makes: the equality filters, then the order (createdAt, id); each query sorts by
+ * exactly these paths (see conversationQuery).
  */
-export const conversationIndexes = [
-  ascending('kind', 'queueId', 'state', 'createdAt', 'id'),
-  ascending('kind', 'agentId', 'createdAt', 'id'),
-  ascending('kind', 'channelId', 'state', 'createdAt', 'id'),
-  ascending('kind', 'channelId', 'createdAt', 'id'),
-  ascending('kind', 'createdAt', 'id'),
-];
+export const conversationIndexes = indexingPolicy.compositeIndexes as {
+  path: string;
+  order: 'ascending';
+}[][];
 
-/**
- * The container the store expects (the Bicep deployment creates the same): partitioned on `/pk`,
- * with the composite indexes above. Message texts, histories and processed ids are never filtered
- * on, so they are left out of the index to keep writes cheap.
- */
+/** The container the store expects (the Bicep deployment creates the same), partitioned on `/pk`. */
 export function stateContainerDefinition(id = 'state'): ContainerDefinition {
-  return {
-    id,
-    partitionKey: { paths: ['/pk'] },
-    indexingPolicy: {
-      indexingMode: 'consistent',
-      includedPaths: [{ path: '/*' }],
-      excludedPaths: [
-        { path: '/text/?' },
-        { path: '/history/*' },
-        { path: '/processedMessageIds/*' },
-        { path: '/media/*' },
-        { path: '/segments/*' },
-        { path: '/"_etag"/?' },
-      ],
-      compositeIndexes: conversationIndexes,
-    },
-  };
+  return { id, partitionKey: { paths: ['/pk'] }, indexingPolicy: indexingPolicy as IndexingPolicy };
 }
 
 /** A conversation query as Cosmos SQL, with the fields it filters by equality and sorts by. */

@@ -1,0 +1,217 @@
+// Omnichannel SMS on Azure: one deployment creates every resource, with the Function App's
+// managed identity holding the one role each resource needs (modules/roles.bicep).
+//
+//   az deployment group create -g <group> -f infra/main.bicep -p infra/main.bicepparam
+//
+// Then publish the code (README, "Running on Azure") and deploy again with subscribeAcsEvents=true
+// to send ACS events to the published Event Grid trigger.
+targetScope = 'resourceGroup'
+
+@description('A short name for the resources (lowercase letters, digits, dashes).')
+@minLength(3)
+@maxLength(11)
+param baseName string = 'sms'
+
+param location string = resourceGroup().location
+
+@description('Where Communication Services keeps its data (for example "United States", "Europe").')
+param acsDataLocation string = 'United States'
+
+@description('Cosmos DB serverless (pay per request). false: autoscale throughput up to cosmosMaxThroughput RU/s.')
+param cosmosServerless bool = true
+param cosmosMaxThroughput int = 1000
+
+@description('Deliveries before Service Bus dead-letters a message; the app is told the same.')
+@minValue(2)
+@maxValue(100)
+param maxDeliveryCount int = 10
+
+@description('Most instances Flex Consumption may run.')
+param maximumInstanceCount int = 100
+
+@description('Twilio account SID (AC...); empty when Twilio is not used.')
+param twilioAccountSid string = ''
+@secure()
+@description('Twilio auth token: kept in Key Vault, referenced by the app settings.')
+param twilioAuthToken string = ''
+
+@description('TeleSign customer id; empty when TeleSign is not used.')
+param telesignCustomerId string = ''
+@secure()
+@description('TeleSign API key (base64): kept in Key Vault, referenced by the app settings.')
+param telesignApiKey string = ''
+
+@description('Client id of the Entra ID app registration for sign-in (App Service Authentication); empty: function keys only.')
+param entraClientId string = ''
+
+@description('Subscribe the Function App to ACS SMS events: true once the code is published.')
+param subscribeAcsEvents bool = false
+
+var suffix = uniqueString(resourceGroup().id)
+var compactName = take(replace(toLower(baseName), '-', ''), 9)
+var tags = {
+  application: 'omnichannel-sms'
+}
+var names = {
+  workspace: '${baseName}-log-${suffix}'
+  appInsights: '${baseName}-appi-${suffix}'
+  storage: 'st${compactName}${take(suffix, 13)}'
+  cosmos: '${baseName}-cosmos-${suffix}'
+  serviceBus: '${baseName}-sb-${suffix}'
+  keyVault: 'kv-${take(compactName, 6)}-${take(suffix, 13)}'
+  acs: '${baseName}-acs-${suffix}'
+  plan: '${baseName}-plan-${suffix}'
+  app: '${baseName}-func-${suffix}'
+}
+var queueNames = [
+  'sms-inbound'
+  'sms-assignment'
+  'sms-outbound'
+]
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    location: location
+    workspaceName: names.workspace
+    appInsightsName: names.appInsights
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    location: location
+    name: names.storage
+    tags: tags
+  }
+}
+
+module cosmos 'modules/cosmos.bicep' = {
+  name: 'cosmos'
+  params: {
+    location: location
+    accountName: names.cosmos
+    databaseName: 'sms'
+    containerName: 'state'
+    serverless: cosmosServerless
+    maxThroughput: cosmosMaxThroughput
+    tags: tags
+  }
+}
+
+module serviceBus 'modules/service-bus.bicep' = {
+  name: 'service-bus'
+  params: {
+    location: location
+    namespaceName: names.serviceBus
+    maxDeliveryCount: maxDeliveryCount
+    tags: tags
+  }
+}
+
+module keyVault 'modules/key-vault.bicep' = {
+  name: 'key-vault'
+  params: {
+    location: location
+    name: names.keyVault
+    twilioAuthToken: twilioAuthToken
+    telesignApiKey: telesignApiKey
+    tags: tags
+  }
+}
+
+module communication 'modules/communication.bicep' = {
+  name: 'communication'
+  params: {
+    dataLocation: acsDataLocation
+    name: names.acs
+    deadLetterStorageId: storage.outputs.id
+    tags: tags
+  }
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  params: {
+    location: location
+    planName: names.plan
+    appName: names.app
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    packageContainerName: storage.outputs.packageContainerName
+    maximumInstanceCount: maximumInstanceCount
+    tags: tags
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  params: {
+    principalId: functionApp.outputs.principalId
+    storageName: storage.outputs.name
+    cosmosAccountName: cosmos.outputs.accountName
+    serviceBusNamespaceName: serviceBus.outputs.namespaceName
+    queueNames: queueNames
+    keyVaultName: keyVault.outputs.name
+    appInsightsName: monitoring.outputs.appInsightsName
+    acsName: communication.outputs.name
+  }
+}
+
+module appSettings 'modules/app-settings.bicep' = {
+  name: 'app-settings'
+  dependsOn: [roles]
+  params: {
+    appName: functionApp.outputs.name
+    storageName: storage.outputs.name
+    appInsightsConnectionString: monitoring.outputs.connectionString
+    cosmosEndpoint: cosmos.outputs.endpoint
+    cosmosDatabase: cosmos.outputs.databaseName
+    cosmosContainer: cosmos.outputs.containerName
+    serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    acsEndpoint: communication.outputs.endpoint
+    publicBaseUrl: 'https://${functionApp.outputs.defaultHostName}'
+    twilioAccountSid: twilioAccountSid
+    twilioAuthTokenReference: keyVault.outputs.twilioAuthTokenReference
+    telesignCustomerId: telesignCustomerId
+    telesignApiKeyReference: keyVault.outputs.telesignApiKeyReference
+    maxDeliveryCount: maxDeliveryCount
+  }
+}
+
+module auth 'modules/app-service-auth.bicep' = if (!empty(entraClientId)) {
+  name: 'app-service-auth'
+  params: {
+    appName: functionApp.outputs.name
+    clientId: entraClientId
+    tenantId: subscription().tenantId
+  }
+}
+
+module acsEvents 'modules/acs-events.bicep' = if (subscribeAcsEvents) {
+  name: 'acs-events'
+  dependsOn: [appSettings]
+  params: {
+    topicName: communication.outputs.topicName
+    functionAppId: functionApp.outputs.id
+    deadLetterStorageId: storage.outputs.id
+    deadLetterContainerName: storage.outputs.deadLetterContainerName
+  }
+}
+
+var publicBaseUrl = 'https://${functionApp.outputs.defaultHostName}'
+
+output functionAppName string = functionApp.outputs.name
+output publicBaseUrl string = publicBaseUrl
+@description('Twilio: the incoming message webhook of the number or Messaging Service (POST).')
+output twilioInboundWebhookUrl string = '${publicBaseUrl}/api/twilio/inbound'
+@description('TeleSign: the inbound (MO) callback URL.')
+output telesignCallbackUrl string = '${publicBaseUrl}/api/telesign/callback'
+@description('ACS: the webhook alternative to the Event Grid trigger (Event Grid or CloudEvents schema).')
+output acsEventsWebhookUrl string = '${publicBaseUrl}/api/acs/events'
+output openApiUrl string = '${publicBaseUrl}/api/openapi.json'
+output communicationServicesName string = communication.outputs.name
+output cosmosEndpoint string = cosmos.outputs.endpoint
+output serviceBusNamespace string = serviceBus.outputs.fullyQualifiedNamespace
+output keyVaultName string = keyVault.outputs.name

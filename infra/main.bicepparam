@@ -1,0 +1,14 @@
+// Parameters for infra/main.bicep. Secrets come from the environment of whoever deploys, never
+// from this file:  TWILIO_AUTH_TOKEN=... TELESIGN_API_KEY=... az deployment group create ...
+using 'main.bicep'
+
+param baseName = readEnvironmentVariable('SMS_BASE_NAME', 'sms')
+param acsDataLocation = readEnvironmentVariable('SMS_ACS_DATA_LOCATION', 'United States')
+param cosmosServerless = bool(readEnvironmentVariable('SMS_COSMOS_SERVERLESS', 'true'))
+param maxDeliveryCount = 10
+param twilioAccountSid = readEnvironmentVariable('TWILIO_ACCOUNT_SID', '')
+param twilioAuthToken = readEnvironmentVariable('TWILIO_AUTH_TOKEN', '')
+param telesignCustomerId = readEnvironmentVariable('TELESIGN_CUSTOMER_ID', '')
+param telesignApiKey = readEnvironmentVariable('TELESIGN_API_KEY', '')
+param entraClientId = readEnvironmentVariable('SMS_ENTRA_CLIENT_ID', '')
+param subscribeAcsEvents = bool(readEnvironmentVariable('SMS_SUBSCRIBE_ACS_EVENTS', 'false'))

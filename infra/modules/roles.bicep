@@ -1,0 +1,132 @@
+// Every role the Function App's identity needs, each on the one resource it is for:
+// - Storage Blob Data Owner on its storage account: the host's own storage and the deployment package;
+// - Cosmos DB Built-in Data Contributor on the account: read and write items (no control plane);
+// - Service Bus Data Sender and Data Receiver on each of the three queues (not the namespace);
+// - Key Vault Secrets User on the vault: read the providers' secrets;
+// - Monitoring Metrics Publisher on Application Insights: send telemetry (local auth is off);
+// - Contributor on the Communication Services resource: what Azure Communication Services asks of an
+//   Entra ID caller to send SMS, scoped to that single resource.
+param principalId string
+param storageName string
+param cosmosAccountName string
+param serviceBusNamespaceName string
+param queueNames array
+param keyVaultName string
+param appInsightsName string
+param acsName string
+
+var roles = {
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
+  serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  contributor: 'b24988ac-6180-42a0-ab88-20f7382dd24c'
+}
+// Cosmos DB's own data-plane role (not an Azure RBAC role): read, write, query items.
+var cosmosDataContributor = '00000000-0000-0000-0000-000000000002'
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageName
+}
+
+resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' existing = {
+  name: cosmosAccountName
+}
+
+resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' existing = {
+  name: serviceBusNamespaceName
+}
+
+resource queues 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = [
+  for queueName in queueNames: {
+    parent: namespace
+    name: queueName
+  }
+]
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: keyVaultName
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
+
+resource acs 'Microsoft.Communication/communicationServices@2023-04-01' existing = {
+  name: acsName
+}
+
+resource storageOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: storage
+  name: guid(storage.id, principalId, roles.storageBlobDataOwner)
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+  }
+}
+
+resource cosmosData 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' = {
+  parent: cosmos
+  name: guid(cosmos.id, principalId, cosmosDataContributor)
+  properties: {
+    principalId: principalId
+    roleDefinitionId: '${cosmos.id}/sqlRoleDefinitions/${cosmosDataContributor}'
+    scope: cosmos.id
+  }
+}
+
+resource queueSenders 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (queueName, i) in queueNames: {
+    scope: queues[i]
+    name: guid(queues[i].id, principalId, roles.serviceBusDataSender)
+    properties: {
+      principalId: principalId
+      principalType: 'ServicePrincipal'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender)
+    }
+  }
+]
+
+resource queueReceivers 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (queueName, i) in queueNames: {
+    scope: queues[i]
+    name: guid(queues[i].id, principalId, roles.serviceBusDataReceiver)
+    properties: {
+      principalId: principalId
+      principalType: 'ServicePrincipal'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataReceiver)
+    }
+  }
+]
+
+resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: vault
+  name: guid(vault.id, principalId, roles.keyVaultSecretsUser)
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+  }
+}
+
+resource telemetry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: appInsights
+  name: guid(appInsights.id, principalId, roles.monitoringMetricsPublisher)
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+  }
+}
+
+resource smsSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: acs
+  name: guid(acs.id, principalId, roles.contributor)
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.contributor)
+  }
+}

@@ -1,0 +1,206 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { azureDeploymentSettings, hostSettings, loadConfig, settingNames } from '../../shared/config.js';
+import { queueNames } from '../../shared/ports.js';
+import { SMS_DELIVERY_REPORT, SMS_RECEIVED } from '../../shared/providers/acs/events.js';
+
+/*
+ * No Bicep compiler installs on this machine (it is a .NET tool fetched at run time), so these
+ * checks read the Bicep text: they catch a module, parameter or setting that does not line up, not
+ * everything `az bicep build` would. Run `az bicep build --file infra/main.bicep` where it exists.
+ */
+const infra = fileURLToPath(new URL('../../infra/', import.meta.url));
+const read = (file: string) => readFileSync(join(infra, file), 'utf8');
+const modules = readdirSync(join(infra, 'modules')).filter((f) => f.endsWith('.bicep'));
+const bicepFiles = ['main.bicep', ...modules.map((m) => `modules/${m}`)];
+
+/**
+ * The text with comments and string contents blanked (same length, same lines), so brackets and
+ * names can be found and a position in it is the same position in the original.
+ */
+function code(text: string): string {
+  let out = '';
+  let inString = false;
+  let inComment = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] ?? '';
+    if (inComment) {
+      inComment = char !== '\n';
+      out += char === '\n' ? char : ' ';
+    } else if (inString) {
+      if (char === '\\') {
+        out += '  ';
+        i++;
+        continue;
+      }
+      inString = char !== "'";
+      out += inString ? (char === '\n' ? char : ' ') : char;
+    } else if (char === '/' && text[i + 1] === '/') {
+      inComment = true;
+      out += ' ';
+    } else {
+      inString = char === "'";
+      out += char;
+    }
+  }
+  return out;
+}
+
+const paramsOf = (text: string) =>
+  new Map(
+    [...code(text).matchAll(/^param (\w+) \w+( = .*)?$/gm)].map((m) => [m[1] ?? '', m[2] !== undefined]),
+  );
+
+/** The key: value pairs of a block that starts after `marker` (one level deep). */
+function blockKeys(text: string, marker: string): string[] {
+  const start = text.indexOf(marker);
+  if (start < 0) throw new Error(`no ${marker}`);
+  const open = text.indexOf('{', start);
+  let depth = 0;
+  let end = open;
+  for (; end < text.length; end++) {
+    if (text[end] === '{') depth++;
+    if (text[end] === '}' && --depth === 0) break;
+  }
+  const body = text.slice(open + 1, end);
+  return [...body.matchAll(/^ {4}(\w+):/gm)].map((m) => m[1] ?? '');
+}
+
+describe('the Bicep deployment', () => {
+  it.each(bicepFiles)('%s has balanced brackets and braces', (file) => {
+    const text = code(read(file));
+    for (const [open, close] of [
+      ['{', '}'],
+      ['[', ']'],
+      ['(', ')'],
+    ] as const) {
+      let depth = 0;
+      for (const char of text) {
+        if (char === open) depth++;
+        if (char === close) depth--;
+        expect(depth).toBeGreaterThanOrEqual(0);
+      }
+      expect(depth).toBe(0);
+    }
+  });
+
+  it('calls modules that exist, with the parameters they declare, and every one they require', () => {
+    for (const file of bicepFiles) {
+      const text = read(file);
+      for (const call of code(text).matchAll(/^module (\w+) '/gm)) {
+        const name = call[1] ?? '';
+        const path = new RegExp(`^module ${name} '([^']+)'`, 'm').exec(text)?.[1] ?? '';
+        const target = join(dirname(join(infra, file)), path);
+        expect(existsSync(target), `${file}: module ${name} -> ${path}`).toBe(true);
+        const declared = paramsOf(readFileSync(target, 'utf8'));
+        const given = blockKeys(text.slice(call.index ?? 0), 'params:');
+        expect(
+          given.filter((p) => !declared.has(p)),
+          `${name} gets parameters it does not declare`,
+        ).toEqual([]);
+        const required = [...declared].filter(([, hasDefault]) => !hasDefault).map(([p]) => p);
+        expect(
+          required.filter((p) => !given.includes(p)),
+          `${name} misses required parameters`,
+        ).toEqual([]);
+      }
+    }
+  });
+
+  it('has a parameters file that sets only parameters main.bicep declares', () => {
+    const declared = paramsOf(read('main.bicep'));
+    const set = [...read('main.bicepparam').matchAll(/^param (\w+) =/gm)].map((m) => m[1] ?? '');
+    expect(set.length).toBeGreaterThan(5);
+    expect(set.filter((p) => !declared.has(p))).toEqual([]);
+    expect(read('main.bicepparam')).toMatch(/^using 'main.bicep'$/m);
+  });
+
+  it('sets every setting a deployment needs, and only settings the app or the Functions host reads', () => {
+    const appSettings = blockKeys(read('modules/app-settings.bicep'), "name: 'appsettings'");
+    expect(azureDeploymentSettings.filter((s) => !appSettings.includes(s))).toEqual([]);
+    const known = new Set<string>([...settingNames, ...hostSettings]);
+    expect(appSettings.filter((s) => !known.has(s))).toEqual([]);
+    // The loader, given what the deployment sets, chooses the Azure adapters by identity.
+    const values = Object.fromEntries(appSettings.map((s) => [s, 'x']));
+    const config = loadConfig({
+      ...values,
+      COSMOS_ENDPOINT: 'https://contoso.documents.azure.com:443/',
+      COSMOS_DATABASE: 'sms',
+      COSMOS_CONTAINER: 'state',
+      ServiceBusConnection__fullyQualifiedNamespace: 'contoso.servicebus.windows.net',
+      ACS_ENDPOINT: 'https://contoso.communication.azure.com',
+      SMS_PUBLIC_BASE_URL: 'https://func-contoso.azurewebsites.net',
+      TWILIO_ACCOUNT_SID: '',
+      TWILIO_AUTH_TOKEN: '',
+      TELESIGN_CUSTOMER_ID: '',
+      TELESIGN_API_KEY: '',
+      SMS_QUEUE_MAX_DELIVERY_COUNT: '10',
+      SMS_CONFIG_REFRESH_SECONDS: '10',
+      SMS_LOG_LEVEL: 'info',
+    });
+    expect(config).toMatchObject({
+      mode: 'azure',
+      identity: 'function-keys',
+      azure: { serviceBus: { namespace: expect.any(String) } },
+    });
+  });
+
+  it('keeps the providers secrets in Key Vault, referenced from the app settings', () => {
+    const vault = read('modules/key-vault.bicep');
+    expect(vault).toMatch(/@Microsoft\.KeyVault\(VaultName=\$\{vault\.name\};SecretName=twilio-auth-token\)/);
+    expect(vault).toMatch(/@Microsoft\.KeyVault\(VaultName=\$\{vault\.name\};SecretName=telesign-api-key\)/);
+    const main = read('main.bicep');
+    expect(main).toMatch(/@secure\(\)\n@description\('Twilio auth token[^\n]*\nparam twilioAuthToken string/);
+    expect(main).toMatch(/@secure\(\)\n@description\('TeleSign API key[^\n]*\nparam telesignApiKey string/);
+  });
+
+  it('creates the queues the app uses, with sessions, duplicate detection and dead-lettering', () => {
+    const bus = read('modules/service-bus.bicep');
+    for (const queue of Object.values(queueNames)) expect(bus).toContain(`'${queue}'`);
+    expect(read('main.bicep')).toContain(
+      Object.values(queueNames)
+        .map((q) => `  '${q}'`)
+        .join('\n'),
+    );
+    for (const setting of [
+      'requiresSession: true',
+      'requiresDuplicateDetection: true',
+      'deadLetteringOnMessageExpiration: true',
+      'maxDeliveryCount: maxDeliveryCount',
+      'disableLocalAuth: true',
+    ]) {
+      expect(bus).toContain(setting);
+    }
+  });
+
+  it('gives Cosmos DB the container and indexing policy the store uses', () => {
+    const cosmos = read('modules/cosmos.bicep');
+    expect(cosmos).toContain("indexingPolicy: loadJsonContent('../cosmos-indexing-policy.json')");
+    expect(cosmos).toContain("paths: ['/pk']");
+    expect(cosmos).toContain('disableLocalAuth: true');
+    const config = loadConfig({});
+    expect(read('main.bicep')).toContain("databaseName: 'sms'");
+    expect(read('main.bicep')).toContain("containerName: 'state'");
+    expect(config.mode).toBe('embedded');
+  });
+
+  it('subscribes the Event Grid trigger to both ACS SMS event types, with retries and dead-lettering', () => {
+    const events = read('modules/acs-events.bicep');
+    expect(events).toContain("'${functionAppId}/functions/acsEventGrid'");
+    expect(events).toContain(`'${SMS_RECEIVED}'`);
+    expect(events).toContain(`'${SMS_DELIVERY_REPORT}'`);
+    expect(events).toMatch(/retryPolicy: \{\s+maxDeliveryAttempts: 30/);
+    expect(events).toContain('deadLetterWithResourceIdentity');
+  });
+
+  it('grants the identity each role on the one resource it is for, and no key is used anywhere', () => {
+    const roles = read('modules/roles.bicep');
+    for (const scope of ['storage', 'queues[i]', 'vault', 'appInsights', 'acs'])
+      expect(roles).toContain(`scope: ${scope}`);
+    expect(roles).toContain("roleDefinitionId: '${cosmos.id}/sqlRoleDefinitions/${cosmosDataContributor}'");
+    expect(read('modules/storage.bicep')).toContain('allowSharedKeyAccess: false');
+    expect(read('modules/monitoring.bicep')).toContain('DisableLocalAuth: true');
+  });
+});
