@@ -188,7 +188,7 @@ describe('the Bicep deployment', () => {
 
   it('subscribes the Event Grid trigger to both ACS SMS event types, with retries and dead-lettering', () => {
     const events = read('modules/acs-events.bicep');
-    expect(events).toContain("'${functionAppId}/functions/acsEventGrid'");
+    expect(events).toMatch(/'\$\{functionAppId\}\/functions\/acsEventGrid'/);
     expect(events).toContain(`'${SMS_RECEIVED}'`);
     expect(events).toContain(`'${SMS_DELIVERY_REPORT}'`);
     expect(events).toMatch(/retryPolicy: \{\s+maxDeliveryAttempts: 30/);
@@ -199,7 +199,7 @@ describe('the Bicep deployment', () => {
     const roles = read('modules/roles.bicep');
     for (const scope of ['storage', 'queues[i]', 'vault', 'appInsights', 'acs'])
       expect(roles).toContain(`scope: ${scope}`);
-    expect(roles).toContain("roleDefinitionId: '${cosmos.id}/sqlRoleDefinitions/${cosmosDataContributor}'");
+    expect(roles).toMatch(/roleDefinitionId: '\$\{cosmos\.id\}\/sqlRoleDefinitions\/\$\{cosmosDataContributor\}'/);
     expect(read('modules/storage.bicep')).toContain('allowSharedKeyAccess: false');
     expect(read('modules/monitoring.bicep')).toContain('DisableLocalAuth: true');
   });
