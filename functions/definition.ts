@@ -13,10 +13,13 @@ export interface HttpFunction {
   handler: HttpHandler;
 }
 
+/** A queue's dead-letter sub-queue, as Service Bus names it. */
+export type DeadLetterQueueName = `${QueueName}/$DeadLetterQueue`;
+
 export interface QueueFunction {
   kind: 'serviceBusQueue';
   name: string;
-  queueName: QueueName;
+  queueName: QueueName | DeadLetterQueueName;
   connection: string;
   isSessionsEnabled: boolean;
   handler: (message: unknown, context: InvocationContext) => Promise<void>;

@@ -23,7 +23,7 @@ import { notificationGetFunction } from './notification-get.js';
 import { notificationSendFunction } from './notification-send.js';
 import { openApiFunction } from './openapi.js';
 import { openingTimerFunction } from './opening-timer.js';
-import { outboundWorkerFunction } from './outbound-worker.js';
+import { outboundDeadLetterFunction, outboundWorkerFunction } from './outbound-worker.js';
 import { queueConversationsFunction } from './queue-conversations.js';
 import { teleSignCallbackFunction } from './telesign-callback.js';
 import { twilioInboundFunction } from './twilio-inbound.js';
@@ -67,6 +67,7 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     inboundWorkerFunction(app),
     assignmentWorkerFunction(app),
     outboundWorkerFunction(app),
+    outboundDeadLetterFunction(app),
     autoCloseTimerFunction(app),
     openingTimerFunction(app),
   ];

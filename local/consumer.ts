@@ -3,7 +3,7 @@ import type { EventEmitter } from 'node:events';
 import azureFunctions from '@azure/functions';
 import type { QueueFunction } from '../functions/definition.js';
 import { retryDelayMs } from '../functions/queue-message.js';
-import type { Logger, QueueReceiver, ReceivedMessage } from '../shared/ports.js';
+import type { Logger, QueueName, QueueReceiver, ReceivedMessage } from '../shared/ports.js';
 
 // @azure/functions is CommonJS: Node's ESM loader cannot see its named exports, only the default.
 const { InvocationContext } = azureFunctions;
@@ -22,6 +22,10 @@ export interface ConsumerOptions {
   onCompleted?: (message: CompletedMessage) => void;
   /** Emits a queue name when work may have arrived (the embedded queue); otherwise idle loops poll. */
   ready?: EventEmitter;
+  /** Deliveries before the queue dead-letters a message. */
+  maxDeliveryCount: number;
+  /** Called with a message the queue dead-lettered (as a dead-letter queue's trigger would be). */
+  onDeadLettered?: (message: ReceivedMessage, reason: string) => Promise<void>;
 }
 
 /** Longest a busy consumer keeps the event loop before letting other work run. */
@@ -80,7 +84,7 @@ export class QueueConsumer {
     while (!this.stopping) {
       let message: ReceivedMessage | undefined;
       try {
-        message = await this.queue.receive(this.definition.queueName);
+        message = await this.queue.receive(this.definition.queueName as QueueName);
       } catch (error) {
         // A broker that cannot be reached right now: wait and try again, as the Functions host does.
         this.options.logger.error('queue.receive-failed', { function: this.definition.name }, error);
@@ -117,7 +121,7 @@ export class QueueConsumer {
     });
     let held = message;
     const renewal = setInterval(() => {
-      queue.renewLock(definition.queueName, held).then(
+      queue.renewLock(definition.queueName as QueueName, held).then(
         (renewed) => {
           held = renewed;
         },
@@ -127,7 +131,7 @@ export class QueueConsumer {
     try {
       await definition.handler(message.body, context);
       clearInterval(renewal);
-      await queue.complete(definition.queueName, held);
+      await queue.complete(definition.queueName as QueueName, held);
       options.onCompleted?.({
         queue: definition.queueName,
         id: message.id,
@@ -148,7 +152,10 @@ export class QueueConsumer {
         error,
       );
       try {
-        await queue.abandon(definition.queueName, held, retryAfterMs);
+        await queue.abandon(definition.queueName as QueueName, held, retryAfterMs);
+        if (message.deliveryCount >= options.maxDeliveryCount) {
+          await options.onDeadLettered?.(message, 'MaxDeliveryCountExceeded');
+        }
       } catch (abandonError) {
         options.logger.error(
           'queue.abandon-failed',

@@ -1,7 +1,7 @@
 import { maskPhone } from '../domain/mask.js';
 import { advanceStatus, type Message, type OutboundStatus } from '../domain/message.js';
 import type { PhoneNumber } from '../domain/phone.js';
-import { AlreadyExistsError, SendError } from '../errors.js';
+import { AlreadyExistsError, ConcurrencyError, SendError } from '../errors.js';
 import type { Stored } from '../ports.js';
 import { setConsent } from './consent.js';
 import type { CoreDeps } from './deps.js';
@@ -159,4 +159,33 @@ export async function deliverOutbound(
     deps.logger.warn('outbound.failed', { ...log, kind: error.kind });
     return { status: 'failed', reason };
   }
+}
+
+/**
+ * An outbound message the queue gave up on (dead-lettered after its last delivery failed for a
+ * reason other than the provider's answer, which already marks it failed): the agent must see that
+ * it did not go, and why. A message already sent or delivered is left as it is.
+ */
+export async function failDeadLettered(deps: CoreDeps, message: Message, reason: string): Promise<void> {
+  const failureReason = `it could not be sent after repeated failures (${reason}); nothing went out`;
+  await retryOnConflict(async () => {
+    const stored = await deps.store.getMessage(message.conversationId, message.id);
+    if (stored && stored.value.status !== 'queued') return;
+    if (!stored) {
+      // Never stored (the reply crashed first): the record is written failed. A writer that got
+      // there meanwhile makes this a conflict, and the next attempt reads what it wrote.
+      await deps.store.createMessage({ ...message, status: 'failed', failureReason }).catch((error) => {
+        throw error instanceof AlreadyExistsError
+          ? new ConcurrencyError('message written meanwhile', { cause: error })
+          : error;
+      });
+      return;
+    }
+    await deps.store.replaceMessage({ ...stored.value, status: 'failed', failureReason }, stored.etag);
+  });
+  deps.logger.error('outbound.dead-lettered', {
+    messageId: message.id,
+    conversationId: message.conversationId,
+    reason,
+  });
 }

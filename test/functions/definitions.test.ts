@@ -88,6 +88,14 @@ describe('function definitions', () => {
     });
   });
 
+  it('outboundDeadLetters takes the outbound dead-letter queue, which has no sessions', () => {
+    expect(registrar.queues.get('outboundDeadLetters')).toMatchObject({
+      queueName: 'sms-outbound/$DeadLetterQueue',
+      connection: 'ServiceBusConnection',
+      isSessionsEnabled: false,
+    });
+  });
+
   it('acsEventGrid is an Event Grid trigger', () => {
     expect(typeof registrar.eventGrids.get('acsEventGrid')?.handler).toBe('function');
   });
@@ -108,7 +116,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(28);
+    expect(names).toHaveLength(29);
     expect(new Set(names).size).toBe(names.length);
   });
 });

@@ -102,6 +102,15 @@ describe('functions/index.ts on the Functions host', () => {
     },
   );
 
+  it('marks outbound messages Service Bus dead-lettered through a trigger on the dead-letter queue', () => {
+    expect(trigger('outboundDeadLetters')).toMatchObject({
+      type: 'serviceBusTrigger',
+      queueName: 'sms-outbound/$DeadLetterQueue',
+      connection: 'ServiceBusConnection',
+      isSessionsEnabled: false,
+    });
+  });
+
   it('runs the timers every minute and takes ACS events through an Event Grid trigger', () => {
     expect(trigger('autoCloseTimer')).toMatchObject({ type: 'timerTrigger', schedule: '0 */1 * * * *' });
     expect(trigger('openingTimer')).toMatchObject({ type: 'timerTrigger', schedule: '0 */1 * * * *' });

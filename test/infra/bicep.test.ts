@@ -199,7 +199,9 @@ describe('the Bicep deployment', () => {
     const roles = read('modules/roles.bicep');
     for (const scope of ['storage', 'queues[i]', 'vault', 'appInsights', 'acs'])
       expect(roles).toContain(`scope: ${scope}`);
-    expect(roles).toMatch(/roleDefinitionId: '\$\{cosmos\.id\}\/sqlRoleDefinitions\/\$\{cosmosDataContributor\}'/);
+    expect(roles).toMatch(
+      /roleDefinitionId: '\$\{cosmos\.id\}\/sqlRoleDefinitions\/\$\{cosmosDataContributor\}'/,
+    );
     expect(read('modules/storage.bicep')).toContain('allowSharedKeyAccess: false');
     expect(read('modules/monitoring.bicep')).toContain('DisableLocalAuth: true');
   });

@@ -11,7 +11,7 @@ import {
 } from '../../shared/errors.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
 import { endConversation, replyToCustomer } from '../../shared/use-cases/conversations.js';
-import { deliverOutbound } from '../../shared/use-cases/deliver.js';
+import { deliverOutbound, failDeadLettered } from '../../shared/use-cases/deliver.js';
 import { applyDeliveryReport } from '../../shared/use-cases/delivery-report.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import { sendNotification } from '../../shared/use-cases/notify.js';
@@ -128,6 +128,23 @@ describe('delivering an outbound message', () => {
       status: 'failed',
       failureReason: 'provider unavailable after 3 attempts: 429',
     });
+  });
+
+  it('marks a dead-lettered message failed with the reason, and leaves one that went out as it is', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Lost in the queue' });
+    const lost = queuedMessage(h);
+    await failDeadLettered(h.deps, lost, 'MaxDeliveryCountExceeded');
+    expect((await h.store.getMessage(conversationId, lost.id))?.value).toMatchObject({
+      status: 'failed',
+      failureReason:
+        'it could not be sent after repeated failures (MaxDeliveryCountExceeded); nothing went out',
+    });
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Sent already' });
+    const sent = queuedMessage(h);
+    await deliverOutbound(h.deps, sent, attempt(1));
+    await failDeadLettered(h.deps, sent, 'MaxDeliveryCountExceeded');
+    expect((await h.store.getMessage(conversationId, sent.id))?.value.status).toBe('sent');
   });
 
   it('marks the customer opted out when the provider says so, and sends nothing more to them', async () => {
