@@ -1,17 +1,18 @@
 import type { App } from '../shared/app.js';
+import { actingAgent } from '../shared/use-cases/access.js';
 import { listAgentConversations } from '../shared/use-cases/conversations.js';
-import { httpFunction, json, param } from './http.js';
+import { agentRoles, json, param, signedInFunction } from './http.js';
 
+/** An agent's own work (supervisors and admins may look at anyone's). */
 export function agentConversationsFunction(app: App) {
-  return httpFunction({
+  return signedInFunction(app, {
     name: 'agentConversations',
     route: 'agents/{agentId}/conversations',
     methods: ['GET'],
-    authLevel: 'function',
-    logger: app.deps.logger,
-    handle: async (request) => {
-      const conversations = await listAgentConversations(app.deps, param(request, 'agentId'));
-      return json(200, { conversations });
+    roles: agentRoles,
+    handle: async (request, principal) => {
+      const agentId = actingAgent(principal, param(request, 'agentId'));
+      return json(200, { conversations: await listAgentConversations(app.deps, agentId) });
     },
   });
 }

@@ -2,20 +2,20 @@ import { z } from 'zod';
 import type { App } from '../shared/app.js';
 import { presences } from '../shared/domain/agent.js';
 import { setPresence } from '../shared/use-cases/conversations.js';
-import { httpFunction, json, param, readJson } from './http.js';
+import { actingAgent } from '../shared/use-cases/access.js';
+import { agentRoles, json, param, readJson, signedInFunction } from './http.js';
 
 const body = z.object({ presence: z.enum(presences) });
 
 export function agentPresenceFunction(app: App) {
-  return httpFunction({
+  return signedInFunction(app, {
     name: 'agentPresence',
     route: 'agents/{agentId}/presence',
     methods: ['PUT'],
-    authLevel: 'function',
-    logger: app.deps.logger,
-    handle: async (request) => {
+    roles: agentRoles,
+    handle: async (request, principal) => {
       const { presence } = await readJson(request, body);
-      const agent = await setPresence(app.deps, param(request, 'agentId'), presence);
+      const agent = await setPresence(app.deps, actingAgent(principal, param(request, 'agentId')), presence);
       return json(200, { agent });
     },
   });

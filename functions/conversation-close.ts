@@ -1,23 +1,24 @@
 import { z } from 'zod';
 import type { App } from '../shared/app.js';
+import { actingAgent } from '../shared/use-cases/access.js';
 import { closeByAgent } from '../shared/use-cases/conversations.js';
-import { httpFunction, json, param, readJson } from './http.js';
+import { agentRoles, json, param, readJson, signedInFunction } from './http.js';
 
-const body = z.object({ agentId: z.string().min(1) });
+/** Supervisors and admins name the agent they act for; an agent acts as themselves. */
+const body = z.object({ agentId: z.string().min(1).optional() });
 
 /** The agent closes the conversation, freeing their capacity. */
 export function conversationCloseFunction(app: App) {
-  return httpFunction({
+  return signedInFunction(app, {
     name: 'conversationClose',
     route: 'conversations/{conversationId}/close',
     methods: ['POST'],
-    authLevel: 'function',
-    logger: app.deps.logger,
-    handle: async (request) => {
-      const { agentId } = await readJson(request, body);
+    roles: agentRoles,
+    handle: async (request, principal) => {
+      const input = await readJson(request, body);
       const conversation = await closeByAgent(app.deps, {
         conversationId: param(request, 'conversationId'),
-        agentId,
+        agentId: actingAgent(principal, input.agentId),
       });
       return json(200, { conversation });
     },

@@ -1,14 +1,19 @@
 import type { App } from '../shared/app.js';
+import { requireConversationAccess } from '../shared/use-cases/access.js';
 import { getConversation } from '../shared/use-cases/conversations.js';
-import { httpFunction, json, param } from './http.js';
+import { agentRoles, json, param, signedInFunction } from './http.js';
 
+/** A conversation and its messages, for the agent holding it or its queue's members. */
 export function conversationGetFunction(app: App) {
-  return httpFunction({
+  return signedInFunction(app, {
     name: 'conversationGet',
     route: 'conversations/{conversationId}',
     methods: ['GET'],
-    authLevel: 'function',
-    logger: app.deps.logger,
-    handle: async (request) => json(200, await getConversation(app.deps, param(request, 'conversationId'))),
+    roles: agentRoles,
+    handle: async (request, principal) => {
+      const found = await getConversation(app.deps, param(request, 'conversationId'));
+      await requireConversationAccess(app.deps, principal, found.conversation);
+      return json(200, found);
+    },
   });
 }

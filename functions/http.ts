@@ -1,11 +1,16 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { z } from 'zod';
+import type { App } from '../shared/app.js';
+import type { Principal, Role } from '../shared/domain/access.js';
 import { type ErrorCode, issuesFrom, SmsError, ValidationError } from '../shared/errors.js';
 import type { Logger } from '../shared/ports.js';
+import { requireRole } from '../shared/use-cases/access.js';
 import type { HttpFunction } from './definition.js';
+import { principalOf } from './principal.js';
 
 const statusFor: Partial<Record<ErrorCode, number>> = {
   validation: 400,
+  unauthorized: 401,
   forbidden: 403,
   'not-found': 404,
   'invalid-state': 409,
@@ -75,4 +80,36 @@ export function httpFunction(
       }
     },
   };
+}
+
+type SignedInHandle = (
+  request: HttpRequest,
+  principal: Principal,
+  context: InvocationContext,
+) => Promise<HttpResponseInit>;
+
+/** The roles of the agent API: agents for themselves, supervisors and admins for anyone. */
+export const agentRoles: Role[] = ['agent', 'supervisor', 'admin'];
+
+/**
+ * An HTTP function for signed-in callers: the caller is resolved first (401 when not signed in),
+ * then must hold one of `roles` (403). With function keys as the only identity, the host checks
+ * the key (authLevel function) and the caller is a trusted integration; otherwise the route is
+ * anonymous to the host and the app checks the sign-in itself.
+ */
+export function signedInFunction(
+  app: App,
+  definition: Pick<HttpFunction, 'name' | 'route' | 'methods'> & { roles: Role[]; handle: SignedInHandle },
+): HttpFunction {
+  const { roles, handle, ...rest } = definition;
+  return httpFunction({
+    ...rest,
+    authLevel: app.config.identity === 'function-keys' ? 'function' : 'anonymous',
+    logger: app.deps.logger,
+    handle: async (request, context) => {
+      const principal = await principalOf(app, request);
+      requireRole(principal, ...roles);
+      return handle(request, principal, context);
+    },
+  });
 }

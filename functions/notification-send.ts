@@ -2,19 +2,18 @@ import type { App } from '../shared/app.js';
 import { notificationRequestSchema } from '../shared/domain/notification.js';
 import { ValidationError } from '../shared/errors.js';
 import { sendNotification } from '../shared/use-cases/notify.js';
-import { httpFunction, json, readJson } from './http.js';
+import { json, readJson, signedInFunction } from './http.js';
 
 /**
  * `POST notifications` for Power Automate and any HTTP client: an `Idempotency-Key` header makes a
  * retried call send once and get the first answer again.
  */
 export function notificationSendFunction(app: App) {
-  return httpFunction({
+  return signedInFunction(app, {
     name: 'notificationSend',
     route: 'notifications',
     methods: ['POST'],
-    authLevel: 'function',
-    logger: app.deps.logger,
+    roles: ['notifier', 'supervisor', 'admin'],
     handle: async (request) => {
       const key = request.headers.get('idempotency-key') ?? undefined;
       if (key !== undefined && (key.length === 0 || key.length > 200)) {

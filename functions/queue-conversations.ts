@@ -1,17 +1,19 @@
 import type { App } from '../shared/app.js';
+import { requireQueueAccess } from '../shared/use-cases/access.js';
 import { listQueueConversations } from '../shared/use-cases/conversations.js';
-import { httpFunction, json, param } from './http.js';
+import { agentRoles, json, param, signedInFunction } from './http.js';
 
+/** A queue's waiting line, for its members (and supervisors and admins). */
 export function queueConversationsFunction(app: App) {
-  return httpFunction({
+  return signedInFunction(app, {
     name: 'queueConversations',
     route: 'queues/{queueId}/conversations',
     methods: ['GET'],
-    authLevel: 'function',
-    logger: app.deps.logger,
-    handle: async (request) => {
-      const conversations = await listQueueConversations(app.deps, param(request, 'queueId'));
-      return json(200, { conversations });
+    roles: agentRoles,
+    handle: async (request, principal) => {
+      const queueId = param(request, 'queueId');
+      await requireQueueAccess(app.deps, principal, queueId);
+      return json(200, { conversations: await listQueueConversations(app.deps, queueId) });
     },
   });
 }

@@ -14,6 +14,7 @@ import type { Clock, Logger, QueueReceiver, QueueSender, Store } from './ports.j
 import { buildSenders, type SenderOptions } from './providers/build-senders.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import type { CoreDeps } from './use-cases/deps.js';
+import { AgentIndex } from './use-cases/agent-index.js';
 import { LiveDirectory } from './use-cases/live-directory.js';
 
 /** Everything built once at start-up and handed to the functions. */
@@ -22,6 +23,8 @@ export interface App {
   deps: CoreDeps;
   /** The configuration this instance serves, re-read when it changes. */
   directory: LiveDirectory;
+  /** Which agent a signed-in person is. */
+  agents: AgentIndex;
   /** The queue as a host sees it (the local host consumes from it; on Azure the Functions host does). */
   queue: QueueSender & QueueReceiver;
   /** The embedded default's own parts (the SQLite queue, the local provider's outbox), when chosen. */
@@ -137,6 +140,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     config,
     deps,
     directory,
+    agents: new AgentIndex(store),
     queue: adapters.queue,
     embedded: adapters.kind === 'embedded' ? adapters : undefined,
     manualClock,

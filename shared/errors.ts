@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'validation'
   | 'not-found'
   | 'invalid-state'
+  | 'unauthorized'
   | 'forbidden'
   | 'conflict'
   | 'consent'
@@ -55,6 +56,13 @@ export class NotFoundError extends SmsError {
 export class InvalidTransitionError extends SmsError {
   constructor(message: string, options: ErrorOptions = {}) {
     super('invalid-state', message, options);
+  }
+}
+
+/** The caller did not sign in (or their sign-in does not hold); they may try again signed in. */
+export class UnauthorizedError extends SmsError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('unauthorized', message, options);
   }
 }
 

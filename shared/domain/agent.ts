@@ -11,6 +11,8 @@ export const agentSeedSchema = z.object({
   queueIds: z.array(idSchema).min(1, 'an agent belongs to at least one queue'),
   presence: z.enum(presences).default('offline'),
   skills: z.array(z.string().trim().min(1)).default([]),
+  /** Who signs in as this agent: their Entra ID object id or user principal name. */
+  userId: z.string().trim().min(1).max(200).optional(),
 });
 export type AgentSeed = z.output<typeof agentSeedSchema>;
 
@@ -28,6 +30,8 @@ export interface Agent {
   presence: Presence;
   /** What the agent can handle; a conversation may require some (routing rules). */
   skills?: string[];
+  /** Who signs in as this agent (Entra ID object id or user principal name). */
+  userId?: string;
   /** Conversations counted against capacity (active and wrap-up). */
   assignments: Assignment[];
 }

@@ -114,7 +114,14 @@ describe('bad input over HTTP', () => {
       400,
       /1601 characters/,
     ],
-    ['a reply without an agent', 'POST', 'CONVERSATION/messages', { text: 'hi' }, 400, /invalid/],
+    [
+      'a reply by an admin naming no agent to act for',
+      'POST',
+      'CONVERSATION/messages',
+      { text: 'hi' },
+      400,
+      /agentId is needed/,
+    ],
     [
       'a reply from an agent who does not hold it',
       'POST',

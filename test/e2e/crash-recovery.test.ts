@@ -58,15 +58,18 @@ async function text(url: string, body: string, messageId: string) {
   expect(response.status).toBe(202);
 }
 
+/** A supervisor's view, through the development sign-in. */
+const supervisor = { headers: { 'x-sms-user': 'dana', 'x-sms-roles': 'supervisor' } };
+
 async function queuedTexts(url: string, count: number): Promise<string[]> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const queue = (await (await fetch(`${url}/api/queues/general/conversations`)).json()) as {
+    const queue = (await (await fetch(`${url}/api/queues/general/conversations`, supervisor)).json()) as {
       conversations: { id: string }[];
     };
     const [first] = queue.conversations;
     if (first) {
-      const detail = (await (await fetch(`${url}/api/conversations/${first.id}`)).json()) as {
+      const detail = (await (await fetch(`${url}/api/conversations/${first.id}`, supervisor)).json()) as {
         messages: { text: string }[];
       };
       if (detail.messages.length >= count) {

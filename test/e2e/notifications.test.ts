@@ -9,7 +9,12 @@ describe('notifications from a flow', () => {
   const notify = (body: unknown, key?: string) =>
     fetch(`${t.host.url}/api/notifications`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        'x-sms-user': 'order-flow',
+        'x-sms-roles': 'notifier',
+        ...(key ? { 'idempotency-key': key } : {}),
+      },
       body: JSON.stringify(body),
       // biome-ignore lint/suspicious/noExplicitAny: a JSON answer; the assertions that read it check its shape.
     }).then(async (response) => ({ status: response.status, body: (await response.json()) as any }));

@@ -46,29 +46,30 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** On the embedded default the development sign-in is on: the app checks callers, not the host. */
 describe('function definitions', () => {
   it.each([
     ['health', 'health', ['GET'], 'anonymous'],
     ['localInbound', 'local/inbound', ['POST'], 'anonymous'],
     ['localOutbox', 'local/outbox', ['GET'], 'anonymous'],
     ['localClock', 'local/clock', ['GET', 'POST'], 'anonymous'],
-    ['agentPresence', 'agents/{agentId}/presence', ['PUT'], 'function'],
-    ['agentConversations', 'agents/{agentId}/conversations', ['GET'], 'function'],
-    ['queueConversations', 'queues/{queueId}/conversations', ['GET'], 'function'],
-    ['conversationGet', 'conversations/{conversationId}', ['GET'], 'function'],
-    ['conversationReply', 'conversations/{conversationId}/messages', ['POST'], 'function'],
-    ['conversationEnd', 'conversations/{conversationId}/end', ['POST'], 'function'],
-    ['conversationClose', 'conversations/{conversationId}/close', ['POST'], 'function'],
-    ['conversationSetAside', 'conversations/{conversationId}/set-aside', ['POST'], 'function'],
-    ['conversationTransfer', 'conversations/{conversationId}/transfer', ['POST'], 'function'],
-    ['conversationPick', 'conversations/{conversationId}/pick', ['POST'], 'function'],
+    ['agentPresence', 'agents/{agentId}/presence', ['PUT'], 'anonymous'],
+    ['agentConversations', 'agents/{agentId}/conversations', ['GET'], 'anonymous'],
+    ['queueConversations', 'queues/{queueId}/conversations', ['GET'], 'anonymous'],
+    ['conversationGet', 'conversations/{conversationId}', ['GET'], 'anonymous'],
+    ['conversationReply', 'conversations/{conversationId}/messages', ['POST'], 'anonymous'],
+    ['conversationEnd', 'conversations/{conversationId}/end', ['POST'], 'anonymous'],
+    ['conversationClose', 'conversations/{conversationId}/close', ['POST'], 'anonymous'],
+    ['conversationSetAside', 'conversations/{conversationId}/set-aside', ['POST'], 'anonymous'],
+    ['conversationTransfer', 'conversations/{conversationId}/transfer', ['POST'], 'anonymous'],
+    ['conversationPick', 'conversations/{conversationId}/pick', ['POST'], 'anonymous'],
     ['twilioInbound', 'twilio/inbound', ['POST'], 'anonymous'],
     ['twilioStatus', 'twilio/status', ['POST'], 'anonymous'],
     ['acsEvents', 'acs/events', ['POST', 'OPTIONS'], 'anonymous'],
     ['teleSignCallback', 'telesign/callback', ['POST'], 'anonymous'],
-    ['channelCredentials', 'manage/channels/{channelId}/credentials', ['GET'], 'function'],
-    ['notificationSend', 'notifications', ['POST'], 'function'],
-    ['notificationGet', 'notifications/{notificationId}', ['GET'], 'function'],
+    ['channelCredentials', 'manage/channels/{channelId}/credentials', ['GET'], 'anonymous'],
+    ['notificationSend', 'notifications', ['POST'], 'anonymous'],
+    ['notificationGet', 'notifications/{notificationId}', ['GET'], 'anonymous'],
     ['openApi', 'openapi.json', ['GET'], 'anonymous'],
   ])('%s is an HTTP function on %s %o (%s)', (name, route, methods, authLevel) => {
     const options = registrar.httpFunctions.get(name);

@@ -39,6 +39,7 @@ process.exit(0);`;
   });
 }
 
+/** Without App Service Authentication the signed-in routes are the function keys' (authLevel function). */
 describe('functions/index.ts on the Functions host', () => {
   const cosmos = createHttpServer();
   const broker = new ServiceBusBroker({ queues: Object.values(queueNames) });
@@ -74,6 +75,9 @@ describe('functions/index.ts on the Functions host', () => {
     ['teleSignCallback', 'telesign/callback', ['POST'], 'anonymous'],
     ['notificationSend', 'notifications', ['POST'], 'function'],
     ['notificationGet', 'notifications/{notificationId}', ['GET'], 'function'],
+    ['agentPresence', 'agents/{agentId}/presence', ['PUT'], 'function'],
+    ['conversationReply', 'conversations/{conversationId}/messages', ['POST'], 'function'],
+    ['channelCredentials', 'manage/channels/{channelId}/credentials', ['GET'], 'function'],
     ['openApi', 'openapi.json', ['GET'], 'anonymous'],
   ])(
     '%s is an HTTP trigger on %s %o (%s) answering through its return value',

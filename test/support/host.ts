@@ -7,8 +7,17 @@ import { loadConfig } from '../../shared/config.js';
 export interface TestHost {
   host: LocalHost;
   logs: string[];
-  // biome-ignore lint/suspicious/noExplicitAny: a JSON answer; the assertions that read it check its shape.
-  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; text: string }>;
+  /**
+   * Calls the API signed in (the development sign-in) as an admin unless `as` names someone else
+   * (`as: null`: not signed in at all).
+   */
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    as?: { user: string; roles?: string } | null,
+    // biome-ignore lint/suspicious/noExplicitAny: a JSON answer; the assertions that read it check its shape.
+  ): Promise<{ status: number; body: any; text: string }>;
   /** Polls until `check` returns a value (queue consumers run in the background). */
   eventually<T>(check: () => Promise<T | undefined | false>, what: string): Promise<T>;
   /** Waits until every queue is empty and nothing is in flight. */
@@ -38,10 +47,12 @@ export async function startTestHost(env: Record<string, string> = {}, seed?: unk
   });
   const host = await startLocalHost({ config, logSink: (line) => logs.push(line) });
 
-  const api: TestHost['api'] = async (method, path, body) => {
+  const api: TestHost['api'] = async (method, path, body, as = { user: 'admin', roles: 'admin' }) => {
+    const signIn =
+      as === null ? {} : { 'x-sms-user': as.user, ...(as.roles ? { 'x-sms-roles': as.roles } : {}) };
     const response = await fetch(`${host.url}/api/${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...signIn, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
