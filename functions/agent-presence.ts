@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { App } from '../shared/app.js';
 import { presences } from '../shared/domain/agent.js';
-import { setPresence } from '../shared/use-cases/conversations.js';
 import { actingAgent } from '../shared/use-cases/access.js';
+import { setPresence } from '../shared/use-cases/conversations.js';
 import { agentRoles, json, param, readJson, signedInFunction } from './http.js';
 
 const body = z.object({ presence: z.enum(presences) });

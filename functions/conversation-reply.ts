@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../shared/app.js';
-import { replyToCustomer } from '../shared/use-cases/conversations.js';
 import { actingAgent } from '../shared/use-cases/access.js';
+import { replyToCustomer } from '../shared/use-cases/conversations.js';
 import { agentRoles, json, param, readJson, signedInFunction } from './http.js';
 
 const body = z.object({ agentId: z.string().min(1).optional(), text: z.string() });

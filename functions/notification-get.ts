@@ -9,6 +9,7 @@ export function notificationGetFunction(app: App) {
     route: 'notifications/{notificationId}',
     methods: ['GET'],
     roles: ['notifier', 'supervisor', 'admin'],
-    handle: async (request) => json(200, await notificationStatus(app.deps, param(request, 'notificationId'))),
+    handle: async (request) =>
+      json(200, await notificationStatus(app.deps, param(request, 'notificationId'))),
   });
 }

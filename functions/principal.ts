@@ -18,7 +18,8 @@ const UPN = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn';
  */
 async function fromAppService(app: App, request: HttpRequest): Promise<Principal> {
   const header = request.headers.get('x-ms-client-principal');
-  if (!header) throw new UnauthorizedError('sign in with Microsoft Entra ID (send a bearer token for this app)');
+  if (!header)
+    throw new UnauthorizedError('sign in with Microsoft Entra ID (send a bearer token for this app)');
   let principal: ClientPrincipal;
   try {
     principal = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as ClientPrincipal;
@@ -27,8 +28,13 @@ async function fromAppService(app: App, request: HttpRequest): Promise<Principal
   }
   const claims = principal.claims ?? [];
   const claim = (...types: string[]) => claims.find((c) => c.typ && types.includes(c.typ))?.val;
-  const roleTypes = ['roles', principal.role_typ ?? 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role'];
-  const granted = claims.flatMap((c) => (c.typ && roleTypes.includes(c.typ) && c.val ? [appRoles[c.val]] : []));
+  const roleTypes = [
+    'roles',
+    principal.role_typ ?? 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role',
+  ];
+  const granted = claims.flatMap((c) =>
+    c.typ && roleTypes.includes(c.typ) && c.val ? [appRoles[c.val]] : [],
+  );
   const userId = claim(OBJECT_ID, 'oid') ?? request.headers.get('x-ms-client-principal-id') ?? '';
   const userName = claim('preferred_username', UPN, 'email');
   if (!userId) throw new UnauthorizedError('the sign-in carries no user id');
@@ -48,13 +54,24 @@ async function fromAppService(app: App, request: HttpRequest): Promise<Principal
  */
 async function fromDevSignIn(app: App, request: HttpRequest): Promise<Principal> {
   const userId = request.headers.get('x-sms-user')?.trim();
-  if (!userId) throw new UnauthorizedError('sign in: send x-sms-user (and x-sms-roles), the development sign-in');
+  if (!userId)
+    throw new UnauthorizedError('sign in: send x-sms-user (and x-sms-roles), the development sign-in');
   const agentId = await app.agents.agentFor(userId);
   const asked = request.headers.get('x-sms-roles');
-  const given = asked === null ? (agentId ? ['agent'] : []) : asked.split(',').map((r) => r.trim()).filter(Boolean);
+  const given =
+    asked === null
+      ? agentId
+        ? ['agent']
+        : []
+      : asked
+          .split(',')
+          .map((r) => r.trim())
+          .filter(Boolean);
   const unknown = given.filter((role) => !(roles as readonly string[]).includes(role));
   if (unknown.length > 0) {
-    throw new ValidationError(`x-sms-roles names unknown roles: ${unknown.join(', ')} (known: ${roles.join(', ')})`);
+    throw new ValidationError(
+      `x-sms-roles names unknown roles: ${unknown.join(', ')} (known: ${roles.join(', ')})`,
+    );
   }
   return { kind: 'user', userId, name: userId, roles: given as Role[], agentId };
 }

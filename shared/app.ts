@@ -13,8 +13,8 @@ import { createLogger, type LogSink } from './logger.js';
 import type { Clock, Logger, QueueReceiver, QueueSender, Store } from './ports.js';
 import { buildSenders, type SenderOptions } from './providers/build-senders.js';
 import type { ProviderRegistry } from './providers/registry.js';
-import type { CoreDeps } from './use-cases/deps.js';
 import { AgentIndex } from './use-cases/agent-index.js';
+import type { CoreDeps } from './use-cases/deps.js';
 import { LiveDirectory } from './use-cases/live-directory.js';
 
 /** Everything built once at start-up and handed to the functions. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { automatedMessagesSchema } from './automated-messages.js';
 import { consentSchema } from './consent.js';
 import { hoursSchema } from './hours.js';
 import { parseSenderNumber, type SenderNumber } from './phone.js';
@@ -36,22 +37,27 @@ export const channelSchema = z.object({
   defaultQueueId: id,
   /** Quiet hours for notifications: outside this window (the recipient's time) they wait for it. */
   notificationWindow: notificationWindowSchema.optional(),
-  /** Tell waiting customers their place in the queue, and again when it changes meaningfully. */
-  queuePosition: z
+  /**
+   * The messages the system sends on its own (greeting, place in the queue, agent assigned, out of
+   * hours, holiday, transfer, ended, survey link), each on or off, localized, with variables.
+   */
+  automatedMessages: automatedMessagesSchema,
+  /** What an agent may do when starting a conversation with a customer. */
+  agentInitiated: z
     .object({
-      enabled: z.boolean().default(false),
-      /** `{position}` is replaced by the place in the line. */
-      reply: z.string().min(1).max(320).includes('{position}').optional(),
+      enabled: z.boolean().default(true),
+      /** Only while the channel is open (its opening hours). */
+      onlyWhenOpen: z.boolean().default(false),
+      /** Not in the recipient's quiet hours (the channel's notification window). */
+      respectQuietHours: z.boolean().default(true),
     })
-    .default({ enabled: false }),
+    .default({ enabled: true, onlyWhenOpen: false, respectQuietHours: true }),
   /** A returning customer goes back to the agent who last served them, when that agent can take it. */
   affinity: z.boolean().default(false),
   /** Ordered rules choosing the queue and skills of a new conversation; the default queue otherwise. */
   routing: z.array(routingRuleSchema).default([]),
   /** Opening hours; always open when absent. Outside them customers are told, and wait. */
   hours: hoursSchema.optional(),
-  outOfHoursReply: z.string().min(1).max(320).optional(),
-  holidayReply: z.string().min(1).max(320).optional(),
   /** Consent keywords and their replies (STOP, START, HELP and their synonyms by default). */
   consent: consentSchema.default(consentSchema.parse({})),
   /** Messages per second each of the channel's numbers may send; by number type when absent. */

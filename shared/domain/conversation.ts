@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { InvalidTransitionError } from '../errors.js';
 import type { PhoneNumber, SenderNumber } from './phone.js';
 
@@ -26,6 +27,12 @@ export interface Conversation {
   requiredSkills?: string[];
   /** The last place in the queue the customer was told. */
   toldPosition?: number;
+  /** A short reference the customer can quote (automated messages carry it). */
+  caseNumber?: string;
+  /** The customer's name, from their contact record, when there is one. */
+  customerName?: string;
+  /** The customer's language: their contact's, else the channel's. Automated messages use it. */
+  language?: string;
   state: ConversationState;
   /** The agent who has it, or last had it while `waiting`/`closed`. */
   agentId: string | null;
@@ -46,6 +53,11 @@ export type ConversationEvent =
   | { type: 'transfer-to-queue'; queueId: string }
   | { type: 'transfer-to-agent'; agentId: string };
 
+/** A case number a person can read out: C and eight characters from the conversation id's hash. */
+export function caseNumberOf(conversationId: string): string {
+  return `C${createHash('sha256').update(conversationId).digest('hex').slice(0, 8).toUpperCase()}`;
+}
+
 export function actorName(actor: Actor): string {
   return actor.kind === 'agent' ? `agent:${actor.agentId}` : actor.kind;
 }
@@ -57,11 +69,14 @@ export function openConversation(input: {
   customer: PhoneNumber;
   queueId: string;
   requiredSkills?: string[];
+  customerName?: string;
+  language?: string;
   at: string;
 }): Conversation {
   const { at, ...identity } = input;
   return {
     ...identity,
+    caseNumber: caseNumberOf(input.id),
     state: 'open',
     agentId: null,
     createdAt: at,

@@ -49,32 +49,12 @@ export function opennessAt(hours: Hours, at: Date): Openness {
     : { open: false, holiday: null };
 }
 
-/** The automated answer to a customer who writes while the channel is closed. */
-export function closedReply(
-  channel: {
-    name: string;
-    hours?: Hours | undefined;
-    outOfHoursReply?: string | undefined;
-    holidayReply?: string | undefined;
-  },
-  openness: Extract<Openness, { open: false }>,
-  at: Date,
-): string {
-  const next = channel.hours ? nextOpening(channel.hours, at) : undefined;
-  const when =
-    next && channel.hours
-      ? DateTime.fromJSDate(next, { zone: channel.hours.timeZone }).toFormat("cccc d LLLL 'at' HH:mm")
-      : 'soon';
-  if (openness.holiday) {
-    return (
-      channel.holidayReply ??
-      `${channel.name} is closed today (${openness.holiday}). We open again ${when}; your message is kept and we will answer then.`
-    );
-  }
-  return (
-    channel.outOfHoursReply ??
-    `${channel.name} is closed now. We open again ${when}; your message is kept and we will answer then.`
-  );
+/** When the channel opens next, in its own time zone and words ("Monday 24 November at 09:00"). */
+export function nextOpeningText(hours: Hours | undefined, at: Date): string {
+  const next = hours ? nextOpening(hours, at) : undefined;
+  return next && hours
+    ? DateTime.fromJSDate(next, { zone: hours.timeZone }).toFormat("cccc d LLLL 'at' HH:mm")
+    : 'soon';
 }
 
 /** The next instant the channel opens after `at` (within four weeks), or undefined if it never does. */

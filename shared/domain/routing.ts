@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { languageTag } from './contact.js';
 import { hoursSchema, opennessAt } from './hours.js';
 import { parseSenderNumber } from './phone.js';
 
@@ -32,6 +33,18 @@ export const routingRuleSchema = z.object({
       numbers: z.array(senderNumber).min(1).optional(),
       /** The message arrived within these hours. */
       during: hoursSchema.optional(),
+      /** The customer's language (their contact's, else the channel's) is one of these. */
+      languages: z.array(languageTag).min(1).optional(),
+      /** What we know of the customer: whether they are a known contact, and their attributes. */
+      contact: z
+        .object({
+          known: z.boolean().optional(),
+          /** Each attribute equals the value given (or one of the values). */
+          attributes: z
+            .record(z.string().min(1), z.union([z.string(), z.array(z.string()).min(1)]))
+            .optional(),
+        })
+        .optional(),
     })
     .default({}),
   queueId: z.string().min(1),
@@ -55,7 +68,24 @@ const words = (text: string) =>
       .filter(Boolean),
   );
 
-function matches(rule: RoutingRule, message: { text: string; to: string; at: Date }): boolean {
+/** What routing knows of a first message and its sender. */
+export interface RoutingInput {
+  text: string;
+  to: string;
+  at: Date;
+  /** The sender's contact record, when there is one. */
+  contact?: { language?: string | undefined; attributes: Record<string, string> } | undefined;
+  /** The customer's language: their contact's, else the channel's. */
+  language: string;
+}
+
+function sameLanguage(wanted: string, language: string): boolean {
+  const a = wanted.toLowerCase();
+  const b = language.toLowerCase();
+  return a === b || b.startsWith(`${a}-`);
+}
+
+function matches(rule: RoutingRule, message: RoutingInput): boolean {
   const { when } = rule;
   if (when.keywords) {
     const inText = words(message.text);
@@ -64,13 +94,22 @@ function matches(rule: RoutingRule, message: { text: string; to: string; at: Dat
   if (when.pattern && !new RegExp(when.pattern, 'iu').test(message.text)) return false;
   if (when.numbers && !when.numbers.includes(message.to as never)) return false;
   if (when.during && !opennessAt(when.during, message.at).open) return false;
+  if (when.languages && !when.languages.some((wanted) => sameLanguage(wanted, message.language)))
+    return false;
+  if (when.contact?.known !== undefined && when.contact.known !== (message.contact !== undefined))
+    return false;
+  for (const [name, expected] of Object.entries(when.contact?.attributes ?? {})) {
+    const actual = message.contact?.attributes[name];
+    if (actual === undefined || !(Array.isArray(expected) ? expected : [expected]).includes(actual))
+      return false;
+  }
   return true;
 }
 
 /** Picks the queue and the skills for a new conversation from its first message. */
 export function route(
   channel: { defaultQueueId: string; routing: RoutingRule[] },
-  message: { text: string; to: string; at: Date },
+  message: RoutingInput,
 ): Route {
   const index = channel.routing.findIndex((rule) => matches(rule, message));
   const rule = channel.routing[index];

@@ -5,7 +5,9 @@ import type { CoreDeps } from './deps.js';
 
 export function requireRole(principal: Principal, ...wanted: Role[]): void {
   if (!hasRole(principal, ...wanted)) {
-    throw new ForbiddenError(`this needs the ${wanted.join(' or ')} role; ${principal.name} has ${principal.roles.join(', ') || 'none'}`);
+    throw new ForbiddenError(
+      `this needs the ${wanted.join(' or ')} role; ${principal.name} has ${principal.roles.join(', ') || 'none'}`,
+    );
   }
 }
 
@@ -15,7 +17,10 @@ export function requireRole(principal: Principal, ...wanted: Role[]): void {
  */
 export function actingAgent(principal: Principal, requested: string | undefined): string {
   if (oversees(principal)) {
-    if (!requested) throw new ValidationError('agentId is needed: a supervisor or admin acts for a named agent', [{ path: 'agentId', message: 'required' }]);
+    if (!requested)
+      throw new ValidationError('agentId is needed: a supervisor or admin acts for a named agent', [
+        { path: 'agentId', message: 'required' },
+      ]);
     return requested;
   }
   requireRole(principal, 'agent');
@@ -29,7 +34,11 @@ export function actingAgent(principal: Principal, requested: string | undefined)
 }
 
 /** An agent sees only their own queues; supervisors and admins see every queue. */
-export async function requireQueueAccess(deps: CoreDeps, principal: Principal, queueId: string): Promise<void> {
+export async function requireQueueAccess(
+  deps: CoreDeps,
+  principal: Principal,
+  queueId: string,
+): Promise<void> {
   if (oversees(principal)) return;
   const agentId = actingAgent(principal, undefined);
   const agent = await deps.store.getAgent(agentId);

@@ -28,7 +28,8 @@ export class AgentIndex {
 
   /** The agent id for any of a person's names (object id, user name, agent id), or null. */
   async agentFor(...names: (string | undefined)[]): Promise<string | null> {
-    const find = () => names.flatMap((n) => (n ? [this.byUser.get(n.toLowerCase())] : [])).find(Boolean) ?? null;
+    const find = () =>
+      names.flatMap((n) => (n ? [this.byUser.get(n.toLowerCase())] : [])).find(Boolean) ?? null;
     if (this.now() - this.readAt > KEPT_MS) await this.load();
     const found = find();
     if (found || this.now() - this.readAt < 1000) return found;

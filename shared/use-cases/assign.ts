@@ -3,9 +3,9 @@ import { canTakeWork, freeCapacity, hasSkills } from '../domain/agent.js';
 import { type Actor, type Conversation, transition } from '../domain/conversation.js';
 import { opennessAt } from '../domain/hours.js';
 import { releaseCapacity, reserveCapacity } from './agent-capacity.js';
+import { agentName, sendAutomated } from './automated.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
-import { queueOutbound } from './outbound.js';
 
 export interface AssignmentOutcome {
   assigned: { conversationId: string; agentId: string }[];
@@ -30,12 +30,20 @@ export async function assignConversation(
     const stored = await deps.store.getConversation(conversationId);
     if (stored?.value.state !== 'open') return stored?.value.agentId === agentId;
     const next = transition(stored.value, { type: 'assign', agentId }, actor, deps.clock.now().toISOString());
-    await deps.store.replaceConversation(next, stored.etag);
-    return true;
+    return (await deps.store.replaceConversation(next, stored.etag)).value;
   });
-  if (!taken) await releaseCapacity(deps, agentId, conversationId);
-  else deps.logger.info('conversation.assigned', { conversationId, agentId });
-  return taken;
+  if (!taken) {
+    await releaseCapacity(deps, agentId, conversationId);
+    return false;
+  }
+  deps.logger.info('conversation.assigned', { conversationId, agentId });
+  if (taken !== true) {
+    // Once per assignment: the id carries the transition that made it.
+    await sendAutomated(deps, taken, 'agentAssigned', `${conversationId}:assigned:${taken.history.length}`, async () => ({
+      agentName: await agentName(deps, agentId),
+    }));
+  }
+  return true;
 }
 
 /**
@@ -67,8 +75,10 @@ export async function assignQueue(deps: CoreDeps, queueId: string): Promise<Assi
   // queue's waiting line is never read.
   let agents = (await deps.store.listAgents()).map((s) => s.value).filter((a) => canTakeWork(a, queueId));
   const room = agents.reduce((sum, agent) => sum + freeCapacity(agent), 0);
-  const announcing = deps.directory.channels().some((c) => c.queuePosition.enabled);
-  if (room === 0 && !announcing) return outcome;
+  const announcing = deps.directory.channels().some((c) => c.automatedMessages.queued.enabled);
+  // A pick-mode queue is never pushed: its agents take conversations from the line themselves.
+  const pushing = deps.directory.findQueue(queueId)?.distribution !== 'pick';
+  if ((room === 0 || !pushing) && !announcing) return outcome;
 
   // Conversations of a channel that is closed now wait for its opening (the opening timer).
   const now = deps.clock.now();
@@ -85,7 +95,7 @@ export async function assignQueue(deps: CoreDeps, queueId: string): Promise<Assi
     states: ['open'],
     ...(closed.size === 0 ? { limit: Math.max(room * 10, POSITIONS_TOLD) } : {}),
   });
-  const open = waiting.filter((c) => !closed.has(c.value.channelId));
+  const open = pushing ? waiting.filter((c) => !closed.has(c.value.channelId)) : [];
   for (const { value: conversation } of open) {
     if (agents.length === 0) break;
     const able = agents.filter((agent) => hasSkills(agent, conversation.requiredSkills)).sort(byLoad);
@@ -124,7 +134,7 @@ export function worthTelling(previous: number | undefined, position: number): bo
 async function tellPositions(deps: CoreDeps, waiting: Conversation[], closed: Set<string>) {
   for (const [index, conversation] of waiting.slice(0, POSITIONS_TOLD).entries()) {
     const channel = deps.directory.findChannel(conversation.channelId);
-    if (!channel?.queuePosition.enabled || closed.has(channel.id)) continue;
+    if (!channel?.automatedMessages.queued.enabled || closed.has(channel.id)) continue;
     const position = index + 1;
     const told = await retryOnConflict(async () => {
       const stored = await deps.store.getConversation(conversation.id);
@@ -133,16 +143,8 @@ async function tellPositions(deps: CoreDeps, waiting: Conversation[], closed: Se
       return true;
     });
     if (!told) continue;
-    const text = (
-      channel.queuePosition.reply ??
-      'You are number {position} in the queue. An agent will be with you as soon as possible.'
-    ).replaceAll('{position}', String(position));
-    await queueOutbound(
-      deps,
-      conversation.id,
-      text,
-      { kind: 'system' },
-      { id: `${conversation.id}:position:${position}`, purpose: 'automated' },
-    );
+    await sendAutomated(deps, conversation, 'queued', `${conversation.id}:position:${position}`, {
+      position,
+    });
   }
 }

@@ -5,6 +5,7 @@ import { ConsentError, ForbiddenError, InvalidTransitionError, NotFoundError } f
 import type { Stored } from '../ports.js';
 import { releaseCapacity } from './agent-capacity.js';
 import { requestAssignment } from './assignment-request.js';
+import { agentName, sendAutomated } from './automated.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
 import { queueOutbound } from './outbound.js';
@@ -80,15 +81,27 @@ export async function replyToCustomer(
   return queueOutbound(deps, conversation.id, input.text, { kind: 'agent', agentId: input.agentId });
 }
 
+/**
+ * The customer hears the conversation is over (with their case number), then the survey link, when
+ * the channel has those messages on. Once per conversation, whether it ended in wrap-up or closed.
+ */
+async function sayGoodbye(deps: CoreDeps, conversation: Conversation) {
+  const values = async () => ({ agentName: await agentName(deps, conversation.agentId) });
+  await sendAutomated(deps, conversation, 'ended', `${conversation.id}:ended`, values);
+  await sendAutomated(deps, conversation, 'survey', `${conversation.id}:survey`, values);
+}
+
 /** The agent ends the conversation: it goes to wrap-up, still counting against their capacity. */
 export async function endConversation(deps: CoreDeps, input: { conversationId: string; agentId: string }) {
-  return retryOnConflict(async () => {
+  const ended = await retryOnConflict(async () => {
     const stored = await requireConversation(deps, input.conversationId);
     requireOwner(stored.value, input.agentId);
     const actor: Actor = { kind: 'agent', agentId: input.agentId };
     const next = transition(stored.value, { type: 'end' }, actor, deps.clock.now().toISOString());
     return (await deps.store.replaceConversation(next, stored.etag)).value;
   });
+  await sayGoodbye(deps, ended);
+  return ended;
 }
 
 /**
@@ -101,6 +114,7 @@ export async function closeConversation(
   actor: Actor,
   reason: string,
   stillApplies: (conversation: Conversation) => boolean = () => true,
+  options: { goodbye: boolean } = { goodbye: true },
 ): Promise<Conversation | undefined> {
   const closed = await retryOnConflict(async () => {
     const stored = await requireConversation(deps, conversationId);
@@ -124,6 +138,7 @@ export async function closeConversation(
         await requestAssignment(deps, queueId, 'capacity freed');
     }
   }
+  if (options.goodbye) await sayGoodbye(deps, after);
   deps.logger.info('conversation.closed', { conversationId, by: actor.kind, reason });
   return after;
 }

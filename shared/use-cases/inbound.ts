@@ -2,7 +2,7 @@ import type { Channel } from '../domain/channel.js';
 import { keywordOf } from '../domain/consent.js';
 import { type Conversation, openConversation } from '../domain/conversation.js';
 import { newCustomerState } from '../domain/customer.js';
-import { closedReply, opennessAt } from '../domain/hours.js';
+import { nextOpeningText, opennessAt } from '../domain/hours.js';
 import type { InboundSms } from '../domain/inbound-sms.js';
 import { maskPhone } from '../domain/mask.js';
 import { type Message, messageSegments } from '../domain/message.js';
@@ -10,10 +10,10 @@ import { route } from '../domain/routing.js';
 import { AlreadyExistsError } from '../errors.js';
 import { appendInbound } from './append-inbound.js';
 import { requestAssignment } from './assignment-request.js';
+import { sendAutomated } from './automated.js';
 import type { CoreDeps } from './deps.js';
 import { handleKeyword } from './keywords.js';
 import { retryOnConflict } from './optimistic.js';
-import { queueOutbound } from './outbound.js';
 
 export type InboundOutcome =
   | { status: 'stored'; conversationId: string; messageId: string; state: Conversation['state'] }
@@ -58,7 +58,11 @@ async function open(
   id: string,
 ): Promise<Placed | undefined> {
   const now = deps.clock.now();
-  const routed = route(channel, { text: sms.text, to: sms.to, at: now });
+  // Who they are: a contact record (when an admin or a CRM keeps one) gives their name, language
+  // and the attributes routing rules may test. One point read, on a conversation's first message only.
+  const contact = (await deps.store.getContact(sms.from))?.value;
+  const language = contact?.language ?? channel.language;
+  const routed = route(channel, { text: sms.text, to: sms.to, at: now, contact, language });
   const conversation: Conversation = {
     ...openConversation({
       id,
@@ -67,6 +71,8 @@ async function open(
       customer: sms.from,
       queueId: routed.queueId,
       ...(routed.skills.length > 0 ? { requiredSkills: routed.skills } : {}),
+      ...(contact ? { customerName: contact.name } : {}),
+      language,
       at: now.toISOString(),
     }),
     lastSeq: 1,
@@ -105,6 +111,8 @@ async function place(deps: CoreDeps, channel: Channel, sms: InboundSms): Promise
         const conversation = await appendInbound(deps, existing, sms);
         return { kind: 'returned', conversation };
       }
+      // A racing first message created it since the sequence number was asked for: join it.
+      if (existing.value.state !== 'closed') return place(deps, channel, sms);
       // Closed: a redelivery of the message that was in it is a repeat; anything else opens anew.
       if (await deps.store.getMessage(pointer, sms.id))
         return { kind: 'duplicate', conversation: existing.value };
@@ -117,24 +125,23 @@ async function place(deps: CoreDeps, channel: Channel, sms: InboundSms): Promise
 }
 
 /**
- * A conversation that joined the queue is announced once: the closed-hours answer when the channel
- * is closed, and a request to the queue's assigner. Both are idempotent (fixed ids), so a repeat
- * after a crash sends nothing twice.
+ * A conversation that joined the queue is announced once: the greeting (a new conversation, while
+ * the channel is open) or the closed-hours answer (the channel is closed), and a request to the
+ * queue's assigner. All are idempotent (fixed ids), so a repeat after a crash sends nothing twice.
  */
 async function joinQueue(deps: CoreDeps, channel: Channel, conversation: Conversation, sms: InboundSms) {
   const now = deps.clock.now();
   const openness = channel.hours ? opennessAt(channel.hours, now) : undefined;
   if (openness && !openness.open) {
-    await queueOutbound(
-      deps,
-      conversation.id,
-      closedReply(channel, openness, now),
-      { kind: 'system' },
-      {
-        id: `${sms.id}:closed`,
-        purpose: 'automated',
-      },
-    );
+    const nextOpening = nextOpeningText(channel.hours, now);
+    await (openness.holiday
+      ? sendAutomated(deps, conversation, 'holiday', `${sms.id}:closed`, {
+          holiday: openness.holiday,
+          nextOpening,
+        })
+      : sendAutomated(deps, conversation, 'outOfHours', `${sms.id}:closed`, { nextOpening }));
+  } else if (conversation.lastSeq === 1 || conversation.history.length === 1) {
+    await sendAutomated(deps, conversation, 'greeting', `${conversation.id}:greeting`);
   }
   await requestAssignment(deps, conversation.queueId, 'customer message');
 }
@@ -148,6 +155,13 @@ export async function receiveInbound(deps: CoreDeps, sms: InboundSms): Promise<I
   const channel = deps.directory.channelForNumber(sms.to);
   if (!channel || channel.direction === 'outbound-only') {
     const reason = channel ? 'channel is outbound-only' : 'no channel has this number';
+    deps.logger.warn('inbound.dropped', { ...log, reason });
+    return { status: 'dropped', messageId: sms.id, reason };
+  }
+
+  // Automated messages never loop: a text from one of our own numbers is an echo of our sending.
+  if (deps.directory.channelForNumber(sms.from)) {
+    const reason = 'sent from one of our own numbers';
     deps.logger.warn('inbound.dropped', { ...log, reason });
     return { status: 'dropped', messageId: sms.id, reason };
   }

@@ -71,8 +71,16 @@ export async function handleKeyword(
     : await appendInbound(deps, place, sms);
   if (keyword === 'opt-out' && conversation.state !== 'closed') {
     conversation =
-      (await closeConversation(deps, conversation.id, { kind: 'customer' }, 'customer opted out (STOP)')) ??
-      conversation;
+      (await closeConversation(
+        deps,
+        conversation.id,
+        { kind: 'customer' },
+        'customer opted out (STOP)',
+        undefined,
+        {
+          goodbye: false,
+        },
+      )) ?? conversation;
   }
 
   const optedOut = (await deps.store.getCustomer(channel.id, sms.from))?.value.optedOut ?? false;

@@ -1,9 +1,10 @@
 import { canTakeWork } from '../domain/agent.js';
-import { type Actor, holdsCapacity, transition } from '../domain/conversation.js';
+import { type Actor, type Conversation, holdsCapacity, transition } from '../domain/conversation.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { releaseCapacity, reserveCapacity } from './agent-capacity.js';
 import { assignConversation } from './assign.js';
 import { requestAssignment } from './assignment-request.js';
+import { sendAutomated } from './automated.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
 
@@ -53,6 +54,15 @@ export async function transferToQueue(
     return (await deps.store.replaceConversation(next, stored.etag)).value;
   });
   await freed(deps, input.agentId, input.conversationId);
+  await sendAutomated(
+    deps,
+    conversation,
+    'transfer',
+    `${conversation.id}:transfer:${conversation.history.length}`,
+    {
+      queueName: deps.directory.queue(input.queueId).name,
+    },
+  );
   await requestAssignment(deps, input.queueId, 'transfer');
   return conversation;
 }
@@ -73,19 +83,26 @@ export async function transferToAgent(
     throw new ConflictError(`agent ${input.toAgentId} is not available or has no free capacity`);
   }
   const actor: Actor = { kind: 'agent', agentId: input.agentId };
+  let moved: { before: Conversation; after: Conversation };
   try {
-    const conversation = await retryOnConflict(async () => {
+    moved = await retryOnConflict(async () => {
       const stored = await requireHeldBy(deps, input.conversationId, input.agentId);
       const event = { type: 'transfer-to-agent' as const, agentId: input.toAgentId };
       const next = transition(stored.value, event, actor, deps.clock.now().toISOString());
       return { before: stored.value, after: (await deps.store.replaceConversation(next, stored.etag)).value };
     });
-    if (holdsCapacity(conversation.before.state)) await freed(deps, input.agentId, input.conversationId);
-    return conversation.after;
   } catch (error) {
+    // The conversation did not move: the target's capacity goes back.
     await releaseCapacity(deps, input.toAgentId, input.conversationId);
     throw error;
   }
+  const { before, after } = moved;
+  if (holdsCapacity(before.state)) await freed(deps, input.agentId, input.conversationId);
+  await sendAutomated(deps, after, 'transfer', `${after.id}:transfer:${after.history.length}`, {
+    agentName: target.value.name,
+    queueName: deps.directory.findQueue(after.queueId)?.name,
+  });
+  return after;
 }
 
 /** Pick mode: an agent takes an open conversation from one of their queues. */

@@ -32,7 +32,33 @@ describe('routing rules', () => {
     ['the first match wins', 'refund for order 12345', '+14255550101', saturday, 'billing', ['billing']],
     ['no match: the default queue', 'Hello', '+14255550100', monday, 'general', []],
   ])('%s', (_name, text, to, at, queueId, skills) => {
-    expect(route(channel, { text, to, at })).toMatchObject({ queueId, skills });
+    expect(route(channel, { text, to, at, language: 'en' })).toMatchObject({ queueId, skills });
+  });
+
+  const byCustomer = {
+    defaultQueueId: 'general',
+    routing: [
+      { when: { contact: { attributes: { tier: ['gold', 'platinum'] } } }, queueId: 'vip', skills: ['vip'] },
+      { when: { languages: ['fr'] }, queueId: 'french' },
+      { when: { contact: { known: false } }, queueId: 'new-customers' },
+    ].map((rule) => routingRuleSchema.parse(rule)),
+  };
+  const message = { text: 'Bonjour', to: '+14255550100', at: monday };
+  const gold = { language: 'en', attributes: { tier: 'gold' } };
+
+  it.each([
+    ['a contact attribute among the values given', { contact: gold, language: 'en' }, 'vip'],
+    [
+      'a contact whose attribute is not among them',
+      { contact: { attributes: { tier: 'bronze' } }, language: 'en' },
+      'general',
+    ],
+    ['the customer language, French', { contact: { attributes: {} }, language: 'fr' }, 'french'],
+    ['a regional variant of the language', { contact: { attributes: {} }, language: 'fr-CA' }, 'french'],
+    ['an unknown customer (no contact record)', { contact: undefined, language: 'en' }, 'new-customers'],
+    ['a known contact matching nothing', { contact: { attributes: {} }, language: 'en' }, 'general'],
+  ])('routes on %s', (_name, customer, queueId) => {
+    expect(route(byCustomer, { ...message, ...customer }).queueId).toBe(queueId);
   });
 
   it('refuses a rule with a broken pattern or a bad number', () => {

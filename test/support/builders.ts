@@ -1,4 +1,5 @@
 import type { Agent } from '../../shared/domain/agent.js';
+import { automatedMessagesSchema } from '../../shared/domain/automated-messages.js';
 import type { Channel } from '../../shared/domain/channel.js';
 import { consentSchema } from '../../shared/domain/consent.js';
 import { type Conversation, openConversation } from '../../shared/domain/conversation.js';
@@ -73,7 +74,8 @@ export function aChannel(overrides: Partial<Channel> = {}): Channel {
     language: 'en',
     autoCloseMinutes: 30,
     defaultQueueId: 'general',
-    queuePosition: { enabled: false },
+    automatedMessages: automatedMessagesSchema.parse(undefined),
+    agentInitiated: { enabled: true, onlyWhenOpen: false, respectQuietHours: true },
     affinity: false,
     routing: [],
     consent: consentSchema.parse({}),

@@ -20,13 +20,14 @@ describe('the cost of a customer message in store operations', () => {
     ]);
   });
 
-  it('opening a conversation: one point read and two writes (the pointer, then conversation and message together)', async () => {
+  it('opening a conversation: two point reads (the customer, their contact) and two writes (the pointer, then conversation and message together)', async () => {
     const counted = countingStore(new MemoryStore());
     const h = coreHarness(counted.store);
     await receiveInbound(h.deps, h.sms());
     expect(counted.operations.map((o) => [o.kind, o.method])).toEqual([
       ['point-read', 'getCustomer'],
       ['write', 'putCustomer'],
+      ['point-read', 'getContact'],
       ['write', 'createConversationWithMessage'],
     ]);
   });

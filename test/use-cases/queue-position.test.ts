@@ -12,7 +12,8 @@ async function lineOfFive(enabled: boolean) {
   const h = coreHarness();
   const [support, ...rest] = testSeed.channels;
   if (!support) throw new Error('no support channel');
-  h.deps.directory = new Directory([{ ...support, queuePosition: { enabled } }, ...rest], testSeed.queues);
+  const automatedMessages = { ...support.automatedMessages, queued: { enabled } };
+  h.deps.directory = new Directory([{ ...support, automatedMessages }, ...rest], testSeed.queues);
   for (const from of customers) {
     await receiveInbound(h.deps, h.sms({ from, text: 'hello' }));
     h.clock.advance(1000);
