@@ -19,6 +19,25 @@ import { inboundWorkerFunction } from './inbound-worker.js';
 import { localClockFunction } from './local-clock.js';
 import { localInboundFunction } from './local-inbound.js';
 import { localOutboxFunction } from './local-outbox.js';
+import { manageAgentFunction } from './manage-agent.js';
+import { manageAgentsFunction } from './manage-agents.js';
+import { manageChannelFunction } from './manage-channel.js';
+import { manageChannelHolidaysFunction } from './manage-channel-holidays.js';
+import { manageChannelHoursFunction } from './manage-channel-hours.js';
+import { manageChannelKeywordsFunction } from './manage-channel-keywords.js';
+import { manageChannelMessageFunction } from './manage-channel-message.js';
+import { manageChannelMessagesFunction } from './manage-channel-messages.js';
+import { manageChannelNumberFunction } from './manage-channel-number.js';
+import { manageChannelNumbersFunction } from './manage-channel-numbers.js';
+import { manageChannelRoutingFunction } from './manage-channel-routing.js';
+import { manageChannelsFunction } from './manage-channels.js';
+import { manageConfigurationFunction } from './manage-configuration.js';
+import { manageContactFunction } from './manage-contact.js';
+import { manageContactsFunction } from './manage-contacts.js';
+import { manageQueueFunction } from './manage-queue.js';
+import { manageQueuesFunction } from './manage-queues.js';
+import { manageTemplateFunction } from './manage-template.js';
+import { manageTemplatesFunction } from './manage-templates.js';
 import { notificationGetFunction } from './notification-get.js';
 import { notificationSendFunction } from './notification-send.js';
 import { openApiFunction } from './openapi.js';
@@ -60,6 +79,25 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     acsEventsFunction(app),
     teleSignCallbackFunction(app),
     channelCredentialsFunction(app),
+    manageConfigurationFunction(app),
+    manageChannelsFunction(app),
+    manageChannelFunction(app),
+    manageChannelNumbersFunction(app),
+    manageChannelNumberFunction(app),
+    manageChannelRoutingFunction(app),
+    manageChannelHoursFunction(app),
+    manageChannelHolidaysFunction(app),
+    manageChannelKeywordsFunction(app),
+    manageChannelMessagesFunction(app),
+    manageChannelMessageFunction(app),
+    manageQueuesFunction(app),
+    manageQueueFunction(app),
+    manageAgentsFunction(app),
+    manageAgentFunction(app),
+    manageContactsFunction(app),
+    manageContactFunction(app),
+    manageTemplatesFunction(app),
+    manageTemplateFunction(app),
     notificationSendFunction(app),
     notificationGetFunction(app),
     openApiFunction(app),

@@ -15,6 +15,7 @@ const statusFor: Partial<Record<ErrorCode, number>> = {
   'not-found': 404,
   'invalid-state': 409,
   conflict: 409,
+  'precondition-failed': 412,
   consent: 409,
   concurrency: 409,
   'already-exists': 409,
@@ -43,15 +44,18 @@ export function errorResponse(error: unknown, context: InvocationContext, logger
   });
 }
 
-/** Reads and validates a JSON body: malformed JSON and schema failures are both a 400. */
-export async function readJson<S extends z.ZodType>(request: HttpRequest, schema: S): Promise<z.output<S>> {
-  let raw: unknown;
+/** Reads a JSON body, for a use case that validates it itself: malformed JSON is a 400. */
+export async function readBody(request: HttpRequest): Promise<unknown> {
   try {
-    raw = JSON.parse(await request.text());
+    return JSON.parse(await request.text()) as unknown;
   } catch (error) {
     throw new ValidationError('request body is not valid JSON', [], { cause: error });
   }
-  const parsed = schema.safeParse(raw);
+}
+
+/** Reads and validates a JSON body: malformed JSON and schema failures are both a 400. */
+export async function readJson<S extends z.ZodType>(request: HttpRequest, schema: S): Promise<z.output<S>> {
+  const parsed = schema.safeParse(await readBody(request));
   if (!parsed.success) throw new ValidationError('request body is invalid', issuesFrom(parsed.error.issues));
   return parsed.data;
 }

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'conflict'
+  | 'precondition-failed'
   | 'consent'
   | 'concurrency'
   | 'already-exists'
@@ -76,6 +77,13 @@ export class ForbiddenError extends SmsError {
 export class ConflictError extends SmsError {
   constructor(message: string, options: ErrorOptions = {}) {
     super('conflict', message, options);
+  }
+}
+
+/** The caller's If-Match names a version that is no longer the current one. */
+export class PreconditionFailedError extends SmsError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('precondition-failed', message, options);
   }
 }
 

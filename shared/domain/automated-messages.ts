@@ -47,7 +47,8 @@ export const defaultAutomatedTexts: Record<AutomatedKind, string> = {
 /** Out of hours and holiday answers are on unless turned off: a customer must not wait unanswered. */
 const onByDefault: readonly AutomatedKind[] = ['outOfHours', 'holiday'];
 
-const setting = (kind: AutomatedKind) =>
+/** One automated message's setting: on or off, and its texts (the default text when absent). */
+export const automatedMessageSchema = (kind: AutomatedKind) =>
   z
     .object({
       enabled: z.boolean().default(onByDefault.includes(kind)),
@@ -82,9 +83,9 @@ const setting = (kind: AutomatedKind) =>
 
 export const automatedMessagesSchema = z
   .object(
-    Object.fromEntries(automatedKinds.map((kind) => [kind, setting(kind)])) as Record<
+    Object.fromEntries(automatedKinds.map((kind) => [kind, automatedMessageSchema(kind)])) as Record<
       AutomatedKind,
-      ReturnType<typeof setting>
+      ReturnType<typeof automatedMessageSchema>
     >,
   )
   .default(

@@ -10,6 +10,9 @@ const date = z.iso.date();
 
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
+/** Days the channel is closed all day, by name (the holiday answer says it). */
+export const holidaysSchema = z.array(z.object({ date, name: z.string().min(1) })).max(366);
+
 /** A channel's opening hours: a weekly schedule in a named time zone, with holidays and exceptions. */
 export const hoursSchema = z.object({
   timeZone: z
@@ -19,7 +22,7 @@ export const hoursSchema = z.object({
     Object.fromEntries(weekdays.map((d) => [d, day])) as Record<(typeof weekdays)[number], typeof day>,
   ),
   /** Closed all day. */
-  holidays: z.array(z.object({ date, name: z.string().min(1) })).default([]),
+  holidays: holidaysSchema.default([]),
   /** A date with other hours than its weekday's (an empty list closes it). */
   exceptions: z.array(z.object({ date, ranges: z.array(range) })).default([]),
 });

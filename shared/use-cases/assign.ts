@@ -39,9 +39,15 @@ export async function assignConversation(
   deps.logger.info('conversation.assigned', { conversationId, agentId });
   if (taken !== true) {
     // Once per assignment: the id carries the transition that made it.
-    await sendAutomated(deps, taken, 'agentAssigned', `${conversationId}:assigned:${taken.history.length}`, async () => ({
-      agentName: await agentName(deps, agentId),
-    }));
+    await sendAutomated(
+      deps,
+      taken,
+      'agentAssigned',
+      `${conversationId}:assigned:${taken.history.length}`,
+      async () => ({
+        agentName: await agentName(deps, agentId),
+      }),
+    );
   }
   return true;
 }

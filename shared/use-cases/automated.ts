@@ -20,7 +20,7 @@ export async function sendAutomated(
   values: Values | (() => Promise<Values>) = {},
 ): Promise<boolean> {
   const channel = deps.directory.findChannel(conversation.channelId);
-  if (!channel || !channel.automatedMessages[kind].enabled) return false;
+  if (!channel?.automatedMessages[kind].enabled) return false;
   // Sent already (the event came again long after the queue's duplicate window): not again.
   if (await deps.store.getMessage(conversation.id, id)) return false;
   const customer = await deps.store.getCustomer(channel.id, conversation.customer);

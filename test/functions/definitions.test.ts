@@ -71,6 +71,25 @@ describe('function definitions', () => {
     ['notificationSend', 'notifications', ['POST'], 'anonymous'],
     ['notificationGet', 'notifications/{notificationId}', ['GET'], 'anonymous'],
     ['openApi', 'openapi.json', ['GET'], 'anonymous'],
+    ['manageConfiguration', 'manage/configuration', ['GET', 'PUT'], 'anonymous'],
+    ['manageChannels', 'manage/channels', ['GET'], 'anonymous'],
+    ['manageChannel', 'manage/channels/{channelId}', ['GET', 'PUT', 'DELETE'], 'anonymous'],
+    ['manageChannelNumbers', 'manage/channels/{channelId}/numbers', ['POST'], 'anonymous'],
+    ['manageChannelNumber', 'manage/channels/{channelId}/numbers/{number}', ['DELETE'], 'anonymous'],
+    ['manageChannelRouting', 'manage/channels/{channelId}/routing', ['GET', 'PUT'], 'anonymous'],
+    ['manageChannelHours', 'manage/channels/{channelId}/hours', ['GET', 'PUT', 'DELETE'], 'anonymous'],
+    ['manageChannelHolidays', 'manage/channels/{channelId}/holidays', ['GET', 'PUT'], 'anonymous'],
+    ['manageChannelKeywords', 'manage/channels/{channelId}/keywords', ['GET', 'PUT'], 'anonymous'],
+    ['manageChannelMessages', 'manage/channels/{channelId}/automated-messages', ['GET'], 'anonymous'],
+    ['manageChannelMessage', 'manage/channels/{channelId}/automated-messages/{kind}', ['PUT'], 'anonymous'],
+    ['manageQueues', 'manage/queues', ['GET'], 'anonymous'],
+    ['manageQueue', 'manage/queues/{queueId}', ['GET', 'PUT', 'DELETE'], 'anonymous'],
+    ['manageAgents', 'manage/agents', ['GET'], 'anonymous'],
+    ['manageAgent', 'manage/agents/{agentId}', ['GET', 'PUT', 'DELETE'], 'anonymous'],
+    ['manageContacts', 'manage/contacts', ['GET'], 'anonymous'],
+    ['manageContact', 'manage/contacts/{number}', ['GET', 'PUT', 'DELETE'], 'anonymous'],
+    ['manageTemplates', 'manage/templates', ['GET'], 'anonymous'],
+    ['manageTemplate', 'manage/templates/{templateId}', ['GET', 'PUT', 'DELETE'], 'anonymous'],
   ])('%s is an HTTP function on %s %o (%s)', (name, route, methods, authLevel) => {
     const options = registrar.httpFunctions.get(name);
     expect(options).toMatchObject({ route, methods, authLevel });
@@ -117,7 +136,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(29);
+    expect(names).toHaveLength(48);
     expect(new Set(names).size).toBe(names.length);
   });
 });

@@ -1,0 +1,21 @@
+import type { App } from '../shared/app.js';
+import { deleteContact, getContact, putContact } from '../shared/use-cases/admin-contacts.js';
+import { json, param, readBody } from './http.js';
+import { adminFunction, noContent } from './manage.js';
+
+/** One contact, found by mobile number (E.164, `%2B` for the +): name, language, attributes. */
+export function manageContactFunction(app: App) {
+  return adminFunction(app, {
+    name: 'manageContact',
+    route: 'manage/contacts/{number}',
+    handlers: {
+      GET: async (request) => json(200, { contact: await getContact(app.deps, param(request, 'number')) }),
+      PUT: async (request) =>
+        json(200, { contact: await putContact(app.deps, param(request, 'number'), await readBody(request)) }),
+      DELETE: async (request) => {
+        await deleteContact(app.deps, param(request, 'number'));
+        return noContent();
+      },
+    },
+  });
+}

@@ -1,0 +1,98 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { z } from 'zod';
+import type { App } from '../shared/app.js';
+import type { Principal } from '../shared/domain/access.js';
+import type { ChannelSettings } from '../shared/domain/channel.js';
+import {
+  changeChannel,
+  findChannelSettings,
+  readConfiguration,
+} from '../shared/use-cases/admin-configuration.js';
+import type { HttpFunction } from './definition.js';
+import { json, param, readJson, signedInFunction } from './http.js';
+
+type Handle = (
+  request: HttpRequest,
+  principal: Principal,
+  context: InvocationContext,
+) => Promise<HttpResponseInit>;
+
+/**
+ * An admin API function: admins only. Its route is under `manage/` because the Functions host
+ * keeps routes starting with `admin` for itself. One handler per method.
+ */
+export function adminFunction(
+  app: App,
+  definition: {
+    name: string;
+    route: string;
+    handlers: Partial<Record<'GET' | 'PUT' | 'POST' | 'DELETE', Handle>>;
+  },
+): HttpFunction {
+  const methods = Object.keys(definition.handlers) as ('GET' | 'PUT' | 'POST' | 'DELETE')[];
+  return signedInFunction(app, {
+    name: definition.name,
+    route: definition.route,
+    methods,
+    roles: ['admin'],
+    handle: (request, principal, context) => {
+      const handler = definition.handlers[request.method as 'GET'];
+      if (!handler)
+        return Promise.resolve(
+          json(405, {
+            error: { code: 'method-not-allowed', message: `${request.method} is not allowed here` },
+          }),
+        );
+      return handler(request, principal, context);
+    },
+  });
+}
+
+export const noContent = (): HttpResponseInit => ({ status: 204 });
+
+/**
+ * A part of a channel an admin reads and replaces on its own (its routing rules, holidays,
+ * keywords): validated with its own schema, then with the whole configuration.
+ */
+export function channelPartFunction<S extends z.ZodType>(
+  app: App,
+  definition: {
+    name: string;
+    part: string;
+    schema: S;
+    read: (channel: ChannelSettings) => unknown;
+    write: (channel: ChannelSettings, value: z.output<S>) => ChannelSettings;
+    /** DELETE, when the part may be removed (hours: always open). */
+    remove?: (channel: ChannelSettings) => ChannelSettings;
+  },
+): HttpFunction {
+  const { remove } = definition;
+  return adminFunction(app, {
+    name: definition.name,
+    route: `manage/channels/{channelId}/${definition.part}`,
+    handlers: {
+      GET: async (request) => {
+        const channel = findChannelSettings(
+          (await readConfiguration(app.deps)).value,
+          param(request, 'channelId'),
+        );
+        return json(200, { [definition.part]: definition.read(channel) ?? null });
+      },
+      PUT: async (request) => {
+        const value = await readJson(request, definition.schema);
+        const channel = await changeChannel(app.deps, param(request, 'channelId'), (c) =>
+          definition.write(c, value),
+        );
+        return json(200, { [definition.part]: definition.read(channel) ?? null });
+      },
+      ...(remove
+        ? {
+            DELETE: async (request: HttpRequest) => {
+              const channel = await changeChannel(app.deps, param(request, 'channelId'), remove);
+              return json(200, { [definition.part]: definition.read(channel) ?? null });
+            },
+          }
+        : {}),
+    },
+  });
+}
