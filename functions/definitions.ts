@@ -12,6 +12,7 @@ import { conversationGetFunction } from './conversation-get.js';
 import { conversationPickFunction } from './conversation-pick.js';
 import { conversationReplyFunction } from './conversation-reply.js';
 import { conversationSetAsideFunction } from './conversation-set-aside.js';
+import { conversationStartFunction } from './conversation-start.js';
 import { conversationTransferFunction } from './conversation-transfer.js';
 import type { FunctionDefinition } from './definition.js';
 import { healthFunction } from './health.js';
@@ -74,6 +75,7 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     conversationSetAsideFunction(app),
     conversationTransferFunction(app),
     conversationPickFunction(app),
+    conversationStartFunction(app),
     twilioInboundFunction(app),
     twilioStatusFunction(app),
     acsEventsFunction(app),

@@ -63,6 +63,7 @@ describe('function definitions', () => {
     ['conversationSetAside', 'conversations/{conversationId}/set-aside', ['POST'], 'anonymous'],
     ['conversationTransfer', 'conversations/{conversationId}/transfer', ['POST'], 'anonymous'],
     ['conversationPick', 'conversations/{conversationId}/pick', ['POST'], 'anonymous'],
+    ['conversationStart', 'conversations', ['POST'], 'anonymous'],
     ['twilioInbound', 'twilio/inbound', ['POST'], 'anonymous'],
     ['twilioStatus', 'twilio/status', ['POST'], 'anonymous'],
     ['acsEvents', 'acs/events', ['POST', 'OPTIONS'], 'anonymous'],
@@ -136,7 +137,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(48);
+    expect(names).toHaveLength(49);
     expect(new Set(names).size).toBe(names.length);
   });
 });
