@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createApp } from '../shared/app.js';
 import { loadConfig } from '../shared/config.js';
 import type { InboundSms } from '../shared/domain/inbound-sms.js';
+import { notificationRequestSchema } from '../shared/domain/notification.js';
 import type { PhoneNumber, SenderNumber } from '../shared/domain/phone.js';
 import { assignQueue } from '../shared/use-cases/assign.js';
 import { autoCloseIdle } from '../shared/use-cases/auto-close.js';
@@ -102,7 +103,14 @@ await measure('delivery report applied', () =>
   }),
 );
 await measure('notification, one recipient', () =>
-  sendNotification(deps, { channelId: 'support', to: ['+14255550124'], text: 'Your parcel ships today' }),
+  sendNotification(
+    deps,
+    notificationRequestSchema.parse({
+      channelId: 'support',
+      to: ['+14255550124'],
+      text: 'Your parcel ships today',
+    }),
+  ),
 );
 await measure('STOP on an open conversation', () => receiveInbound(deps, sms('+14255550123', 'STOP')));
 await receiveInbound(deps, sms('+14255550125', 'Anyone there?'));

@@ -21,7 +21,10 @@ export function conversationStartFunction(app: App) {
     roles: agentRoles,
     handle: async (request, principal) => {
       const input = await readJson(request, body);
-      const started = await startConversation(app.deps, { ...input, agentId: actingAgent(principal, input.agentId) });
+      const started = await startConversation(app.deps, {
+        ...input,
+        agentId: actingAgent(principal, input.agentId),
+      });
       return json(201, started);
     },
   });

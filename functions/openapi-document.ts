@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { IdentitySource } from '../shared/config.js';
 import { notificationRequestSchema } from '../shared/domain/notification.js';
 
 const error = {
@@ -32,7 +33,8 @@ function requestBody() {
   const { to: _to, sendAt: _sendAt, ...rest } = generated.properties;
   return {
     type: 'object',
-    required: generated.required,
+    required: generated.required.filter((name) => name === 'channelId' || name === 'to'),
+    description: 'Give either text, or templateId with the values its variables need.',
     properties: {
       ...rest,
       channelId: { ...rest.channelId, description: 'The channel to send from (its id in the configuration)' },
@@ -44,7 +46,28 @@ function requestBody() {
         description: 'Recipients in E.164 form (+ and the country code)',
       },
       text: { type: 'string', maxLength: 1600, description: 'The message, at most 1600 characters' },
+      templateId: {
+        type: 'string',
+        description: 'A stored template to send instead of text (its newest version)',
+      },
+      values: {
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        description: 'The template\'s variables and their values, for example {"order": "A-1234"}',
+      },
+      language: {
+        type: 'string',
+        example: 'fr',
+        description: "Send the template in this language rather than each recipient's own (their contact's)",
+      },
       sendAt: { type: 'string', format: 'date-time', description: 'Send at this time instead of now' },
+      quietHours: {
+        type: 'string',
+        enum: ['hold', 'refuse'],
+        default: 'hold',
+        description:
+          "Outside a recipient's quiet-hours window: hold the message until it opens, or refuse it",
+      },
     },
   };
 }
@@ -66,8 +89,47 @@ const recipient = {
   required: ['to', 'status'],
 };
 
+/**
+ * How callers authenticate, by the deployment's identity source: the function key, Entra ID
+ * (App Service Authentication: a custom connector's OAuth 2.0 security, or a bearer token), or the
+ * development sign-in.
+ */
+function security(identity: IdentitySource) {
+  switch (identity) {
+    case 'function-keys':
+      return { name: 'functionKey', scheme: { type: 'apiKey', in: 'header', name: 'x-functions-key' } };
+    case 'app-service':
+      return {
+        name: 'entraId',
+        scheme: {
+          type: 'oauth2',
+          description:
+            "Microsoft Entra ID. The caller's token must be for this app's registration and carry the Sms.Notify (or Sms.Supervisor, Sms.Admin) app role.",
+          flows: {
+            authorizationCode: {
+              authorizationUrl: 'https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize',
+              tokenUrl: 'https://login.microsoftonline.com/organizations/oauth2/v2.0/token',
+              scopes: {},
+            },
+          },
+        },
+      };
+    case 'dev-sign-in':
+      return {
+        name: 'devSignIn',
+        scheme: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-sms-user',
+          description: 'The development sign-in of the embedded default (with x-sms-roles: notifier)',
+        },
+      };
+  }
+}
+
 /** The notifications API as OpenAPI 3.0, good enough to import as a Power Automate custom connector. */
-export function openApiDocument() {
+export function openApiDocument(identity: IdentitySource = 'function-keys') {
+  const auth = security(identity);
   return {
     openapi: '3.0.3',
     info: {
@@ -77,9 +139,9 @@ export function openApiDocument() {
         'Send an SMS to up to 100 recipients through a configured channel, and follow each message.',
     },
     servers: [{ url: '/api' }],
-    security: [{ functionKey: [] }],
+    security: [{ [auth.name]: [] }],
     components: {
-      securitySchemes: { functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key' } },
+      securitySchemes: { [auth.name]: auth.scheme },
       schemas: { NotificationRequest: requestBody(), Recipient: recipient, Error: error },
     },
     paths: {
@@ -116,7 +178,9 @@ export function openApiDocument() {
               },
             },
             '400': refusal('Invalid request'),
-            '404': refusal('Unknown channel'),
+            '401': refusal('Not signed in'),
+            '403': refusal('The caller may not send notifications'),
+            '404': refusal('Unknown channel or template'),
             '409': refusal('The Idempotency-Key was used for another request'),
           },
         },

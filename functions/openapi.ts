@@ -4,7 +4,7 @@ import { openApiDocument } from './openapi-document.js';
 
 /** The notifications API description, served for Power Automate's "import from URL". */
 export function openApiFunction(app: App) {
-  const document = openApiDocument();
+  const document = openApiDocument(app.config.identity);
   return httpFunction({
     name: 'openApi',
     route: 'openapi.json',

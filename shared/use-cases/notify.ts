@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { fill } from '../domain/localized.js';
 import type { Message } from '../domain/message.js';
 import { messageSegments } from '../domain/message.js';
 import {
@@ -7,9 +8,10 @@ import {
   notificationPartition,
   type RecipientOutcome,
 } from '../domain/notification.js';
-import { parsePhoneNumber } from '../domain/phone.js';
+import { type PhoneNumber, parsePhoneNumber } from '../domain/phone.js';
 import { withinQuietHours } from '../domain/quiet-hours.js';
-import { AlreadyExistsError, ConflictError, NotFoundError } from '../errors.js';
+import { currentVersion, type TemplateVersion, templateText } from '../domain/template.js';
+import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { queueNames } from '../ports.js';
 import type { CoreDeps } from './deps.js';
 
@@ -35,22 +37,57 @@ export async function sendNotification(
   const now = deps.clock.now().toISOString();
   const from = channel.numbers[0];
   if (!from) throw new ConflictError(`channel ${channel.id} has no number to send from`);
-  const recipients: RecipientOutcome[] = [];
+  const version = request.templateId ? await templateVersion(deps, request) : undefined;
+  // Every recipient is planned first (number, consent, quiet hours, the filled text), so a request
+  // that fails for one of them (a text too long once filled) queues nothing at all.
+  type Planned = {
+    to: PhoneNumber;
+    text: string;
+    language: string | undefined;
+    slot: { at: Date; held: boolean };
+  };
+  const plan: (Planned | Extract<RecipientOutcome, { status: 'refused' }>)[] = [];
   const seen = new Set<string>();
   for (const raw of request.to) {
-    let to: ReturnType<typeof parsePhoneNumber>;
+    let to: PhoneNumber;
     try {
       to = parsePhoneNumber(raw, 'recipient');
     } catch (error) {
-      recipients.push({ to: raw, status: 'refused', reason: (error as Error).message });
+      plan.push({ to: raw, status: 'refused', reason: (error as Error).message });
       continue;
     }
     if (seen.has(to)) continue;
     seen.add(to);
     if ((await deps.store.getCustomer(channel.id, to))?.value.optedOut) {
-      recipients.push({ to, status: 'refused', reason: 'the recipient opted out of this channel' });
+      plan.push({ to, status: 'refused', reason: 'the recipient opted out of this channel' });
       continue;
     }
+    // Quiet hours hold a notification until the recipient's window opens, in their time zone, or
+    // refuse it when the flow asked so.
+    const wanted = request.sendAt ? new Date(request.sendAt) : deps.clock.now();
+    const window = channel.notificationWindow;
+    const slot = window ? withinQuietHours(to, window, wanted) : { at: wanted, held: false };
+    if (slot.held && request.quietHours === 'refuse') {
+      plan.push({
+        to,
+        status: 'refused',
+        reason: `quiet hours: the recipient's window is ${window?.from}-${window?.to}, their time`,
+      });
+      continue;
+    }
+    const { text, language } = version
+      ? await renderFor(deps, version, request, to)
+      : { text: request.text ?? '', language: undefined };
+    plan.push({ to, text, language, slot });
+  }
+
+  const recipients: RecipientOutcome[] = [];
+  for (const planned of plan) {
+    if ('status' in planned) {
+      recipients.push(planned);
+      continue;
+    }
+    const { to, text, language, slot } = planned;
     const message: Message = {
       id: `${id}-${recipients.length + 1}`,
       conversationId: notificationPartition(id),
@@ -59,8 +96,8 @@ export async function sendNotification(
       author: { kind: 'system' },
       from,
       to,
-      text: request.text,
-      segments: messageSegments(request.text),
+      text,
+      segments: messageSegments(text),
       createdAt: now,
       provider: channel.provider,
       providerMessageId: null,
@@ -68,11 +105,6 @@ export async function sendNotification(
       failureReason: null,
       purpose: 'notification',
     };
-    // Quiet hours hold a notification until the recipient's window opens, in their time zone.
-    const wanted = request.sendAt ? new Date(request.sendAt) : deps.clock.now();
-    const slot = channel.notificationWindow
-      ? withinQuietHours(to, channel.notificationWindow, wanted)
-      : { at: wanted, held: false };
     await deps.queue.send(queueNames.outbound, {
       id: message.id,
       sessionId: from,
@@ -87,6 +119,7 @@ export async function sendNotification(
       status: 'queued',
       messageId: message.id,
       ...(slot.held ? { heldUntil: slot.at.toISOString() } : {}),
+      ...(language ? { language } : {}),
     });
   }
 
@@ -96,6 +129,9 @@ export async function sendNotification(
     requestHash,
     createdAt: now,
     sendAt: request.sendAt ?? null,
+    ...(version && request.templateId
+      ? { template: { id: request.templateId, version: version.version } }
+      : {}),
     recipients,
   };
   try {
@@ -113,6 +149,35 @@ export async function sendNotification(
     refused: recipients.filter((r) => r.status === 'refused').length,
   });
   return notification;
+}
+
+/**
+ * The template's newest version, checked against the request once: every variable it uses (in any
+ * language) must have a value, so no recipient gets a text with a hole in it.
+ */
+async function templateVersion(deps: CoreDeps, request: NotificationRequest): Promise<TemplateVersion> {
+  const stored = await deps.store.getTemplate(request.templateId ?? '');
+  if (!stored) throw new NotFoundError(`template ${request.templateId} does not exist`);
+  const version = currentVersion(stored.value);
+  const missing = version.variables.filter((name) => request.values[name] === undefined);
+  if (missing.length > 0) {
+    throw new ValidationError(`template ${stored.value.id} needs values for ${missing.join(', ')}`, [
+      { path: 'values', message: `missing: ${missing.join(', ')}` },
+    ]);
+  }
+  return version;
+}
+
+/** The text for one recipient: the request's language, else their contact's, else the template's. */
+async function renderFor(
+  deps: CoreDeps,
+  version: TemplateVersion,
+  request: NotificationRequest,
+  to: PhoneNumber,
+) {
+  const language = request.language ?? (await deps.store.getContact(to))?.value.language;
+  const picked = templateText(version, language);
+  return { text: fill(picked.text, request.values, { field: 'values' }), language: picked.language };
 }
 
 function answerAgain(earlier: Notification, requestHash: string): Notification {

@@ -23,10 +23,14 @@ export interface StartRequest {
 async function checkRules(deps: CoreDeps, request: StartRequest) {
   const channel = deps.directory.channel(request.channelId);
   if (channel.direction === 'outbound-only') {
-    throw new ConflictError(`channel ${channel.id} is outbound-only; it sends notifications and holds no conversations`);
+    throw new ConflictError(
+      `channel ${channel.id} is outbound-only; it sends notifications and holds no conversations`,
+    );
   }
   if (!channel.agentInitiated.enabled) {
-    throw new ForbiddenError(`channel ${channel.id} does not let agents start conversations (an admin setting)`);
+    throw new ForbiddenError(
+      `channel ${channel.id} does not let agents start conversations (an admin setting)`,
+    );
   }
   const to = parsePhoneNumber(request.to, 'to');
   validateMessageText(request.text);
@@ -34,7 +38,9 @@ async function checkRules(deps: CoreDeps, request: StartRequest) {
   if (!from) throw new ConflictError(`channel ${channel.id} has no number to send from`);
   const now = deps.clock.now();
   if (channel.agentInitiated.onlyWhenOpen && channel.hours && !opennessAt(channel.hours, now).open) {
-    throw new ConflictError(`channel ${channel.id} is closed now; agents start conversations on it only while it is open`);
+    throw new ConflictError(
+      `channel ${channel.id} is closed now; agents start conversations on it only while it is open`,
+    );
   }
   const window = channel.notificationWindow;
   if (channel.agentInitiated.respectQuietHours && window && withinQuietHours(to, window, now).held) {
@@ -65,7 +71,8 @@ export async function startConversation(
 ): Promise<{ conversation: Conversation; message: Message }> {
   const { channel, from, to, queueId, now } = await checkRules(deps, request);
   const stored = await deps.store.getCustomer(channel.id, to);
-  if (stored?.value.optedOut) throw new ConsentError('the customer opted out of this channel; nothing can be sent to them');
+  if (stored?.value.optedOut)
+    throw new ConsentError('the customer opted out of this channel; nothing can be sent to them');
 
   const id = deps.ids.next();
   if (!(await reserveCapacity(deps, request.agentId, id, { requireAvailable: false }))) {
@@ -80,11 +87,15 @@ export async function startConversation(
       );
     }
     const customer = stored?.value ?? newCustomerState(channel.id, to);
-    await deps.store.putCustomer({ ...customer, openConversationId: id }, stored?.etag ?? null).catch((error) => {
-      throw error instanceof ConcurrencyError
-        ? new ConflictError('the customer wrote to this channel meanwhile; look at their conversation', { cause: error })
-        : error;
-    });
+    await deps.store
+      .putCustomer({ ...customer, openConversationId: id }, stored?.etag ?? null)
+      .catch((error) => {
+        throw error instanceof ConcurrencyError
+          ? new ConflictError('the customer wrote to this channel meanwhile; look at their conversation', {
+              cause: error,
+            })
+          : error;
+      });
     const at = now.toISOString();
     const contact = (await deps.store.getContact(to))?.value;
     const conversation: Conversation = {
@@ -106,7 +117,11 @@ export async function startConversation(
     };
     await deps.store.createConversation(conversation);
     const message = await queueOutbound(deps, id, request.text, { kind: 'agent', agentId: request.agentId });
-    deps.logger.info('conversation.started', { conversationId: id, agentId: request.agentId, channelId: channel.id });
+    deps.logger.info('conversation.started', {
+      conversationId: id,
+      agentId: request.agentId,
+      channelId: channel.id,
+    });
     return { conversation: (await deps.store.getConversation(id))?.value ?? conversation, message };
   } catch (error) {
     await releaseCapacity(deps, request.agentId, id);

@@ -116,10 +116,111 @@ describe('notifications from a flow', () => {
     expect((await t.api('GET', 'local/outbox')).body.messages.length).toBe(before);
   });
 
+  describe('from a template', () => {
+    beforeAll(async () => {
+      await t.api('PUT', 'manage/templates/delivery', {
+        name: 'Delivery',
+        texts: { en: 'Parcel {parcel} arrives {day}.', fr: 'Le colis {parcel} arrive {day}.' },
+      });
+      await t.api('PUT', `manage/contacts/${encodeURIComponent('+14255550130')}`, {
+        name: 'Jeanne',
+        language: 'fr',
+      });
+    });
+
+    it('fills it per recipient, in their language, and says which version was sent', async () => {
+      const answer = await notify({
+        channelId: 'alerts',
+        to: ['+14255550130', '+14255550131'],
+        templateId: 'delivery',
+        values: { parcel: 'P-42', day: 'demain' },
+      });
+      expect(answer.status).toBe(202);
+      expect(answer.body.recipients).toEqual([
+        { to: '+14255550130', status: 'queued', messageId: expect.any(String), language: 'fr' },
+        { to: '+14255550131', status: 'queued', messageId: expect.any(String), language: 'en' },
+      ]);
+      await t.eventually(async () => (await outboxFor('+14255550131')).length === 1, 'the sends');
+      expect((await outboxFor('+14255550130'))[0]?.text).toBe('Le colis P-42 arrive demain.');
+      expect((await outboxFor('+14255550131'))[0]?.text).toBe('Parcel P-42 arrives demain.');
+    });
+
+    it('sends in the language the request names, whatever the contact says', async () => {
+      const answer = await notify({
+        channelId: 'alerts',
+        to: '+14255550130',
+        templateId: 'delivery',
+        values: { parcel: 'P-43', day: 'today' },
+        language: 'en',
+      });
+      expect(answer.body.recipients[0].language).toBe('en');
+    });
+
+    it.each([
+      [
+        'a missing value',
+        { templateId: 'delivery', values: { parcel: 'P-1' } },
+        400,
+        'template delivery needs values for day',
+      ],
+      ['an unknown template', { templateId: 'nope', values: {} }, 404, 'template nope does not exist'],
+      [
+        'both a text and a template',
+        { text: 'Hi', templateId: 'delivery', values: { parcel: 'x', day: 'y' } },
+        400,
+        'give either text or templateId',
+      ],
+      ['neither a text nor a template', {}, 400, 'give either text or templateId'],
+      [
+        'a value that makes one text too long',
+        { templateId: 'delivery', values: { parcel: 'x'.repeat(1590), day: 'y' } },
+        400,
+        'the limit is 1600',
+      ],
+    ])('refuses %s and sends nothing', async (_name, body, status, reason) => {
+      const answer = await notify({ channelId: 'alerts', to: ['+14255550132', '+14255550133'], ...body });
+      expect(answer.status).toBe(status);
+      expect(JSON.stringify(answer.body.error)).toContain(reason);
+      await t.settle();
+      expect(await outboxFor('+14255550132')).toEqual([]);
+    });
+  });
+
   it('answers 404 for an unknown notification', async () => {
     expect((await t.api('GET', 'notifications/nope')).status).toBe(404);
   });
-  // Last: a scheduled message keeps the queue from draining.
+  // Last: held and scheduled messages keep the queue from draining.
+  it('refuses a recipient in quiet hours when the flow asks, instead of holding the message', async () => {
+    const channel = (await t.api('GET', 'manage/channels/alerts')).body.channel;
+    const hour = new Date((await t.api('GET', 'local/clock')).body.now).getUTCHours();
+    const window = hour < 12 ? { from: '12:00', to: '23:00' } : { from: '00:00', to: '11:00' };
+    await t.api('PUT', 'manage/channels/alerts', {
+      ...channel,
+      notificationWindow: { ...window, defaultTimeZone: 'UTC' },
+    });
+    const refused = await notify({
+      channelId: 'alerts',
+      to: '+14255550134',
+      text: 'Flash sale',
+      quietHours: 'refuse',
+    });
+    expect(refused.body.recipients).toEqual([
+      {
+        to: '+14255550134',
+        status: 'refused',
+        reason: `quiet hours: the recipient's window is ${window.from}-${window.to}, their time`,
+      },
+    ]);
+    const held = await notify({ channelId: 'alerts', to: '+14255550134', text: 'Flash sale' });
+    expect(held.body.recipients[0]).toMatchObject({ status: 'queued', heldUntil: expect.any(String) });
+    const { body } = await t.api('GET', `notifications/${refused.body.id}`);
+    expect(body.recipients[0]).toMatchObject({
+      status: 'refused',
+      reason: expect.stringContaining('quiet hours'),
+    });
+    await t.api('PUT', 'manage/channels/alerts', channel);
+  });
+
   it('holds a notification with a send-at time until then', async () => {
     const later = new Date(Date.now() + 3_600_000).toISOString();
     const answer = await notify({ channelId: 'alerts', to: '+14255550127', text: 'Reminder', sendAt: later });

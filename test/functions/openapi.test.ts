@@ -15,13 +15,41 @@ describe('the OpenAPI document for the notifications API', () => {
   beforeAll(async () => {
     app = await createApp(loadConfig({ SMS_DATA_DIR: dir }), { logSink: () => {} });
   });
-  afterAll(() => {
-    app.close();
+  afterAll(async () => {
+    await app.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is a valid OpenAPI 3 document', async () => {
-    await expect(SwaggerParser.validate(structuredClone(openApiDocument()) as never)).resolves.toBeDefined();
+  it.each(['function-keys', 'app-service', 'dev-sign-in'] as const)(
+    'is a valid OpenAPI 3 document, with the security of %s',
+    async (identity) => {
+      const document = openApiDocument(identity);
+      await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeDefined();
+      expect(Object.keys(document.components.securitySchemes)).toHaveLength(1);
+      expect(document.security).toEqual([
+        { [Object.keys(document.components.securitySchemes)[0] ?? '']: [] },
+      ]);
+    },
+  );
+
+  it('says how each deployment takes callers: the function key, Entra ID, or the development sign-in', () => {
+    expect(openApiDocument('function-keys').components.securitySchemes).toEqual({
+      functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key' },
+    });
+    expect(openApiDocument('app-service').components.securitySchemes.entraId).toMatchObject({
+      type: 'oauth2',
+    });
+    expect(openApiDocument('dev-sign-in').components.securitySchemes.devSignIn).toMatchObject({
+      name: 'x-sms-user',
+    });
+  });
+
+  it('describes a message as text or a template with values, and the quiet-hours choice', () => {
+    const request = openApiDocument().components.schemas.NotificationRequest;
+    expect(request.required).toEqual(['channelId', 'to']);
+    expect(Object.keys(request.properties).sort()).toEqual(
+      ['channelId', 'language', 'quietHours', 'sendAt', 'templateId', 'text', 'to', 'values'].sort(),
+    );
   });
 
   it('describes exactly the routes and methods the notification functions serve', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Directory } from '../../shared/domain/directory.js';
 import type { Message } from '../../shared/domain/message.js';
+import { notificationRequestSchema } from '../../shared/domain/notification.js';
 import { notificationWindowSchema } from '../../shared/domain/quiet-hours.js';
 import {
   ConsentError,
@@ -284,11 +285,14 @@ describe('notifications in quiet hours', () => {
     const notificationWindow = notificationWindowSchema.parse({ defaultTimeZone: 'America/Los_Angeles' });
     h.deps.directory = new Directory([support, { ...alerts, notificationWindow }], testSeed.queues);
     h.clock.set(new Date('2026-11-23T06:00:00Z')); // 22:00 the evening before in Los Angeles
-    const notification = await sendNotification(h.deps, {
-      channelId: 'alerts',
-      to: [CUSTOMER],
-      text: 'Reminder',
-    });
+    const notification = await sendNotification(
+      h.deps,
+      notificationRequestSchema.parse({
+        channelId: 'alerts',
+        to: [CUSTOMER],
+        text: 'Reminder',
+      }),
+    );
     expect(notification.recipients).toEqual([
       {
         to: CUSTOMER,
