@@ -44,10 +44,16 @@ export function errorResponse(error: unknown, context: InvocationContext, logger
   });
 }
 
-/** Reads a JSON body, for a use case that validates it itself: malformed JSON is a 400. */
+/**
+ * Reads a JSON body, for a use case that validates it itself: malformed JSON is a 400. No body at
+ * all reads as `{}`, so actions whose fields are all optional (`end`, `close`, `pick`) can be
+ * posted bare, as `curl -X POST` does; a schema with required fields still names what is missing.
+ */
 export async function readBody(request: HttpRequest): Promise<unknown> {
+  const text = await request.text();
+  if (text.trim() === '') return {};
   try {
-    return JSON.parse(await request.text()) as unknown;
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw new ValidationError('request body is not valid JSON', [], { cause: error });
   }

@@ -113,10 +113,12 @@ describe('a conversation from first text to auto-close, over HTTP', () => {
   });
 
   it('6. the agent ends it (wrap-up) and closes it; the next text opens a new conversation', async () => {
-    const ended = await t.api('POST', `conversations/${conversationId}/end`, { agentId: 'alice' });
+    // Signed in as herself, with no body at all: the bare POST the README shows with curl.
+    const alice = { user: 'alice' };
+    const ended = await t.api('POST', `conversations/${conversationId}/end`, undefined, alice);
     expect(ended.status).toBe(200);
     expect(ended.body.conversation.state).toBe('wrap-up');
-    const closed = await t.api('POST', `conversations/${conversationId}/close`, { agentId: 'alice' });
+    const closed = await t.api('POST', `conversations/${conversationId}/close`, undefined, alice);
     expect(closed.body.conversation.state).toBe('closed');
     expect(
       closed.body.conversation.history.map((h: { to: string; by: string }) => `${h.to} by ${h.by}`),
