@@ -198,10 +198,13 @@ async function outbound() {
   };
   try {
     await withHost(env, seed, async (host) => {
-      const api = (path: string, init?: RequestInit) =>
-        fetch(`${host.url}/api/${path}`, init).then(
-          (r) => r.json() as Promise<{ conversations: { id: string }[] }>,
-        );
+      // Signed in (the development sign-in) as an admin acting for alice.
+      const admin = { 'x-sms-user': 'admin', 'x-sms-roles': 'admin' };
+      const api = (path: string, init: RequestInit = {}) =>
+        fetch(`${host.url}/api/${path}`, {
+          ...init,
+          headers: { ...admin, ...(init.headers as Record<string, string>) },
+        }).then((r) => r.json() as Promise<{ conversations: { id: string }[] }>);
       const first = signed.twilio('o')(0);
       await fetch(`${host.url}/api/twilio/inbound`, {
         method: 'POST',
