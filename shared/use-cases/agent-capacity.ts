@@ -1,3 +1,4 @@
+import { holdsCapacity } from '../domain/conversation.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
 
@@ -44,3 +45,36 @@ export async function releaseCapacity(
     return true;
   });
 }
+
+/**
+ * Capacity is reserved before the conversation it is for is created or moved (so an agent can never
+ * be overloaded), which leaves a window: a process dying inside it leaves a reservation for a
+ * conversation that never came, or that no longer holds it (closed, set aside, given to someone
+ * else) because the release after it never ran. Such a
+ * reservation, once older than any step in progress could be, is given back. Run when an agent's
+ * presence changes: rare, and the moment their capacity starts to matter again. One point read per
+ * reservation held.
+ */
+export async function releaseStaleCapacity(
+  deps: Pick<CoreDeps, 'store' | 'clock' | 'logger'>,
+  agentId: string,
+) {
+  const stored = await deps.store.getAgent(agentId);
+  if (!stored) return [];
+  const cutoff = deps.clock.now().getTime() - STALE_RESERVATION_MS;
+  const stale: string[] = [];
+  for (const { conversationId, since } of stored.value.assignments) {
+    if (Date.parse(since) > cutoff) continue;
+    const conversation = (await deps.store.getConversation(conversationId))?.value;
+    if (!conversation || !holdsCapacity(conversation.state) || conversation.agentId !== agentId)
+      stale.push(conversationId);
+  }
+  for (const conversationId of stale) {
+    if (await releaseCapacity(deps, agentId, conversationId))
+      deps.logger.warn('agent.stale-capacity-released', { agentId, conversationId });
+  }
+  return stale;
+}
+
+/** Longer than any reserve-then-write step takes, retries included. */
+const STALE_RESERVATION_MS = 5 * 60_000;

@@ -3,7 +3,7 @@ import { type Actor, type Conversation, holdsCapacity, transition } from '../dom
 import type { Message } from '../domain/message.js';
 import { ConsentError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../errors.js';
 import type { Stored } from '../ports.js';
-import { releaseCapacity } from './agent-capacity.js';
+import { releaseCapacity, releaseStaleCapacity } from './agent-capacity.js';
 import { requestAssignment } from './assignment-request.js';
 import { agentName, sendAutomated } from './automated.js';
 import type { CoreDeps } from './deps.js';
@@ -51,6 +51,7 @@ export async function listQueueConversations(deps: CoreDeps, queueId: string): P
 }
 
 export async function setPresence(deps: CoreDeps, agentId: string, presence: Presence) {
+  await releaseStaleCapacity(deps, agentId);
   const agent = await retryOnConflict(async () => {
     const stored = await requireAgent(deps, agentId);
     if (stored.value.presence === presence) return stored.value;

@@ -115,4 +115,34 @@ describe.each(storeKinds)('assignment (%s)', (_kind, makeStore) => {
       { conversationId: 'c01', agentId: 'alice' },
     ]);
   });
+
+  it('gives back capacity held for a conversation that never came or no longer holds it, once the agent sets their presence and the hold is old', async () => {
+    const h = coreHarness(makeStore());
+    const at = h.clock.now().toISOString();
+    await openConversations(h, 2);
+    await h.store.createConversation(aConversation({ id: 'gone', state: 'closed', agentId: 'alice' }));
+    // What a process dying between reserving and writing leaves: holds for c01 (still open, in
+    // the queue), for a conversation never created and for one closed without its release.
+    await h.addAgent({
+      id: 'alice',
+      capacity: 4,
+      assignments: ['c01', 'never-created', 'gone'].map((conversationId) => ({ conversationId, since: at })),
+    });
+    await assignConversation(h.deps, 'c00', 'alice', { kind: 'system' });
+    const held = async () =>
+      (await h.store.getAgent('alice'))?.value.assignments.map((a) => a.conversationId).sort();
+
+    // A fresh hold may belong to a step still in progress: it is kept.
+    await setPresence(h.deps, 'alice', 'away');
+    expect(await held()).toEqual(['c00', 'c01', 'gone', 'never-created']);
+
+    h.clock.advance(6 * 60_000);
+    await setPresence(h.deps, 'alice', 'available');
+    expect(await held()).toEqual(['c00']);
+    expect(h.logs.filter((line) => line.includes('agent.stale-capacity-released'))).toHaveLength(3);
+    // The freed room goes to the queue at once: c01 is assigned to her for real.
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+      { conversationId: 'c01', agentId: 'alice' },
+    ]);
+  });
 });
