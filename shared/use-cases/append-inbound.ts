@@ -17,23 +17,7 @@ export async function appendInbound(
   sms: InboundSms,
 ): Promise<Conversation> {
   const conversation = await appendTo(deps, into);
-  const message: Message = {
-    id: sms.id,
-    conversationId: conversation.id,
-    seq: conversation.lastSeq,
-    direction: 'inbound',
-    author: { kind: 'customer' },
-    from: sms.from,
-    to: sms.to,
-    text: sms.text,
-    ...(sms.media.length > 0 ? { media: sms.media } : {}),
-    segments: messageSegments(sms.text),
-    createdAt: sms.receivedAt,
-    provider: sms.provider,
-    providerMessageId: sms.providerMessageId,
-    status: 'received',
-    failureReason: null,
-  };
+  const message = inboundMessage(conversation, conversation.lastSeq, sms);
   try {
     await deps.store.createMessage(message);
   } catch (error) {
@@ -60,4 +44,25 @@ async function appendTo(deps: CoreDeps, first: Stored<Conversation>): Promise<Co
     current = undefined;
     return (await deps.store.replaceConversation(next, etag)).value;
   });
+}
+
+/** A customer's message as stored, at its place in the conversation. */
+export function inboundMessage(conversation: Conversation, seq: number, sms: InboundSms): Message {
+  return {
+    id: sms.id,
+    conversationId: conversation.id,
+    seq,
+    direction: 'inbound',
+    author: { kind: 'customer' },
+    from: sms.from,
+    to: sms.to,
+    text: sms.text,
+    ...(sms.media.length > 0 ? { media: sms.media } : {}),
+    segments: messageSegments(sms.text),
+    createdAt: sms.receivedAt,
+    provider: sms.provider,
+    providerMessageId: sms.providerMessageId,
+    status: 'received',
+    failureReason: null,
+  };
 }

@@ -5,10 +5,9 @@ import { newCustomerState } from '../domain/customer.js';
 import { nextOpeningText, opennessAt } from '../domain/hours.js';
 import type { InboundSms } from '../domain/inbound-sms.js';
 import { maskPhone } from '../domain/mask.js';
-import { type Message, messageSegments } from '../domain/message.js';
 import { route } from '../domain/routing.js';
 import { AlreadyExistsError } from '../errors.js';
-import { appendInbound } from './append-inbound.js';
+import { appendInbound, inboundMessage } from './append-inbound.js';
 import { requestAssignment } from './assignment-request.js';
 import { sendAutomated } from './automated.js';
 import type { CoreDeps } from './deps.js';
@@ -26,26 +25,6 @@ type Placed =
   | { kind: 'slot'; conversation: Conversation }
   | { kind: 'opened'; conversation: Conversation }
   | { kind: 'returned'; conversation: Conversation };
-
-function inboundMessage(conversation: Conversation, seq: number, sms: InboundSms): Message {
-  return {
-    id: sms.id,
-    conversationId: conversation.id,
-    seq,
-    direction: 'inbound',
-    author: { kind: 'customer' },
-    from: sms.from,
-    to: sms.to,
-    text: sms.text,
-    ...(sms.media.length > 0 ? { media: sms.media } : {}),
-    segments: messageSegments(sms.text),
-    createdAt: sms.receivedAt,
-    provider: sms.provider,
-    providerMessageId: sms.providerMessageId,
-    status: 'received',
-    failureReason: null,
-  };
-}
 
 /**
  * A conversation and its first message, created together under the id the customer's record
