@@ -1,48 +1,9 @@
-import { execFile } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { createHttpServer } from '@vercel/cosmosdb-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queueNames } from '../../shared/ports.js';
-import { ServiceBusBroker } from '../../stand-ins/service-bus-broker.js';
-
-interface Binding {
-  type: string;
-  direction: string;
-  [key: string]: unknown;
-}
-interface Registered {
-  name: string;
-  bindings: Record<string, Binding>;
-  retryOptions?: unknown;
-}
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/**
- * Loads the compiled functions/index.js as the Functions host's Node.js worker would (the package's
- * "main"), with the worker's core module replaced by a recorder, on the Azure adapters (Cosmos DB
- * and Service Bus test servers), and returns the metadata every function registered.
- */
-function register(env: Record<string, string>): Promise<Registered[]> {
-  const script = `await import(${JSON.stringify(`${root}dist/functions/index.js`)});
-process.stdout.write(JSON.stringify(globalThis.__functionsHostRegistrations));
-process.exit(0);`;
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['--require', `${root}test/support/fake-functions-core.cjs`, '--input-type=module', '-e', script],
-      { cwd: root, env: { PATH: process.env.PATH ?? '', SMS_LOG_LEVEL: 'error', ...env }, timeout: 30_000 },
-      (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
-    );
-  });
-}
+import { type Registered, register, startAzureStandIns } from '../support/functions-host.js';
 
 /** Without App Service Authentication the signed-in routes are the function keys' (authLevel function). */
 describe('functions/index.ts on the Functions host', () => {
-  const cosmos = createHttpServer();
-  const broker = new ServiceBusBroker({ queues: Object.values(queueNames) });
+  let standIns: Awaited<ReturnType<typeof startAzureStandIns>>;
   let functions: Map<string, Registered>;
 
   const trigger = (name: string) => {
@@ -53,18 +14,11 @@ describe('functions/index.ts on the Functions host', () => {
   };
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => cosmos.listen(0, '127.0.0.1', resolve));
-    const { port } = cosmos.address() as AddressInfo;
-    const { connectionString } = await broker.start();
-    const registered = await register({
-      COSMOS_CONNECTION_STRING: `AccountEndpoint=http://127.0.0.1:${port}/;AccountKey=${Buffer.from('k').toString('base64')};`,
-      ServiceBusConnection: connectionString,
-    });
-    functions = new Map(registered.map((r) => [r.name, r]));
+    standIns = await startAzureStandIns();
+    functions = new Map((await register(standIns.env)).map((r) => [r.name, r]));
   });
   afterAll(async () => {
-    await broker.stop();
-    await new Promise<void>((resolve) => cosmos.close(() => resolve()));
+    await standIns.stop();
   });
 
   it.each([
