@@ -8,7 +8,7 @@ import { RandomIds } from './adapters/random-ids.js';
 import type { SqliteDatabase } from './adapters/sqlite-database.js';
 import type { Config } from './config.js';
 import { parseSeed, type Seed } from './domain/seed.js';
-import { ConcurrencyError, ConfigurationError, ValidationError } from './errors.js';
+import { AlreadyExistsError, ConcurrencyError, ConfigurationError, ValidationError } from './errors.js';
 import { createLogger, type LogSink } from './logger.js';
 import type { Clock, Logger, QueueReceiver, QueueSender, Store } from './ports.js';
 import { buildSenders, type SenderOptions } from './providers/build-senders.js';
@@ -54,21 +54,28 @@ function readSeed(file: string, config: Config): Seed {
  * A fresh deployment starts from the seed file: its configuration and agents are imported when the
  * store has no configuration yet. From then on the stored configuration is the truth (the admin
  * API changes it); the seed file is not read again. Every channel must be able to send first, so a
- * seed naming an unconfigured provider stops start-up, saying which setting is missing.
+ * seed naming an unconfigured provider stops start-up, saying which setting is missing. Agents go
+ * in first and the configuration last: its presence marks the import done, so a start that died
+ * half-way imports again instead of leaving the agents out.
  */
 async function importSeed(store: Store, senders: ProviderRegistry, config: Config, logger: Logger) {
   if (!config.seedFile || (await store.getConfiguration())) return;
   const seed = readSeed(config.seedFile, config);
   for (const channel of seed.channels) await senders.prepare(channel);
+  for (const agent of seed.agents) {
+    try {
+      await store.createAgent({ ...agent, assignments: [] });
+    } catch (error) {
+      // An earlier, interrupted import or another process starting at the same time put it there.
+      if (!(error instanceof AlreadyExistsError)) throw error;
+    }
+  }
   try {
     await store.putConfiguration(seed.configuration, null);
   } catch (error) {
     // Another process imported it first: the same file, the same result.
     if (!(error instanceof ConcurrencyError)) throw error;
     return;
-  }
-  for (const agent of seed.agents) {
-    if (!(await store.getAgent(agent.id))) await store.createAgent({ ...agent, assignments: [] });
   }
   logger.info('configuration.imported', { channels: seed.channels.length, agents: seed.agents.length });
 }
