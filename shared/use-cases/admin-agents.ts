@@ -1,7 +1,7 @@
 import type { Agent } from '../domain/agent.js';
 import { agentSeedSchema } from '../domain/agent.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import { parsePart } from './admin-configuration.js';
+import { parsePart, withId } from './admin-configuration.js';
 import { requestAssignment } from './assignment-request.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
@@ -25,8 +25,7 @@ export async function getAgent(deps: CoreDeps, agentId: string): Promise<Agent> 
  * room or skills may have changed.
  */
 export async function putAgent(deps: CoreDeps, agentId: string, input: unknown): Promise<Agent> {
-  const body = typeof input === 'object' && input !== null ? { ...input, id: agentId } : input;
-  const settings = parsePart(agentInput, body, 'the agent');
+  const settings = parsePart(agentInput, withId(input, agentId, 'agent'), 'the agent');
   const unknown = settings.queueIds.filter((queueId) => !deps.directory.findQueue(queueId));
   if (unknown.length > 0) {
     throw new ValidationError(`the agent's queues ${unknown.join(', ')} do not exist`, [

@@ -80,7 +80,8 @@ export function findChannelSettings(configuration: Configuration, channelId: str
   return channel;
 }
 
-function withId(input: unknown, id: string, what: string): Record<string, unknown> {
+/** A PUT body takes its id from the address; one that names another id is refused, not overridden. */
+export function withId(input: unknown, id: string, what: string): Record<string, unknown> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ValidationError(`${what} must be a JSON object`);
   }

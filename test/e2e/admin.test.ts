@@ -228,6 +228,10 @@ describe('administering the contact center', () => {
       queueIds: ['nowhere'],
     });
     expect(unknownQueue.status).toBe(400);
+    const otherId = await t.api('PUT', 'manage/agents/dave', { id: 'carol', name: 'Dave', capacity: 1 });
+    expect(otherId.status).toBe(400);
+    expect(otherId.body.error.message).toBe("the body's id carol is not the agent id dave in the address");
+    expect((await t.api('GET', 'manage/agents/dave')).status).toBe(404);
     const queues = await t.api('GET', 'manage/queues');
     expect(queues.body.queues.find((q: { id: string }) => q.id === 'sales').members).toEqual(['carol']);
   });
