@@ -1,6 +1,6 @@
 import type { HttpRequest } from '@azure/functions';
 import type { App } from '../shared/app.js';
-import { appRoles, keyHolder, type Principal, type Role, roles } from '../shared/domain/access.js';
+import { keyHolder, type Principal, type Role, roleForAppRole, roles } from '../shared/domain/access.js';
 import { UnauthorizedError, ValidationError } from '../shared/errors.js';
 
 interface ClientPrincipal {
@@ -32,9 +32,10 @@ async function fromAppService(app: App, request: HttpRequest): Promise<Principal
     'roles',
     principal.role_typ ?? 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role',
   ];
-  const granted = claims.flatMap((c) =>
-    c.typ && roleTypes.includes(c.typ) && c.val ? [appRoles[c.val]] : [],
-  );
+  const granted = claims.flatMap((c) => {
+    const role = c.typ && roleTypes.includes(c.typ) && c.val ? roleForAppRole(c.val) : undefined;
+    return role ? [role] : [];
+  });
   const userId = claim(OBJECT_ID, 'oid') ?? request.headers.get('x-ms-client-principal-id') ?? '';
   const userName = claim('preferred_username', UPN, 'email');
   if (!userId) throw new UnauthorizedError('the sign-in carries no user id');
@@ -42,7 +43,7 @@ async function fromAppService(app: App, request: HttpRequest): Promise<Principal
     kind: 'user',
     userId,
     name: claim('name') ?? userName ?? userId,
-    roles: [...new Set(granted.filter((role): role is Role => role !== undefined))],
+    roles: [...new Set(granted)],
     agentId: await app.agents.agentFor(userId, userName),
   };
 }

@@ -6,12 +6,17 @@ export const roles = ['agent', 'supervisor', 'admin', 'notifier'] as const;
 export type Role = (typeof roles)[number];
 
 /** The Entra ID app roles an app registration defines, as they arrive in the token's `roles` claim. */
-export const appRoles: Record<string, Role> = {
-  'Sms.Agent': 'agent',
-  'Sms.Supervisor': 'supervisor',
-  'Sms.Admin': 'admin',
-  'Sms.Notify': 'notifier',
-};
+const appRoles = new Map<string, Role>([
+  ['Sms.Agent', 'agent'],
+  ['Sms.Supervisor', 'supervisor'],
+  ['Sms.Admin', 'admin'],
+  ['Sms.Notify', 'notifier'],
+]);
+
+/** Our role for an Entra ID app role's value; any other value (another app's role) grants nothing. */
+export function roleForAppRole(value: string): Role | undefined {
+  return appRoles.get(value);
+}
 
 export interface Principal {
   /**

@@ -53,6 +53,17 @@ describe('who is calling', () => {
     });
   });
 
+  it('grants nothing for role values that are not our app roles, however they are spelled', async () => {
+    const app = await appWith('app-service');
+    const principal = await principalOf(
+      app,
+      request({
+        'x-ms-client-principal': clientPrincipal(['constructor', 'toString', '__proto__', 'sms.admin']),
+      }),
+    );
+    expect(principal.roles).toEqual([]);
+  });
+
   it('refuses a call without App Service sign-in, and does not believe the development headers there', async () => {
     const app = await appWith('app-service');
     await expect(
