@@ -105,11 +105,13 @@ async function startEmbedded(
 ): Promise<{ app: App; runtime: Runtime }> {
   const { config } = options;
   const releaseDataDir = claimDataDir(config.dataDir);
+  let started: WorkerBridge | undefined;
   try {
     const bridge = await WorkerBridge.start(
       { config, reportCompleted: options.onCompleted !== undefined },
       { log: logSink, ...(options.onCompleted ? { completed: options.onCompleted } : {}) },
     );
+    started = bridge;
     const app = await createApp(config, { logSink, queueSender: bridge });
     await bridge.configurationChanged();
     app.directory.onChange(() => bridge.configurationChanged());
@@ -128,6 +130,8 @@ async function startEmbedded(
       },
     };
   } catch (error) {
+    // A start that fails after the queue thread is up (an invalid seed) must not leave it running.
+    await started?.stop().catch(() => {});
     releaseDataDir();
     throw error;
   }
