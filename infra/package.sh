@@ -20,7 +20,7 @@ if $build; then npm run build; fi
 staging=$(mktemp -d)
 trap 'rm -rf "$staging"' EXIT
 cp -r dist host.json package.json package-lock.json "$staging/"
-(cd "$staging" && npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
+(cd "$staging" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
 rm -f "$out"
 (cd "$staging" && zip -qr "$out" .)
 echo "$(basename "$out"): $(du -h "$out" | cut -f1)"
