@@ -125,6 +125,12 @@ describe('sending through ACS with the SDK', () => {
     expect(await failure()).toMatchObject({ kind: 'opted-out' });
   });
 
+  it('takes the result for its own recipient when ACS answers with several, in any order', async () => {
+    server.script({ kind: 'others-first', others: ['+14255550999', '+14255550888'] });
+    const result = await sender.send(request(crypto.randomUUID()));
+    expect(result.providerMessageId).toBe(`Outgoing_${String(server.sends.length).padStart(4, '0')}`);
+  });
+
   it('reads 429 as a rate limit and keeps Retry-After', async () => {
     server.script({
       kind: 'status',

@@ -34,7 +34,12 @@ export interface AcsSend {
 
 type Scripted =
   | { kind: 'status'; status: number; headers?: Record<string, string>; body: unknown }
-  | { kind: 'recipient-failure'; httpStatusCode: number; errorMessage: string };
+  | { kind: 'recipient-failure'; httpStatusCode: number; errorMessage: string }
+  /**
+   * The REST spec's example answers with one result per recipient; this puts results for other
+   * numbers (a failure first, then a success) before the real ones, in another order than asked.
+   */
+  | { kind: 'others-first'; others: string[] };
 
 /**
  * A local server answering `POST /sms?api-version=2021-03-07` as ACS does: it checks the HMAC
@@ -126,6 +131,19 @@ export class AcsSmsServer {
             successful: true,
           };
         });
+        if (scripted?.kind === 'others-first') {
+          const others = scripted.others.map((to, index) =>
+            index === 0
+              ? {
+                  to,
+                  httpStatusCode: 400,
+                  errorMessage: 'Invalid To phone number format.',
+                  successful: false,
+                }
+              : { to, messageId: `Outgoing_other_${index}`, httpStatusCode: 202, successful: true },
+          );
+          return answer(202, { value: [...others, ...value] });
+        }
         answer(202, { value });
       });
     });

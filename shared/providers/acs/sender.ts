@@ -54,6 +54,10 @@ function retryAfterMs(error: unknown): number | undefined {
   return Number.isFinite(seconds) ? seconds * 1000 : undefined;
 }
 
+/** ACS echoes recipients as given, but a `+` may be dropped on the way: compare the digits. */
+const sameNumber = (a: string | undefined, b: string) =>
+  a !== undefined && a.replace(/\D/g, '') === b.replace(/\D/g, '');
+
 /** Sends through ACS with its SDK, built once: a connection string, or the app's managed identity. */
 export class AcsSender implements SmsSender {
   readonly provider = 'acs';
@@ -127,8 +131,9 @@ export class AcsSender implements SmsSender {
       }
       throw new SendError('permanent', `ACS refused the request (${status})`, undefined, { cause: error });
     }
-    // A 202 answers per recipient, and a recipient may still have failed.
-    const [result] = results;
+    // A 202 answers per recipient (the REST spec's example lists several), and a recipient may
+    // still have failed: only the result for our recipient speaks for this message.
+    const result = results.find((r) => sameNumber(r.to, request.to));
     if (result?.successful && result.messageId) return { providerMessageId: result.messageId };
     const detail = result?.errorMessage ?? 'no result for the recipient';
     const status = result?.httpStatusCode;
