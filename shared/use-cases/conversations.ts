@@ -69,6 +69,17 @@ export async function replyToCustomer(
   input: { conversationId: string; agentId: string; text: string },
 ): Promise<Message> {
   const { value: conversation } = await requireConversation(deps, input.conversationId);
+  // A closed conversation takes no reply from anyone; say why rather than "not assigned", and say
+  // first that the customer opted out, since that also rules out starting a new conversation.
+  if (conversation.state === 'closed') {
+    const customer = await deps.store.getCustomer(conversation.channelId, conversation.customer);
+    if (customer?.value.optedOut) {
+      throw new ConsentError('the customer opted out of this channel; nothing can be sent to them');
+    }
+    throw new InvalidTransitionError(
+      `conversation ${conversation.id} is closed; it no longer takes replies (start a new conversation with the customer instead)`,
+    );
+  }
   requireOwner(conversation, input.agentId);
   if (conversation.state === 'wrap-up') {
     throw new InvalidTransitionError(

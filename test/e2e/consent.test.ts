@@ -42,6 +42,18 @@ describe('STOP and START over HTTP', () => {
     expect((await t.api('GET', 'agents/alice/conversations')).body.conversations).toEqual([]);
   });
 
+  it('answers a reply on the conversation STOP closed with 409 opted out, not 403', async () => {
+    const reply = await t.api('POST', `conversations/${conversationId}/messages`, {
+      agentId: 'alice',
+      text: 'Sorry to see you go',
+    });
+    expect(reply.status).toBe(409);
+    expect(reply.body.error).toEqual({
+      code: 'consent',
+      message: 'the customer opted out of this channel; nothing can be sent to them',
+    });
+  });
+
   it('refuses an agent reply to the opted-out customer with a clear error', async () => {
     await text('one more question');
     const mine = await t.eventually(async () => {

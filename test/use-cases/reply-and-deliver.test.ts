@@ -11,7 +11,7 @@ import {
   ValidationError,
 } from '../../shared/errors.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
-import { endConversation, replyToCustomer } from '../../shared/use-cases/conversations.js';
+import { closeByAgent, endConversation, replyToCustomer } from '../../shared/use-cases/conversations.js';
 import { deliverOutbound, failDeadLettered } from '../../shared/use-cases/deliver.js';
 import { applyDeliveryReport } from '../../shared/use-cases/delivery-report.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
@@ -80,6 +80,27 @@ describe('an agent replying', () => {
       InvalidTransitionError,
     );
     expect(h.queue.on('sms-outbound')).toEqual([]);
+  });
+});
+
+describe('an agent replying to a closed conversation', () => {
+  it('is told it is closed (409), not that it is not theirs', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await closeByAgent(h.deps, { conversationId, agentId });
+    const refused = replyToCustomer(h.deps, { conversationId, agentId, text: 'one more thing' });
+    await expect(refused).rejects.toBeInstanceOf(InvalidTransitionError);
+    await expect(refused).rejects.toThrow(
+      `conversation ${conversationId} is closed; it no longer takes replies`,
+    );
+  });
+
+  it('is told the customer opted out (409) after their STOP closed it', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await receiveInbound(h.deps, h.sms({ text: 'STOP' }));
+    expect((await h.store.getConversation(conversationId))?.value.state).toBe('closed');
+    await expect(
+      replyToCustomer(h.deps, { conversationId, agentId, text: 'Are you sure?' }),
+    ).rejects.toBeInstanceOf(ConsentError);
   });
 });
 
