@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Agent } from '../domain/agent.js';
 import { type ChannelSettings, channelSchema, type Queue, queueSchema } from '../domain/channel.js';
 import { type Configuration, parseConfiguration, resolveChannel } from '../domain/configuration.js';
 import { unclosedStates } from '../domain/conversation.js';
@@ -38,7 +39,11 @@ export function parsePart<S extends z.ZodType>(schema: S, input: unknown, what: 
 export async function changeConfiguration(
   deps: CoreDeps,
   change: (current: Configuration) => Configuration,
-  options: { ifMatch?: string | undefined } = {},
+  options: {
+    ifMatch?: string | undefined;
+    /** Checks the store before the write (work the change would strand); throws to refuse. */
+    guard?: (before: Configuration, after: Configuration) => Promise<void>;
+  } = {},
 ): Promise<Stored<Configuration>> {
   const saved = await retryOnConflict(async () => {
     const stored = await deps.store.getConfiguration();
@@ -49,6 +54,7 @@ export async function changeConfiguration(
     }
     const current = structuredClone(stored?.value ?? empty);
     const next = parseConfiguration(change(current), deps.limits.autoClose);
+    await options.guard?.(stored?.value ?? empty, next);
     await prepareChanged(deps, current, next);
     return deps.store.putConfiguration(next, stored?.etag ?? null);
   });
@@ -122,12 +128,8 @@ export async function changeChannel(
 
 /** A channel with conversations still under way is not removed: their customers would be stranded. */
 export async function deleteChannel(deps: CoreDeps, channelId: string): Promise<void> {
-  const [open] = await deps.store.findConversations({ channelId, states: unclosedStates, limit: 1 });
-  if (open) {
-    throw new ConflictError(
-      `channel ${channelId} has conversations under way (${open.value.id}); close them first`,
-    );
-  }
+  const stranded = await channelWork(deps, channelId);
+  if (stranded) throw new ConflictError(stranded);
   await changeConfiguration(deps, (configuration) => {
     findChannelSettings(configuration, channelId);
     return { ...configuration, channels: configuration.channels.filter((c) => c.id !== channelId) };
@@ -163,17 +165,8 @@ export async function putQueue(deps: CoreDeps, queueId: string, input: unknown):
 
 /** A queue is removed only when nothing uses it: no channel, no agent, no conversation waiting. */
 export async function deleteQueue(deps: CoreDeps, queueId: string): Promise<void> {
-  const members = (await deps.store.listAgents()).filter((a) => a.value.queueIds.includes(queueId));
-  if (members.length > 0) {
-    throw new ConflictError(
-      `queue ${queueId} has members (${members.map((a) => a.value.id).join(', ')}); move them first`,
-    );
-  }
-  const [open] = await deps.store.findConversations({ queueId, states: unclosedStates, limit: 1 });
-  if (open)
-    throw new ConflictError(
-      `queue ${queueId} has conversations under way (${open.value.id}); transfer them first`,
-    );
+  const stranded = await queueWork(deps, queueId, await deps.store.listAgents());
+  if (stranded) throw new ConflictError(stranded);
   await changeConfiguration(deps, (configuration) => {
     if (!configuration.queues.some((q) => q.id === queueId))
       throw new NotFoundError(`queue ${queueId} does not exist`);
@@ -189,7 +182,87 @@ export async function deleteQueue(deps: CoreDeps, queueId: string): Promise<void
   });
 }
 
-/** Replaces the whole configuration (an import), optionally only if it is still the one read. */
+/** What removing a channel would strand: a conversation still under way on it. */
+async function channelWork(deps: CoreDeps, channelId: string): Promise<string | undefined> {
+  const [open] = await deps.store.findConversations({ channelId, states: unclosedStates, limit: 1 });
+  return open
+    ? `channel ${channelId} has conversations under way (${open.value.id}); close them first`
+    : undefined;
+}
+
+/** What removing a queue would strand: its members, or a conversation still under way in it. */
+async function queueWork(
+  deps: CoreDeps,
+  queueId: string,
+  agents: Stored<Agent>[],
+): Promise<string | undefined> {
+  const members = agents.filter((a) => a.value.queueIds.includes(queueId)).map((a) => a.value.id);
+  if (members.length > 0) return `queue ${queueId} has members (${members.join(', ')}); move them first`;
+  const [open] = await deps.store.findConversations({ queueId, states: unclosedStates, limit: 1 });
+  return open
+    ? `queue ${queueId} has conversations under way (${open.value.id}); transfer them first`
+    : undefined;
+}
+
+/**
+ * Everything a new configuration would strand, checked as deleting each channel and queue it
+ * leaves out would be: one message naming them all, or undefined when nothing is in the way.
+ */
+export async function strandedBy(
+  deps: CoreDeps,
+  before: Configuration,
+  after: Configuration,
+): Promise<string | undefined> {
+  const keptChannels = new Set(after.channels.map((c) => c.id));
+  const keptQueues = new Set(after.queues.map((q) => q.id));
+  const removedQueues = before.queues.filter((q) => !keptQueues.has(q.id));
+  const agents = removedQueues.length > 0 ? await deps.store.listAgents() : [];
+  const problems: string[] = [];
+  for (const channel of before.channels.filter((c) => !keptChannels.has(c.id))) {
+    const problem = await channelWork(deps, channel.id);
+    if (problem) problems.push(problem);
+  }
+  for (const queue of removedQueues) {
+    const problem = await queueWork(deps, queue.id, agents);
+    if (problem) problems.push(problem);
+  }
+  return problems.length > 0 ? `the new configuration would strand work: ${problems.join('; ')}` : undefined;
+}
+
+/**
+ * A whole configuration must say what it holds: `channels` and `queues` both given as lists. An
+ * empty body or `{}` is refused rather than read as "no channels, no queues": a mistaken import
+ * would otherwise wipe every channel.
+ */
+function wholeConfiguration(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ValidationError('the configuration must be a JSON object with channels and queues', [
+      { path: '', message: 'expected an object with channels and queues' },
+    ]);
+  }
+  const missing = (['channels', 'queues'] as const).filter(
+    (key) => !Array.isArray((input as Record<string, unknown>)[key]),
+  );
+  if (missing.length > 0) {
+    throw new ValidationError(
+      `the configuration needs ${missing.join(' and ')} (a list each, even if empty); nothing changed`,
+      missing.map((key) => ({ path: key, message: 'required: a list' })),
+    );
+  }
+  return input;
+}
+
+/**
+ * Replaces the whole configuration (an import), optionally only if it is still the one read.
+ * Channels and queues it leaves out are removed only if deleting them one by one would be allowed.
+ */
 export async function replaceConfiguration(deps: CoreDeps, input: unknown, ifMatch?: string) {
-  return changeConfiguration(deps, () => input as Configuration, { ifMatch });
+  const whole = wholeConfiguration(input);
+  return changeConfiguration(deps, () => whole as Configuration, {
+    ifMatch,
+    guard: async (before, after) => {
+      const stranded = await strandedBy(deps, before, after);
+      if (stranded) throw new ConflictError(stranded);
+    },
+  });
 }
