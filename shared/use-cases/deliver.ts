@@ -88,14 +88,6 @@ export async function deliverOutbound(
     await setStatus(deps, message, 'failed', { failureReason: reason });
     return { status: 'failed', reason };
   }
-  const customer = await deps.store.getCustomer(channel.id, customerOf(message));
-  // The one message an opted-out number still gets is the confirmation that it opted out.
-  if (customer?.value.optedOut && stored.value.purpose !== 'opt-out-confirmation') {
-    const reason = 'the customer opted out of this channel';
-    await setStatus(deps, message, 'failed', { failureReason: reason });
-    deps.logger.info('outbound.refused', { ...log, reason });
-    return { status: 'failed', reason };
-  }
 
   const sender = deps.senders.forChannel(channel);
   // The number's pace holds across every consumer: wait for our slot while holding the session.
@@ -129,6 +121,16 @@ export async function deliverOutbound(
     });
   }
 
+  // Consent is read at the last moment before the provider call, after the wait for the pace slot:
+  // a STOP accepted while this message waited must stop it. The one message an opted-out number
+  // still gets is the confirmation that it opted out.
+  const customer = await deps.store.getCustomer(channel.id, customerOf(message));
+  if (customer?.value.optedOut && stored.value.purpose !== 'opt-out-confirmation') {
+    const reason = 'the customer opted out of this channel';
+    await setStatus(deps, message, 'failed', { failureReason: reason });
+    deps.logger.info('outbound.refused', { ...log, reason });
+    return { status: 'failed', reason };
+  }
   try {
     const result = await sender.send({
       channel,
