@@ -26,8 +26,14 @@ param cosmosMaxThroughput int = 1000
 @maxValue(100)
 param maxDeliveryCount int = 10
 
-@description('Most instances Flex Consumption may run.')
+@description('Most instances Flex Consumption may run (its documented bounds: 40 to 1000).')
+@minValue(40)
+@maxValue(1000)
 param maximumInstanceCount int = 100
+
+@description('Change (for example to 2) to deploy into a resource group created anew within 30 days of deleting one: Key Vault keeps a deleted vault\'s name while it is soft-deleted (purge protection on), so the vault needs another name.')
+@maxLength(10)
+param keyVaultGeneration string = ''
 
 @description('Twilio account SID (AC...); empty when Twilio is not used.')
 param twilioAccountSid string = ''
@@ -44,6 +50,10 @@ param telesignApiKey string = ''
 @description('Client id of the Entra ID app registration for sign-in (App Service Authentication); empty: function keys only.')
 param entraClientId string = ''
 
+@description('The app\'s role on Communication Services: custom (read and write the resource, no keys; the default) or Contributor (Microsoft\'s documented role, should a send be refused).')
+@allowed(['custom', 'Contributor'])
+param acsSenderRole string = 'custom'
+
 @description('Subscribe the Function App to ACS SMS events: true once the code is published.')
 param subscribeAcsEvents bool = false
 
@@ -58,11 +68,13 @@ var names = {
   storage: 'st${compactName}${take(suffix, 13)}'
   cosmos: '${baseName}-cosmos-${suffix}'
   serviceBus: '${baseName}-sb-${suffix}'
-  keyVault: 'kv-${take(compactName, 6)}-${take(suffix, 13)}'
+  // The first generation keeps the name earlier deployments gave it.
+  keyVault: 'kv-${take(compactName, 6)}-${take(empty(keyVaultGeneration) ? suffix : uniqueString(resourceGroup().id, keyVaultGeneration), 13)}'
   acs: '${baseName}-acs-${suffix}'
   plan: '${baseName}-plan-${suffix}'
   app: '${baseName}-func-${suffix}'
 }
+// The app's queues (shared/ports.ts names the same): Service Bus creates them, roles.bicep grants on each.
 var queueNames = [
   'sms-inbound'
   'sms-assignment'
@@ -107,6 +119,7 @@ module serviceBus 'modules/service-bus.bicep' = {
     location: location
     namespaceName: names.serviceBus
     maxDeliveryCount: maxDeliveryCount
+    queueNames: queueNames
     tags: tags
   }
 }
@@ -128,6 +141,7 @@ module communication 'modules/communication.bicep' = {
     dataLocation: acsDataLocation
     name: names.acs
     deadLetterStorageId: storage.outputs.id
+    deadLetterContainerName: storage.outputs.deadLetterContainerName
     tags: tags
   }
 }
@@ -151,11 +165,13 @@ module roles 'modules/roles.bicep' = {
     principalId: functionApp.outputs.principalId
     storageName: storage.outputs.name
     cosmosAccountName: cosmos.outputs.accountName
+    cosmosDatabaseName: cosmos.outputs.databaseName
     serviceBusNamespaceName: serviceBus.outputs.namespaceName
     queueNames: queueNames
     keyVaultName: keyVault.outputs.name
     appInsightsName: monitoring.outputs.appInsightsName
     acsName: communication.outputs.name
+    acsSenderRole: acsSenderRole
   }
 }
 
@@ -180,8 +196,10 @@ module appSettings 'modules/app-settings.bicep' = {
   }
 }
 
+// After the app settings: both write Microsoft.Web/sites/config, and two writes at once can race.
 module auth 'modules/app-service-auth.bicep' = if (!empty(entraClientId)) {
   name: 'app-service-auth'
+  dependsOn: [appSettings]
   params: {
     appName: functionApp.outputs.name
     clientId: entraClientId

@@ -4,6 +4,7 @@
 param dataLocation string
 param name string
 param deadLetterStorageId string
+param deadLetterContainerName string
 param tags object
 
 resource acs 'Microsoft.Communication/communicationServices@2023-04-01' = {
@@ -31,9 +32,20 @@ resource deadLetterStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existi
   name: last(split(deadLetterStorageId, '/'))
 }
 
+resource deadLetterBlobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' existing = {
+  parent: deadLetterStorage
+  name: 'default'
+}
+
+resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = {
+  parent: deadLetterBlobs
+  name: deadLetterContainerName
+}
+
+// On the dead-letter container only: the topic's identity cannot touch the host's storage or the package.
 resource deadLetterWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: deadLetterStorage
-  name: guid(deadLetterStorageId, topic.id, storageBlobDataContributor)
+  scope: deadLetterContainer
+  name: guid(deadLetterContainer.id, topic.id, storageBlobDataContributor)
   properties: {
     principalId: topic.identity.principalId
     principalType: 'ServicePrincipal'

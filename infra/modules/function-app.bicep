@@ -1,4 +1,4 @@
-// The Function App on Flex Consumption (Linux, Node 20) with a system-assigned identity. Its
+// The Function App on Flex Consumption (Linux, Node 22) with a system-assigned identity. Its
 // deployment package sits in a blob container reached by that identity. App settings are applied by
 // app-settings.bicep once the identity's roles exist (Key Vault references resolve through them).
 param location string
@@ -6,7 +6,9 @@ param planName string
 param appName string
 param storageBlobEndpoint string
 param packageContainerName string
-@minValue(1)
+// Flex Consumption takes 40 to 1000 instances per app (its documented bounds).
+@minValue(40)
+@maxValue(1000)
 param maximumInstanceCount int
 param tags object
 
@@ -49,7 +51,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       }
       runtime: {
         name: 'node'
-        version: '20'
+        version: '22'
       }
     }
   }

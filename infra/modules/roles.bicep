@@ -1,19 +1,26 @@
 // Every role the Function App's identity needs, each on the one resource it is for:
 // - Storage Blob Data Owner on its storage account: the host's own storage and the deployment package;
-// - Cosmos DB Built-in Data Contributor on the account: read and write items (no control plane);
+// - Cosmos DB Built-in Data Contributor on the app's database: read and write its items (no control
+//   plane, no other database of the account);
 // - Service Bus Data Sender and Data Receiver on each of the three queues (not the namespace);
 // - Key Vault Secrets User on the vault: read the providers' secrets;
 // - Monitoring Metrics Publisher on Application Insights: send telemetry (local auth is off);
-// - Contributor on the Communication Services resource: what Azure Communication Services asks of an
-//   Entra ID caller to send SMS, scoped to that single resource.
+// - on the Communication Services resource, a custom role that reads and writes that resource and
+//   nothing else (no listKeys, no regenerateKey): Azure has no built-in role narrower than
+//   Contributor for an Entra ID caller that sends SMS (infra/README.md says what was checked).
+//   acsSenderRole 'Contributor' falls back to Microsoft's documented role.
 param principalId string
 param storageName string
 param cosmosAccountName string
+param cosmosDatabaseName string
 param serviceBusNamespaceName string
 param queueNames array
 param keyVaultName string
 param appInsightsName string
 param acsName string
+@description('custom: the SMS sender role defined here; Contributor: what Microsoft documents for an Entra ID SMS sender.')
+@allowed(['custom', 'Contributor'])
+param acsSenderRole string = 'custom'
 
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
@@ -34,11 +41,11 @@ resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' existing = {
   name: cosmosAccountName
 }
 
-resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' existing = {
+resource namespace 'Microsoft.ServiceBus/namespaces@2026-01-01' existing = {
   name: serviceBusNamespaceName
 }
 
-resource queues 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = [
+resource queues 'Microsoft.ServiceBus/namespaces/queues@2026-01-01' existing = [
   for queueName in queueNames: {
     parent: namespace
     name: queueName
@@ -67,13 +74,14 @@ resource storageOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+// Scoped to the database: the identity reads and writes the app's container, not the account's others.
 resource cosmosData 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' = {
   parent: cosmos
-  name: guid(cosmos.id, principalId, cosmosDataContributor)
+  name: guid(cosmos.id, cosmosDatabaseName, principalId, cosmosDataContributor)
   properties: {
     principalId: principalId
     roleDefinitionId: '${cosmos.id}/sqlRoleDefinitions/${cosmosDataContributor}'
-    scope: cosmos.id
+    scope: '${cosmos.id}/dbs/${cosmosDatabaseName}'
   }
 }
 
@@ -121,12 +129,38 @@ resource telemetry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+// The actions Microsoft names for an Entra ID caller of the Communication Services data plane (its
+// SMTP guide's custom role: CommunicationServices Read and Write); nothing that reveals or rotates
+// the resource's keys, and assignable in this resource group only.
+resource smsSenderDefinition 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (acsSenderRole == 'custom') {
+  name: guid(resourceGroup().id, 'omnichannel-sms-acs-sender')
+  properties: {
+    roleName: 'Omnichannel SMS sender ${uniqueString(resourceGroup().id)}'
+    description: 'Send SMS through one Communication Services resource with Entra ID: read and write it, never list or regenerate its keys.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: [
+          'Microsoft.Communication/CommunicationServices/Read'
+          'Microsoft.Communication/CommunicationServices/Write'
+        ]
+        notActions: []
+        dataActions: []
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [resourceGroup().id]
+  }
+}
+
+var smsSenderRoleId = acsSenderRole == 'custom' ? smsSenderDefinition.id : subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.contributor)
+
 resource smsSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: acs
-  name: guid(acs.id, principalId, roles.contributor)
+  name: guid(acs.id, principalId, acsSenderRole)
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.contributor)
+    roleDefinitionId: smsSenderRoleId
   }
 }

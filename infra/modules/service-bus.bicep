@@ -5,15 +5,11 @@
 param location string
 param namespaceName string
 param maxDeliveryCount int
+@description('The queues the app uses (main.bicep holds the one list).')
+param queueNames array
 param tags object
 
-var queueNames = [
-  'sms-inbound'
-  'sms-assignment'
-  'sms-outbound'
-]
-
-resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
+resource namespace 'Microsoft.ServiceBus/namespaces@2026-01-01' = {
   name: namespaceName
   location: location
   tags: tags
@@ -27,7 +23,7 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   }
 }
 
-resource queues 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = [
+resource queues 'Microsoft.ServiceBus/namespaces/queues@2026-01-01' = [
   for queueName in queueNames: {
     parent: namespace
     name: queueName

@@ -156,14 +156,19 @@ describe('the Bicep deployment', () => {
     expect(main).toMatch(/@secure\(\)\n@description\('TeleSign API key[^\n]*\nparam telesignApiKey string/);
   });
 
-  it('creates the queues the app uses, with sessions, duplicate detection and dead-lettering', () => {
+  it('creates the queues the app uses, named once in main.bicep, with sessions, duplicate detection and dead-lettering', () => {
     const bus = read('modules/service-bus.bicep');
-    for (const queue of Object.values(queueNames)) expect(bus).toContain(`'${queue}'`);
-    expect(read('main.bicep')).toContain(
-      Object.values(queueNames)
+    const main = read('main.bicep');
+    expect(main).toContain(
+      `var queueNames = [\n${Object.values(queueNames)
         .map((q) => `  '${q}'`)
-        .join('\n'),
+        .join('\n')}\n]`,
     );
+    // One source: no other Bicep file spells a queue's name.
+    for (const file of bicepFiles.filter((f) => f !== 'main.bicep'))
+      for (const queue of Object.values(queueNames)) expect(read(file), file).not.toContain(`'${queue}'`);
+    expect(bus).toMatch(/^param queueNames array$/m);
+    expect(bus).toContain('for queueName in queueNames');
     for (const setting of [
       'requiresSession: true',
       'requiresDuplicateDetection: true',
@@ -202,7 +207,65 @@ describe('the Bicep deployment', () => {
     expect(roles).toMatch(
       /roleDefinitionId: '\$\{cosmos\.id\}\/sqlRoleDefinitions\/\$\{cosmosDataContributor\}'/,
     );
+    // The Cosmos DB data role reaches the app's database, not every database of the account.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep's interpolation, read as text
+    expect(roles).toContain("scope: '${cosmos.id}/dbs/${cosmosDatabaseName}'");
+    expect(roles).not.toContain('scope: cosmos.id');
     expect(read('modules/storage.bicep')).toContain('allowSharedKeyAccess: false');
     expect(read('modules/monitoring.bicep')).toContain('DisableLocalAuth: true');
+  });
+
+  it('sends SMS with a role that cannot read or rotate the Communication Services keys, unless told otherwise', () => {
+    const roles = read('modules/roles.bicep');
+    const custom = roles.slice(
+      roles.indexOf("resource smsSenderDefinition 'Microsoft.Authorization/roleDefinitions"),
+    );
+    expect(custom).toContain("'Microsoft.Communication/CommunicationServices/Read'");
+    expect(custom.slice(0, custom.indexOf('assignableScopes'))).not.toMatch(/ListKeys|RegenerateKey|\*/i);
+    expect(custom).toContain('assignableScopes: [resourceGroup().id]');
+    expect(roles).toMatch(/param acsSenderRole string = 'custom'/);
+    expect(roles).toMatch(/roleDefinitionId: smsSenderRoleId/);
+    expect(read('main.bicep')).toMatch(/param acsSenderRole string = 'custom'/);
+  });
+
+  it('lets Event Grid dead-letter into its container only', () => {
+    const communication = read('modules/communication.bicep');
+    expect(communication).toMatch(/resource deadLetterWriter [^\n]*\n {2}scope: deadLetterContainer\n/);
+    expect(communication).toContain('name: deadLetterContainerName');
+  });
+
+  it('runs Node 22 on Flex Consumption, within its documented 40 to 1000 instances', () => {
+    const app = read('modules/function-app.bicep');
+    expect(app).toMatch(/name: 'node'\n\s+version: '22'/);
+    for (const text of [app, read('main.bicep')])
+      expect(text).toMatch(/@minValue\(40\)\n@maxValue\(1000\)\nparam maximumInstanceCount int/);
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      engines: { node: string };
+    };
+    expect(pkg.engines.node).toMatch(/>=22/);
+  });
+
+  it('uses the current GA Service Bus API version everywhere', () => {
+    for (const file of bicepFiles) {
+      for (const match of read(file).matchAll(/'Microsoft\.ServiceBus\/[^@']+@([^']+)'/g))
+        expect(match[1], file).toBe('2026-01-01');
+    }
+    expect(read('modules/service-bus.bicep')).toContain("'Microsoft.ServiceBus/namespaces@2026-01-01'");
+  });
+
+  it('writes App Service Authentication only after the app settings (both are Microsoft.Web/sites/config)', () => {
+    const main = read('main.bicep');
+    const auth = main.slice(main.indexOf("module auth 'modules/app-service-auth.bicep'"));
+    expect(auth.slice(0, auth.indexOf('params:'))).toMatch(/dependsOn: \[appSettings\]/);
+  });
+
+  it("lets a parameter give Key Vault another name, keeping the first generation's name", () => {
+    const main = read('main.bicep');
+    expect(main).toMatch(/^param keyVaultGeneration string = ''$/m);
+    expect(main).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep's interpolation, read as text
+      "keyVault: 'kv-${take(compactName, 6)}-${take(empty(keyVaultGeneration) ? suffix : uniqueString(resourceGroup().id, keyVaultGeneration), 13)}'",
+    );
+    expect(read('main.bicepparam')).toMatch(/^param keyVaultGeneration = /m);
   });
 });
