@@ -6,7 +6,7 @@ import type { Agent } from './domain/agent.js';
 import type { Channel } from './domain/channel.js';
 import type { Configuration } from './domain/configuration.js';
 import type { Contact } from './domain/contact.js';
-import type { Conversation, ConversationState } from './domain/conversation.js';
+import type { Conversation, ConversationState, UnclosedState } from './domain/conversation.js';
 import type { CustomerState } from './domain/customer.js';
 import type { Message } from './domain/message.js';
 import type { Notification } from './domain/notification.js';
@@ -20,14 +20,59 @@ export interface Stored<T> {
   etag: string;
 }
 
+/** A place in the order (createdAt, id) conversations are read in: where the next page starts. */
+export interface ConversationCursor {
+  createdAt: string;
+  id: string;
+}
+
+/**
+ * A read of the work under way: unclosed conversations only, never the history. Every recurring
+ * path reads this way (a queue's line, an agent's work, a channel's timers, the supervisor's
+ * floor), so its cost follows the work under way and not the years of conversations kept: in
+ * Cosmos DB it is a query of one partition (docs/cosmos.md).
+ */
 export interface ConversationQuery {
   channelId?: string;
   queueId?: string;
   agentId?: string;
-  states?: ConversationState[];
+  /** Some of the unclosed states; all four when absent. */
+  states?: UnclosedState[];
   /** Only conversations whose last activity is strictly before this instant. */
   idleBefore?: string;
+  /** Only conversations after this one, oldest first: the next page. */
+  after?: ConversationCursor;
   limit?: number;
+}
+
+/** One customer's conversations on one channel, newest first, closed ones too: their history. */
+export interface CustomerConversationsQuery {
+  channelId: string;
+  customer: PhoneNumber;
+  /** Only conversations before this one, newest first: the next page. */
+  before?: ConversationCursor;
+  limit: number;
+}
+
+/**
+ * A search a person starts (a report, a search across customers): it may read every partition, so
+ * it is always paged. Never on a recurring path.
+ */
+export interface ConversationSearch {
+  channelId?: string;
+  queueId?: string;
+  agentId?: string;
+  states?: ConversationState[];
+  /** Created at or after this instant. */
+  createdFrom?: string;
+  /** Created strictly before this instant. */
+  createdBefore?: string;
+}
+
+export interface ConversationPage {
+  conversations: Stored<Conversation>[];
+  /** Opaque: pass it back for the next page; absent on the last. */
+  continuation?: string;
 }
 
 export interface Store {
@@ -51,8 +96,18 @@ export interface Store {
    * under way to one point read (the customer) and two writes (this, and the message).
    */
   takeNextSeq(conversationId: string, at: string): Promise<Stored<Conversation> | undefined>;
-  /** Conversations matching every given filter, oldest first. */
+  /** Unclosed conversations matching every given filter, oldest first (createdAt, id). */
   findConversations(query: ConversationQuery): Promise<Stored<Conversation>[]>;
+  /** A customer's conversations on a channel, newest first: one partition (the customer's). */
+  findCustomerConversations(query: CustomerConversationsQuery): Promise<Stored<Conversation>[]>;
+  /**
+   * Conversations of any state matching every given filter, oldest first, a page at a time. It may
+   * read every partition: only for what a person starts (reports, searches), never a timer or queue.
+   */
+  searchConversations(
+    search: ConversationSearch,
+    page: { limit: number; continuation?: string },
+  ): Promise<ConversationPage>;
 
   getMessage(conversationId: string, id: string): Promise<Stored<Message> | undefined>;
   createMessage(message: Message): Promise<Stored<Message>>;

@@ -14,7 +14,7 @@ export interface Operation {
 const kindOf = (method: string): OperationKind =>
   method.startsWith('get')
     ? 'point-read'
-    : method.startsWith('list') || method.startsWith('find')
+    : method.startsWith('list') || method.startsWith('find') || method.startsWith('search')
       ? 'query'
       : 'write';
 

@@ -10,7 +10,7 @@ import indexingPolicy from '../../infra/cosmos-indexing-policy.json' with { type
 import type { Agent } from '../domain/agent.js';
 import type { Configuration } from '../domain/configuration.js';
 import type { Contact } from '../domain/contact.js';
-import type { Conversation } from '../domain/conversation.js';
+import { type Conversation, unclosedStates } from '../domain/conversation.js';
 import type { CustomerState } from '../domain/customer.js';
 import type { Message } from '../domain/message.js';
 import type { Notification } from '../domain/notification.js';
@@ -18,7 +18,13 @@ import type { PhoneNumber } from '../domain/phone.js';
 import type { SenderPace } from '../domain/sender-pace.js';
 import type { Template } from '../domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
-import type { ConversationQuery, Store, Stored } from '../ports.js';
+import type {
+  ConversationQuery,
+  ConversationSearch,
+  CustomerConversationsQuery,
+  Store,
+  Stored,
+} from '../ports.js';
 
 /**
  * The container's indexing policy, shared with the Bicep deployment (loadJsonContent) so the two
@@ -29,7 +35,7 @@ import type { ConversationQuery, Store, Stored } from '../ports.js';
  */
 export const conversationIndexes = indexingPolicy.compositeIndexes as {
   path: string;
-  order: 'ascending';
+  order: 'ascending' | 'descending';
 }[][];
 
 /** The container the store expects (the Bicep deployment creates the same), partitioned on `/pk`. */
@@ -50,17 +56,26 @@ export function conversationQuery(query: ConversationQuery) {
   if (query.channelId !== undefined) filter('channelId', query.channelId);
   if (query.queueId !== undefined) filter('queueId', query.queueId);
   if (query.agentId !== undefined) filter('agentId', query.agentId);
-  if (query.states !== undefined) {
-    const [only] = query.states;
-    if (query.states.length === 1 && only) filter('state', only);
+  {
+    // The work under way only: a read of the work never returns the history.
+    const states = query.states ?? unclosedStates;
+    const [only] = states;
+    if (states.length === 1 && only) filter('state', only);
     else {
       where.push('ARRAY_CONTAINS(@states, c.state)');
-      parameters.push({ name: '@states', value: query.states });
+      parameters.push({ name: '@states', value: states });
     }
   }
   if (query.idleBefore !== undefined) {
     where.push('c.lastActivityAt < @idleBefore');
     parameters.push({ name: '@idleBefore', value: query.idleBefore });
+  }
+  if (query.after !== undefined) {
+    where.push('(c.createdAt > @afterCreatedAt OR (c.createdAt = @afterCreatedAt AND c.id > @afterId))');
+    parameters.push(
+      { name: '@afterCreatedAt', value: query.after.createdAt },
+      { name: '@afterId', value: query.after.id },
+    );
   }
   const top = query.limit !== undefined ? `TOP ${Math.trunc(query.limit)} ` : '';
   // The fields pinned by equality lead the ORDER BY (which leaves the order as it is), so the sort
@@ -89,13 +104,20 @@ type Kind =
   | 'notification'
   | 'configuration'
   | 'contact'
-  | 'template';
+  | 'template'
+  | 'history';
 
 /** Where each document lives: a conversation and its messages share a partition; the rest are alone. */
 const keys = {
   conversation: (id: string) => ({ id, pk: id }),
   message: (conversationId: string, id: string) => ({ id, pk: conversationId }),
   customer: (channelId: string, customer: string) => ({ id: channelId, pk: `customer|${customer}` }),
+  // A customer's history lives with their record: one entry per conversation they had, so their
+  // history on a channel is a query of their own partition.
+  history: (customer: string, conversationId: string) => ({
+    id: `history:${conversationId}`,
+    pk: `customer|${customer}`,
+  }),
   // Agents share one partition: listing them (every assignment run) is a single-partition query.
   agent: (id: string) => ({ id, pk: 'agents' }),
   pace: (number: string) => ({ id: 'pace', pk: `pace|${number}` }),
@@ -243,7 +265,24 @@ export class CosmosStore implements Store {
     return this.read<Conversation>('conversation', id, id);
   }
 
-  createConversation(conversation: Conversation) {
+  /**
+   * The customer's history entry, written before the conversation: a crash in between leaves an
+   * entry without its conversation, which the history read skips, never a conversation missing from
+   * the history. Upserted, so a retried creation writes it again harmlessly.
+   */
+  private async writeHistoryEntry(conversation: Conversation) {
+    const entry = {
+      conversationId: conversation.id,
+      channelId: conversation.channelId,
+      createdAt: conversation.createdAt,
+    };
+    await this.container.items.upsert(
+      document(entry, keys.history(conversation.customer, conversation.id), 'history'),
+    );
+  }
+
+  async createConversation(conversation: Conversation) {
+    await this.writeHistoryEntry(conversation);
     return this.create('conversation', keys.conversation(conversation.id), conversation, () => {
       return new AlreadyExistsError(`conversation ${conversation.id} already exists`);
     });
@@ -251,6 +290,7 @@ export class CosmosStore implements Store {
 
   /** A transactional batch in the conversation's partition: both documents, or neither. */
   async createConversationWithMessage(conversation: Conversation, message: Message) {
+    await this.writeHistoryEntry(conversation);
     const pk = conversation.id;
     const response = await this.container.items.batch(
       [
@@ -305,6 +345,80 @@ export class CosmosStore implements Store {
     if (query.states?.length === 0) return Promise.resolve([]);
     const { sql, parameters } = conversationQuery(query);
     return this.query<Conversation>('conversation', sql, parameters);
+  }
+
+  /**
+   * One query of the customer's partition for their history entries on the channel (newest first,
+   * served by the descending (kind, channelId, createdAt, id) index), then a point read of each
+   * conversation: the conversation is the truth, an entry without one is skipped. Cosmos DB would
+   * also read the ascending index backwards; the descending one is declared for the test server.
+   */
+  async findCustomerConversations(query: CustomerConversationsQuery) {
+    const { pk } = keys.customer(query.channelId, query.customer);
+    const parameters: SqlParameter[] = [
+      { name: '@pk', value: pk },
+      { name: '@channelId', value: query.channelId },
+    ];
+    let before = '';
+    if (query.before !== undefined) {
+      before =
+        ' AND (c.createdAt < @beforeCreatedAt OR (c.createdAt = @beforeCreatedAt AND c.id < @beforeId))';
+      parameters.push(
+        { name: '@beforeCreatedAt', value: query.before.createdAt },
+        { name: '@beforeId', value: keys.history(query.customer, query.before.id).id },
+      );
+    }
+    const limit = Math.trunc(query.limit);
+    const entries = this.container.items.query<{ conversationId: string }>(
+      {
+        query: `SELECT c.conversationId FROM c WHERE c.pk = @pk AND c.kind = 'history' AND c.channelId = @channelId${before} ORDER BY c.kind DESC, c.channelId DESC, c.createdAt DESC, c.id DESC`,
+        parameters,
+      },
+      { partitionKey: pk, maxItemCount: limit },
+    );
+    const found: Stored<Conversation>[] = [];
+    while (found.length < limit && entries.hasMoreResults()) {
+      const { resources } = await entries.fetchNext();
+      const read = await Promise.all(resources.map((entry) => this.getConversation(entry.conversationId)));
+      for (const stored of read) {
+        if (stored?.value.customer === query.customer && found.length < limit) found.push(stored);
+      }
+    }
+    return found;
+  }
+
+  async searchConversations(search: ConversationSearch, page: { limit: number; continuation?: string }) {
+    const where = ["c.kind = 'conversation'"];
+    const parameters: SqlParameter[] = [];
+    const add = (condition: string, name: string, value: string | string[] | undefined) => {
+      if (value === undefined) return;
+      where.push(condition);
+      parameters.push({ name, value });
+    };
+    add('c.channelId = @channelId', '@channelId', search.channelId);
+    add('c.queueId = @queueId', '@queueId', search.queueId);
+    add('c.agentId = @agentId', '@agentId', search.agentId);
+    add('ARRAY_CONTAINS(@states, c.state)', '@states', search.states);
+    add('c.createdAt >= @createdFrom', '@createdFrom', search.createdFrom);
+    add('c.createdAt < @createdBefore', '@createdBefore', search.createdBefore);
+    const iterator = this.container.items.query<ItemDefinition>(
+      {
+        query: `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.kind, c.createdAt, c.id`,
+        parameters,
+      },
+      {
+        maxItemCount: Math.trunc(page.limit),
+        ...(page.continuation === undefined ? {} : { continuationToken: page.continuation }),
+      },
+    );
+    const { resources, continuationToken } = await iterator.fetchNext();
+    const conversations = resources.map((doc) => ({
+      value: this.strip<Conversation>(doc, 'conversation'),
+      etag: String(doc._etag),
+    }));
+    return continuationToken && iterator.hasMoreResults()
+      ? { conversations, continuation: continuationToken }
+      : { conversations };
   }
 
   getMessage(conversationId: string, id: string) {

@@ -9,7 +9,15 @@ import type { PhoneNumber } from '../domain/phone.js';
 import type { SenderPace } from '../domain/sender-pace.js';
 import type { Template } from '../domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
-import type { ConversationQuery, Store, Stored } from '../ports.js';
+import type {
+  ConversationCursor,
+  ConversationQuery,
+  ConversationSearch,
+  CustomerConversationsQuery,
+  Store,
+  Stored,
+} from '../ports.js';
+import { cursorOf, decodeContinuation, encodeContinuation } from './conversation-reads.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 const SCHEMA = `
@@ -25,6 +33,9 @@ CREATE TABLE IF NOT EXISTS conversations (
 CREATE INDEX IF NOT EXISTS conversations_queue ON conversations (queue_id, state, created_at);
 CREATE INDEX IF NOT EXISTS conversations_agent ON conversations (agent_id, state, created_at);
 CREATE INDEX IF NOT EXISTS conversations_idle ON conversations (channel_id, state, last_activity_at);
+CREATE INDEX IF NOT EXISTS conversations_work ON conversations (created_at, id) WHERE state <> 'closed';
+CREATE INDEX IF NOT EXISTS conversations_customer
+  ON conversations (channel_id, json_extract(doc, '$.customer'), created_at, id);
 CREATE TABLE IF NOT EXISTS messages (
   conversation_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, etag INTEGER NOT NULL, doc TEXT NOT NULL,
   PRIMARY KEY (conversation_id, id)
@@ -192,21 +203,18 @@ export class SqliteStore implements Store {
     return row ? stored<Conversation>(row) : undefined;
   }
 
-  async findConversations(query: ConversationQuery) {
+  /** The filters the two conversation reads share, as SQL. */
+  private conversationFilters(query: ConversationSearch, after?: ConversationCursor) {
     const where: string[] = [];
     const params: Record<string, string | number> = {};
-    if (query.channelId !== undefined) {
-      where.push('channel_id = @channelId');
-      params.channelId = query.channelId;
-    }
-    if (query.queueId !== undefined) {
-      where.push('queue_id = @queueId');
-      params.queueId = query.queueId;
-    }
-    if (query.agentId !== undefined) {
-      where.push('agent_id = @agentId');
-      params.agentId = query.agentId;
-    }
+    const equal = (column: string, name: string, value: string | undefined) => {
+      if (value === undefined) return;
+      where.push(`${column} = @${name}`);
+      params[name] = value;
+    };
+    equal('channel_id', 'channelId', query.channelId);
+    equal('queue_id', 'queueId', query.queueId);
+    equal('agent_id', 'agentId', query.agentId);
     if (query.states !== undefined) {
       const names = query.states.map((state, index) => {
         params[`state${index}`] = state;
@@ -214,16 +222,70 @@ export class SqliteStore implements Store {
       });
       where.push(names.length > 0 ? `state IN (${names.join(', ')})` : '0');
     }
-    if (query.idleBefore !== undefined) {
-      where.push('last_activity_at < @idleBefore');
-      params.idleBefore = query.idleBefore;
+    if (query.createdFrom !== undefined) {
+      where.push('created_at >= @createdFrom');
+      params.createdFrom = query.createdFrom;
     }
-    const sql = `SELECT etag, doc FROM conversations ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY created_at, id ${query.limit !== undefined ? `LIMIT ${Math.trunc(query.limit)}` : ''}`;
+    if (query.createdBefore !== undefined) {
+      where.push('created_at < @createdBefore');
+      params.createdBefore = query.createdBefore;
+    }
+    if (after !== undefined) {
+      where.push('(created_at > @afterCreatedAt OR (created_at = @afterCreatedAt AND id > @afterId))');
+      params.afterCreatedAt = after.createdAt;
+      params.afterId = after.id;
+    }
+    return { where, params };
+  }
+
+  private selectConversations(where: string[], params: Record<string, string | number>, tail: string) {
+    const sql = `SELECT etag, doc FROM conversations ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ${tail}`;
     return this.db
       .prepare<Record<string, string | number>, Row>(sql)
       .all(params)
       .map((row) => stored<Conversation>(row));
+  }
+
+  async findConversations(query: ConversationQuery) {
+    const { where, params } = this.conversationFilters(query, query.after);
+    // Written as the partial index conversations_work is, so the floor reads only work under way.
+    where.push("state <> 'closed'");
+    if (query.idleBefore !== undefined) {
+      where.push('last_activity_at < @idleBefore');
+      params.idleBefore = query.idleBefore;
+    }
+    const limit = query.limit !== undefined ? `LIMIT ${Math.trunc(query.limit)}` : '';
+    return this.selectConversations(where, params, `ORDER BY created_at, id ${limit}`);
+  }
+
+  async findCustomerConversations(query: CustomerConversationsQuery) {
+    const where = ['channel_id = @channelId', "json_extract(doc, '$.customer') = @customer"];
+    const params: Record<string, string | number> = {
+      channelId: query.channelId,
+      customer: query.customer,
+    };
+    if (query.before !== undefined) {
+      where.push('(created_at < @beforeCreatedAt OR (created_at = @beforeCreatedAt AND id < @beforeId))');
+      params.beforeCreatedAt = query.before.createdAt;
+      params.beforeId = query.before.id;
+    }
+    return this.selectConversations(
+      where,
+      params,
+      `ORDER BY created_at DESC, id DESC LIMIT ${Math.trunc(query.limit)}`,
+    );
+  }
+
+  async searchConversations(search: ConversationSearch, page: { limit: number; continuation?: string }) {
+    const after = page.continuation === undefined ? undefined : decodeContinuation(page.continuation);
+    const { where, params } = this.conversationFilters(search, after);
+    const limit = Math.trunc(page.limit);
+    const found = this.selectConversations(where, params, `ORDER BY created_at, id LIMIT ${limit + 1}`);
+    const conversations = found.slice(0, limit);
+    const last = conversations.at(-1);
+    return found.length > limit && last
+      ? { conversations, continuation: encodeContinuation(cursorOf(last.value)) }
+      : { conversations };
   }
 
   async getMessage(conversationId: string, id: string) {

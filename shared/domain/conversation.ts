@@ -5,7 +5,9 @@ import type { PhoneNumber, SenderNumber } from './phone.js';
 /** The states Dynamics 365 users know, plus `waiting` (set aside by the agent). */
 export const conversationStates = ['open', 'active', 'waiting', 'wrap-up', 'closed'] as const;
 export type ConversationState = (typeof conversationStates)[number];
-export const unclosedStates: ConversationState[] = ['open', 'active', 'waiting', 'wrap-up'];
+/** Every state but closed: the work under way. */
+export type UnclosedState = Exclude<ConversationState, 'closed'>;
+export const unclosedStates: UnclosedState[] = ['open', 'active', 'waiting', 'wrap-up'];
 
 export type Actor = { kind: 'customer' } | { kind: 'agent'; agentId: string } | { kind: 'system' };
 

@@ -127,11 +127,84 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
           (await store.findConversations(query)).map((c) => c.value.id);
         expect(await ids({ queueId: 'general', states: ['open'] })).toEqual(['a', 'b']);
         expect(await ids({ agentId: 'alice' })).toEqual(['c']);
-        expect(await ids({ channelId: 'alerts' })).toEqual(['d']);
         expect(await ids({ states: ['open', 'active'] })).toEqual(['c', 'a', 'b']);
         expect(await ids({ states: [] })).toEqual([]);
         expect(await ids({ idleBefore: '2026-11-23T09:03:00.000Z', states: ['open'] })).toEqual(['b']);
         expect(await ids({ queueId: 'general', limit: 2 })).toEqual(['c', 'a']);
+        expect(await ids({ after: { createdAt: '2026-11-23T09:01:00.000Z', id: 'a' } })).toEqual(['b']);
+      });
+
+      it('are found only while under way: a read of the work never returns a closed conversation', async () => {
+        await store.createConversation(aConversation({ id: 'done', state: 'closed', channelId: 'alerts' }));
+        await store.createConversation(aConversation({ id: 'live', channelId: 'alerts' }));
+        const ids = async (query: Parameters<Store['findConversations']>[0]) =>
+          (await store.findConversations(query)).map((c) => c.value.id);
+        expect(await ids({ channelId: 'alerts' })).toEqual(['live']);
+        expect(await ids({})).toEqual(['live']);
+        const closing = await store.getConversation('live');
+        if (!closing) throw new Error('expected the conversation');
+        await store.replaceConversation({ ...closing.value, state: 'closed' }, closing.etag);
+        expect(await ids({})).toEqual([]);
+      });
+
+      it('are listed per customer and channel, newest first, closed ones too, a page at a time', async () => {
+        const at = (minute: number) => `2026-11-23T09:0${minute}:00.000Z`;
+        await store.createConversation(aConversation({ id: 'h1', state: 'closed', createdAt: at(1) }));
+        await store.createConversation(aConversation({ id: 'h2', state: 'closed', createdAt: at(2) }));
+        await store.createConversation(aConversation({ id: 'h3', createdAt: at(3) }));
+        await store.createConversation(
+          aConversation({ id: 'other-channel', channelId: 'alerts', createdAt: at(4) }),
+        );
+        await store.createConversation(
+          aConversation({ id: 'other-customer', customer: OTHER_CUSTOMER, createdAt: at(5) }),
+        );
+        const first = await store.findCustomerConversations({
+          channelId: 'support',
+          customer: CUSTOMER,
+          limit: 2,
+        });
+        expect(first.map((c) => c.value.id)).toEqual(['h3', 'h2']);
+        const last = first.at(-1)?.value;
+        if (!last) throw new Error('expected a page');
+        const next = await store.findCustomerConversations({
+          channelId: 'support',
+          customer: CUSTOMER,
+          limit: 2,
+          before: { createdAt: last.createdAt, id: last.id },
+        });
+        expect(next.map((c) => c.value.id)).toEqual(['h1']);
+        expect(next[0]?.value.state).toBe('closed');
+      });
+
+      it('are searched in any state, by creation time, a page at a time to the end', async () => {
+        const at = (minute: number) => `2026-11-23T09:0${minute}:00.000Z`;
+        for (const [id, minute, state] of [
+          ['s1', 1, 'closed'],
+          ['s2', 2, 'open'],
+          ['s3', 3, 'closed'],
+          ['s4', 4, 'active'],
+          ['s5', 5, 'closed'],
+          ['s6', 8, 'closed'],
+        ] as const) {
+          await store.createConversation(aConversation({ id, createdAt: at(minute), state }));
+        }
+        const seen: string[] = [];
+        let continuation: string | undefined;
+        let pages = 0;
+        do {
+          const page = await store.searchConversations(
+            { createdFrom: at(1), createdBefore: at(6) },
+            { limit: 2, ...(continuation === undefined ? {} : { continuation }) },
+          );
+          expect(page.conversations.length).toBeLessThanOrEqual(2);
+          seen.push(...page.conversations.map((c) => c.value.id));
+          continuation = page.continuation;
+          pages += 1;
+        } while (continuation !== undefined && pages < 10);
+        expect(seen).toEqual(['s1', 's2', 's3', 's4', 's5']);
+        const closed = await store.searchConversations({ states: ['closed'] }, { limit: 10 });
+        expect(closed.conversations.map((c) => c.value.id)).toEqual(['s1', 's3', 's5', 's6']);
+        expect(closed.continuation).toBeUndefined();
       });
 
       it('hand out the next sequence number in one write while open, active or in wrap-up', async () => {

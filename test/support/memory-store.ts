@@ -1,3 +1,11 @@
+import {
+  compareByCreation,
+  cursorOf,
+  decodeContinuation,
+  encodeContinuation,
+  matchesSearch,
+  matchesWork,
+} from '../../shared/adapters/conversation-reads.js';
 import type { Agent } from '../../shared/domain/agent.js';
 import type { Configuration } from '../../shared/domain/configuration.js';
 import type { Contact } from '../../shared/domain/contact.js';
@@ -9,7 +17,13 @@ import type { PhoneNumber } from '../../shared/domain/phone.js';
 import type { SenderPace } from '../../shared/domain/sender-pace.js';
 import type { Template } from '../../shared/domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../../shared/errors.js';
-import type { ConversationQuery, Store, Stored } from '../../shared/ports.js';
+import type {
+  ConversationQuery,
+  ConversationSearch,
+  CustomerConversationsQuery,
+  Store,
+  Stored,
+} from '../../shared/ports.js';
 
 interface Row<T> {
   value: T;
@@ -132,20 +146,41 @@ export class MemoryStore implements Store {
     );
   }
 
+  private sorted(filter: (conversation: Conversation) => boolean) {
+    return [...this.conversations.values()]
+      .filter((row) => filter(row.value))
+      .sort((a, b) => compareByCreation(a.value, b.value));
+  }
+
   async findConversations(query: ConversationQuery) {
-    const matches = [...this.conversations.values()]
-      .filter(({ value: c }) => query.channelId === undefined || c.channelId === query.channelId)
-      .filter(({ value: c }) => query.queueId === undefined || c.queueId === query.queueId)
-      .filter(({ value: c }) => query.agentId === undefined || c.agentId === query.agentId)
-      .filter(({ value: c }) => query.states === undefined || query.states.includes(c.state))
-      .filter(({ value: c }) => query.idleBefore === undefined || c.lastActivityAt < query.idleBefore)
-      .sort((a, b) =>
-        a.value.createdAt === b.value.createdAt
-          ? a.value.id.localeCompare(b.value.id)
-          : a.value.createdAt.localeCompare(b.value.createdAt),
-      )
-      .slice(0, query.limit ?? Number.POSITIVE_INFINITY);
-    return matches.map((row) => this.out(row) as Stored<Conversation>);
+    return this.sorted((c) => matchesWork(c, query))
+      .slice(0, query.limit ?? Number.POSITIVE_INFINITY)
+      .map((row) => this.out(row) as Stored<Conversation>);
+  }
+
+  async findCustomerConversations(query: CustomerConversationsQuery) {
+    const { before } = query;
+    return this.sorted(
+      (c) =>
+        c.channelId === query.channelId &&
+        c.customer === query.customer &&
+        (before === undefined || compareByCreation(c, before) < 0),
+    )
+      .reverse()
+      .slice(0, query.limit)
+      .map((row) => this.out(row) as Stored<Conversation>);
+  }
+
+  async searchConversations(search: ConversationSearch, page: { limit: number; continuation?: string }) {
+    const after = page.continuation === undefined ? undefined : decodeContinuation(page.continuation);
+    const matches = this.sorted(
+      (c) => matchesSearch(c, search) && (after === undefined || compareByCreation(c, after) > 0),
+    );
+    const conversations = matches.slice(0, page.limit).map((row) => this.out(row) as Stored<Conversation>);
+    const last = conversations.at(-1);
+    return matches.length > page.limit && last
+      ? { conversations, continuation: encodeContinuation(cursorOf(last.value)) }
+      : { conversations };
   }
 
   async getMessage(conversationId: string, id: string) {

@@ -181,7 +181,7 @@ describe('receiving a customer message after a crash', () => {
     if (first.status !== 'stored') throw new Error('not stored');
     await closeConversation(h.deps, first.conversationId, { kind: 'system' }, 'test');
     expect(await receiveInbound(h.deps, sms)).toMatchObject({ status: 'duplicate' });
-    expect(await h.store.findConversations({})).toHaveLength(1);
+    expect((await h.store.searchConversations({}, { limit: 10 })).conversations).toHaveLength(1);
   });
 
   it('keeps one conversation under many racing first messages with slow reads', async () => {
