@@ -41,7 +41,12 @@ export function keywordOf(text: string, settings: ConsentSettings): Keyword | un
 }
 
 /** The one answer each keyword gets, in the channel's words or these. */
-export function keywordReply(keyword: Keyword, settings: ConsentSettings, channelName: string): string {
+export function keywordReply(
+  keyword: Keyword,
+  settings: ConsentSettings,
+  channelName: string,
+  outboundOnly = false,
+): string {
   switch (keyword) {
     case 'opt-out':
       return (
@@ -55,7 +60,10 @@ export function keywordReply(keyword: Keyword, settings: ConsentSettings, channe
       );
     case 'help':
       return (
-        settings.helpReply ?? `${channelName}: reply to this message to reach us. Reply STOP to unsubscribe.`
+        settings.helpReply ??
+        (outboundOnly
+          ? `${channelName}: this number only sends messages; replies do not reach anyone. Reply STOP to unsubscribe.`
+          : `${channelName}: reply to this message to reach us. Reply STOP to unsubscribe.`)
       );
   }
 }

@@ -1,4 +1,5 @@
 import type { Channel } from '../domain/channel.js';
+import { keywordOf } from '../domain/consent.js';
 import type { DeliveryReport } from '../domain/delivery-report.js';
 import type { InboundSms } from '../domain/inbound-sms.js';
 import type { InboundWork } from '../domain/inbound-work.js';
@@ -23,7 +24,9 @@ export async function acceptInboundSms(deps: CoreDeps, sms: InboundSms): Promise
     deps.logger.warn('inbound.unknown-number', { messageId: sms.id, provider: sms.provider });
     return { status: 'unknown-number' };
   }
-  if (channel.direction === 'outbound-only') {
+  // An outbound-only number opens nothing, but STOP, START and HELP are the customer's right on
+  // any number that texts them: those, and only those, go on to the inbound worker.
+  if (channel.direction === 'outbound-only' && !keywordOf(sms.text, channel.consent)) {
     deps.logger.warn('inbound.outbound-only', { messageId: sms.id, channelId: channel.id });
     return { status: 'outbound-only', channel };
   }

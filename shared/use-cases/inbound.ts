@@ -132,8 +132,8 @@ async function joinQueue(deps: CoreDeps, channel: Channel, conversation: Convers
 export async function receiveInbound(deps: CoreDeps, sms: InboundSms): Promise<InboundOutcome> {
   const log = { messageId: sms.id, customer: maskPhone(sms.from) };
   const channel = deps.directory.channelForNumber(sms.to);
-  if (!channel || channel.direction === 'outbound-only') {
-    const reason = channel ? 'channel is outbound-only' : 'no channel has this number';
+  if (!channel) {
+    const reason = 'no channel has this number';
     deps.logger.warn('inbound.dropped', { ...log, reason });
     return { status: 'dropped', messageId: sms.id, reason };
   }
@@ -145,8 +145,15 @@ export async function receiveInbound(deps: CoreDeps, sms: InboundSms): Promise<I
     return { status: 'dropped', messageId: sms.id, reason };
   }
 
+  // Consent keywords count on every number, outbound-only ones included (alerts that say "Reply
+  // STOP" must stop); anything else on an outbound-only number opens nothing.
   const keyword = keywordOf(sms.text, channel.consent);
   if (keyword) return handleKeyword(deps, channel, sms, keyword);
+  if (channel.direction === 'outbound-only') {
+    const reason = 'channel is outbound-only';
+    deps.logger.warn('inbound.dropped', { ...log, reason });
+    return { status: 'dropped', messageId: sms.id, reason };
+  }
 
   const placed = await place(deps, channel, sms);
   if (placed.kind === 'duplicate') {

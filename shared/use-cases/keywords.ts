@@ -88,7 +88,7 @@ export async function handleKeyword(
     await queueOutbound(
       deps,
       conversation.id,
-      keywordReply(keyword, channel.consent, channel.name),
+      keywordReply(keyword, channel.consent, channel.name, channel.direction === 'outbound-only'),
       { kind: 'system' },
       {
         id: `${sms.id}:reply`,

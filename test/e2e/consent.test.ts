@@ -85,3 +85,45 @@ describe('STOP and START over HTTP', () => {
     await t.eventually(async () => (await outbox()).includes('Welcome back'), 'the reply');
   });
 });
+
+/** Alerts that say "Reply STOP" must stop: the seed's outbound-only alerts channel over HTTP. */
+describe('STOP to an outbound-only number over HTTP', () => {
+  const ALERTS = '+14255550199';
+  const RECIPIENT = '+14255550126';
+  let t: TestHost;
+  beforeAll(async () => {
+    t = await startTestHost();
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+  const notify = () =>
+    t.api('POST', 'notifications', { channelId: 'alerts', to: RECIPIENT, text: 'Your card was charged' });
+
+  it('is accepted and confirmed; later notifications to that number are refused; other texts are not taken', async () => {
+    expect((await notify()).status).toBe(202);
+    const stop = await t.api('POST', 'local/inbound', { from: RECIPIENT, to: ALERTS, text: 'stop' });
+    expect(stop.status).toBe(202);
+    await t.settle();
+    const outbox = (await t.api('GET', `local/outbox?to=${encodeURIComponent(RECIPIENT)}`)).body.messages;
+    expect(outbox.map((m: { from: string; text: string }) => [m.from, m.text])).toEqual([
+      [ALERTS, 'Your card was charged'],
+      [
+        ALERTS,
+        'You are unsubscribed from Account alerts and will get no more messages. Reply START to resubscribe.',
+      ],
+    ]);
+    const after = await notify();
+    expect(after.status).toBe(202);
+    expect(after.body.recipients).toEqual([
+      { to: RECIPIENT, status: 'refused', reason: 'the recipient opted out of this channel' },
+    ]);
+    const chat = await t.api('POST', 'local/inbound', {
+      from: RECIPIENT,
+      to: ALERTS,
+      text: 'why did you stop?',
+    });
+    expect(chat.status).toBe(409);
+    expect((await t.api('GET', 'agents/alice/conversations')).body.conversations).toEqual([]);
+  });
+});

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../shared/domain/message.js';
+import { notificationRequestSchema } from '../../shared/domain/notification.js';
 import { ConsentError } from '../../shared/errors.js';
+import { acceptInboundSms } from '../../shared/use-cases/accept-inbound.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
 import { replyToCustomer } from '../../shared/use-cases/conversations.js';
 import { deliverOutbound } from '../../shared/use-cases/deliver.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
-import { CUSTOMER } from '../support/builders.js';
+import { sendNotification } from '../../shared/use-cases/notify.js';
+import { ALERTS_NUMBER, CUSTOMER } from '../support/builders.js';
 import { coreHarness } from '../support/core.js';
 
 const attempt = { deliveryCount: 1, maxDeliveryCount: 3 };
@@ -110,5 +113,66 @@ describe('START and HELP', () => {
     await receiveInbound(h.deps, h.sms({ text: 'HELP' }));
     await deliverAll(h);
     expect(h.sender.sends).toHaveLength(1);
+  });
+});
+
+describe('consent keywords on an outbound-only number', () => {
+  const alert = (h: ReturnType<typeof coreHarness>) =>
+    sendNotification(
+      h.deps,
+      notificationRequestSchema.parse({ channelId: 'alerts', to: [CUSTOMER], text: 'Your card was charged' }),
+    );
+
+  it('STOP is accepted, opts the number out, answers the confirmation and refuses later notifications', async () => {
+    const h = coreHarness();
+    const stop = h.sms({ to: ALERTS_NUMBER, text: 'STOP' });
+    expect(await acceptInboundSms(h.deps, stop)).toMatchObject({ status: 'accepted' });
+    expect(await receiveInbound(h.deps, stop)).toMatchObject({ status: 'stored', state: 'closed' });
+    expect((await h.store.getCustomer('alerts', CUSTOMER))?.value).toMatchObject({
+      optedOut: true,
+      openConversationId: null,
+    });
+    expect(await h.store.findConversations({ states: ['open', 'active', 'waiting', 'wrap-up'] })).toEqual([]);
+    expect(h.queue.on('sms-assignment')).toEqual([]);
+    await deliverAll(h);
+    expect(h.sender.sends.map((s) => [s.from, s.text])).toEqual([
+      [
+        ALERTS_NUMBER,
+        'You are unsubscribed from Alerts and will get no more messages. Reply START to resubscribe.',
+      ],
+    ]);
+
+    expect((await alert(h)).recipients).toEqual([
+      { to: CUSTOMER, status: 'refused', reason: 'the recipient opted out of this channel' },
+    ]);
+    // The support channel's consent is its own.
+    expect(await h.store.getCustomer('support', CUSTOMER)).toBeUndefined();
+  });
+
+  it('START resubscribes, and HELP says the number takes no replies', async () => {
+    const h = coreHarness();
+    await receiveInbound(h.deps, h.sms({ to: ALERTS_NUMBER, text: 'STOP' }));
+    await receiveInbound(h.deps, h.sms({ to: ALERTS_NUMBER, text: 'START' }));
+    await receiveInbound(h.deps, h.sms({ to: ALERTS_NUMBER, text: 'HELP' }));
+    await deliverAll(h);
+    expect(h.sender.sends.map((s) => s.text).slice(1)).toEqual([
+      'You are subscribed to Alerts again. Reply STOP to unsubscribe, HELP for help.',
+      'Alerts: this number only sends messages; replies do not reach anyone. Reply STOP to unsubscribe.',
+    ]);
+    expect((await alert(h)).recipients).toMatchObject([{ status: 'queued' }]);
+  });
+
+  it('any other text still opens nothing', async () => {
+    const h = coreHarness();
+    const text = h.sms({ to: ALERTS_NUMBER, text: 'STOP sending me these' });
+    expect(await acceptInboundSms(h.deps, text)).toMatchObject({ status: 'outbound-only' });
+    expect(h.queue.on('sms-inbound')).toEqual([]);
+    expect(await receiveInbound(h.deps, text)).toMatchObject({
+      status: 'dropped',
+      reason: 'channel is outbound-only',
+    });
+    expect(await h.store.getCustomer('alerts', CUSTOMER)).toBeUndefined();
+    expect(await h.store.findConversations({})).toEqual([]);
+    expect(h.queue.on('sms-outbound')).toEqual([]);
   });
 });
