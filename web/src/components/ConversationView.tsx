@@ -1,0 +1,385 @@
+import {
+  Badge,
+  Button,
+  Link,
+  MessageBar,
+  MessageBarBody,
+  makeStyles,
+  Spinner,
+  Text,
+  Toolbar,
+  tokens,
+} from '@fluentui/react-components';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { type Api, errorText } from '../api.js';
+import { customerLabel, dateTime } from '../logic/format.js';
+import { authorOf, inOrder, statusText } from '../logic/thread.js';
+import type { AgentView, ConversationDetail, Me, Message, QueueView } from '../types.js';
+import { Composer } from './Composer.js';
+import { TransferDialog, type TransferTarget } from './TransferDialog.js';
+
+const useStyles = makeStyles({
+  view: { display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 280px', height: '100%', minHeight: 0 },
+  main: {
+    display: 'flex',
+    flexDirection: 'column',
+    minHeight: 0,
+    backgroundColor: tokens.colorNeutralBackground1,
+  },
+  head: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalM,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+  },
+  headTitle: { margin: 0, fontSize: tokens.fontSizeBase400, flexGrow: 1 },
+  thread: {
+    flexGrow: 1,
+    overflowY: 'auto',
+    padding: tokens.spacingHorizontalM,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+    listStyleType: 'none',
+    margin: 0,
+    backgroundColor: tokens.colorNeutralBackground3,
+  },
+  bubble: {
+    maxWidth: '70%',
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
+    borderRadius: tokens.borderRadiusXLarge,
+    whiteSpace: 'pre-wrap',
+    overflowWrap: 'anywhere',
+  },
+  customer: {
+    alignSelf: 'flex-start',
+    backgroundColor: tokens.colorNeutralBackground1,
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
+  },
+  agent: {
+    alignSelf: 'flex-end',
+    backgroundColor: tokens.colorBrandBackground2,
+    border: `1px solid ${tokens.colorBrandStroke2}`,
+  },
+  automated: {
+    alignSelf: 'center',
+    backgroundColor: tokens.colorNeutralBackground4,
+    fontStyle: 'italic',
+    border: `1px dashed ${tokens.colorNeutralStroke1}`,
+  },
+  meta: {
+    display: 'block',
+    fontSize: tokens.fontSizeBase200,
+    color: tokens.colorNeutralForeground2,
+    marginTop: '2px',
+  },
+  failed: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
+  media: {
+    display: 'flex',
+    gap: tokens.spacingHorizontalS,
+    flexWrap: 'wrap',
+    marginTop: tokens.spacingVerticalXS,
+  },
+  thumb: { maxWidth: '160px', maxHeight: '120px', borderRadius: tokens.borderRadiusMedium },
+  panel: {
+    borderLeft: `1px solid ${tokens.colorNeutralStroke2}`,
+    padding: tokens.spacingHorizontalM,
+    overflowY: 'auto',
+    backgroundColor: tokens.colorNeutralBackground1,
+  },
+  facts: {
+    display: 'grid',
+    gridTemplateColumns: 'auto 1fr',
+    gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`,
+    margin: 0,
+  },
+  term: { color: tokens.colorNeutralForeground2 },
+  dd: { margin: 0, overflowWrap: 'anywhere' },
+  history: { paddingLeft: tokens.spacingHorizontalL, margin: 0 },
+});
+
+const stateLabel: Record<string, string> = {
+  open: 'In queue',
+  active: 'Active',
+  waiting: 'Set aside',
+  'wrap-up': 'Wrap-up',
+  closed: 'Closed',
+};
+
+export const stateBadgeColor = (state: string) =>
+  state === 'active'
+    ? 'success'
+    : state === 'open'
+      ? 'warning'
+      : state === 'wrap-up'
+        ? 'informative'
+        : 'subtle';
+
+export function ConversationView(props: {
+  api: Api;
+  conversationId: string;
+  reloadKey: number;
+  me: Me;
+  agents: AgentView[];
+  queues: QueueView[];
+  /** The supervisor's view: read only, except transfer (acting for the agent who has it). */
+  supervising?: boolean;
+  onChanged: () => void;
+}) {
+  const { api, conversationId } = props;
+  const [detail, setDetail] = useState<ConversationDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const lastRead = useRef<number>(-1);
+  const threadEnd = useRef<HTMLLIElement>(null);
+  const styles = useStyles();
+
+  const read = useCallback(async () => {
+    try {
+      const answer = await api.get<ConversationDetail>(`conversations/${encodeURIComponent(conversationId)}`);
+      setDetail(answer);
+      setError(null);
+    } catch (failure) {
+      setError(errorText(failure));
+    }
+  }, [api, conversationId]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reloadKey is the parent's "read again".
+  useEffect(() => {
+    void read();
+  }, [read, props.reloadKey]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another conversation starts from nothing.
+  useEffect(() => {
+    setDetail(null);
+    setNotice(null);
+    lastRead.current = -1;
+  }, [conversationId]);
+
+  const conversation = detail?.conversation;
+  const mine = !props.supervising && !!conversation && conversation.agentId === props.me.agent?.id;
+  const messages = detail ? inOrder(detail.messages) : [];
+  const lastSeq = messages.at(-1)?.seq ?? 0;
+
+  // The holder has read what they see: unread counts go to zero.
+  useEffect(() => {
+    if (!mine || lastSeq <= lastRead.current) return;
+    lastRead.current = lastSeq;
+    api
+      .post(`conversations/${encodeURIComponent(conversationId)}/read`, { seq: lastSeq })
+      .then(props.onChanged)
+      .catch(() => undefined);
+  }, [mine, lastSeq, api, conversationId, props.onChanged]);
+
+  useEffect(() => {
+    if (lastSeq > 0) threadEnd.current?.scrollIntoView({ block: 'end' });
+  }, [lastSeq]);
+
+  const act = async (what: string, path: string, body?: unknown): Promise<boolean> => {
+    try {
+      await api.post(`conversations/${encodeURIComponent(conversationId)}/${path}`, body);
+      setNotice(what);
+      setError(null);
+      props.onChanged();
+      await read();
+      return true;
+    } catch (failure) {
+      setError(errorText(failure));
+      return false;
+    }
+  };
+
+  if (!detail || !conversation) {
+    return error ? (
+      <MessageBar intent="error">
+        <MessageBarBody>{error}</MessageBarBody>
+      </MessageBar>
+    ) : (
+      <Spinner label="Opening the conversation…" />
+    );
+  }
+
+  const customer = detail.customer;
+  const optedOut = customer?.optedOut ?? false;
+  const state = conversation.state;
+  const holder = conversation.agentId;
+  const actingFor = props.supervising ? (holder ? { agentId: holder } : {}) : {};
+  const inMyQueue = props.me.agent?.queueIds.includes(conversation.queueId) ?? false;
+  const transferBlocked =
+    !holder || !['active', 'waiting'].includes(state)
+      ? 'Only a conversation an agent has (active or set aside) can be transferred.'
+      : undefined;
+
+  return (
+    <section className={styles.view} aria-label={`Conversation with ${customerLabel(conversation)}`}>
+      <div className={styles.main}>
+        <div className={styles.head}>
+          <h2 className={styles.headTitle}>{customerLabel(conversation)}</h2>
+          <Badge appearance="tint" color={stateBadgeColor(state)} data-testid="conversation-state">
+            {stateLabel[state] ?? state}
+          </Badge>
+          {conversation.caseNumber && <Text>Case {conversation.caseNumber}</Text>}
+          <Text>
+            Queue{' '}
+            {props.queues.find((queue) => queue.id === conversation.queueId)?.name ?? conversation.queueId}
+          </Text>
+          {holder && props.supervising && (
+            <Text>Agent {props.agents.find((agent) => agent.id === holder)?.name ?? holder}</Text>
+          )}
+        </div>
+        <Toolbar aria-label="Conversation actions" style={{ flexWrap: 'wrap', padding: '4px 12px' }}>
+          {mine && (state === 'active' || state === 'waiting') && (
+            <Button onClick={() => void act('Ended: the conversation is in wrap-up.', 'end')}>
+              End (wrap-up)
+            </Button>
+          )}
+          {mine && state === 'active' && (
+            <Button
+              onClick={() => void act('Set aside: the next customer message brings it back.', 'set-aside')}
+            >
+              Set aside
+            </Button>
+          )}
+          {mine && state !== 'closed' && <Button onClick={() => void act('Closed.', 'close')}>Close</Button>}
+          {!props.supervising && state === 'open' && inMyQueue && (
+            <Button appearance="primary" onClick={() => void act('Picked: it is yours.', 'pick')}>
+              Pick
+            </Button>
+          )}
+          {(mine || props.supervising) && (
+            <TransferDialog
+              agents={props.agents}
+              queues={props.queues}
+              holder={holder}
+              {...(transferBlocked ? { disabledReason: transferBlocked } : {})}
+              onTransfer={(target: TransferTarget) =>
+                act('Transferred.', 'transfer', { ...target, ...actingFor })
+              }
+            />
+          )}
+        </Toolbar>
+        {error && (
+          <MessageBar intent="error">
+            <MessageBarBody>{error}</MessageBarBody>
+          </MessageBar>
+        )}
+        {notice && !error && (
+          <div role="status">
+            <MessageBar intent="success">
+              <MessageBarBody>{notice}</MessageBarBody>
+            </MessageBar>
+          </div>
+        )}
+        <ol className={styles.thread} aria-label="Messages" data-testid="thread">
+          {messages.map((message) => (
+            <MessageItem key={message.id} message={message} styles={styles} agents={props.agents} />
+          ))}
+          <li ref={threadEnd} aria-hidden="true" />
+        </ol>
+        <Composer
+          key={conversationId}
+          state={state}
+          optedOut={optedOut}
+          readOnly={!mine}
+          onSend={async (text) => act('Reply queued.', 'messages', { text })}
+        />
+      </div>
+      <aside className={styles.panel} aria-label="Customer">
+        <h3 style={{ marginTop: 0 }}>Customer</h3>
+        <dl className={styles.facts}>
+          <dt className={styles.term}>Name</dt>
+          <dd className={styles.dd}>{customer?.name ?? conversation.customerName ?? 'Unknown'}</dd>
+          <dt className={styles.term}>Number</dt>
+          <dd className={styles.dd}>{customer?.number ?? conversation.customer}</dd>
+          <dt className={styles.term}>Language</dt>
+          <dd className={styles.dd}>{customer?.language ?? 'Channel default'}</dd>
+          <dt className={styles.term}>Texts</dt>
+          <dd className={styles.dd} data-testid="consent">
+            {optedOut ? (
+              <Badge color="danger" appearance="filled">
+                Opted out on this channel
+              </Badge>
+            ) : (
+              'Subscribed'
+            )}
+            {customer?.consentChangedAt && (
+              <Text block size={200}>
+                since {dateTime(customer.consentChangedAt)}
+                {customer.consentChangedVia ? ` (${customer.consentChangedVia})` : ''}
+              </Text>
+            )}
+          </dd>
+        </dl>
+        <h3>Earlier conversations</h3>
+        {(detail.history ?? []).filter((item) => item.id !== conversation.id).length === 0 ? (
+          <Text>None.</Text>
+        ) : (
+          <ul className={styles.history}>
+            {(detail.history ?? [])
+              .filter((item) => item.id !== conversation.id)
+              .map((item) => (
+                <li key={item.id}>
+                  <Text>
+                    {item.caseNumber ? `Case ${item.caseNumber}` : item.id}: {dateTime(item.createdAt)}
+                    {item.closedAt ? ` to ${dateTime(item.closedAt)}` : ''} (
+                    {stateLabel[item.state] ?? item.state})
+                  </Text>
+                </li>
+              ))}
+          </ul>
+        )}
+      </aside>
+    </section>
+  );
+}
+
+function MessageItem(props: { message: Message; styles: ReturnType<typeof useStyles>; agents: AgentView[] }) {
+  const { message, styles } = props;
+  const author = authorOf(message);
+  const who =
+    author === 'customer'
+      ? 'Customer'
+      : author === 'agent'
+        ? (props.agents.find((agent) => agent.id === message.author.agentId)?.name ??
+          message.author.agentId ??
+          'Agent')
+        : 'Automated';
+  const status = statusText(message);
+  return (
+    <li className={`${styles.bubble} ${styles[author]}`} data-author={author} data-testid="message">
+      <span className={styles.meta}>
+        {who} · {dateTime(message.createdAt)}
+      </span>
+      {message.text}
+      {message.media && message.media.length > 0 && (
+        <span className={styles.media}>
+          {message.media.map((media, index) =>
+            media.contentType.startsWith('image/') ? (
+              <a key={media.url} href={media.url} target="_blank" rel="noreferrer">
+                <img
+                  className={styles.thumb}
+                  src={media.url}
+                  alt={`Attachment ${index + 1} from the customer (${media.contentType})`}
+                />
+              </a>
+            ) : (
+              <Link key={media.url} href={media.url} target="_blank" rel="noreferrer">
+                Attachment {index + 1} ({media.contentType})
+              </Link>
+            ),
+          )}
+        </span>
+      )}
+      {status && (
+        <span
+          className={`${styles.meta} ${message.status === 'failed' ? styles.failed : ''}`}
+          data-testid="delivery-status"
+        >
+          {status}
+        </span>
+      )}
+    </li>
+  );
+}
