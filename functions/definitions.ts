@@ -18,6 +18,7 @@ import type { FunctionDefinition } from './definition.js';
 import { healthFunction } from './health.js';
 import { inboundWorkerFunction } from './inbound-worker.js';
 import { localClockFunction } from './local-clock.js';
+import { localDeliveryReportFunction } from './local-delivery-report.js';
 import { localInboundFunction } from './local-inbound.js';
 import { localOutboxFunction } from './local-outbox.js';
 import { manageAgentFunction } from './manage-agent.js';
@@ -51,11 +52,17 @@ import { twilioStatusFunction } from './twilio-status.js';
 
 /**
  * The developer's tools of the embedded default: a customer's text through the local provider, its
- * outbox, and the manual clock. Never on Azure, where anyone could inject a customer's text.
+ * outbox and its delivery receipts, and the manual clock. Never on Azure, where anyone could inject a customer's text.
  */
 function localFunctions(app: App): FunctionDefinition[] {
   return [
-    ...(app.embedded ? [localInboundFunction(app), localOutboxFunction(app, app.embedded)] : []),
+    ...(app.embedded
+      ? [
+          localInboundFunction(app),
+          localOutboxFunction(app, app.embedded),
+          localDeliveryReportFunction(app, app.embedded),
+        ]
+      : []),
     ...(app.manualClock ? [localClockFunction(app)] : []),
   ];
 }

@@ -52,6 +52,7 @@ export class LocalSmsProvider implements SmsSender {
       ),
       byKey: db.prepare<[string], Row>('SELECT * FROM local_outbox WHERE idempotency_key = ?'),
       all: db.prepare<[], Row>('SELECT * FROM local_outbox ORDER BY rowid'),
+      byProviderId: db.prepare<[string], Row>('SELECT * FROM local_outbox WHERE provider_message_id = ?'),
     };
   }
 
@@ -79,15 +80,25 @@ export class LocalSmsProvider implements SmsSender {
     return this.statements.all
       .all()
       .filter((row) => filter.to === undefined || row.recipient === filter.to)
-      .map((row) => ({
-        providerMessageId: row.provider_message_id,
-        idempotencyKey: row.idempotency_key,
-        from: row.sender,
-        to: row.recipient,
-        text: row.text,
-        tag: row.tag,
-        sentAt: row.sent_at,
-        status: 'sent',
-      }));
+      .map(toEntry);
   }
+
+  /** One message the provider "sent", by the id it gave it (a delivery receipt names that id). */
+  sentMessage(providerMessageId: string): OutboxEntry | undefined {
+    const row = this.statements.byProviderId.get(providerMessageId);
+    return row ? toEntry(row) : undefined;
+  }
+}
+
+function toEntry(row: Row): OutboxEntry {
+  return {
+    providerMessageId: row.provider_message_id,
+    idempotencyKey: row.idempotency_key,
+    from: row.sender,
+    to: row.recipient,
+    text: row.text,
+    tag: row.tag,
+    sentAt: row.sent_at,
+    status: 'sent',
+  };
 }

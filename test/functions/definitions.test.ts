@@ -52,6 +52,7 @@ describe('function definitions', () => {
     ['health', 'health', ['GET'], 'anonymous'],
     ['localInbound', 'local/inbound', ['POST'], 'anonymous'],
     ['localOutbox', 'local/outbox', ['GET'], 'anonymous'],
+    ['localDeliveryReport', 'local/delivery-report', ['POST'], 'anonymous'],
     ['localClock', 'local/clock', ['GET', 'POST'], 'anonymous'],
     ['agentPresence', 'agents/{agentId}/presence', ['PUT'], 'anonymous'],
     ['agentConversations', 'agents/{agentId}/conversations', ['GET'], 'anonymous'],
@@ -137,7 +138,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(49);
+    expect(names).toHaveLength(50);
     expect(new Set(names).size).toBe(names.length);
   });
 });
