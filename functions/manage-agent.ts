@@ -1,7 +1,7 @@
 import type { App } from '../shared/app.js';
 import { deleteAgent, getAgent, putAgent } from '../shared/use-cases/admin-agents.js';
-import { json, param, readBody } from './http.js';
-import { adminFunction, noContent } from './manage.js';
+import { json, param } from './http.js';
+import { adminFunction, noContent, readPutBody } from './manage.js';
 
 /**
  * One agent: name, capacity, queues, skills, and who signs in as them (userId). Their presence and
@@ -14,7 +14,11 @@ export function manageAgentFunction(app: App) {
     handlers: {
       GET: async (request) => json(200, { agent: await getAgent(app.deps, param(request, 'agentId')) }),
       PUT: async (request) => {
-        const agent = await putAgent(app.deps, param(request, 'agentId'), await readBody(request));
+        const agent = await putAgent(
+          app.deps,
+          param(request, 'agentId'),
+          await readPutBody(request, 'agent'),
+        );
         // Who signs in as whom may have changed.
         app.agents.invalidate();
         return json(200, { agent });

@@ -6,8 +6,8 @@ import {
 } from '../shared/domain/automated-messages.js';
 import { NotFoundError } from '../shared/errors.js';
 import { changeChannel } from '../shared/use-cases/admin-configuration.js';
-import { json, param, readJson } from './http.js';
-import { adminFunction } from './manage.js';
+import { json, param } from './http.js';
+import { adminFunction, readPutJson } from './manage.js';
 
 /** Turns one automated message on or off and sets its texts (its variables are checked). */
 export function manageChannelMessageFunction(app: App) {
@@ -20,7 +20,7 @@ export function manageChannelMessageFunction(app: App) {
         if (!automatedKinds.includes(kind)) {
           throw new NotFoundError(`no automated message ${kind} (there are ${automatedKinds.join(', ')})`);
         }
-        const setting = await readJson(request, automatedMessageSchema(kind));
+        const setting = await readPutJson(request, kind, automatedMessageSchema(kind));
         const channel = await changeChannel(app.deps, param(request, 'channelId'), (c) => ({
           ...c,
           automatedMessages: { ...c.automatedMessages, [kind]: setting },

@@ -5,8 +5,8 @@ import {
   putChannel,
   readConfiguration,
 } from '../shared/use-cases/admin-configuration.js';
-import { json, param, readBody } from './http.js';
-import { adminFunction, noContent } from './manage.js';
+import { json, param } from './http.js';
+import { adminFunction, noContent, readPutBody } from './manage.js';
 
 /** One channel: read, create or replace (PUT, the whole channel), remove when nothing is under way. */
 export function manageChannelFunction(app: App) {
@@ -23,7 +23,11 @@ export function manageChannelFunction(app: App) {
         }),
       PUT: async (request) => {
         return json(200, {
-          channel: await putChannel(app.deps, param(request, 'channelId'), await readBody(request)),
+          channel: await putChannel(
+            app.deps,
+            param(request, 'channelId'),
+            await readPutBody(request, 'channel'),
+          ),
         });
       },
       DELETE: async (request) => {

@@ -1,7 +1,7 @@
 import type { App } from '../shared/app.js';
 import { readConfiguration, replaceConfiguration } from '../shared/use-cases/admin-configuration.js';
-import { json, readBody } from './http.js';
-import { adminFunction } from './manage.js';
+import { json } from './http.js';
+import { adminFunction, readPutBody } from './manage.js';
 
 /**
  * The whole configuration (channels and queues) to export, or to import in one change. Reads carry
@@ -18,7 +18,11 @@ export function manageConfigurationFunction(app: App) {
       },
       PUT: async (request) => {
         const ifMatch = request.headers.get('if-match')?.replace(/^"|"$/g, '');
-        const { value, etag } = await replaceConfiguration(app.deps, await readBody(request), ifMatch);
+        const { value, etag } = await replaceConfiguration(
+          app.deps,
+          await readPutBody(request, 'configuration'),
+          ifMatch,
+        );
         return { ...json(200, { configuration: value }), headers: { etag: `"${etag}"` } };
       },
     },

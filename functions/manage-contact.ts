@@ -1,7 +1,7 @@
 import type { App } from '../shared/app.js';
 import { deleteContact, getContact, putContact } from '../shared/use-cases/admin-contacts.js';
-import { json, param, readBody } from './http.js';
-import { adminFunction, noContent } from './manage.js';
+import { json, param } from './http.js';
+import { adminFunction, noContent, readPutBody } from './manage.js';
 
 /** One contact, found by mobile number (E.164, `%2B` for the +): name, language, attributes. */
 export function manageContactFunction(app: App) {
@@ -11,7 +11,13 @@ export function manageContactFunction(app: App) {
     handlers: {
       GET: async (request) => json(200, { contact: await getContact(app.deps, param(request, 'number')) }),
       PUT: async (request) =>
-        json(200, { contact: await putContact(app.deps, param(request, 'number'), await readBody(request)) }),
+        json(200, {
+          contact: await putContact(
+            app.deps,
+            param(request, 'number'),
+            await readPutBody(request, 'contact'),
+          ),
+        }),
       DELETE: async (request) => {
         await deleteContact(app.deps, param(request, 'number'));
         return noContent();

@@ -2,8 +2,8 @@ import type { App } from '../shared/app.js';
 import { NotFoundError } from '../shared/errors.js';
 import { listAgents } from '../shared/use-cases/admin-agents.js';
 import { deleteQueue, putQueue, readConfiguration } from '../shared/use-cases/admin-configuration.js';
-import { json, param, readBody } from './http.js';
-import { adminFunction, noContent } from './manage.js';
+import { json, param } from './http.js';
+import { adminFunction, noContent, readPutBody } from './manage.js';
 
 /** One queue: its name and distribution (push or pick), with its members; removed when unused. */
 export function manageQueueFunction(app: App) {
@@ -21,7 +21,9 @@ export function manageQueueFunction(app: App) {
         return json(200, { queue: { ...queue, members } });
       },
       PUT: async (request) =>
-        json(200, { queue: await putQueue(app.deps, param(request, 'queueId'), await readBody(request)) }),
+        json(200, {
+          queue: await putQueue(app.deps, param(request, 'queueId'), await readPutBody(request, 'queue')),
+        }),
       DELETE: async (request) => {
         await deleteQueue(app.deps, param(request, 'queueId'));
         return noContent();

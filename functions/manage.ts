@@ -3,13 +3,14 @@ import type { z } from 'zod';
 import type { App } from '../shared/app.js';
 import type { Principal } from '../shared/domain/access.js';
 import type { ChannelSettings } from '../shared/domain/channel.js';
+import { issuesFrom, ValidationError } from '../shared/errors.js';
 import {
   changeChannel,
   findChannelSettings,
   readConfiguration,
 } from '../shared/use-cases/admin-configuration.js';
 import type { HttpFunction } from './definition.js';
-import { json, param, readJson, signedInFunction } from './http.js';
+import { json, param, readBody, signedInFunction } from './http.js';
 
 type Handle = (
   request: HttpRequest,
@@ -51,6 +52,33 @@ export function adminFunction(
 export const noContent = (): HttpResponseInit => ({ status: 204 });
 
 /**
+ * What a GET answered, a PUT takes: `{"routing": [...]}` (the answer, wrapped in the part's name)
+ * as well as the bare `[...]` that PUT took before, kept so existing scripts go on working. Only an
+ * object whose one key is the name is unwrapped: no part's own shape has a key of its own name.
+ */
+export function unwrapAnswer(input: unknown, key: string): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const keys = Object.keys(input);
+  return keys.length === 1 && keys[0] === key ? (input as Record<string, unknown>)[key] : input;
+}
+
+/** Reads a PUT body in either shape (see unwrapAnswer). */
+export async function readPutBody(request: HttpRequest, key: string): Promise<unknown> {
+  return unwrapAnswer(await readBody(request), key);
+}
+
+/** Reads a PUT body in either shape and validates it with the part's schema. */
+export async function readPutJson<S extends z.ZodType>(
+  request: HttpRequest,
+  key: string,
+  schema: S,
+): Promise<z.output<S>> {
+  const parsed = schema.safeParse(await readPutBody(request, key));
+  if (!parsed.success) throw new ValidationError('request body is invalid', issuesFrom(parsed.error.issues));
+  return parsed.data;
+}
+
+/**
  * A part of a channel an admin reads and replaces on its own (its routing rules, holidays,
  * keywords): validated with its own schema, then with the whole configuration.
  */
@@ -60,6 +88,7 @@ export function channelPartFunction<S extends z.ZodType>(
     name: string;
     part: string;
     schema: S;
+    /** What GET answers under the part's name; PUT takes it back. */
     read: (channel: ChannelSettings) => unknown;
     write: (channel: ChannelSettings, value: z.output<S>) => ChannelSettings;
     /** DELETE, when the part may be removed (hours: always open). */
@@ -79,7 +108,7 @@ export function channelPartFunction<S extends z.ZodType>(
         return json(200, { [definition.part]: definition.read(channel) ?? null });
       },
       PUT: async (request) => {
-        const value = await readJson(request, definition.schema);
+        const value = await readPutJson(request, definition.part, definition.schema);
         const channel = await changeChannel(app.deps, param(request, 'channelId'), (c) =>
           definition.write(c, value),
         );

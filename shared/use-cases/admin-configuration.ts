@@ -100,12 +100,19 @@ export function withId(input: unknown, id: string, what: string): Record<string,
   return { ...input, id };
 }
 
+/** Replaces an item in its place (an export keeps its order), or adds it at the end. */
+function replacedOrAdded<T extends { id: string }>(items: T[], item: T): T[] {
+  return items.some((i) => i.id === item.id)
+    ? items.map((i) => (i.id === item.id ? item : i))
+    : [...items, item];
+}
+
 /** Creates or replaces a channel (PUT): the whole channel, validated with the rest. */
 export async function putChannel(deps: CoreDeps, channelId: string, input: unknown) {
   const channel = parsePart(channelSchema, withId(input, channelId, 'channel'), 'the channel');
   const saved = await changeConfiguration(deps, (configuration) => ({
     ...configuration,
-    channels: [...configuration.channels.filter((c) => c.id !== channelId), channel],
+    channels: replacedOrAdded(configuration.channels, channel),
   }));
   return findChannelSettings(saved.value, channelId);
 }
@@ -158,7 +165,7 @@ export async function putQueue(deps: CoreDeps, queueId: string, input: unknown):
   const queue = parsePart(queueSchema, withId(input, queueId, 'queue'), 'the queue');
   await changeConfiguration(deps, (configuration) => ({
     ...configuration,
-    queues: [...configuration.queues.filter((q) => q.id !== queueId), queue],
+    queues: replacedOrAdded(configuration.queues, queue),
   }));
   return queue;
 }

@@ -73,4 +73,88 @@ describe('admin safety and input', () => {
       expect(response.status).toBe(202);
     });
   });
+
+  describe('what GET answers, PUT takes', () => {
+    it('takes the routing rules and holidays as GET answers them, and still the bare list', async () => {
+      const bare = await t.api('PUT', 'manage/channels/support/routing', [
+        { when: { keywords: ['invoice'] }, queueId: 'general' },
+      ]);
+      expect(bare.status).toBe(200);
+      const wrapped = await t.api('PUT', 'manage/channels/support/routing', bare.body);
+      expect(wrapped.status).toBe(200);
+      expect(wrapped.body).toEqual(bare.body);
+      expect(wrapped.body.routing).toEqual([
+        { when: { keywords: ['invoice'] }, queueId: 'general', skills: [] },
+      ]);
+
+      const hours = {
+        timeZone: 'Europe/Paris',
+        weekly: { mon: [{ from: '00:00', to: '24:00' }] },
+      };
+      expect((await t.api('PUT', 'manage/channels/support/hours', { hours })).status).toBe(200);
+      const holidays = await t.api('PUT', 'manage/channels/support/holidays', {
+        holidays: [{ date: '2026-12-25', name: 'Christmas' }],
+      });
+      expect(holidays.status).toBe(200);
+      const read = await t.api('GET', 'manage/channels/support/holidays');
+      expect(read.body).toEqual({ holidays: [{ date: '2026-12-25', name: 'Christmas' }] });
+      expect((await t.api('PUT', 'manage/channels/support/holidays', read.body)).body).toEqual(read.body);
+      expect((await t.api('GET', 'manage/channels/support/hours')).body.hours.weekly.mon).toEqual([
+        { from: '00:00', to: '24:00' },
+      ]);
+      await t.api('DELETE', 'manage/channels/support/hours');
+      await t.api('PUT', 'manage/channels/support/routing', { routing: [] });
+      expect((await t.api('GET', 'manage/channels/support/routing')).body).toEqual({ routing: [] });
+    });
+
+    it.each([
+      ['manage/configuration', 'configuration'],
+      ['manage/channels/support', 'channel'],
+      ['manage/queues/general', 'queue'],
+      ['manage/agents/alice', 'agent'],
+      ['manage/channels/support/keywords', 'keywords'],
+    ])('takes back what GET %s answered, changing nothing', async (path, key) => {
+      const read = await t.api('GET', path);
+      expect(Object.keys(read.body)).toEqual([key]);
+      const before = await snapshot();
+      const written = await t.api('PUT', path, read.body);
+      expect(written.status).toBe(200);
+      expect((await t.api('GET', path)).body).toEqual(read.body);
+      const after = await snapshot();
+      expect(after.configuration?.value).toEqual(before.configuration?.value);
+      expect(after.agents.map((a) => a.value)).toEqual(before.agents.map((a) => a.value));
+    });
+
+    it('takes back a contact and an automated message as they were answered', async () => {
+      const number = encodeURIComponent('+14255550124');
+      const saved = await t.api('PUT', `manage/contacts/${number}`, { name: 'Ana', language: 'pt-BR' });
+      const again = await t.api('PUT', `manage/contacts/${number}`, saved.body);
+      expect(again.status).toBe(200);
+      expect(again.body.contact).toMatchObject({ name: 'Ana', language: 'pt-BR' });
+      const greeting = await t.api('PUT', 'manage/channels/support/automated-messages/greeting', {
+        enabled: false,
+        text: 'Welcome to {channelName}',
+      });
+      const back = await t.api('PUT', 'manage/channels/support/automated-messages/greeting', greeting.body);
+      expect(back.body).toEqual({ greeting: { enabled: false, text: 'Welcome to {channelName}' } });
+    });
+
+    it('shows the keyword replies customers get, and keeps the defaults following the channel', async () => {
+      const read = await t.api('GET', 'manage/channels/support/keywords');
+      expect(read.body.keywords).toMatchObject({
+        optOutReply:
+          'You are unsubscribed from Customer support and will get no more messages. Reply START to resubscribe.',
+        optInReply: 'You are subscribed to Customer support again. Reply STOP to unsubscribe, HELP for help.',
+        helpReply: 'Customer support: reply to this message to reach us. Reply STOP to unsubscribe.',
+      });
+      await t.api('PUT', 'manage/channels/support/keywords', {
+        keywords: { ...read.body.keywords, helpReply: 'Call us on 0800 123 456.' },
+      });
+      const stored = (await t.host.app.deps.store.getConfiguration())?.value.channels.find(
+        (c) => c.id === 'support',
+      );
+      expect(stored?.consent).not.toHaveProperty('optOutReply');
+      expect(stored?.consent.helpReply).toBe('Call us on 0800 123 456.');
+    });
+  });
 });
