@@ -1,6 +1,8 @@
+import type { HttpResponseInit } from '@azure/functions';
 import type { App } from '../shared/app.js';
 import { queueNames } from '../shared/ports.js';
 import { httpFunction, json } from './http.js';
+import type { StartupState } from './startup.js';
 
 export function healthFunction(app: App) {
   return httpFunction({
@@ -19,4 +21,22 @@ export function healthFunction(app: App) {
       return json(200, { status: 'ok', mode: app.config.mode, queues: depths });
     },
   });
+}
+
+/**
+ * Health on the Functions host before the app has started: 503, saying whether it is still
+ * starting (and what it waits for) or a setting keeps it from starting (which one). The words come
+ * from `describeStartupFailure` and the configuration loader, which name settings, never values.
+ */
+export function startingHealth(state: Exclude<StartupState, { status: 'ready' }>): HttpResponseInit {
+  const body =
+    state.status === 'starting'
+      ? {
+          status: 'starting',
+          mode: 'azure',
+          attempts: state.attempts,
+          waitingFor: state.waitingFor ?? 'first attempt',
+        }
+      : { status: 'misconfigured', mode: 'azure', problem: state.problem };
+  return { ...json(503, body), headers: { 'retry-after': state.status === 'starting' ? '10' : '300' } };
 }

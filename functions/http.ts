@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import type { z } from 'zod';
 import type { App } from '../shared/app.js';
 import type { Principal, Role } from '../shared/domain/access.js';
-import { type ErrorCode, issuesFrom, SmsError, ValidationError } from '../shared/errors.js';
+import { type ErrorCode, issuesFrom, SmsError, UnavailableError, ValidationError } from '../shared/errors.js';
 import type { Logger } from '../shared/ports.js';
 import { requireRole } from '../shared/use-cases/access.js';
 import type { HttpFunction } from './definition.js';
@@ -19,6 +19,7 @@ const statusFor: Partial<Record<ErrorCode, number>> = {
   consent: 409,
   concurrency: 409,
   'already-exists': 409,
+  unavailable: 503,
 };
 
 export function json(status: number, body: unknown): HttpResponseInit {
@@ -32,7 +33,10 @@ export function errorResponse(error: unknown, context: InvocationContext, logger
     logger.info('http.refused', { function: context.functionName, code: error.code, status });
     const issues =
       error instanceof ValidationError && error.issues.length > 0 ? { issues: error.issues } : {};
-    return json(status, { error: { code: error.code, message: error.message, ...issues } });
+    const response = json(status, { error: { code: error.code, message: error.message, ...issues } });
+    return error instanceof UnavailableError
+      ? { ...response, headers: { 'retry-after': String(error.retryAfterSeconds) } }
+      : response;
   }
   logger.error('http.failed', { function: context.functionName, invocationId: context.invocationId }, error);
   return json(500, {

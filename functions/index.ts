@@ -1,16 +1,39 @@
 /**
  * Entry point for the Azure Functions host (package.json "main"). It is the one module with side
- * effects: it reads the configuration, builds the clients once and registers every function.
+ * effects. On the Azure adapters it registers every function at once, from the configuration
+ * alone, and starts the services in the background (functions/startup.ts): Flex Consumption gives
+ * initialisation 30 seconds, and an entry point that throws leaves the host with no function at
+ * all, so neither a store still unreachable nor a Key Vault reference not yet resolved may stop it.
  */
 import azureFunctions from '@azure/functions';
 
 import { createApp } from '../shared/app.js';
-import { loadConfig } from '../shared/config.js';
+import { loadStartupConfig } from '../shared/config.js';
+import { createLogger } from '../shared/logger.js';
+import { deferredFunctions } from './deferred.js';
 import { buildFunctions } from './definitions.js';
 import { registerFunctions } from './register.js';
+import { registrationApp, Startup } from './startup.js';
 
 // @azure/functions is CommonJS: Node's ESM loader cannot see its named exports, only the default.
 const { app } = azureFunctions;
 
-const services = await createApp(loadConfig());
-registerFunctions(app, buildFunctions(services));
+const { config, problem } = loadStartupConfig();
+
+if (config.mode === 'embedded') {
+  // The embedded default under Core Tools (`func start`): SQLite on this machine, nothing to wait for.
+  if (problem) throw problem;
+  registerFunctions(app, buildFunctions(await createApp(config)));
+} else {
+  const logger = createLogger((line) => process.stdout.write(`${line}\n`), config.logLevel);
+  const startup = problem
+    ? Startup.misconfigured(problem, { logger })
+    : Startup.begin(
+        async () => {
+          const services = await createApp(config);
+          return { app: services, functions: new Map(buildFunctions(services).map((f) => [f.name, f])) };
+        },
+        { logger },
+      );
+  registerFunctions(app, deferredFunctions(buildFunctions(registrationApp(config, logger)), startup, logger));
+}

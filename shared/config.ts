@@ -151,8 +151,25 @@ export interface Config {
   telesign: { customerId: string; apiKey: string; apiBaseUrl: string } | undefined;
 }
 
+/**
+ * What App Service leaves in a setting whose Key Vault reference it could not resolve (the secret is
+ * missing, or the app's identity cannot read it yet): the reference's own text.
+ */
+const KEY_VAULT_REFERENCE = /^\s*@Microsoft\.KeyVault\(/i;
+
+/** The settings that still hold an unresolved Key Vault reference, by name (never their values). */
+export function unresolvedKeyVaultReferences(env: Record<string, string | undefined>): string[] {
+  return settingNames.filter((name) => KEY_VAULT_REFERENCE.test(env[name] ?? ''));
+}
+
 /** Reads the environment once. A bad or contradictory setting stops start-up, naming the setting. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const unresolved = unresolvedKeyVaultReferences(env);
+  if (unresolved.length > 0) {
+    throw new ConfigurationError(
+      `invalid settings: ${unresolved.join(', ')}: unresolved Key Vault reference (App Service could not read the secret: does it exist in the vault, and does the app's identity hold Key Vault Secrets User? App Service reads it again on a restart or a change of settings)`,
+    );
+  }
   const present = Object.fromEntries(settingNames.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
   const parsed = settingsSchema.safeParse(present);
   if (!parsed.success) {
@@ -242,6 +259,43 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           }
         : undefined,
   };
+}
+
+/**
+ * The settings that decide which functions exist and how they are bound: which adapters, who signs
+ * in, the timers' schedule. Enough to register the functions when another setting is wrong.
+ */
+const registrationSettings = [
+  'COSMOS_ENDPOINT',
+  'COSMOS_CONNECTION_STRING',
+  'COSMOS_DATABASE',
+  'COSMOS_CONTAINER',
+  'ServiceBusConnection',
+  'ServiceBusConnection__fullyQualifiedNamespace',
+  'WEBSITE_AUTH_ENABLED',
+  'SMS_AUTO_CLOSE_SCHEDULE',
+  'SMS_LOG_LEVEL',
+] as const satisfies readonly (keyof Settings)[];
+
+/**
+ * The Functions host's start: the configuration, or, when a setting is wrong (an unresolved Key
+ * Vault reference, a bad value), the configuration the registration settings alone give, with the
+ * problem that keeps the app from serving. Throws only when those settings themselves are wrong.
+ */
+export function loadStartupConfig(env: Record<string, string | undefined> = process.env): {
+  config: Config;
+  problem: ConfigurationError | undefined;
+} {
+  try {
+    return { config: loadConfig(env), problem: undefined };
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    const unresolved = new Set(unresolvedKeyVaultReferences(env));
+    const kept = Object.fromEntries(
+      registrationSettings.flatMap((name) => (env[name] && !unresolved.has(name) ? [[name, env[name]]] : [])),
+    );
+    return { config: loadConfig(kept), problem: error };
+  }
 }
 
 /**

@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'already-exists'
   | 'lock-lost'
   | 'send-failed'
-  | 'configuration';
+  | 'configuration'
+  | 'unavailable';
 
 export interface ErrorOptions {
   cause?: unknown;
@@ -132,6 +133,20 @@ export class SendError extends SmsError {
 export class ConfigurationError extends SmsError {
   constructor(message: string, options: ErrorOptions = {}) {
     super('configuration', message, options);
+  }
+}
+
+/**
+ * The app cannot serve yet (still starting: a store or queue not reachable, a setting not
+ * resolved). The caller should try again: HTTP answers 503 with Retry-After.
+ */
+export class UnavailableError extends SmsError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options: ErrorOptions = {},
+  ) {
+    super('unavailable', message, options);
   }
 }
 

@@ -59,7 +59,14 @@ export async function azureAdapters(config: Config, identity: () => TokenCredent
   if (!settings)
     throw new ConfigurationError('Azure adapters need COSMOS_* and ServiceBusConnection settings');
   const cosmos = cosmosClient(settings.cosmos, identity);
-  const container = await stateContainer(cosmos, settings.cosmos);
+  let container: Container;
+  try {
+    container = await stateContainer(cosmos, settings.cosmos);
+  } catch (error) {
+    // A start that is retried must not leave a client (and its timers) behind per attempt.
+    cosmos.dispose();
+    throw error;
+  }
   const bus =
     'connectionString' in settings.serviceBus
       ? new ServiceBusClient(settings.serviceBus.connectionString)

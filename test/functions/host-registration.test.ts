@@ -1,5 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Registered, register, startAzureStandIns } from '../support/functions-host.js';
+import { queueNames } from '../../shared/ports.js';
+import { ServiceBusBroker } from '../../stand-ins/service-bus-broker.js';
+import {
+  cosmosConnectionString,
+  freePort,
+  type InvocationAnswer,
+  type Registered,
+  register,
+  startAzureStandIns,
+  startCosmosStandIn,
+  startWorker,
+} from '../support/functions-host.js';
 
 /** Without App Service Authentication the signed-in routes are the function keys' (authLevel function). */
 describe('functions/index.ts on the Functions host', () => {
@@ -80,4 +91,89 @@ describe('functions/index.ts on the Functions host', () => {
     expect(functions.size).toBeGreaterThanOrEqual(25);
     expect(new Set(functions.keys()).size).toBe(functions.size);
   });
+});
+
+/**
+ * Flex Consumption gives the entry point 30 seconds, and one that throws leaves the host with no
+ * function at all: the entry point must register everything while Cosmos DB cannot be reached, and
+ * serve once it can.
+ */
+describe('functions/index.ts on the Functions host, started while Cosmos DB is unreachable', () => {
+  let broker: ServiceBusBroker;
+  let cosmosPort: number;
+  let cosmos: Awaited<ReturnType<typeof startCosmosStandIn>> | undefined;
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  let reachable: Registered[];
+
+  const get = (name: string, path: string) =>
+    worker.invoke({ name, http: { method: 'GET', url: `http://localhost:7071/api/${path}` } });
+  const httpAnswer = (answer: InvocationAnswer) => {
+    if (!('status' in answer)) throw new Error(`not an HTTP answer: ${JSON.stringify(answer)}`);
+    return answer;
+  };
+
+  beforeAll(async () => {
+    broker = new ServiceBusBroker({ queues: Object.values(queueNames) });
+    const { connectionString } = await broker.start();
+    cosmosPort = await freePort();
+    const env = {
+      COSMOS_CONNECTION_STRING: cosmosConnectionString(cosmosPort),
+      ServiceBusConnection: connectionString,
+    };
+    worker = await startWorker(env);
+    const standIns = await startAzureStandIns();
+    try {
+      reachable = await register(standIns.env);
+    } finally {
+      await standIns.stop();
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.stop();
+    await cosmos?.stop();
+    await broker?.stop();
+  });
+
+  it('registers every function, with the bindings it has when Cosmos DB is there', () => {
+    expect(worker.registered.length).toBeGreaterThanOrEqual(25);
+    expect(worker.registered).toEqual(reachable);
+  });
+
+  it('answers health with 503 while starting, naming what it waits for and no secret', async () => {
+    const health = httpAnswer(await get('health', 'health'));
+    expect(health.status).toBe(503);
+    expect(health.headers['retry-after']).toBe('10');
+    expect(health.body).toMatchObject({
+      status: 'starting',
+      mode: 'azure',
+      waitingFor: expect.stringMatching(/Cosmos DB/),
+    });
+    expect(JSON.stringify(health.body)).not.toContain('AccountKey');
+  });
+
+  it('answers other HTTP calls with 503 and Retry-After, so callers try again', async () => {
+    const answer = httpAnswer(await get('openApi', 'openapi.json'));
+    expect(answer.status).toBe(503);
+    expect(answer.headers['retry-after']).toBe('10');
+    expect(answer.body).toMatchObject({ error: { code: 'unavailable' } });
+  });
+
+  it('lets a timer skip its turn instead of failing', async () => {
+    expect(await worker.invoke({ name: 'autoCloseTimer', timer: true })).toEqual({ result: null });
+  });
+
+  it('serves once Cosmos DB can be reached', async () => {
+    cosmos = await startCosmosStandIn(cosmosPort);
+    let health = httpAnswer(await get('health', 'health'));
+    // The start is retried with backoff (at most 30 s apart); health says when it is done.
+    for (let i = 0; i < 90 && health.status !== 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      health = httpAnswer(await get('health', 'health'));
+    }
+    expect(health).toMatchObject({ status: 200, body: { status: 'ok', mode: 'azure' } });
+    const document = httpAnswer(await get('openApi', 'openapi.json'));
+    expect(document.status).toBe(200);
+    expect(document.body).toMatchObject({ openapi: expect.any(String) });
+    expect(await worker.invoke({ name: 'autoCloseTimer', timer: true })).toEqual({ result: null });
+  }, 120_000);
 });

@@ -8,6 +8,9 @@ const Module = require('node:module');
 
 const registrations = [];
 globalThis.__functionsHostRegistrations = registrations;
+/** The handler of each function, by name, as the worker would invoke it. */
+const handlers = new Map();
+globalThis.__functionsHostHandlers = handlers;
 
 const core = {
   version: '4.0.0-test',
@@ -16,8 +19,9 @@ const core = {
   getProgrammingModel() {
     return undefined;
   },
-  registerFunction(metadata) {
+  registerFunction(metadata, handler) {
     registrations.push(metadata);
+    handlers.set(metadata.name, handler);
     return { dispose() {} };
   },
   registerHook() {

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
+import { type ChildProcess, execFile, fork } from 'node:child_process';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHttpServer } from '@vercel/cosmosdb-server';
@@ -63,4 +63,91 @@ export async function startAzureStandIns() {
       await new Promise<void>((resolve) => cosmos.close(() => resolve()));
     },
   };
+}
+
+export interface Invocation {
+  name: string;
+  http?: { method: string; url: string; headers?: Record<string, string>; body?: string };
+  message?: unknown;
+  timer?: true;
+}
+export type InvocationAnswer =
+  | { status: number; headers: Record<string, string>; body: unknown }
+  | { result: unknown }
+  | { error: string };
+
+/**
+ * The app's entry point loaded as the Functions host's worker would (test/support/functions-worker.mjs),
+ * kept running so its functions can be invoked: what registered, and an `invoke` for each trigger.
+ */
+export async function startWorker(env: Record<string, string>, appRoot = root) {
+  const child: ChildProcess = fork(
+    join(root, 'test/support/functions-worker.mjs'),
+    [appRoot, join(appRoot, 'dist/functions/index.js')],
+    {
+      cwd: appRoot,
+      env: { PATH: process.env.PATH ?? '', SMS_LOG_LEVEL: 'error', ...env },
+      execArgv: ['--require', join(root, 'test/support/fake-functions-core.cjs')],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
+  const pending = new Map<number, (answer: InvocationAnswer) => void>();
+  const registered = await new Promise<Registered[]>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before registering\n${stderr}`)));
+    child.on(
+      'message',
+      (message: { registered?: Registered[]; id?: number; answer?: InvocationAnswer; error?: string }) => {
+        if (message.registered) resolve(message.registered);
+        else if (message.id !== undefined)
+          pending.get(message.id)?.(
+            message.error !== undefined ? { error: message.error } : (message.answer as InvocationAnswer),
+          );
+      },
+    );
+  });
+  let next = 0;
+  return {
+    registered,
+    invoke(invocation: Invocation): Promise<InvocationAnswer> {
+      const id = next++;
+      return new Promise((resolve) => {
+        pending.set(id, resolve);
+        child.send({ id, ...invocation });
+      });
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill();
+      await exited;
+    },
+  };
+}
+
+/** A port nothing listens on (yet): a stand-in that is unreachable until it starts there. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A Cosmos DB stand-in (cosmosdb-server) on `port`, and the connection string that reaches it. */
+export async function startCosmosStandIn(port = 0) {
+  const cosmos = createHttpServer();
+  await new Promise<void>((resolve) => cosmos.listen(port, '127.0.0.1', resolve));
+  const bound = (cosmos.address() as AddressInfo).port;
+  return {
+    connectionString: cosmosConnectionString(bound),
+    stop: () => new Promise<void>((resolve) => cosmos.close(() => resolve())),
+  };
+}
+
+export function cosmosConnectionString(port: number): string {
+  return `AccountEndpoint=http://127.0.0.1:${port}/;AccountKey=${Buffer.from('k').toString('base64')};`;
 }
