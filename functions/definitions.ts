@@ -6,6 +6,7 @@ import { agentPresenceFunction } from './agent-presence.js';
 import { assignmentWorkerFunction } from './assignment-worker.js';
 import { autoCloseTimerFunction } from './auto-close-timer.js';
 import { channelCredentialsFunction } from './channel-credentials.js';
+import { connectorDefinitionFunction, connectorPropertiesFunction } from './connector.js';
 import { conversationCloseFunction } from './conversation-close.js';
 import { conversationEndFunction } from './conversation-end.js';
 import { conversationGetFunction } from './conversation-get.js';
@@ -47,6 +48,7 @@ import { openingTimerFunction } from './opening-timer.js';
 import { outboundDeadLetterFunction, outboundWorkerFunction } from './outbound-worker.js';
 import { queueConversationsFunction } from './queue-conversations.js';
 import { teleSignCallbackFunction } from './telesign-callback.js';
+import { templatesListFunction } from './templates-list.js';
 import { twilioInboundFunction } from './twilio-inbound.js';
 import { twilioStatusFunction } from './twilio-status.js';
 
@@ -109,7 +111,10 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     manageTemplateFunction(app),
     notificationSendFunction(app),
     notificationGetFunction(app),
+    templatesListFunction(app),
     openApiFunction(app),
+    connectorDefinitionFunction(app),
+    connectorPropertiesFunction(app),
     acsEventGridFunction(app),
     inboundWorkerFunction(app),
     assignmentWorkerFunction(app),

@@ -1,100 +1,72 @@
-import { z } from 'zod';
 import type { IdentitySource } from '../shared/config.js';
-import { notificationRequestSchema } from '../shared/domain/notification.js';
-
-const error = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string', description: 'What was wrong, in words' },
-        issues: {
-          type: 'array',
-          items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
-        },
-      },
-      required: ['code', 'message'],
-    },
-  },
-};
+import { type ApiOperation, definitions, operations, type Schema } from './notifications-api.js';
 
 /**
- * The request body from the same zod schema the function validates with, simplified where Power
- * Automate's connector editor needs it: recipients as a plain list (a single string is accepted
- * too), and a date-time without the long pattern.
+ * Swagger 2.0 to OpenAPI 3.0 schemas: references move to where 3.0 keeps schemas, and the
+ * connectors' `x-nullable` becomes 3.0's `nullable`.
  */
-function requestBody() {
-  const generated = z.toJSONSchema(notificationRequestSchema, { target: 'openapi-3.0', io: 'input' }) as {
-    properties: Record<string, Record<string, unknown>>;
-    required: string[];
-  };
-  const { to: _to, sendAt: _sendAt, ...rest } = generated.properties;
-  return {
-    type: 'object',
-    required: generated.required.filter((name) => name === 'channelId' || name === 'to'),
-    description: 'Give either text, or templateId with the values its variables need.',
-    properties: {
-      ...rest,
-      channelId: { ...rest.channelId, description: 'The channel to send from (its id in the configuration)' },
-      to: {
-        type: 'array',
-        minItems: 1,
-        maxItems: 100,
-        items: { type: 'string', example: '+14255550123' },
-        description: 'Recipients in E.164 form (+ and the country code)',
-      },
-      text: { type: 'string', maxLength: 1600, description: 'The message, at most 1600 characters' },
-      templateId: {
-        type: 'string',
-        description: 'A stored template to send instead of text (its newest version)',
-      },
-      values: {
-        type: 'object',
-        additionalProperties: { type: 'string' },
-        description: 'The template\'s variables and their values, for example {"order": "A-1234"}',
-      },
-      language: {
-        type: 'string',
-        example: 'fr',
-        description: "Send the template in this language rather than each recipient's own (their contact's)",
-      },
-      sendAt: { type: 'string', format: 'date-time', description: 'Send at this time instead of now' },
-      quietHours: {
-        type: 'string',
-        enum: ['hold', 'refuse'],
-        default: 'hold',
-        description:
-          "Outside a recipient's quiet-hours window: hold the message until it opens, or refuse it",
-      },
-    },
-  };
+function toComponents(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toComponents);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [
+      key === 'x-nullable' ? 'nullable' : key,
+      key === '$ref' && typeof inner === 'string'
+        ? inner.replace('#/definitions/', '#/components/schemas/')
+        : toComponents(inner),
+    ]),
+  );
 }
 
-/** An error answer: the same JSON shape for every refusal. */
-const refusal = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+const jsonContent = (schema: string) => ({
+  'application/json': { schema: { $ref: `#/components/schemas/${schema}` } },
 });
 
-const recipient = {
-  type: 'object',
-  properties: {
-    to: { type: 'string' },
-    status: { type: 'string', enum: ['queued', 'sent', 'delivered', 'failed', 'refused'] },
-    messageId: { type: 'string', nullable: true },
-    reason: { type: 'string', nullable: true },
-  },
-  required: ['to', 'status'],
-};
+function operation(op: ApiOperation) {
+  return {
+    operationId: op.operationId,
+    summary: op.summary,
+    description: op.description,
+    ...(op.parameters.length > 0
+      ? {
+          parameters: op.parameters.map((p) => ({
+            name: p.name,
+            in: p.in,
+            required: p.required,
+            description: p.description,
+            'x-ms-summary': p.summary,
+            ...(p.visibility ? { 'x-ms-visibility': p.visibility } : {}),
+            schema: p.schema,
+          })),
+        }
+      : {}),
+    ...(op.body
+      ? {
+          requestBody: {
+            required: true,
+            description: op.body.description,
+            content: jsonContent(op.body.schema),
+          },
+        }
+      : {}),
+    responses: Object.fromEntries(
+      Object.entries(op.responses).map(([status, response]) => [
+        status,
+        {
+          description: response.description,
+          ...(response.schema ? { content: jsonContent(response.schema) } : {}),
+        },
+      ]),
+    ),
+  };
+}
 
 /**
  * How callers authenticate, by the deployment's identity source: the function key, Entra ID
  * (App Service Authentication: a custom connector's OAuth 2.0 security, or a bearer token), or the
  * development sign-in.
  */
-function security(identity: IdentitySource) {
+function security(identity: IdentitySource): { name: string; scheme: Schema } {
   switch (identity) {
     case 'function-keys':
       return { name: 'functionKey', scheme: { type: 'apiKey', in: 'header', name: 'x-functions-key' } };
@@ -127,9 +99,16 @@ function security(identity: IdentitySource) {
   }
 }
 
-/** The notifications API as OpenAPI 3.0, good enough to import as a Power Automate custom connector. */
+/**
+ * The notifications API as OpenAPI 3.0, for any client; generated from the same description as the
+ * Power Platform connector (`connector-definition.ts`).
+ */
 export function openApiDocument(identity: IdentitySource = 'function-keys') {
   const auth = security(identity);
+  const paths: Record<string, Record<string, ReturnType<typeof operation>>> = {};
+  for (const op of operations) {
+    paths[op.path] = { ...paths[op.path], [op.method]: operation(op) };
+  }
   return {
     openapi: '3.0.3',
     info: {
@@ -142,75 +121,8 @@ export function openApiDocument(identity: IdentitySource = 'function-keys') {
     security: [{ [auth.name]: [] }],
     components: {
       securitySchemes: { [auth.name]: auth.scheme },
-      schemas: { NotificationRequest: requestBody(), Recipient: recipient, Error: error },
+      schemas: toComponents(definitions) as Record<string, Schema>,
     },
-    paths: {
-      '/notifications': {
-        post: {
-          operationId: 'SendNotification',
-          summary: 'Send an SMS notification',
-          parameters: [
-            {
-              name: 'Idempotency-Key',
-              in: 'header',
-              required: false,
-              schema: { type: 'string', maxLength: 200 },
-              description: 'Makes a retried call send once and answer the first answer again',
-            },
-          ],
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: { $ref: '#/components/schemas/NotificationRequest' } } },
-          },
-          responses: {
-            '202': {
-              description: 'Accepted: one entry per recipient, queued or refused',
-              content: {
-                'application/json': {
-                  schema: {
-                    type: 'object',
-                    properties: {
-                      id: { type: 'string' },
-                      recipients: { type: 'array', items: { $ref: '#/components/schemas/Recipient' } },
-                    },
-                  },
-                },
-              },
-            },
-            '400': refusal('Invalid request'),
-            '401': refusal('Not signed in'),
-            '403': refusal('The caller may not send notifications'),
-            '404': refusal('Unknown channel or template'),
-            '409': refusal('The Idempotency-Key was used for another request'),
-          },
-        },
-      },
-      '/notifications/{notificationId}': {
-        get: {
-          operationId: 'GetNotificationStatus',
-          summary: 'Where each message of a notification is',
-          parameters: [{ name: 'notificationId', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: {
-            '200': {
-              description: 'The status per recipient',
-              content: {
-                'application/json': {
-                  schema: {
-                    type: 'object',
-                    properties: {
-                      id: { type: 'string' },
-                      channelId: { type: 'string' },
-                      sendAt: { type: 'string', format: 'date-time', nullable: true },
-                      recipients: { type: 'array', items: { $ref: '#/components/schemas/Recipient' } },
-                    },
-                  },
-                },
-              },
-            },
-            '404': refusal('Unknown notification'),
-          },
-        },
-      },
-    },
+    paths,
   };
 }

@@ -28,6 +28,7 @@ export const settingsSchema = z.object({
   SMS_SEND_RATE_TOLL_FREE: z.coerce.number().positive().max(1000).default(3),
   SMS_SEND_RATE_SHORT_CODE: z.coerce.number().positive().max(1000).default(100),
   SMS_PUBLIC_BASE_URL: z.url().optional(),
+  SMS_ENTRA_CLIENT_ID: z.string().trim().min(1).max(200).optional(),
   TWILIO_ACCOUNT_SID: z
     .string()
     .regex(/^AC[0-9a-f]{32}$/, 'an account SID is AC and 32 hex digits')
@@ -141,6 +142,8 @@ export interface Config {
   sendRates: { longCode: number; tollFree: number; shortCode: number };
   /** The app's root as providers call it (scheme, host, any proxy prefix), before `/api`. */
   publicBaseUrl: string | undefined;
+  /** The app registration App Service Authentication accepts tokens for (the connector's resource). */
+  entraClientId: string | undefined;
   twilio: { accountSid: string; authToken: string; apiBaseUrl: string | undefined } | undefined;
   /** A connection string (development) or an endpoint reached with the app's managed identity. */
   acs: { connectionString: string } | { endpoint: string } | undefined;
@@ -235,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       shortCode: s.SMS_SEND_RATE_SHORT_CODE,
     },
     publicBaseUrl: s.SMS_PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    entraClientId: s.SMS_ENTRA_CLIENT_ID,
     twilio:
       s.TWILIO_ACCOUNT_SID && s.TWILIO_AUTH_TOKEN
         ? {

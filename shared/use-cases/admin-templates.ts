@@ -49,3 +49,17 @@ export async function deleteTemplate(deps: CoreDeps, id: string): Promise<void> 
     await deps.store.deleteTemplate(id, stored.etag);
   });
 }
+
+/** What a flow needs to pick a template: its name, the version sent now, its languages and values. */
+export async function templateChoices(deps: CoreDeps) {
+  return (await deps.store.listTemplates()).map(({ value }) => {
+    const current = currentVersion(value);
+    return {
+      id: value.id,
+      name: current.name,
+      version: current.version,
+      languages: Object.keys(current.texts),
+      variables: current.variables,
+    };
+  });
+}

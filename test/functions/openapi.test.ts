@@ -5,6 +5,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpFunction } from '../../functions/definition.js';
 import { buildFunctions } from '../../functions/definitions.js';
+import { notificationRequestFields } from '../../functions/notifications-api.js';
 import { openApiDocument } from '../../functions/openapi-document.js';
 import { type App, createApp } from '../../shared/app.js';
 import { loadConfig } from '../../shared/config.js';
@@ -45,11 +46,21 @@ describe('the OpenAPI document for the notifications API', () => {
   });
 
   it('describes a message as text or a template with values, and the quiet-hours choice', () => {
-    const request = openApiDocument().components.schemas.NotificationRequest;
+    const request = openApiDocument().components.schemas.NotificationRequest as {
+      required: string[];
+      properties: Record<string, unknown>;
+    };
     expect(request.required).toEqual(['channelId', 'to']);
     expect(Object.keys(request.properties).sort()).toEqual(
       ['channelId', 'language', 'quietHours', 'sendAt', 'templateId', 'text', 'to', 'values'].sort(),
     );
+  });
+
+  it('documents exactly the request fields the function validates', () => {
+    const request = openApiDocument().components.schemas.NotificationRequest as {
+      properties: Record<string, unknown>;
+    };
+    expect(Object.keys(request.properties).sort()).toEqual([...notificationRequestFields].sort());
   });
 
   it('describes exactly the routes and methods the notification functions serve', () => {
@@ -58,7 +69,7 @@ describe('the OpenAPI document for the notifications API', () => {
       Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.slice(1)}`),
     );
     const served = http
-      .filter((f) => f.route.startsWith('notifications'))
+      .filter((f) => f.route.startsWith('notifications') || f.route === 'templates')
       .flatMap((f) => f.methods.map((method) => `${method} ${f.route}`));
     expect(documented.sort()).toEqual(served.sort());
   });
@@ -67,6 +78,6 @@ describe('the OpenAPI document for the notifications API', () => {
     const ids = Object.values(openApiDocument().paths).flatMap((operations) =>
       Object.values(operations).map((operation) => (operation as { operationId?: string }).operationId),
     );
-    expect(ids).toEqual(['SendNotification', 'GetNotificationStatus']);
+    expect(ids).toEqual(['SendNotification', 'GetNotificationStatus', 'ListTemplates']);
   });
 });
