@@ -72,7 +72,10 @@ describe('function definitions', () => {
     ['channelCredentials', 'manage/channels/{channelId}/credentials', ['GET'], 'anonymous'],
     ['notificationSend', 'notifications', ['POST'], 'anonymous'],
     ['notificationGet', 'notifications/{notificationId}', ['GET'], 'anonymous'],
+    ['templatesList', 'templates', ['GET'], 'anonymous'],
     ['openApi', 'openapi.json', ['GET'], 'anonymous'],
+    ['connectorDefinition', 'connector/apiDefinition.swagger.json', ['GET'], 'anonymous'],
+    ['connectorProperties', 'connector/apiProperties.json', ['GET'], 'anonymous'],
     ['manageConfiguration', 'manage/configuration', ['GET', 'PUT'], 'anonymous'],
     ['manageChannels', 'manage/channels', ['GET'], 'anonymous'],
     ['manageChannel', 'manage/channels/{channelId}', ['GET', 'PUT', 'DELETE'], 'anonymous'],
@@ -138,7 +141,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(50);
+    expect(names).toHaveLength(53);
     expect(new Set(names).size).toBe(names.length);
   });
 });
