@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { automatedMessagesSchema } from './automated-messages.js';
 import { consentSchema } from './consent.js';
 import { hoursSchema } from './hours.js';
+import { type InactivityLimits, inactivityLimitsSchema } from './inactivity.js';
 import { parseSenderNumber, type SenderNumber } from './phone.js';
 import { notificationWindowSchema } from './quiet-hours.js';
 import { routingRuleSchema } from './routing.js';
@@ -32,8 +33,16 @@ export const channelSchema = z.object({
   provider: z.enum(providerNames),
   direction: z.enum(channelDirections).default('inbound-outbound'),
   language: z.string().min(2).default('en'),
-  /** Idle minutes before auto-close; the configured default applies when absent. */
+  /**
+   * Idle minutes before auto-close while active or waiting (set aside), when `autoClose` does not
+   * name that state; the configured default applies when absent.
+   */
   autoCloseMinutes: z.number().int().positive().optional(),
+  /**
+   * The inactivity limit of each state, as Dynamics 365 sets one per state (minutes; null: never).
+   * Open and active wait on the center, so only the channel's opening hours count for them.
+   */
+  autoClose: inactivityLimitsSchema.optional(),
   defaultQueueId: id,
   /** Quiet hours for notifications: outside this window (the recipient's time) they wait for it. */
   notificationWindow: notificationWindowSchema.optional(),
@@ -85,8 +94,11 @@ export const channelSchema = z.object({
 export type ChannelInput = z.input<typeof channelSchema>;
 /** A channel as configured and stored: the auto-close limit is absent when it follows the default. */
 export type ChannelSettings = z.output<typeof channelSchema>;
-/** A channel as the use cases see it, with its auto-close limit filled in. */
-export type Channel = Omit<ChannelSettings, 'autoCloseMinutes'> & { autoCloseMinutes: number };
+/** A channel as the use cases see it, with its inactivity limits filled in. */
+export type Channel = Omit<ChannelSettings, 'autoCloseMinutes' | 'autoClose'> & {
+  autoCloseMinutes: number;
+  autoClose: InactivityLimits;
+};
 
 export const distributionModes = ['push', 'pick'] as const;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { issuesFrom, ValidationError, type ValidationIssue } from '../errors.js';
 import { type Channel, type ChannelSettings, channelSchema, type Queue, queueSchema } from './channel.js';
+import { resolveInactivityLimits } from './inactivity.js';
 
 export interface AutoCloseBounds {
   defaultMinutes: number;
@@ -63,12 +64,19 @@ export function configurationIssues(
         }
       }
     });
-    const minutes = channel.autoCloseMinutes;
-    if (minutes !== undefined && (minutes < bounds.minMinutes || minutes > bounds.maxMinutes)) {
-      issues.push({
-        path: `channels.${index}.autoCloseMinutes`,
-        message: `must be between ${bounds.minMinutes} and ${bounds.maxMinutes} minutes`,
-      });
+    const limits: [string, number | null | undefined][] = [
+      ['autoCloseMinutes', channel.autoCloseMinutes],
+      ...Object.entries(channel.autoClose ?? {}).map(
+        ([state, minutes]): [string, number | null | undefined] => [`autoClose.${state}`, minutes],
+      ),
+    ];
+    for (const [path, minutes] of limits) {
+      if (typeof minutes === 'number' && (minutes < bounds.minMinutes || minutes > bounds.maxMinutes)) {
+        issues.push({
+          path: `channels.${index}.${path}`,
+          message: `must be between ${bounds.minMinutes} and ${bounds.maxMinutes} minutes${path === 'autoCloseMinutes' ? '' : ' (or null: never)'}`,
+        });
+      }
     }
   });
   return issues;
@@ -84,10 +92,16 @@ export function parseConfiguration(input: unknown, bounds: AutoCloseBounds): Con
   return parsed.data;
 }
 
-/** A channel as the use cases see it: the configured default filled in where it sets none. */
-export function resolveChannel(
-  settings: ChannelSettings,
-  bounds: Pick<AutoCloseBounds, 'defaultMinutes'>,
-): Channel {
-  return { ...settings, autoCloseMinutes: settings.autoCloseMinutes ?? bounds.defaultMinutes };
+/** Dynamics 365 closes an SMS conversation left in wrap-up after one day; so do we by default. */
+export const WRAP_UP_DEFAULT_MINUTES = 1440;
+
+/** A channel as the use cases see it: the configured defaults filled in where it sets none. */
+export function resolveChannel(settings: ChannelSettings, bounds: AutoCloseBounds): Channel {
+  const autoCloseMinutes = settings.autoCloseMinutes ?? bounds.defaultMinutes;
+  const wrapUp = Math.min(Math.max(WRAP_UP_DEFAULT_MINUTES, bounds.minMinutes), bounds.maxMinutes);
+  return {
+    ...settings,
+    autoCloseMinutes,
+    autoClose: resolveInactivityLimits(settings.autoClose, autoCloseMinutes, wrapUp),
+  };
 }

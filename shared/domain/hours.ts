@@ -75,3 +75,37 @@ export function nextOpening(hours: Hours, at: Date): Date | undefined {
   }
   return undefined;
 }
+
+/** The instant a local HH:MM (24:00: the next midnight) falls on the given local day. */
+function instantOf(day: DateTime, hhmm: string): number {
+  if (hhmm === '24:00') return day.plus({ days: 1 }).startOf('day').toMillis();
+  // A local time skipped by a daylight-saving jump resolves forward, as luxon does.
+  return day.set({ hour: Number(hhmm.slice(0, 2)), minute: Number(hhmm.slice(3, 5)) }).toMillis();
+}
+
+/** How many days back an opening-time count looks at most (ten years: far past any limit). */
+const MAX_DAYS_COUNTED = 3660;
+
+/**
+ * Milliseconds the channel is open between two instants, day by day in its own time zone, so a
+ * daylight-saving night, a holiday or an exception counts as what it is. Stops counting once
+ * `enough` is reached (the caller only asks whether a limit is passed).
+ */
+export function openMsBetween(hours: Hours, from: Date, to: Date, enough = Number.POSITIVE_INFINITY): number {
+  const start = from.getTime();
+  const end = to.getTime();
+  let total = 0;
+  let day = DateTime.fromJSDate(from, { zone: hours.timeZone }).startOf('day');
+  for (let n = 0; n < MAX_DAYS_COUNTED && day.toMillis() < end && total < enough; n++) {
+    const ranges = rangesOn(hours, day);
+    if (Array.isArray(ranges)) {
+      for (const r of ranges) {
+        const opened = Math.max(instantOf(day, r.from), start);
+        const closed = Math.min(instantOf(day, r.to), end);
+        if (closed > opened) total += closed - opened;
+      }
+    }
+    day = day.plus({ days: 1 }).startOf('day');
+  }
+  return total;
+}

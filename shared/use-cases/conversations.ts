@@ -94,13 +94,16 @@ export async function replyToCustomer(
 }
 
 /**
- * The customer hears the conversation is over (with their case number), then the survey link, when
- * the channel has those messages on. Once per conversation, whether it ended in wrap-up or closed.
+ * The customer hears the conversation is over (with their case number), then the survey link when
+ * an agent served them, when the channel has those messages on. Once per conversation, whether it ended in wrap-up or closed.
  */
 async function sayGoodbye(deps: CoreDeps, conversation: Conversation) {
   const values = async () => ({ agentName: await agentName(deps, conversation.agentId) });
   await sendAutomated(deps, conversation, 'ended', `${conversation.id}:ended`, values);
-  await sendAutomated(deps, conversation, 'survey', `${conversation.id}:survey`, values);
+  // Nobody served a conversation that never left the queue: there is nothing to rate.
+  if (conversation.history.some((step) => step.to === 'active')) {
+    await sendAutomated(deps, conversation, 'survey', `${conversation.id}:survey`, values);
+  }
 }
 
 /** The agent ends the conversation: it goes to wrap-up, still counting against their capacity. */

@@ -152,7 +152,7 @@ describe('a conversation from first text to auto-close, over HTTP', () => {
     expect(after.state).toBe('closed');
     expect(after.history.at(-1)).toMatchObject({
       by: 'system',
-      reason: 'auto-close: idle for more than 30 minutes',
+      reason: 'auto-close: active with no activity for more than 30 minutes',
     });
     const alice = await t.api('PUT', 'agents/alice/presence', { presence: 'available' });
     expect(alice.body.agent.assignments).toEqual([]);

@@ -73,6 +73,7 @@ export function aChannel(overrides: Partial<Channel> = {}): Channel {
     direction: 'inbound-outbound',
     language: 'en',
     autoCloseMinutes: 30,
+    autoClose: { open: null, active: 30, waiting: 30, 'wrap-up': 1440 },
     defaultQueueId: 'general',
     automatedMessages: automatedMessagesSchema.parse(undefined),
     agentInitiated: { enabled: true, onlyWhenOpen: false, respectQuietHours: true },
