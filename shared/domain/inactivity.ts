@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import type { Conversation, ConversationState } from './conversation.js';
+import type { Conversation, UnclosedState } from './conversation.js';
 import { type Hours, openMsBetween } from './hours.js';
-
-export type UnclosedState = Exclude<ConversationState, 'closed'>;
 
 const limit = z.number().int().positive().nullable().optional();
 

@@ -1,8 +1,7 @@
-import { type InactivityVerdict, inactivityExpired, type UnclosedState } from '../domain/inactivity.js';
+import { unclosedStates } from '../domain/conversation.js';
+import { type InactivityVerdict, inactivityExpired } from '../domain/inactivity.js';
 import { closeConversation } from './conversations.js';
 import type { CoreDeps } from './deps.js';
-
-const states: UnclosedState[] = ['open', 'active', 'waiting', 'wrap-up'];
 
 function reasonOf(verdict: InactivityVerdict): string {
   const counted = verdict.openingHoursOnly ? ' of opening hours' : '';
@@ -20,7 +19,7 @@ export async function autoCloseIdle(deps: CoreDeps): Promise<{ closed: string[] 
   const now = deps.clock.now();
   const closed: string[] = [];
   for (const channel of deps.directory.channels()) {
-    for (const state of states) {
+    for (const state of unclosedStates) {
       const limitMinutes = channel.autoClose[state];
       if (limitMinutes === null) continue;
       const idleBefore = new Date(now.getTime() - limitMinutes * 60_000).toISOString();
