@@ -87,7 +87,9 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     conversationStartFunction(app),
     twilioInboundFunction(app),
     twilioStatusFunction(app),
-    acsEventsFunction(app),
+    // On Azure the Event Grid trigger takes ACS events; the HTTP endpoint exists only where a
+    // deployment chose it and gave it a secret, so no one can post events to it unsigned.
+    ...(app.config.mode === 'embedded' || app.config.acsWebhookSecret ? [acsEventsFunction(app)] : []),
     teleSignCallbackFunction(app),
     channelCredentialsFunction(app),
     manageConfigurationFunction(app),

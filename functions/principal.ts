@@ -85,7 +85,7 @@ export function principalOf(app: App, request: HttpRequest): Promise<Principal> 
     case 'dev-sign-in':
       return fromDevSignIn(app, request);
     case 'function-keys':
-      // The host let the request in because it carried a function key: a trusted integration.
-      return Promise.resolve(keyHolder);
+      // The host let the request in because it carried a function key: it holds the keys' roles.
+      return Promise.resolve(keyHolder(app.config.functionKeyRoles));
   }
 }

@@ -47,6 +47,15 @@ param telesignCustomerId string = ''
 @description('TeleSign API key (base64): kept in Key Vault, referenced by the app settings.')
 param telesignApiKey string = ''
 
+@description('Take ACS events over HTTP at /api/acs/events too (an Event Grid subscription to a URL, with the x-sms-webhook-secret delivery header): the app then requires acsWebhookSecret, kept in Key Vault. false: the endpoint does not exist on Azure; the Event Grid trigger takes the events.')
+param acsEventsWebhook bool = false
+@secure()
+@description('The shared secret ACS event deliveries to /api/acs/events carry (at least 16 characters): kept in Key Vault. Give it once; later deployments keep it.')
+param acsWebhookSecret string = ''
+
+@description('Roles a function-key holder gets where keys are the identity (no Entra ID): notifier by default. Adding agent, supervisor or admin is unfit for production (anyone with a key acts as every agent and the admin).')
+param functionKeyRoles string = 'notifier'
+
 @description('Client id of the Entra ID app registration for sign-in (App Service Authentication); empty: function keys only.')
 param entraClientId string = ''
 
@@ -129,8 +138,12 @@ module keyVault 'modules/key-vault.bicep' = {
   params: {
     location: location
     name: names.keyVault
+    twilioEnabled: !empty(twilioAccountSid)
     twilioAuthToken: twilioAuthToken
+    telesignEnabled: !empty(telesignCustomerId)
     telesignApiKey: telesignApiKey
+    acsWebhookEnabled: acsEventsWebhook
+    acsWebhookSecret: acsWebhookSecret
     tags: tags
   }
 }
@@ -192,6 +205,8 @@ module appSettings 'modules/app-settings.bicep' = {
     twilioAuthTokenReference: keyVault.outputs.twilioAuthTokenReference
     telesignCustomerId: telesignCustomerId
     telesignApiKeyReference: keyVault.outputs.telesignApiKeyReference
+    acsWebhookSecretReference: keyVault.outputs.acsWebhookSecretReference
+    functionKeyRoles: functionKeyRoles
     maxDeliveryCount: maxDeliveryCount
   }
 }
@@ -226,8 +241,8 @@ output publicBaseUrl string = publicBaseUrl
 output twilioInboundWebhookUrl string = '${publicBaseUrl}/api/twilio/inbound'
 @description('TeleSign: the inbound (MO) callback URL.')
 output telesignCallbackUrl string = '${publicBaseUrl}/api/telesign/callback'
-@description('ACS: the webhook alternative to the Event Grid trigger (Event Grid or CloudEvents schema).')
-output acsEventsWebhookUrl string = '${publicBaseUrl}/api/acs/events'
+@description('ACS: the webhook alternative to the Event Grid trigger (Event Grid or CloudEvents schema, with the x-sms-webhook-secret delivery header), when acsEventsWebhook is true.')
+output acsEventsWebhookUrl string = acsEventsWebhook ? '${publicBaseUrl}/api/acs/events' : ''
 output openApiUrl string = '${publicBaseUrl}/api/openapi.json'
 output communicationServicesName string = communication.outputs.name
 output cosmosEndpoint string = cosmos.outputs.endpoint

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Role, roles } from './domain/access.js';
 import { ConfigurationError } from './errors.js';
 
 const onOff = z.enum(['on', 'off']).transform((value) => value === 'on');
@@ -47,6 +48,16 @@ export const settingsSchema = z.object({
   TELESIGN_API_BASE_URL: z.url().default('https://rest-api.telesign.com'),
   SMS_CONFIG_REFRESH_SECONDS: int(1, 3600).default(10),
   SMS_DEV_SIGN_IN: onOff.optional(),
+  SMS_FUNCTION_KEY_ROLES: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((role) => role.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(roles, `roles are ${roles.join(', ')}`)))
+    .default(['notifier']),
   COSMOS_ENDPOINT: z.url().optional(),
   COSMOS_CONNECTION_STRING: z
     .string()
@@ -100,6 +111,8 @@ export const azureDeploymentSettings = [
   'TWILIO_AUTH_TOKEN',
   'TELESIGN_CUSTOMER_ID',
   'TELESIGN_API_KEY',
+  'ACS_WEBHOOK_SECRET',
+  'SMS_FUNCTION_KEY_ROLES',
   'SMS_QUEUE_MAX_DELIVERY_COUNT',
   'SMS_CONFIG_REFRESH_SECONDS',
   'SMS_LOG_LEVEL',
@@ -132,6 +145,12 @@ export interface Config {
   /** How often an instance re-reads the configuration others may have changed. */
   configRefreshMs: number;
   identity: IdentitySource;
+  /**
+   * What a function-key holder may do where keys are the identity: notifier by default (what flows
+   * need); agent, supervisor, admin only when SMS_FUNCTION_KEY_ROLES says so (unfit for production:
+   * a key names nobody, so anyone holding it is every agent and the admin).
+   */
+  functionKeyRoles: Role[];
   dataDir: string;
   clock: 'system' | 'manual';
   autoClose: { defaultMinutes: number; minMinutes: number; maxMinutes: number; schedule: string };
@@ -217,6 +236,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : (s.SMS_DEV_SIGN_IN ?? !azure)
         ? 'dev-sign-in'
         : 'function-keys',
+    functionKeyRoles: [...new Set(s.SMS_FUNCTION_KEY_ROLES)],
     dataDir: s.SMS_DATA_DIR,
     clock: s.SMS_CLOCK,
     autoClose: {

@@ -14,6 +14,8 @@ param twilioAccountSid string
 param twilioAuthTokenReference string
 param telesignCustomerId string
 param telesignApiKeyReference string
+param acsWebhookSecretReference string
+param functionKeyRoles string
 param maxDeliveryCount int
 
 resource app 'Microsoft.Web/sites@2024-04-01' existing = {
@@ -37,6 +39,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     TWILIO_AUTH_TOKEN: twilioAuthTokenReference
     TELESIGN_CUSTOMER_ID: telesignCustomerId
     TELESIGN_API_KEY: telesignApiKeyReference
+    ACS_WEBHOOK_SECRET: acsWebhookSecretReference
+    SMS_FUNCTION_KEY_ROLES: functionKeyRoles
     SMS_QUEUE_MAX_DELIVERY_COUNT: string(maxDeliveryCount)
     SMS_CONFIG_REFRESH_SECONDS: '10'
     SMS_LOG_LEVEL: 'info'

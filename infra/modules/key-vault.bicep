@@ -1,12 +1,21 @@
-// Key Vault for the providers' secrets (Twilio's auth token, TeleSign's API key). The Function App
-// reads them through Key Vault references in its app settings; nothing else holds them. Access is
-// by Azure RBAC only.
+// Key Vault for the app's secrets (Twilio's auth token, TeleSign's API key, the ACS webhook's shared
+// secret). The Function App reads them through Key Vault references in its app settings; nothing
+// else holds them. Access is by Azure RBAC only.
+//
+// Whether the app references a secret follows from whether its provider (or delivery) is enabled,
+// never from whether this deployment was given its value: a redeploy that leaves a secret out keeps
+// the one already in the vault. A secret is written only when a value is given.
 param location string
 param name string
+param twilioEnabled bool
 @secure()
 param twilioAuthToken string
+param telesignEnabled bool
 @secure()
 param telesignApiKey string
+param acsWebhookEnabled bool
+@secure()
+param acsWebhookSecret string
 param tags object
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
@@ -39,8 +48,17 @@ resource telesignSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!em
   properties: { value: telesignApiKey }
 }
 
+resource acsWebhookSecretValue 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(acsWebhookSecret)) {
+  parent: vault
+  name: 'acs-webhook-secret'
+  properties: { value: acsWebhookSecret }
+}
+
 output name string = vault.name
 output id string = vault.id
-// App settings reference secrets by vault and name, so a setting resolves to the latest version.
-output twilioAuthTokenReference string = empty(twilioAuthToken) ? '' : '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=twilio-auth-token)'
-output telesignApiKeyReference string = empty(telesignApiKey) ? '' : '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=telesign-api-key)'
+// App settings reference secrets by vault and name, so a setting resolves to the latest version. An
+// enabled provider whose secret was never given resolves to nothing: the app's health names the
+// setting (an unresolved Key Vault reference) instead of starting without the provider.
+output twilioAuthTokenReference string = twilioEnabled ? '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=twilio-auth-token)' : ''
+output telesignApiKeyReference string = telesignEnabled ? '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=telesign-api-key)' : ''
+output acsWebhookSecretReference string = acsWebhookEnabled ? '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=acs-webhook-secret)' : ''

@@ -21,7 +21,7 @@ export function roleForAppRole(value: string): Role | undefined {
 export interface Principal {
   /**
    * user: a person (or a flow's identity) signed in with their roles; key: a caller the Functions
-   * host let in with a function key, which cannot say who it is and is trusted with every role.
+   * host let in with a function key, which cannot say who it is: it holds the roles given to keys.
    */
   kind: 'user' | 'key';
   /** The sign-in's user id (Entra object id, or the development user name). */
@@ -32,13 +32,19 @@ export interface Principal {
   agentId: string | null;
 }
 
-export const keyHolder: Principal = {
-  kind: 'key',
-  userId: 'function-key',
-  name: 'function key holder',
-  roles: [...roles],
-  agentId: null,
-};
+/**
+ * A caller the Functions host let in with a function key: it cannot say who it is, so it holds the
+ * roles the deployment gives keys (notifier unless configured otherwise) and is no agent.
+ */
+export function keyHolder(granted: readonly Role[]): Principal {
+  return {
+    kind: 'key',
+    userId: 'function-key',
+    name: 'function key holder',
+    roles: [...granted],
+    agentId: null,
+  };
+}
 
 export function hasRole(principal: Principal, ...wanted: Role[]): boolean {
   return wanted.some((role) => principal.roles.includes(role));

@@ -36,7 +36,6 @@ describe('functions/index.ts on the Functions host', () => {
     ['health', 'health', ['GET'], 'anonymous'],
     ['twilioInbound', 'twilio/inbound', ['POST'], 'anonymous'],
     ['twilioStatus', 'twilio/status', ['POST'], 'anonymous'],
-    ['acsEvents', 'acs/events', ['POST', 'OPTIONS'], 'anonymous'],
     ['teleSignCallback', 'telesign/callback', ['POST'], 'anonymous'],
     ['notificationSend', 'notifications', ['POST'], 'function'],
     ['notificationGet', 'notifications/{notificationId}', ['GET'], 'function'],
@@ -84,6 +83,18 @@ describe('functions/index.ts on the Functions host', () => {
     expect(trigger('autoCloseTimer')).toMatchObject({ type: 'timerTrigger', schedule: '0 */1 * * * *' });
     expect(trigger('openingTimer')).toMatchObject({ type: 'timerTrigger', schedule: '0 */1 * * * *' });
     expect(trigger('acsEventGrid')).toMatchObject({ type: 'eventGridTrigger', direction: 'in' });
+  });
+
+  it('has no ACS webhook on Azure unless a secret is configured, and then takes only signed calls', async () => {
+    expect(functions.has('acsEvents')).toBe(false);
+    const withSecret = await register({ ...standIns.env, ACS_WEBHOOK_SECRET: 'a-secret-of-24-characters' });
+    const acsEvents = withSecret.find((r) => r.name === 'acsEvents');
+    expect(Object.values(acsEvents?.bindings ?? {}).find((b) => b.direction === 'in')).toMatchObject({
+      type: 'httpTrigger',
+      route: 'acs/events',
+      methods: ['POST', 'OPTIONS'],
+      authLevel: 'anonymous',
+    });
   });
 
   it('registers no developer endpoint of the embedded default, and nothing twice', () => {

@@ -2,7 +2,7 @@ import azureFunctions from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { principalOf } from '../../functions/principal.js';
 import type { App } from '../../shared/app.js';
-import type { IdentitySource } from '../../shared/config.js';
+import { type IdentitySource, loadConfig } from '../../shared/config.js';
 import { UnauthorizedError } from '../../shared/errors.js';
 import { AgentIndex } from '../../shared/use-cases/agent-index.js';
 import { anAgent } from '../support/builders.js';
@@ -28,10 +28,13 @@ const clientPrincipal = (roles: string[]) =>
     }),
   ).toString('base64');
 
-async function appWith(identity: IdentitySource): Promise<App> {
+async function appWith(
+  identity: IdentitySource,
+  functionKeyRoles = loadConfig({}).functionKeyRoles,
+): Promise<App> {
   const store = new MemoryStore();
   await store.createAgent(anAgent({ id: 'alice', userId: OID }));
-  return { config: { identity }, agents: new AgentIndex(store) } as unknown as App;
+  return { config: { identity, functionKeyRoles }, agents: new AgentIndex(store) } as unknown as App;
 }
 
 const request = (headers: Record<string, string>) =>
@@ -81,13 +84,23 @@ describe('who is calling', () => {
     ).rejects.toThrow(UnauthorizedError);
   });
 
-  it('trusts a function-key holder (the host checked the key) with every role and no agent', async () => {
+  it('gives a function-key holder (the host checked the key) only the notifier role by default, and no agent', async () => {
     const app = await appWith('function-keys');
-    expect(await principalOf(app, request({}))).toMatchObject({
+    expect(await principalOf(app, request({}))).toEqual({
       kind: 'key',
-      roles: ['agent', 'supervisor', 'admin', 'notifier'],
+      userId: 'function-key',
+      name: 'function key holder',
+      roles: ['notifier'],
       agentId: null,
     });
+  });
+
+  it('gives function keys the agent and admin roles only when SMS_FUNCTION_KEY_ROLES says so', async () => {
+    const { functionKeyRoles } = loadConfig({ SMS_FUNCTION_KEY_ROLES: 'notifier, admin,supervisor,admin' });
+    expect(functionKeyRoles).toEqual(['notifier', 'admin', 'supervisor']);
+    const app = await appWith('function-keys', functionKeyRoles);
+    expect((await principalOf(app, request({}))).roles).toEqual(['notifier', 'admin', 'supervisor']);
+    expect(() => loadConfig({ SMS_FUNCTION_KEY_ROLES: 'notifier,root' })).toThrow(/SMS_FUNCTION_KEY_ROLES/);
   });
 
   it('signs in as an agent by agent id or userId in development, an agent by default', async () => {

@@ -136,6 +136,8 @@ describe('the Bicep deployment', () => {
       TWILIO_AUTH_TOKEN: '',
       TELESIGN_CUSTOMER_ID: '',
       TELESIGN_API_KEY: '',
+      ACS_WEBHOOK_SECRET: '',
+      SMS_FUNCTION_KEY_ROLES: 'notifier',
       SMS_QUEUE_MAX_DELIVERY_COUNT: '10',
       SMS_CONFIG_REFRESH_SECONDS: '10',
       SMS_LOG_LEVEL: 'info',
@@ -143,6 +145,7 @@ describe('the Bicep deployment', () => {
     expect(config).toMatchObject({
       mode: 'azure',
       identity: 'function-keys',
+      functionKeyRoles: ['notifier'],
       azure: { serviceBus: { namespace: expect.any(String) } },
     });
   });
@@ -267,5 +270,51 @@ describe('the Bicep deployment', () => {
       "keyVault: 'kv-${take(compactName, 6)}-${take(empty(keyVaultGeneration) ? suffix : uniqueString(resourceGroup().id, keyVaultGeneration), 13)}'",
     );
     expect(read('main.bicepparam')).toMatch(/^param keyVaultGeneration = /m);
+  });
+
+  it("references a provider's secret whenever the provider is enabled, keeping the stored secret when none is given", () => {
+    const vault = read('modules/key-vault.bicep');
+    for (const [enabled, secret, name] of [
+      ['twilioEnabled', 'twilioAuthToken', 'twilio-auth-token'],
+      ['telesignEnabled', 'telesignApiKey', 'telesign-api-key'],
+      ['acsWebhookEnabled', 'acsWebhookSecret', 'acs-webhook-secret'],
+    ]) {
+      // The reference follows the provider, not whether this deployment carried the secret.
+      expect(vault).toMatch(
+        new RegExp(
+          `Reference string = ${enabled} \\? '@Microsoft\\.KeyVault\\(VaultName=\\$\\{vault\\.name\\};SecretName=${name}\\)' : ''`,
+        ),
+      );
+      expect(vault).not.toMatch(new RegExp(`Reference string = empty\\(${secret}\\)`));
+      // The secret is written only when given: a redeploy without it keeps the stored one.
+      expect(vault).toMatch(
+        new RegExp(
+          `'Microsoft\\.KeyVault/vaults/secrets@[^']+' = if \\(!empty\\(${secret}\\)\\) \\{\\n {2}parent: vault\\n {2}name: '${name}'`,
+        ),
+      );
+    }
+    const main = read('main.bicep');
+    expect(main).toContain('twilioEnabled: !empty(twilioAccountSid)');
+    expect(main).toContain('telesignEnabled: !empty(telesignCustomerId)');
+    expect(main).toContain('acsWebhookEnabled: acsEventsWebhook');
+  });
+
+  it('keeps the ACS webhook off on Azure unless chosen, and then gives the app its secret from Key Vault', () => {
+    const main = read('main.bicep');
+    expect(main).toMatch(/^param acsEventsWebhook bool = false$/m);
+    expect(main).toMatch(/@secure\(\)\n@description\([^\n]*\)\nparam acsWebhookSecret string = ''/);
+    expect(main).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Bicep's interpolation, read as text
+      "output acsEventsWebhookUrl string = acsEventsWebhook ? '${publicBaseUrl}/api/acs/events' : ''",
+    );
+    expect(read('modules/app-settings.bicep')).toContain('ACS_WEBHOOK_SECRET: acsWebhookSecretReference');
+  });
+
+  it('gives function keys the notifier role unless the deployment says otherwise', () => {
+    expect(read('main.bicep')).toMatch(/^param functionKeyRoles string = 'notifier'$/m);
+    expect(read('modules/app-settings.bicep')).toContain('SMS_FUNCTION_KEY_ROLES: functionKeyRoles');
+    expect(read('main.bicepparam')).toContain(
+      "readEnvironmentVariable('SMS_FUNCTION_KEY_ROLES', 'notifier')",
+    );
   });
 });
