@@ -317,4 +317,31 @@ describe('the Bicep deployment', () => {
       "readEnvironmentVariable('SMS_FUNCTION_KEY_ROLES', 'notifier')",
     );
   });
+
+  it('has App Service Authentication refuse anonymous callers everywhere but the webhooks, health, OpenAPI and the Event Grid trigger', () => {
+    const auth = read('modules/app-service-auth.bicep');
+    expect(auth).toContain('requireAuthentication: true');
+    expect(auth).toContain("unauthenticatedClientAction: 'RedirectToLoginPage'");
+    const excluded = [...(/excludedPaths: \[([^\]]*)\]/.exec(auth)?.[1] ?? '').matchAll(/'([^']+)'/g)].map(
+      (m) => m[1],
+    );
+    expect(excluded.sort()).toEqual(
+      [
+        '/api/acs/events',
+        '/api/health',
+        '/api/openapi.json',
+        '/api/telesign/callback',
+        '/api/twilio/inbound',
+        '/api/twilio/status',
+        '/runtime/webhooks/eventgrid',
+      ].sort(),
+    );
+    // Each excluded /api path is a route the app serves (a renamed route would be left behind).
+    const sources = readdirSync(fileURLToPath(new URL('../../functions/', import.meta.url)))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(fileURLToPath(new URL(`../../functions/${f}`, import.meta.url)), 'utf8'))
+      .join('\n');
+    for (const path of excluded.filter((p) => p?.startsWith('/api/')))
+      expect(sources, path).toContain(`route: '${path?.slice('/api/'.length)}'`);
+  });
 });
