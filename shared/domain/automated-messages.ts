@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { languageTag } from './contact.js';
 import { fill, type LocalizedText, localizedTextSchema, pickText, variablesOf } from './localized.js';
 
 /** The messages the system sends on its own, as Dynamics 365 Omnichannel names them. */
@@ -26,8 +27,30 @@ export const automatedVariables: Record<AutomatedKind, readonly string[]> = {
   survey: ['agentName', 'customerName', 'channelName', 'caseNumber'],
 };
 
-/** Variables a text may leave without a value (a customer we have no name for). */
+/** Variables a text may leave without a value (a customer we have no name for, no agent yet). */
 const OPTIONAL = ['customerName', 'agentName'];
+
+/**
+ * What stands for a missing value when the message gives no fallback of its own. A missing name
+ * is otherwise left out and the text tidied around it ("Hi, thanks"); an agent is "one of our
+ * agents", since "You are now talking to." would not read.
+ */
+export const builtInFallbacks: Record<string, LocalizedText> = {
+  agentName: {
+    en: 'one of our agents',
+    fr: 'un de nos conseillers',
+    es: 'uno de nuestros agentes',
+    de: 'einem unserer Mitarbeiter',
+    pt: 'um dos nossos atendentes',
+    it: 'uno dei nostri operatori',
+    nl: 'een van onze medewerkers',
+  },
+};
+
+const fallbackTextSchema = z.union([
+  z.string().trim().min(1).max(100),
+  z.record(languageTag, z.string().trim().min(1).max(100)),
+]);
 
 /** The texts used when a channel gives none, in English; an admin localizes them per channel. */
 export const defaultAutomatedTexts: Record<AutomatedKind, string> = {
@@ -53,8 +76,18 @@ export const automatedMessageSchema = (kind: AutomatedKind) =>
     .object({
       enabled: z.boolean().default(onByDefault.includes(kind)),
       text: localizedTextSchema.optional(),
+      /** What a variable reads when its value is missing (a customer without a name), by variable. */
+      fallbacks: z.record(z.string(), fallbackTextSchema).optional(),
     })
     .superRefine((value, ctx) => {
+      const strays = Object.keys(value.fallbacks ?? {}).filter((v) => !automatedVariables[kind].includes(v));
+      if (strays.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fallbacks'],
+          message: `has {${strays.join('}, {')}}; the ${kind} message may use {${automatedVariables[kind].join('}, {')}}`,
+        });
+      }
       const texts =
         value.text === undefined
           ? []
@@ -108,10 +141,13 @@ export function automatedText(
   const configured = channel.automatedMessages[kind];
   if (!configured.enabled) return undefined;
   const texts: string | LocalizedText = configured.text ?? defaultAutomatedTexts[kind];
-  const { text } = pickText(texts, language, channel.language);
-  return fill(
-    text,
-    { channelName: channel.name, ...values },
-    { field: `automatedMessages.${kind}`, optional: OPTIONAL },
-  );
+  const picked = pickText(texts, language, channel.language);
+  const filled: Record<string, string | number | undefined> = { channelName: channel.name, ...values };
+  for (const name of OPTIONAL) {
+    const value = filled[name];
+    if (value !== undefined && String(value).trim() !== '') continue;
+    const fallback = configured.fallbacks?.[name] ?? builtInFallbacks[name];
+    if (fallback) filled[name] = pickText(fallback, picked.language, channel.language).text;
+  }
+  return fill(picked.text, filled, { field: `automatedMessages.${kind}`, optional: OPTIONAL });
 }

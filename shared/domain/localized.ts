@@ -45,9 +45,30 @@ export function pickText(
   return { language: first[0], text: first[1] };
 }
 
+/** Where a variable left without a value stood, until the text around it is tidied. */
+const GAP = '\u0000';
+
+/**
+ * A text with the variables it had no value for taken out, so it still reads well: "Hi {name},
+ * thanks" becomes "Hi, thanks", "Thanks {name}." becomes "Thanks.", "({name})" disappears and a
+ * sentence that began with the variable begins with its next word, capitalised.
+ */
+function closeGaps(text: string): string {
+  if (!text.includes(GAP)) return text;
+  const withoutBrackets = text.replace(/\(\s*\u0000\s*\)/g, '');
+  const leading = /^\s*\u0000/.test(withoutBrackets);
+  const tidied = withoutBrackets
+    .replace(/^\s*\u0000\s*[,;:]?\s*/, '')
+    .replace(/([,;:])\s*\u0000\s*([.!?])/g, '$2')
+    .replace(/[ \t]*\u0000[ \t]*([,.])/g, '$1')
+    .replace(/\u0000/g, '');
+  return leading ? tidied.replace(/^\p{Ll}/u, (first) => first.toUpperCase()) : tidied;
+}
+
 /**
  * Fills `{variables}`. Every variable the text uses must be given (an automated message may
- * allow some to be left out: they become empty), and the result must fit one message.
+ * allow some to be left out: the text is tidied around them, never showing an empty value), and
+ * the result must fit one message.
  */
 export function fill(
   text: string,
@@ -55,16 +76,20 @@ export function fill(
   options: { field?: string; optional?: readonly string[] } = {},
 ): string {
   const field = options.field ?? 'text';
+  const absent = (value: string | number | undefined) => value === undefined || String(value).trim() === '';
   const missing = variablesOf(text).filter(
-    (name) => values[name] === undefined && !options.optional?.includes(name),
+    (name) => absent(values[name]) && !options.optional?.includes(name),
   );
   if (missing.length > 0) {
     throw new ValidationError(`${field} needs values for ${missing.join(', ')}`, [
       { path: field, message: `missing values: ${missing.join(', ')}` },
     ]);
   }
-  const filled = text
-    .replace(VARIABLE, (_, name: string) => String(values[name] ?? ''))
-    .replace(/\s{2,}/g, ' ');
+  const filled = closeGaps(
+    text.replace(VARIABLE, (_, name: string) => {
+      const value = values[name];
+      return absent(value) ? GAP : String(value);
+    }),
+  ).replace(/\s{2,}/g, ' ');
   return validateMessageText(filled.trim(), field);
 }

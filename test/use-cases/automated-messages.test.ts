@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { automatedMessagesSchema } from '../../shared/domain/automated-messages.js';
+import { automatedMessagesSchema, automatedText } from '../../shared/domain/automated-messages.js';
 import { Directory } from '../../shared/domain/directory.js';
 import type { Message } from '../../shared/domain/message.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
@@ -60,7 +60,7 @@ describe('automated messages', () => {
   it('greets an unknown customer in the channel language, leaving out the name it does not have', async () => {
     const h = harness();
     await receiveInbound(h.deps, h.sms({ text: 'Hello' }));
-    expect(automated(h)[0]).toMatch(/^Hi , case C[0-9A-F]{8}\.$|^Hi, case C[0-9A-F]{8}\.$/);
+    expect(automated(h)[0]).toMatch(/^Hi, case C[0-9A-F]{8}\.$/);
   });
 
   it('introduces the agent, says where a transfer goes, and says goodbye once with the survey link', async () => {
@@ -111,6 +111,66 @@ describe('automated messages', () => {
     const echo = await receiveInbound(h.deps, h.sms({ from: SUPPORT_NUMBER, to: '+14255550100' as never }));
     expect(echo).toMatchObject({ status: 'dropped', reason: 'sent from one of our own numbers' });
     expect(h.queue.sent).toEqual([]);
+  });
+});
+
+describe('a missing value in an automated message', () => {
+  const channel = (automatedMessages: unknown) => ({
+    name: 'Support',
+    language: 'en',
+    automatedMessages: automatedMessagesSchema.parse(automatedMessages),
+  });
+
+  it('reads as the message fallback for it, in the text language', () => {
+    const support = channel({
+      greeting: {
+        enabled: true,
+        text: {
+          en: 'Hi {customerName}, case {caseNumber}.',
+          fr: 'Bonjour {customerName}, dossier {caseNumber}.',
+        },
+        fallbacks: { customerName: { en: 'there', fr: 'à vous' } },
+      },
+    });
+    expect(automatedText(support, 'greeting', 'en', { caseNumber: 'C1' })).toBe('Hi there, case C1.');
+    expect(automatedText(support, 'greeting', 'fr', { caseNumber: 'C1' })).toBe(
+      'Bonjour à vous, dossier C1.',
+    );
+    expect(automatedText(support, 'greeting', 'en', { caseNumber: 'C1', customerName: 'Amélie' })).toBe(
+      'Hi Amélie, case C1.',
+    );
+  });
+
+  it('never leaves an agent name empty: "one of our agents" when no fallback is given', () => {
+    const support = channel({
+      survey: {
+        enabled: true,
+        text: {
+          en: 'How did {agentName} do? https://survey.example/{caseNumber}',
+          fr: 'Comment s’est passé votre échange avec {agentName} ? https://survey.example/{caseNumber}',
+        },
+      },
+      agentAssigned: { enabled: true },
+    });
+    expect(automatedText(support, 'survey', 'en', { caseNumber: 'C1', agentName: undefined })).toBe(
+      'How did one of our agents do? https://survey.example/C1',
+    );
+    expect(automatedText(support, 'survey', 'fr', { caseNumber: 'C1' })).toBe(
+      'Comment s’est passé votre échange avec un de nos conseillers ? https://survey.example/C1',
+    );
+    expect(automatedText(support, 'agentAssigned', 'en', { caseNumber: 'C1', agentName: '' })).toBe(
+      'You are now talking to one of our agents.',
+    );
+  });
+
+  it('refuses a fallback for a variable the message does not have', () => {
+    const result = automatedMessagesSchema.safeParse({
+      greeting: { enabled: true, fallbacks: { agentName: 'an agent' } },
+    });
+    expect(result.error?.issues[0]).toMatchObject({
+      path: ['greeting', 'fallbacks'],
+      message: 'has {agentName}; the greeting message may use {customerName}, {channelName}, {caseNumber}',
+    });
   });
 });
 
