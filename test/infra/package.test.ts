@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,8 @@ describe('the deployment package (infra/package.sh)', () => {
 
   beforeAll(async () => {
     // The tests' global set-up has built dist/ already.
-    execFileSync('bash', [join(root, 'infra/package.sh'), '--skip-build', join(dir, 'app.zip')], {
+    // sh, not bash: the script is POSIX (Debian's sh is dash).
+    execFileSync('sh', [join(root, 'infra/package.sh'), '--skip-build', join(dir, 'app.zip')], {
       stdio: 'pipe',
     });
     execFileSync('unzip', ['-q', join(dir, 'app.zip'), '-d', app]);
@@ -40,6 +41,43 @@ describe('the deployment package (infra/package.sh)', () => {
       expect(existsSync(join(app, path)), path).toBe(true);
     for (const path of ['node_modules/vitest', 'node_modules/typescript', 'node_modules/@biomejs', 'test'])
       expect(existsSync(join(app, path)), path).toBe(false);
+  });
+
+  it('ships only what the Functions host loads: no local host, stand-ins, benchmarks, tools, tests or sources', () => {
+    expect(readdirSync(app).sort()).toEqual([
+      'dist',
+      'host.json',
+      'node_modules',
+      'package-lock.json',
+      'package.json',
+    ]);
+    const shipped = readdirSync(join(app, 'dist')).sort();
+    expect(shipped).toEqual(expect.arrayContaining(['functions', 'infra', 'shared']));
+    expect(shipped.filter((part) => !['functions', 'infra', 'shared', 'web'].includes(part))).toEqual([]);
+    // The built workspace pages go along when the build made them; their sources never do.
+    expect(existsSync(join(app, 'dist/web'))).toBe(existsSync(join(root, 'dist/web')));
+    for (const path of ['web', 'local', 'stand-ins', 'bench', 'functions', 'shared', 'tsconfig.json'])
+      expect(existsSync(join(app, path)), path).toBe(false);
+  });
+
+  it('is built by a POSIX shell script (no bash-only syntax)', () => {
+    const script = readFileSync(join(root, 'infra/package.sh'), 'utf8');
+    expect(script.split('\n')[0]).toBe('#!/bin/sh');
+    const code = script
+      .split('\n')
+      .filter((line) => !line.trimStart().startsWith('#'))
+      .join('\n');
+    for (const bashism of [
+      /pipefail/,
+      /\[\[/,
+      /realpath/,
+      /^\s*function /m,
+      /\$\(</,
+      /<<</,
+      /^\s*local /m,
+      /\$\{\w+\/\//,
+    ])
+      expect(code).not.toMatch(bashism);
   });
 
   it('carries no native SQLite build, which only the embedded default would load', () => {
