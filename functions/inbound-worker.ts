@@ -1,7 +1,7 @@
 import type { App } from '../shared/app.js';
 import { inboundWorkSchema } from '../shared/domain/inbound-work.js';
 import { queueNames } from '../shared/ports.js';
-import { applyDeliveryReport } from '../shared/use-cases/delivery-report.js';
+import { applyDeliveryReport, applyProviderReport } from '../shared/use-cases/delivery-report.js';
 import { receiveInbound } from '../shared/use-cases/inbound.js';
 import { type QueueFunction, SERVICE_BUS_CONNECTION } from './definition.js';
 import { queueBody } from './queue-message.js';
@@ -20,7 +20,8 @@ export function inboundWorkerFunction(app: App): QueueFunction {
     handler: async (message) => {
       const work = inboundWorkSchema.parse(queueBody(message));
       if (work.kind === 'sms') await receiveInbound(app.deps, work.sms);
-      else await applyDeliveryReport(app.deps, work.report);
+      else if (work.kind === 'delivery-report') await applyDeliveryReport(app.deps, work.report);
+      else await applyProviderReport(app.deps, work.report);
     },
   };
 }

@@ -11,6 +11,7 @@ import type { CustomerState } from './domain/customer.js';
 import type { Message } from './domain/message.js';
 import type { Notification } from './domain/notification.js';
 import type { PhoneNumber, SenderNumber } from './domain/phone.js';
+import type { ProviderMessageRef } from './domain/provider-message.js';
 import type { SenderPace } from './domain/sender-pace.js';
 import type { Template } from './domain/template.js';
 
@@ -114,6 +115,11 @@ export interface Store {
   replaceMessage(message: Message, etag: string): Promise<Stored<Message>>;
   /** The conversation's messages by sequence number. */
   listMessages(conversationId: string): Promise<Message[]>;
+
+  /** Records which message a provider's message id is; writing the same again changes nothing. */
+  putProviderMessage(ref: ProviderMessageRef): Promise<void>;
+  /** Which message a provider's message id is: one point read. */
+  getProviderMessage(provider: string, providerMessageId: string): Promise<ProviderMessageRef | undefined>;
 
   getNotification(id: string): Promise<Stored<Notification> | undefined>;
   /** Creates a notification once; a second create with the same id fails with AlreadyExistsError. */

@@ -15,6 +15,7 @@ import type { CustomerState } from '../domain/customer.js';
 import type { Message } from '../domain/message.js';
 import type { Notification } from '../domain/notification.js';
 import type { PhoneNumber } from '../domain/phone.js';
+import type { ProviderMessageRef } from '../domain/provider-message.js';
 import type { SenderPace } from '../domain/sender-pace.js';
 import type { Template } from '../domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
@@ -105,7 +106,8 @@ type Kind =
   | 'configuration'
   | 'contact'
   | 'template'
-  | 'history';
+  | 'history'
+  | 'provider-message';
 
 /** Where each document lives: a conversation and its messages share a partition; the rest are alone. */
 const keys = {
@@ -125,6 +127,12 @@ const keys = {
   configuration: () => ({ id: 'configuration', pk: 'configuration' }),
   contact: (number: string) => ({ id: number, pk: `contact|${number}` }),
   template: (id: string) => ({ id, pk: `template|${id}` }),
+  // Alone in its partition: found by a point read. Provider ids are the providers' own strings, so
+  // they are encoded for the id (which may not hold / \ ? #).
+  providerMessage: (provider: string, providerMessageId: string) => {
+    const key = encodeURIComponent(`${provider}:${providerMessageId}`);
+    return { id: key, pk: `provider-message|${key}` };
+  },
 };
 
 /** A value as stored: its placement and kind added (the batch API wants plain JSON objects). */
@@ -154,7 +162,13 @@ export class CosmosStore implements Store {
     const value: Record<string, unknown> = { ...doc };
     for (const field of SYSTEM_FIELDS) delete value[field];
     // These have no id of their own: it is a placement detail.
-    if (kind === 'customer' || kind === 'pace' || kind === 'configuration' || kind === 'contact')
+    if (
+      kind === 'customer' ||
+      kind === 'pace' ||
+      kind === 'configuration' ||
+      kind === 'contact' ||
+      kind === 'provider-message'
+    )
       delete value.id;
     return value as T;
   }
@@ -449,6 +463,16 @@ export class CosmosStore implements Store {
       conversationId,
     );
     return found.map((stored) => stored.value);
+  }
+
+  async putProviderMessage(ref: ProviderMessageRef) {
+    const place = keys.providerMessage(ref.provider, ref.providerMessageId);
+    await this.container.items.upsert(document(ref, place, 'provider-message'));
+  }
+
+  async getProviderMessage(provider: string, providerMessageId: string) {
+    const { id, pk } = keys.providerMessage(provider, providerMessageId);
+    return (await this.read<ProviderMessageRef>('provider-message', id, pk))?.value;
   }
 
   getNotification(id: string) {

@@ -6,6 +6,7 @@ import type { CustomerState } from '../domain/customer.js';
 import type { Message } from '../domain/message.js';
 import type { Notification } from '../domain/notification.js';
 import type { PhoneNumber } from '../domain/phone.js';
+import type { ProviderMessageRef } from '../domain/provider-message.js';
 import type { SenderPace } from '../domain/sender-pace.js';
 import type { Template } from '../domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
@@ -50,7 +51,7 @@ CREATE TABLE IF NOT EXISTS records (
 `;
 
 /** Documents an admin writes (configuration, contacts, templates): read by key, listed by kind. */
-type RecordKind = 'configuration' | 'contact' | 'template';
+type RecordKind = 'configuration' | 'contact' | 'template' | 'provider-message';
 
 interface Row {
   etag: number;
@@ -121,6 +122,10 @@ export class SqliteStore implements Store {
         'SELECT etag, doc FROM records WHERE kind = ? AND id = ?',
       ),
       insertRecord: db.prepare('INSERT OR IGNORE INTO records (kind, id, etag, doc) VALUES (?, ?, 1, ?)'),
+      upsertRecord: db.prepare(
+        `INSERT INTO records (kind, id, etag, doc) VALUES (?, ?, 1, ?)
+         ON CONFLICT (kind, id) DO UPDATE SET etag = etag + 1, doc = excluded.doc`,
+      ),
       updateRecord: db.prepare(
         'UPDATE records SET etag = etag + 1, doc = ? WHERE kind = ? AND id = ? AND etag = ?',
       ),
@@ -401,6 +406,18 @@ export class SqliteStore implements Store {
     if (this.statements.getRecord.get(kind, id))
       throw new ConcurrencyError(`${what} changed since it was read`);
     return false;
+  }
+
+  async putProviderMessage(ref: ProviderMessageRef) {
+    this.statements.upsertRecord.run(
+      'provider-message',
+      `${ref.provider}:${ref.providerMessageId}`,
+      JSON.stringify(ref),
+    );
+  }
+
+  async getProviderMessage(provider: string, providerMessageId: string) {
+    return this.getRecord<ProviderMessageRef>('provider-message', `${provider}:${providerMessageId}`)?.value;
   }
 
   async getConfiguration() {

@@ -19,3 +19,10 @@ export const deliveryReportSchema = z.object({
   reportedAt: z.iso.datetime({ offset: true }),
 });
 export type DeliveryReport = z.output<typeof deliveryReportSchema>;
+
+/**
+ * A report that names only the provider's message id: a Twilio Messaging Service calls its own
+ * status callback URL, which carries none of our ids. The message is found by that id.
+ */
+export const providerReportSchema = deliveryReportSchema.omit({ conversationId: true, messageId: true });
+export type ProviderReport = z.output<typeof providerReportSchema>;

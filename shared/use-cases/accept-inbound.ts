@@ -1,6 +1,6 @@
 import type { Channel } from '../domain/channel.js';
 import { keywordOf } from '../domain/consent.js';
-import type { DeliveryReport } from '../domain/delivery-report.js';
+import type { DeliveryReport, ProviderReport } from '../domain/delivery-report.js';
 import type { InboundSms } from '../domain/inbound-sms.js';
 import type { InboundWork } from '../domain/inbound-work.js';
 import { maskPhone } from '../domain/mask.js';
@@ -53,15 +53,21 @@ export const customerSession = (ourNumber: string, customer: string) => `${ourNu
  */
 export async function acceptDeliveryReport(
   deps: CoreDeps,
-  report: DeliveryReport,
+  report: DeliveryReport | ProviderReport,
   sessionId: string,
 ): Promise<void> {
-  const work: InboundWork = { kind: 'delivery-report', report };
+  const work: InboundWork =
+    'messageId' in report ? { kind: 'delivery-report', report } : { kind: 'provider-report', report };
   const id = `${report.provider}:${report.providerMessageId}:${report.status}`;
   await deps.queue.send(queueNames.inbound, {
     id,
     sessionId,
     body: work,
   });
-  deps.logger.info('report.accepted', { messageId: report.messageId, status: report.status });
+  deps.logger.info('report.accepted', {
+    ...('messageId' in report
+      ? { messageId: report.messageId }
+      : { providerMessageId: report.providerMessageId }),
+    status: report.status,
+  });
 }

@@ -67,6 +67,30 @@ async function markAttempt(
 }
 
 /**
+ * Which message the provider's id is, for reports that bring back only that id (a Twilio Messaging
+ * Service's own callback URL). The message is sent and its status stored: a failure here must not
+ * make the queue send it again, so it is logged, and such a report then finds nothing.
+ */
+async function rememberProviderId(
+  deps: CoreDeps,
+  provider: string,
+  providerMessageId: string,
+  message: Message,
+  log: Record<string, string>,
+) {
+  try {
+    await deps.store.putProviderMessage({
+      provider,
+      providerMessageId,
+      conversationId: message.conversationId,
+      messageId: message.id,
+    });
+  } catch (error) {
+    deps.logger.error('outbound.provider-id-not-kept', { ...log, provider }, error);
+  }
+}
+
+/**
  * The outbound worker's use case: consent, then the provider, then the status. The message id is
  * the provider idempotency key, so a redelivered queue message cannot send twice. Transient and
  * rate-limit failures are thrown back to the queue for a retry until the last attempt, which marks
@@ -142,6 +166,7 @@ export async function deliverOutbound(
       firstAttemptAt,
     });
     await setStatus(deps, message, 'sent', { providerMessageId: result.providerMessageId });
+    await rememberProviderId(deps, channel.provider, result.providerMessageId, message, log);
     deps.logger.info('outbound.sent', { ...log, provider: channel.provider });
     return { status: 'sent', providerMessageId: result.providerMessageId };
   } catch (error) {

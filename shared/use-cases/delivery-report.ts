@@ -1,6 +1,7 @@
-import type { DeliveryReport } from '../domain/delivery-report.js';
+import type { DeliveryReport, ProviderReport } from '../domain/delivery-report.js';
 import { advanceStatus } from '../domain/message.js';
 import type { PhoneNumber } from '../domain/phone.js';
+import { NotFoundError } from '../errors.js';
 import { setConsent } from './consent.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
@@ -42,4 +43,36 @@ export async function applyDeliveryReport(deps: CoreDeps, report: DeliveryReport
   if (outcome === 'unknown-message') deps.logger.warn('report.unknown-message', log);
   else deps.logger.info(outcome === 'applied' ? 'report.applied' : 'report.stale', log);
   return outcome;
+}
+
+/**
+ * How long a report naming only the provider's id may wait for its message: the provider can call
+ * back before the sender has written which message the id is. Later, it is not one of ours (a
+ * Messaging Service shared with another application) and is dropped.
+ */
+const UNKNOWN_ID_PATIENCE_MS = 2 * 60_000;
+
+/**
+ * A report that names only the provider's message id: one point read finds the message, then it
+ * is applied as any other. An id not known yet is retried by the queue for a while.
+ */
+export async function applyProviderReport(deps: CoreDeps, report: ProviderReport): Promise<ReportOutcome> {
+  const ref = await deps.store.getProviderMessage(report.provider, report.providerMessageId);
+  if (ref) {
+    return applyDeliveryReport(deps, {
+      ...report,
+      conversationId: ref.conversationId,
+      messageId: ref.messageId,
+    });
+  }
+  const waited = deps.clock.now().getTime() - Date.parse(report.reportedAt);
+  if (waited < UNKNOWN_ID_PATIENCE_MS) {
+    throw new NotFoundError(`no message of ours has ${report.provider} id ${report.providerMessageId} yet`);
+  }
+  deps.logger.warn('report.unknown-message', {
+    provider: report.provider,
+    providerMessageId: report.providerMessageId,
+    status: report.status,
+  });
+  return 'unknown-message';
 }

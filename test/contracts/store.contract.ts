@@ -275,6 +275,26 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
       });
     });
 
+    describe('provider message lookups', () => {
+      it('find our message by the provider and its id, and writing one again changes nothing', async () => {
+        const ref = {
+          provider: 'twilio',
+          providerMessageId: 'SM0123456789abcdef0123456789abcdef',
+          conversationId: 'conv-1',
+          messageId: 'm-1',
+        };
+        expect(await store.getProviderMessage('twilio', ref.providerMessageId)).toBeUndefined();
+        await store.putProviderMessage(ref);
+        await store.putProviderMessage(ref);
+        expect(await store.getProviderMessage('twilio', ref.providerMessageId)).toEqual(ref);
+        // Ids are per provider, and any string a provider uses is a key.
+        expect(await store.getProviderMessage('acs', ref.providerMessageId)).toBeUndefined();
+        const odd = { ...ref, provider: 'acs', providerMessageId: 'Outgoing_a/b?c#d\\e', messageId: 'm-2' };
+        await store.putProviderMessage(odd);
+        expect(await store.getProviderMessage('acs', odd.providerMessageId)).toEqual(odd);
+      });
+    });
+
     describe('notifications', () => {
       it('are created once and read back', async () => {
         const notification = {

@@ -210,6 +210,25 @@ describe('a Twilio channel, end to end', () => {
     expect(api.sends.filter((s) => s.params.Body === 'Retry me')).toHaveLength(1);
   });
 
+  it('finds the message by its MessageSid when the callback URL is the Messaging Service own (no query)', async () => {
+    const reply = await t.api('POST', `conversations/${conversationId}/messages`, {
+      agentId: 'alice',
+      text: 'Found by its sid',
+    });
+    const mine = async () => (await messages()).find((m: { id: string }) => m.id === reply.body.message.id);
+    const sent = await t.eventually(async () => {
+      const message = await mine();
+      return message?.status === 'sent' && message;
+    }, 'the reply sent');
+    const answer = await statusCallback(
+      `${PUBLIC_BASE}/api/twilio/status`,
+      sent.providerMessageId,
+      'delivered',
+    );
+    expect(answer.status).toBe(200);
+    await t.eventually(async () => (await mine())?.status === 'delivered', 'delivered by its sid');
+  });
+
   it('marks the customer opted out when Twilio says 21610, and refuses further replies', async () => {
     api.failNext(400, { code: 21610, message: 'Attempt to send to unsubscribed recipient', status: 400 });
     const reply = await t.api('POST', `conversations/${conversationId}/messages`, {

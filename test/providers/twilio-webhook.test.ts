@@ -187,10 +187,18 @@ describe('Twilio status callbacks', () => {
     });
   });
 
-  it('refuses a callback whose URL does not name the message', () => {
-    expect(() => parse('twilio/twilio-status-callback.sent.http.txt', 'conversationId=7f3c2a10')).toThrow(
-      /lacks conversationId and messageId/,
-    );
+  it('names only the MessageSid when the callback URL is not ours (a Messaging Service callback)', () => {
+    for (const query of ['', 'conversationId=7f3c2a10']) {
+      const report = parse('twilio/twilio-status-callback.sent.http.txt', query)?.report;
+      expect(report).toEqual({
+        provider: 'twilio',
+        providerMessageId: 'SM33333333333333333333333333333333',
+        status: 'sent',
+        reason: null,
+        recipientOptedOut: false,
+        reportedAt: AT,
+      });
+    }
   });
 
   it('ignores statuses it does not track', () => {

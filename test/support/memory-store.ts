@@ -14,6 +14,7 @@ import type { CustomerState } from '../../shared/domain/customer.js';
 import type { Message } from '../../shared/domain/message.js';
 import type { Notification } from '../../shared/domain/notification.js';
 import type { PhoneNumber } from '../../shared/domain/phone.js';
+import type { ProviderMessageRef } from '../../shared/domain/provider-message.js';
 import type { SenderPace } from '../../shared/domain/sender-pace.js';
 import type { Template } from '../../shared/domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../../shared/errors.js';
@@ -45,6 +46,7 @@ export class MemoryStore implements Store {
   private readonly configurations = new Map<string, Row<Configuration>>();
   private readonly contacts = new Map<string, Row<Contact>>();
   private readonly templates = new Map<string, Row<Template>>();
+  private readonly providerMessages = new Map<string, ProviderMessageRef>();
   /** Lets a test slow every read down, to widen race windows between concurrent callers. */
   beforeRead: () => Promise<void> = async () => {};
 
@@ -213,6 +215,15 @@ export class MemoryStore implements Store {
       .filter((message) => message.conversationId === conversationId)
       .sort((a, b) => a.seq - b.seq)
       .map((message) => structuredClone(message));
+  }
+
+  async putProviderMessage(ref: ProviderMessageRef) {
+    this.providerMessages.set(`${ref.provider}:${ref.providerMessageId}`, structuredClone(ref));
+  }
+
+  async getProviderMessage(provider: string, providerMessageId: string) {
+    const ref = this.providerMessages.get(`${provider}:${providerMessageId}`);
+    return ref ? structuredClone(ref) : undefined;
   }
 
   async getNotification(id: string) {

@@ -7,13 +7,14 @@ import {
   ConsentError,
   ForbiddenError,
   InvalidTransitionError,
+  NotFoundError,
   SendError,
   ValidationError,
 } from '../../shared/errors.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
 import { closeByAgent, endConversation, replyToCustomer } from '../../shared/use-cases/conversations.js';
 import { deliverOutbound, failDeadLettered } from '../../shared/use-cases/deliver.js';
-import { applyDeliveryReport } from '../../shared/use-cases/delivery-report.js';
+import { applyDeliveryReport, applyProviderReport } from '../../shared/use-cases/delivery-report.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import { sendNotification } from '../../shared/use-cases/notify.js';
 import { CUSTOMER } from '../support/builders.js';
@@ -266,6 +267,29 @@ describe('applying delivery reports', () => {
     expect(await applyDeliveryReport(h.deps, report('failed', { providerMessageId: 'someone-else' }))).toBe(
       'unknown-message',
     );
+    expect((await status())?.status).toBe('sent');
+  });
+
+  it('finds the message by the provider id alone, with one point read of a lookup the send wrote', async () => {
+    const { h, report, status } = await sentReply();
+    const { conversationId: _c, messageId: _m, ...byProviderId } = report('delivered');
+    expect(await applyProviderReport(h.deps, byProviderId)).toBe('applied');
+    expect((await status())?.status).toBe('delivered');
+  });
+
+  it('lets a report for a provider id not known yet be retried, then drops it as not ours', async () => {
+    const { h, report, status } = await sentReply();
+    const {
+      conversationId: _c,
+      messageId: _m,
+      ...unknown
+    } = report('failed', {
+      providerMessageId: 'SMnotours',
+      reportedAt: h.clock.now().toISOString(),
+    });
+    await expect(applyProviderReport(h.deps, unknown)).rejects.toBeInstanceOf(NotFoundError);
+    h.clock.advance(3 * 60_000);
+    expect(await applyProviderReport(h.deps, unknown)).toBe('unknown-message');
     expect((await status())?.status).toBe('sent');
   });
 

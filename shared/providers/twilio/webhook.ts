@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import { z } from 'zod';
-import type { DeliveryReport } from '../../domain/delivery-report.js';
+import type { DeliveryReport, ProviderReport } from '../../domain/delivery-report.js';
 import { type InboundSms, inboundMessageId, inboundSmsSchema } from '../../domain/inbound-sms.js';
 import type { OutboundStatus } from '../../domain/message.js';
 import { issuesFrom, ValidationError } from '../../errors.js';
@@ -118,14 +118,17 @@ const statusFields = z.looseObject({
 });
 
 export interface TwilioStatus {
-  report: DeliveryReport;
+  /** Names our message when the callback URL was ours; only Twilio's MessageSid otherwise. */
+  report: DeliveryReport | ProviderReport;
   ourNumber: string;
   customer: string;
 }
 
 /**
  * A status callback: the conversation and message come from the callback URL we gave Twilio when
- * sending. Returns undefined for statuses we do not track (Twilio adds new ones).
+ * sending. A callback URL set on a Messaging Service carries neither (or only part): the report
+ * then names Twilio's MessageSid alone, and the message is found by it. Returns undefined for
+ * statuses we do not track (Twilio adds new ones).
  */
 export function parseTwilioStatus(
   params: TwilioParams,
@@ -136,11 +139,7 @@ export function parseTwilioStatus(
   if (!parsed.success) fail('Twilio status callback', parsed.error);
   const conversationId = query.get('conversationId');
   const messageId = query.get('messageId');
-  if (!conversationId || !messageId) {
-    throw new ValidationError(
-      'Twilio status callback URL lacks conversationId and messageId (not a callback this app asked for)',
-    );
-  }
+  const ours = conversationId && messageId ? { conversationId, messageId } : {};
   const fields = parsed.data;
   const status = statuses[fields.MessageStatus];
   if (!status) return undefined;
@@ -153,8 +152,7 @@ export function parseTwilioStatus(
     report: {
       provider: 'twilio',
       providerMessageId: fields.MessageSid,
-      conversationId,
-      messageId,
+      ...ours,
       status,
       reason,
       recipientOptedOut: code === '21610',
