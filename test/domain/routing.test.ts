@@ -55,6 +55,11 @@ describe('routing rules', () => {
     ],
     ['the customer language, French', { contact: { attributes: {} }, language: 'fr' }, 'french'],
     ['a regional variant of the language', { contact: { attributes: {} }, language: 'fr-CA' }, 'french'],
+    [
+      'not a language that only starts the same (fre is not fr)',
+      { contact: { attributes: {} }, language: 'fre' },
+      'general',
+    ],
     ['an unknown customer (no contact record)', { contact: undefined, language: 'en' }, 'new-customers'],
     ['a known contact matching nothing', { contact: { attributes: {} }, language: 'en' }, 'general'],
   ])('routes on %s', (_name, customer, queueId) => {

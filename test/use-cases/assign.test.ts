@@ -145,4 +145,23 @@ describe.each(storeKinds)('assignment (%s)', (_kind, makeStore) => {
       { conversationId: 'c01', agentId: 'alice' },
     ]);
   });
+
+  it('gives back an old hold for a conversation now active with another agent, and keeps her own', async () => {
+    const h = coreHarness(makeStore());
+    const at = h.clock.now().toISOString();
+    // A transfer to bob that died before alice's release: the conversation is bob's now.
+    await h.store.createConversation(aConversation({ id: 'moved', state: 'active', agentId: 'bob' }));
+    await h.store.createConversation(aConversation({ id: 'hers', state: 'active', agentId: 'alice' }));
+    await h.addAgent({
+      id: 'alice',
+      capacity: 2,
+      assignments: ['moved', 'hers'].map((conversationId) => ({ conversationId, since: at })),
+    });
+
+    h.clock.advance(6 * 60_000);
+    await setPresence(h.deps, 'alice', 'available');
+    expect((await h.store.getAgent('alice'))?.value.assignments.map((a) => a.conversationId)).toEqual([
+      'hers',
+    ]);
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Directory } from '../../shared/domain/directory.js';
 import type { Message } from '../../shared/domain/message.js';
 import { notificationRequestSchema } from '../../shared/domain/notification.js';
 import { ConsentError } from '../../shared/errors.js';
@@ -9,7 +10,7 @@ import { deliverOutbound } from '../../shared/use-cases/deliver.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import { sendNotification } from '../../shared/use-cases/notify.js';
 import { ALERTS_NUMBER, CUSTOMER } from '../support/builders.js';
-import { coreHarness } from '../support/core.js';
+import { coreHarness, testSeed } from '../support/core.js';
 
 const attempt = { deliveryCount: 1, maxDeliveryCount: 3 };
 
@@ -174,5 +175,21 @@ describe('consent keywords on an outbound-only number', () => {
     expect(await h.store.getCustomer('alerts', CUSTOMER)).toBeUndefined();
     expect(await h.store.findConversations({})).toEqual([]);
     expect(h.queue.on('sms-outbound')).toEqual([]);
+  });
+});
+
+describe('a redelivered keyword', () => {
+  it('is still a repeat after the admin changed the keywords: it opens no conversation', async () => {
+    const h = coreHarness();
+    const stop = h.sms({ text: 'STOP' });
+    expect(await receiveInbound(h.deps, stop)).toMatchObject({ status: 'stored' });
+    // The admin replaces STOP with ARRET; the provider then redelivers the STOP it sent before.
+    const channels = testSeed.channels.map((channel) =>
+      channel.id === 'support' ? { ...channel, consent: { ...channel.consent, optOut: ['ARRET'] } } : channel,
+    );
+    h.deps.directory = new Directory(channels, testSeed.queues);
+
+    expect(await receiveInbound(h.deps, stop)).toEqual({ status: 'duplicate', messageId: stop.id });
+    expect((await h.store.getCustomer('support', CUSTOMER))?.value.openConversationId ?? null).toBeNull();
   });
 });
