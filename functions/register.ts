@@ -14,9 +14,13 @@ import { deliveryCount, retryDelayMs } from './queue-message.js';
  * maxAutoLockRenewalDuration in host.json), the session's later messages wait behind it, and the
  * throw that follows is the retry. The local host does the same by abandoning with a delay.
  */
+export type Sleep = (ms: number) => Promise<void>;
+
+const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export function waitBeforeRetry(
   handler: QueueFunction['handler'],
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: Sleep = realSleep,
 ): QueueFunction['handler'] {
   return async (message, context) => {
     try {
@@ -36,7 +40,12 @@ export interface FunctionRegistrar {
   eventGrid(name: string, options: EventGridFunctionOptions): void;
 }
 
-export function registerFunctions(registrar: FunctionRegistrar, definitions: FunctionDefinition[]): void {
+/** `sleep` is the wait before a failed queue invocation is thrown (a test passes a recorder). */
+export function registerFunctions(
+  registrar: FunctionRegistrar,
+  definitions: FunctionDefinition[],
+  sleep: Sleep = realSleep,
+): void {
   for (const definition of definitions) {
     switch (definition.kind) {
       case 'http': {
@@ -50,7 +59,7 @@ export function registerFunctions(registrar: FunctionRegistrar, definitions: Fun
           queueName,
           connection,
           isSessionsEnabled,
-          handler: waitBeforeRetry(handler),
+          handler: waitBeforeRetry(handler, sleep),
         });
         break;
       }

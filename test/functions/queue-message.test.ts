@@ -1,7 +1,8 @@
-import azureFunctions from '@azure/functions';
+import azureFunctions, { type ServiceBusQueueFunctionOptions } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
+import { type QueueFunction, SERVICE_BUS_CONNECTION } from '../../functions/definition.js';
 import { queueBody, retryDelayMs } from '../../functions/queue-message.js';
-import { waitBeforeRetry } from '../../functions/register.js';
+import { registerFunctions, waitBeforeRetry } from '../../functions/register.js';
 import { SendError, ValidationError } from '../../shared/errors.js';
 
 const { InvocationContext } = azureFunctions;
@@ -58,5 +59,39 @@ describe('the wait before a failed queue message is tried again', () => {
       },
     )({}, context);
     expect(slept).toEqual([4000]);
+  });
+});
+
+describe('registering a queue function with the Functions host', () => {
+  it("wires the wait: a registered handler that fails sleeps for the provider's Retry-After, then throws", async () => {
+    const failure = new SendError('rate-limited', 'ACS rate limit (429)', 7000);
+    const registered = new Map<string, ServiceBusQueueFunctionOptions>();
+    const slept: number[] = [];
+    const definition: QueueFunction = {
+      kind: 'serviceBusQueue',
+      name: 'outboundWorker',
+      queueName: 'sms-outbound',
+      connection: SERVICE_BUS_CONNECTION,
+      isSessionsEnabled: true,
+      handler: async () => {
+        throw failure;
+      },
+    };
+    registerFunctions(
+      {
+        http: () => {},
+        timer: () => {},
+        eventGrid: () => {},
+        serviceBusQueue: (name, options) => registered.set(name, options),
+      },
+      [definition],
+      async (ms) => {
+        slept.push(ms);
+      },
+    );
+    const handler = registered.get('outboundWorker')?.handler as QueueFunction['handler'];
+    const context = new InvocationContext({ triggerMetadata: { deliveryCount: 1 } });
+    await expect(handler({}, context)).rejects.toBe(failure);
+    expect(slept).toEqual([7000]);
   });
 });
