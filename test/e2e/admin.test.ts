@@ -228,7 +228,13 @@ describe('administering the contact center', () => {
       queueIds: ['nowhere'],
     });
     expect(unknownQueue.status).toBe(400);
-    const otherId = await t.api('PUT', 'manage/agents/dave', { id: 'carol', name: 'Dave', capacity: 1 });
+    // A body valid in every way but its id, so the 400 can only be for the id.
+    const otherId = await t.api('PUT', 'manage/agents/dave', {
+      id: 'carol',
+      name: 'Dave',
+      capacity: 1,
+      queueIds: ['general'],
+    });
     expect(otherId.status).toBe(400);
     expect(otherId.body.error.message).toBe("the body's id carol is not the agent id dave in the address");
     expect((await t.api('GET', 'manage/agents/dave')).status).toBe(404);

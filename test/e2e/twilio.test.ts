@@ -260,6 +260,9 @@ describe('a Twilio channel, end to end', () => {
 
   it('never logged the customer number or a message text', () => {
     const logs = t.logs.join('\n');
+    // What was logged is there, masked: the walk through above was logged, not silenced.
+    expect(logs).toContain('"inbound.accepted"');
+    expect(logs).toContain('+1********23');
     expect(logs).not.toContain('4255550123');
     expect(logs).not.toContain('damaged box');
     expect(logs).not.toContain('Sorry about the box');
