@@ -20,7 +20,9 @@ describe('filling a text whose optional value is missing', () => {
   });
 
   it('fills a value it has as given', () => {
-    expect(fill('Hi {customerName}, thanks.', { customerName: 'Amélie' }, optional)).toBe('Hi Amélie, thanks.');
+    expect(fill('Hi {customerName}, thanks.', { customerName: 'Amélie' }, optional)).toBe(
+      'Hi Amélie, thanks.',
+    );
   });
 
   it('still refuses a required value that is missing or blank', () => {
