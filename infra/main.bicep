@@ -201,6 +201,7 @@ module appSettings 'modules/app-settings.bicep' = {
     serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
     acsEndpoint: communication.outputs.endpoint
     publicBaseUrl: 'https://${functionApp.outputs.defaultHostName}'
+    entraClientId: entraClientId
     twilioAccountSid: twilioAccountSid
     twilioAuthTokenReference: keyVault.outputs.twilioAuthTokenReference
     telesignCustomerId: telesignCustomerId

@@ -107,6 +107,7 @@ export const azureDeploymentSettings = [
   'ServiceBusConnection__fullyQualifiedNamespace',
   'ACS_ENDPOINT',
   'SMS_PUBLIC_BASE_URL',
+  'SMS_ENTRA_CLIENT_ID',
   'TWILIO_ACCOUNT_SID',
   'TWILIO_AUTH_TOKEN',
   'TELESIGN_CUSTOMER_ID',

@@ -31,6 +31,8 @@ resource auth 'Microsoft.Web/sites/config@2024-04-01' = {
         '/api/acs/events'
         '/api/health'
         '/api/openapi.json'
+        '/api/connector/apiDefinition.swagger.json'
+        '/api/connector/apiProperties.json'
         '/runtime/webhooks/eventgrid'
       ]
     }

@@ -10,6 +10,8 @@ param cosmosContainer string
 param serviceBusNamespace string
 param acsEndpoint string
 param publicBaseUrl string
+@description('The app registration App Service Authentication accepts; empty without it')
+param entraClientId string
 param twilioAccountSid string
 param twilioAuthTokenReference string
 param telesignCustomerId string
@@ -35,6 +37,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     ServiceBusConnection__fullyQualifiedNamespace: serviceBusNamespace
     ACS_ENDPOINT: acsEndpoint
     SMS_PUBLIC_BASE_URL: publicBaseUrl
+    SMS_ENTRA_CLIENT_ID: entraClientId
     TWILIO_ACCOUNT_SID: twilioAccountSid
     TWILIO_AUTH_TOKEN: twilioAuthTokenReference
     TELESIGN_CUSTOMER_ID: telesignCustomerId

@@ -318,7 +318,7 @@ describe('the Bicep deployment', () => {
     );
   });
 
-  it('has App Service Authentication refuse anonymous callers everywhere but the webhooks, health, OpenAPI and the Event Grid trigger', () => {
+  it('has App Service Authentication refuse anonymous callers everywhere but the webhooks, health, OpenAPI, the connector files and the Event Grid trigger', () => {
     const auth = read('modules/app-service-auth.bicep');
     expect(auth).toContain('requireAuthentication: true');
     expect(auth).toContain("unauthenticatedClientAction: 'RedirectToLoginPage'");
@@ -330,6 +330,8 @@ describe('the Bicep deployment', () => {
         '/api/acs/events',
         '/api/health',
         '/api/openapi.json',
+        '/api/connector/apiDefinition.swagger.json',
+        '/api/connector/apiProperties.json',
         '/api/telesign/callback',
         '/api/twilio/inbound',
         '/api/twilio/status',
