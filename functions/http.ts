@@ -108,8 +108,9 @@ export const agentRoles: Role[] = ['agent', 'supervisor', 'admin'];
 /**
  * An HTTP function for signed-in callers: the caller is resolved first (401 when not signed in),
  * then must hold one of `roles` (403). With function keys as the only identity, the host checks
- * the key (authLevel function) and the caller is a trusted integration; otherwise the route is
- * anonymous to the host and the app checks the sign-in itself.
+ * the key (authLevel function) and the caller holds the roles keys are given
+ * (SMS_FUNCTION_KEY_ROLES, notifier by default); otherwise the route is anonymous to the host and
+ * the app checks the sign-in itself.
  */
 export function signedInFunction(
   app: App,

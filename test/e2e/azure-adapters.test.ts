@@ -56,6 +56,9 @@ describe('a conversation on Cosmos DB and Service Bus', () => {
         TWILIO_ACCOUNT_SID: ACCOUNT_SID,
         TWILIO_AUTH_TOKEN: AUTH_TOKEN,
         TWILIO_API_BASE_URL: apiUrl,
+        // Azure adapters without App Service Authentication: function keys are the identity, and
+        // this test is the integration an operator trusts with the agent and admin roles.
+        SMS_FUNCTION_KEY_ROLES: 'notifier,agent,supervisor,admin',
       },
       {
         channels: [
