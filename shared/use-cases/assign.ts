@@ -2,6 +2,7 @@ import type { Agent } from '../domain/agent.js';
 import { canTakeWork, freeCapacity, hasSkills } from '../domain/agent.js';
 import { type Actor, type Conversation, transition } from '../domain/conversation.js';
 import { opennessAt } from '../domain/hours.js';
+import type { ConversationCursor } from '../ports.js';
 import { releaseCapacity, reserveCapacity } from './agent-capacity.js';
 import { agentName, sendAutomated } from './automated.js';
 import type { CoreDeps } from './deps.js';
@@ -10,6 +11,14 @@ import { retryOnConflict } from './optimistic.js';
 export interface AssignmentOutcome {
   assigned: { conversationId: string; agentId: string }[];
 }
+
+/** What became of the conversation once the agent's capacity was reserved for it. */
+type Taking =
+  | { kind: 'assigned'; conversation: Conversation }
+  /** Theirs already (a repeat of this assignment): nothing to announce. */
+  | { kind: 'already-theirs' }
+  /** Taken by someone else, closed or gone meanwhile. */
+  | { kind: 'lost' };
 
 /**
  * Gives one conversation to one agent: capacity first (the agent's ETag decides), then the
@@ -26,24 +35,29 @@ export async function assignConversation(
     requireAvailable: actor.kind === 'system',
   });
   if (!reserved) return false;
-  const taken = await retryOnConflict(async () => {
+  const taking = await retryOnConflict(async (): Promise<Taking> => {
     const stored = await deps.store.getConversation(conversationId);
-    if (stored?.value.state !== 'open') return stored?.value.agentId === agentId;
+    if (stored?.value.state !== 'open')
+      return stored?.value.agentId === agentId ? { kind: 'already-theirs' } : { kind: 'lost' };
     const next = transition(stored.value, { type: 'assign', agentId }, actor, deps.clock.now().toISOString());
-    return (await deps.store.replaceConversation(next, stored.etag)).value;
+    return {
+      kind: 'assigned',
+      conversation: (await deps.store.replaceConversation(next, stored.etag)).value,
+    };
   });
-  if (!taken) {
+  if (taking.kind === 'lost') {
     await releaseCapacity(deps, agentId, conversationId);
     return false;
   }
   deps.logger.info('conversation.assigned', { conversationId, agentId });
-  if (taken !== true) {
+  if (taking.kind === 'assigned') {
+    const { conversation } = taking;
     // Once per assignment: the id carries the transition that made it.
     await sendAutomated(
       deps,
-      taken,
+      conversation,
       'agentAssigned',
-      `${conversationId}:assigned:${taken.history.length}`,
+      `${conversationId}:assigned:${conversation.history.length}`,
       async () => ({
         agentName: await agentName(deps, agentId),
       }),
@@ -66,9 +80,11 @@ async function withAffinity(deps: CoreDeps, conversation: Conversation, agents: 
 }
 
 /** Least loaded first; ties go to the agent with the most free capacity, then by id for stability. */
-function byLoad(a: Agent, b: Agent): number {
+export function byLoad(a: Agent, b: Agent): number {
   const load = a.assignments.length / a.capacity - b.assignments.length / b.capacity;
-  return load !== 0 ? load : a.id.localeCompare(b.id);
+  if (load !== 0) return load;
+  const room = freeCapacity(b) - freeCapacity(a);
+  return room !== 0 ? room : a.id.localeCompare(b.id);
 }
 
 /**
@@ -94,30 +110,49 @@ export async function assignQueue(deps: CoreDeps, queueId: string): Promise<Assi
       .filter((channel) => channel.hours && !opennessAt(channel.hours, now).open)
       .map((channel) => channel.id),
   );
-  // Read past the head of the line: a conversation needing skills nobody online has must not hold
-  // up the ones behind it (bounded, so a huge backlog is read a slice at a time).
-  const waiting = await deps.store.findConversations({
-    queueId,
-    states: ['open'],
-    ...(closed.size === 0 ? { limit: Math.max(room * 10, POSITIONS_TOLD) } : {}),
-  });
-  const open = pushing ? waiting.filter((c) => !closed.has(c.value.channelId)) : [];
-  for (const { value: conversation } of open) {
-    if (agents.length === 0) break;
-    const able = agents.filter((agent) => hasSkills(agent, conversation.requiredSkills)).sort(byLoad);
-    for (const agent of await withAffinity(deps, conversation, able)) {
-      if (await assignConversation(deps, conversation.id, agent.id, { kind: 'system' })) {
-        outcome.assigned.push({ conversationId: conversation.id, agentId: agent.id });
-        break;
+  // Read past the head of the line a page at a time: a conversation needing skills nobody online
+  // has, or waiting for its channel to open, must not hold up the ones behind it, and no read is
+  // unbounded however long the backlog.
+  const pageSize = Math.max(room * 10, POSITIONS_TOLD);
+  const waiting: Conversation[] = [];
+  let offered = 0;
+  for (let after: ConversationCursor | undefined; ; ) {
+    const page = (
+      await deps.store.findConversations({
+        queueId,
+        states: ['open'],
+        limit: pageSize,
+        ...(after ? { after } : {}),
+      })
+    ).map((s) => s.value);
+    waiting.push(...page);
+    for (const conversation of pushing ? page.filter((c) => !closed.has(c.channelId)) : []) {
+      if (agents.length === 0) break;
+      offered += 1;
+      const able = agents.filter((agent) => hasSkills(agent, conversation.requiredSkills)).sort(byLoad);
+      for (const agent of await withAffinity(deps, conversation, able)) {
+        const given = await assignConversation(deps, conversation.id, agent.id, { kind: 'system' });
+        if (given) outcome.assigned.push({ conversationId: conversation.id, agentId: agent.id });
+        // Only this agent changed (or was changed by someone else, which is why it was refused):
+        // re-read just them, so a run costs reads per attempt, not per agent per conversation.
+        const fresh = (await deps.store.getAgent(agent.id))?.value;
+        agents = agents.flatMap((a) =>
+          a.id !== agent.id ? [a] : fresh && canTakeWork(fresh, queueId) ? [fresh] : [],
+        );
+        if (given) break;
       }
     }
-    // Re-read only the agents still in play: the store, not this loop's copy, holds the truth.
-    const refreshed = await Promise.all(agents.map((a) => deps.store.getAgent(a.id)));
-    agents = refreshed.flatMap((s) => (s && canTakeWork(s.value, queueId) ? [s.value] : []));
+    const last = page.at(-1);
+    // As far as before the paging: pageSize conversations offered (the ones of closed channels not
+    // counting), and the places worth telling.
+    const needMore =
+      (pushing && agents.length > 0 && offered < pageSize) || (announcing && waiting.length < POSITIONS_TOLD);
+    if (!last || page.length < pageSize || !needMore) break;
+    after = { createdAt: last.createdAt, id: last.id };
   }
   if (announcing) {
     const taken = new Set(outcome.assigned.map((a) => a.conversationId));
-    const still = waiting.map((s) => s.value).filter((c) => !taken.has(c.id));
+    const still = waiting.filter((c) => !taken.has(c.id));
     await tellPositions(deps, still, closed);
   }
   return outcome;

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { Directory } from '../../shared/domain/directory.js';
+import { hoursSchema } from '../../shared/domain/hours.js';
+import type { ConversationQuery } from '../../shared/ports.js';
 import { assignConversation, assignQueue } from '../../shared/use-cases/assign.js';
 import { closeByAgent, endConversation, setPresence } from '../../shared/use-cases/conversations.js';
+import { countingStore } from '../../stand-ins/counting-store.js';
 import { aConversation } from '../support/builders.js';
-import { coreHarness, storeKinds } from '../support/core.js';
+import { coreHarness, storeKinds, testSeed } from '../support/core.js';
+import { MemoryStore } from '../support/memory-store.js';
 
 async function openConversations(h: ReturnType<typeof coreHarness>, count: number) {
   for (let i = 0; i < count; i++) {
@@ -163,5 +168,60 @@ describe.each(storeKinds)('assignment (%s)', (_kind, makeStore) => {
     expect((await h.store.getAgent('alice'))?.value.assignments.map((a) => a.conversationId)).toEqual([
       'hers',
     ]);
+  });
+});
+
+describe('the assigner of a queue, at scale', () => {
+  it('breaks a tie in load for the agent with the most free capacity', async () => {
+    const h = coreHarness();
+    const held = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ conversationId: `held-${i}`, since: '' }));
+    // Both half loaded; bob has room for two more, alice for one.
+    await h.addAgent({ id: 'alice', capacity: 2, assignments: held(1) });
+    await h.addAgent({ id: 'bob', capacity: 4, assignments: held(2) });
+    await openConversations(h, 1);
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+      { conversationId: 'c00', agentId: 'bob' },
+    ]);
+  });
+
+  it('re-reads only the agent an offer went to, not every agent after every conversation', async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    for (const id of ['a1', 'a2', 'a3', 'a4', 'a5']) await h.addAgent({ id, capacity: 1 });
+    await openConversations(h, 10);
+    counted.reset();
+    expect((await assignQueue(h.deps, 'general')).assigned).toHaveLength(5);
+    // Each of the five offers: the reservation's read and one re-read of that agent.
+    expect(counted.operations.filter((o) => o.method === 'getAgent')).toHaveLength(10);
+  });
+
+  it('reads the waiting line a bounded page at a time, even while a channel feeding it is closed', async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    const [support, alerts] = testSeed.channels;
+    if (!support || !alerts) throw new Error('the test seed has two channels');
+    const closedNow = hoursSchema.parse({ timeZone: 'UTC', weekly: {} });
+    const sales = { ...support, id: 'sales', numbers: ['+14255550111'] as typeof support.numbers };
+    h.deps.directory = new Directory([{ ...support, hours: closedNow }, alerts, sales], testSeed.queues);
+    await h.addAgent({ id: 'alice', capacity: 1 });
+    // Sixty customers of the closed channel wait ahead of one of the open channel.
+    await openConversations(h, 60);
+    await h.store.createConversation(
+      aConversation({ id: 'sales-1', channelId: 'sales', createdAt: '2026-11-23T10:00:00.000Z' }),
+    );
+    counted.reset();
+    const queries: ConversationQuery[] = [];
+    const find = h.store.findConversations.bind(h.store);
+    h.store.findConversations = (query) => {
+      queries.push(query);
+      return find(query);
+    };
+
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+      { conversationId: 'sales-1', agentId: 'alice' },
+    ]);
+    expect(queries.length).toBeGreaterThan(1);
+    for (const query of queries) expect(query.limit).toBeLessThanOrEqual(50);
   });
 });
