@@ -52,12 +52,34 @@ export function opennessAt(hours: Hours, at: Date): Openness {
     : { open: false, holiday: null };
 }
 
-/** When the channel opens next, in its own time zone and words ("Monday 24 November at 09:00"). */
-export function nextOpeningText(hours: Hours | undefined, at: Date): string {
+/** How each shipped language says when the channel opens next, to follow "we open again". */
+const openingFormats: Record<string, { format: (at: DateTime) => string; soon: string }> = {
+  en: { format: (at) => at.toFormat("cccc d LLLL 'at' HH:mm"), soon: 'soon' },
+  fr: { format: (at) => at.toFormat("cccc d LLLL 'à' HH:mm"), soon: 'bientôt' },
+  es: { format: (at) => at.toFormat("'el' cccc d 'de' LLLL 'a las' HH:mm"), soon: 'pronto' },
+  de: { format: (at) => at.toFormat("'am' cccc, d. LLLL, 'um' HH:mm 'Uhr'"), soon: 'bald' },
+  // Portuguese weekdays are feminine (na segunda-feira) except Saturday and Sunday (no sábado).
+  pt: {
+    format: (at) => `${at.weekday >= 6 ? 'no' : 'na'} ${at.toFormat("cccc, d 'de' LLLL, 'às' HH:mm")}`,
+    soon: 'em breve',
+  },
+  it: { format: (at) => at.toFormat("cccc d LLLL 'alle' HH:mm"), soon: 'presto' },
+  nl: { format: (at) => at.toFormat("'op' cccc d LLLL 'om' HH:mm"), soon: 'binnenkort' },
+};
+
+/**
+ * When the channel opens next, in its own time zone and in the words of the given language
+ * ("Monday 24 November at 09:00", "lundi 24 novembre à 09:00"); English for a language not shipped.
+ */
+export function nextOpeningText(hours: Hours | undefined, at: Date, language = 'en'): string {
+  const primary = language.split('-')[0]?.toLowerCase() ?? 'en';
+  const words = openingFormats[primary] ?? openingFormats.en;
+  const locale = openingFormats[primary] ? language : 'en';
   const next = hours ? nextOpening(hours, at) : undefined;
+  if (!words) return 'soon';
   return next && hours
-    ? DateTime.fromJSDate(next, { zone: hours.timeZone }).toFormat("cccc d LLLL 'at' HH:mm")
-    : 'soon';
+    ? words.format(DateTime.fromJSDate(next, { zone: hours.timeZone }).setLocale(locale))
+    : words.soon;
 }
 
 /** The next instant the channel opens after `at` (within four weeks), or undefined if it never does. */

@@ -1,10 +1,10 @@
-import { type AutomatedKind, automatedText } from '../domain/automated-messages.js';
+import { type AutomatedKind, type AutomatedValue, automatedText } from '../domain/automated-messages.js';
 import type { Conversation } from '../domain/conversation.js';
 import { AlreadyExistsError } from '../errors.js';
 import type { CoreDeps } from './deps.js';
 import { queueOutbound } from './outbound.js';
 
-type Values = Record<string, string | number | undefined>;
+type Values = Record<string, AutomatedValue>;
 
 /**
  * Sends one of the channel's automated messages in a conversation, if the channel has it on. The

@@ -112,7 +112,7 @@ async function joinQueue(deps: CoreDeps, channel: Channel, conversation: Convers
   const now = deps.clock.now();
   const openness = channel.hours ? opennessAt(channel.hours, now) : undefined;
   if (openness && !openness.open) {
-    const nextOpening = nextOpeningText(channel.hours, now);
+    const nextOpening = (language: string) => nextOpeningText(channel.hours, now, language);
     await (openness.holiday
       ? sendAutomated(deps, conversation, 'holiday', `${sms.id}:closed`, {
           holiday: openness.holiday,

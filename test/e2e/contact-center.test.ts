@@ -121,7 +121,7 @@ describe('a contact center day', () => {
     expect(picked.body.conversation).toMatchObject({ state: 'active', agentId: 'rita' });
   });
 
-  it('says where a transfer goes, and goodbye with the survey link once the agent is done', async () => {
+  it('says where a transfer goes, and goodbye with the survey link once the agent is done, in the customer language', async () => {
     const jeanne = await (async () => {
       await text(JEANNE, 'Bonjour');
       return conversationOf(JEANNE, 'general');
@@ -138,7 +138,9 @@ describe('a contact center day', () => {
     ).toBe(200);
     await t.eventually(
       async () =>
-        (await outbox(JEANNE)).some((m) => m.startsWith('We are passing your conversation to VIP desk')),
+        (await outbox(JEANNE)).includes(
+          'Nous transférons votre conversation à l’équipe VIP desk. Merci de votre patience.',
+        ),
       'transfer',
     );
     await t.eventually(
@@ -154,7 +156,9 @@ describe('a contact center day', () => {
     );
     const said = await outbox(JEANNE);
     expect(said).toContain('Vous parlez avec Victor.');
-    expect(said.filter((m) => m.startsWith('This conversation has ended.'))).toHaveLength(1);
+    // Jeanne's contact says French: the default texts speak it too.
+    expect(said.filter((m) => m.startsWith('Cette conversation est terminée.'))).toHaveLength(1);
+    expect(said.some((m) => /conversation has ended|passing your conversation/.test(m))).toBe(false);
   });
 
   it('answers on a holiday with its name, and keeps the conversation for the opening', async () => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { automatedMessagesSchema, automatedText } from '../../shared/domain/automated-messages.js';
+import {
+  automatedKinds,
+  automatedMessagesSchema,
+  automatedText,
+  defaultAutomatedTexts,
+} from '../../shared/domain/automated-messages.js';
 import { Directory } from '../../shared/domain/directory.js';
+import { hoursSchema, nextOpeningText } from '../../shared/domain/hours.js';
 import type { Message } from '../../shared/domain/message.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
 import { closeByAgent, endConversation } from '../../shared/use-cases/conversations.js';
@@ -171,6 +177,106 @@ describe('a missing value in an automated message', () => {
       path: ['greeting', 'fallbacks'],
       message: 'has {agentName}; the greeting message may use {customerName}, {channelName}, {caseNumber}',
     });
+  });
+});
+
+describe('default texts', () => {
+  const languages = ['en', 'fr', 'es', 'de', 'pt', 'it', 'nl'];
+  const everyOn = (language: string) => ({
+    name: 'Support',
+    language,
+    automatedMessages: automatedMessagesSchema.parse(
+      Object.fromEntries(
+        automatedKinds.map((kind) => [
+          kind,
+          { enabled: true, ...(kind === 'survey' ? { text: defaultAutomatedTexts.survey } : {}) },
+        ]),
+      ),
+    ),
+  });
+  const values = {
+    caseNumber: 'C1',
+    position: 2,
+    agentName: 'Alice',
+    queueName: 'Billing',
+    holiday: 'Noël',
+    nextOpening: 'x',
+  };
+
+  it.each(languages)('exist for every message in %s, using only its variables', (language) => {
+    for (const kind of automatedKinds) {
+      const text = defaultAutomatedTexts[kind][language];
+      expect(text, `${kind} in ${language}`).toBeTruthy();
+      expect(automatedMessagesSchema.safeParse({ [kind]: { enabled: true, text } }).success).toBe(true);
+      expect(automatedText(everyOn(language), kind, language, values)).not.toMatch(/[{}]/);
+    }
+  });
+
+  it('speak the customer language, then the channel language, then English', () => {
+    expect(automatedText(everyOn('en'), 'ended', 'fr', values)).toBe(
+      'Cette conversation est terminée. Votre numéro de dossier est C1. Écrivez-nous quand vous voulez.',
+    );
+    expect(automatedText(everyOn('en'), 'agentAssigned', 'pt-BR', values)).toBe(
+      'Está agora a falar com Alice.',
+    );
+    expect(automatedText(everyOn('es'), 'agentAssigned', 'ja', values)).toBe(
+      'Ahora está hablando con Alice.',
+    );
+    expect(automatedText(everyOn('ja'), 'agentAssigned', undefined, values)).toBe(
+      'You are now talking to Alice.',
+    );
+    expect(automatedText(everyOn('en'), 'agentAssigned', 'de', { agentName: undefined })).toBe(
+      'Sie schreiben jetzt mit einem unserer Mitarbeiter.',
+    );
+  });
+
+  it('say when the channel opens in the customer language', async () => {
+    const h = coreHarness();
+    const [support, ...rest] = testSeed.channels;
+    if (!support) throw new Error('no support channel');
+    const hours = hoursSchema.parse({
+      timeZone: 'Europe/Paris',
+      weekly: { mon: [{ from: '09:00', to: '18:00' }] },
+    });
+    h.deps.directory = new Directory([{ ...support, hours }, ...rest], testSeed.queues);
+    h.clock.set(new Date('2026-11-28T10:00:00Z')); // Saturday
+    await h.store.putContact(
+      { number: CUSTOMER, name: 'Amélie', language: 'fr', attributes: {}, createdAt: 'x', updatedAt: 'x' },
+      null,
+    );
+    await receiveInbound(h.deps, h.sms({ text: 'Bonjour' }));
+    expect(automated(h)).toEqual([
+      'Support est fermé pour le moment. Nous rouvrons lundi 30 novembre à 09:00 ; votre message est bien enregistré et nous y répondrons à ce moment-là.',
+    ]);
+  });
+
+  it.each([
+    ['en', 'Monday 30 November at 09:00'],
+    ['fr', 'lundi 30 novembre à 09:00'],
+    ['es', 'el lunes 30 de noviembre a las 09:00'],
+    ['de', 'am Montag, 30. November, um 09:00 Uhr'],
+    ['pt', 'na segunda-feira, 30 de novembro, às 09:00'],
+    ['it', 'lunedì 30 novembre alle 09:00'],
+    ['nl', 'op maandag 30 november om 09:00'],
+    ['ja', 'Monday 30 November at 09:00'],
+  ])('put the next opening in words of %s', (language, words) => {
+    const hours = hoursSchema.parse({
+      timeZone: 'Europe/Paris',
+      weekly: { mon: [{ from: '09:00', to: '18:00' }] },
+    });
+    expect(nextOpeningText(hours, new Date('2026-11-28T10:00:00Z'), language)).toBe(words);
+  });
+
+  it('put a weekend opening and an unknown one in words too', () => {
+    const saturday = hoursSchema.parse({
+      timeZone: 'Europe/Lisbon',
+      weekly: { sat: [{ from: '10:00', to: '12:00' }] },
+    });
+    expect(nextOpeningText(saturday, new Date('2026-11-23T10:00:00Z'), 'pt')).toBe(
+      'no sábado, 28 de novembro, às 10:00',
+    );
+    expect(nextOpeningText(undefined, new Date(), 'fr')).toBe('bientôt');
+    expect(nextOpeningText(undefined, new Date(), 'nl')).toBe('binnenkort');
   });
 });
 
