@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Clock } from '../ports.js';
-import type { LocalSmsProvider } from '../providers/local-provider.js';
 import { SystemClock } from './clocks.js';
+import type { LocalSmsProvider } from './local-sms-provider.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import type { SqliteQueue } from './sqlite-queue.js';
 import type { SqliteStore } from './sqlite-store.js';
@@ -28,7 +28,7 @@ export async function embeddedAdapters(
     import('./sqlite-database.js'),
     import('./sqlite-store.js'),
     import('./sqlite-queue.js'),
-    import('../providers/local-provider.js'),
+    import('./local-sms-provider.js'),
   ]);
   const db = options.db ?? openSqlite(join(config.dataDir, 'sms.db'));
   // Queue locks and retry delays run on real time even when the domain clock is manual.

@@ -21,3 +21,10 @@ export interface SenderPace {
   /** The earliest instant the next message may go (ISO 8601). */
   nextSlotAt: string;
 }
+
+/** Messages per second a number may send, by number type (configuration), unless its channel says. */
+export interface SendRates {
+  longCode: number;
+  tollFree: number;
+  shortCode: number;
+}

@@ -11,13 +11,9 @@ import { appendInbound, inboundMessage } from './append-inbound.js';
 import { requestAssignment } from './assignment-request.js';
 import { sendAutomated } from './automated.js';
 import type { CoreDeps } from './deps.js';
+import type { InboundOutcome } from './inbound-outcome.js';
 import { handleKeyword } from './keywords.js';
 import { retryOnConflict } from './optimistic.js';
-
-export type InboundOutcome =
-  | { status: 'stored'; conversationId: string; messageId: string; state: Conversation['state'] }
-  | { status: 'duplicate'; messageId: string }
-  | { status: 'dropped'; messageId: string; reason: string };
 
 /** Where a customer's message went: a new sequence number in a conversation, or nowhere (a repeat). */
 type Placed =

@@ -10,7 +10,7 @@ import { appendInbound } from './append-inbound.js';
 import { setConsent } from './consent.js';
 import { closeConversation } from './conversations.js';
 import type { CoreDeps } from './deps.js';
-import type { InboundOutcome } from './inbound.js';
+import type { InboundOutcome } from './inbound-outcome.js';
 import { retryOnConflict } from './optimistic.js';
 import { queueOutbound } from './outbound.js';
 

@@ -1,14 +1,7 @@
 import type { Channel } from '../domain/channel.js';
-import { numberType } from '../domain/sender-pace.js';
+import { numberType, type SendRates } from '../domain/sender-pace.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
-
-/** Messages per second a number may send, by number type (configuration), unless its channel says. */
-export interface SendRates {
-  longCode: number;
-  tollFree: number;
-  shortCode: number;
-}
 
 export function rateFor(rates: SendRates, channel: Channel, number: string): number {
   if (channel.sendRatePerSecond) return channel.sendRatePerSecond;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { SqliteDatabase } from '../adapters/sqlite-database.js';
 import type { Clock, SendRequest, SendResult, SmsSender } from '../ports.js';
+import type { SqliteDatabase } from './sqlite-database.js';
 
 export interface OutboxEntry {
   providerMessageId: string;
