@@ -1,8 +1,9 @@
+import type { Channel } from '../domain/channel.js';
 import { maskPhone } from '../domain/mask.js';
 import { advanceStatus, type Message, type OutboundStatus } from '../domain/message.js';
 import type { PhoneNumber } from '../domain/phone.js';
 import { AlreadyExistsError, ConcurrencyError, SendError } from '../errors.js';
-import type { Stored } from '../ports.js';
+import type { SmsSender, Stored } from '../ports.js';
 import { setConsent } from './consent.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
@@ -91,10 +92,90 @@ async function rememberProviderId(
 }
 
 /**
- * The outbound worker's use case: consent, then the provider, then the status. The message id is
- * the provider idempotency key, so a redelivered queue message cannot send twice. Transient and
- * rate-limit failures are thrown back to the queue for a retry until the last attempt, which marks
- * the message failed so an agent never sees a reply "queued" forever.
+ * Waits for the sending number's next slot, which holds across every consumer; a slot too far off
+ * goes back to the queue (rate-limited, with the wait) instead of holding a consumer.
+ */
+async function waitForSendSlot(deps: CoreDeps, channel: Channel, message: Message) {
+  const wait = await reserveSendSlot(deps, message.from, rateFor(deps.sendRates, channel, message.from));
+  if (wait > MAX_PACE_WAIT_MS) {
+    throw new SendError(
+      'rate-limited',
+      `the sending number is busy; its next free slot is in ${Math.ceil(wait / 1000)} s`,
+      wait,
+    );
+  }
+  if (wait > 0) await deps.pacingClock.sleep(wait);
+}
+
+/**
+ * A provider without an idempotency key cannot tell a repeated send from a new one: an attempt
+ * that died before the provider answered may or may not have sent. Such a message is never sent
+ * twice; the reason says why nothing went out. Otherwise the attempt is recorded (its first time is
+ * kept: ACS wants it on every repeat, as repeatabilityFirstSent) and its first attempt's time given.
+ */
+async function startAttempt(
+  deps: CoreDeps,
+  stored: Message,
+  sender: SmsSender,
+): Promise<{ interrupted: string } | { firstAttemptAt: string }> {
+  if (!sender.idempotent && stored.sendStartedAt) {
+    return {
+      interrupted:
+        'an earlier send was interrupted before the provider answered; it may have reached the customer, so it was not repeated',
+    };
+  }
+  const now = deps.clock.now().toISOString();
+  const firstAttemptAt = stored.firstAttemptAt ?? now;
+  if (!stored.firstAttemptAt || !sender.idempotent) {
+    await markAttempt(deps, stored, { firstAttemptAt, ...(sender.idempotent ? {} : { sendStartedAt: now }) });
+  }
+  return { firstAttemptAt };
+}
+
+/**
+ * Consent, read at the last moment before the provider call (after the wait for the pace slot): a
+ * STOP accepted while this message waited must stop it. The one message an opted-out number still
+ * gets is the confirmation that it opted out.
+ */
+async function refusedByConsent(deps: CoreDeps, channel: Channel, message: Message): Promise<boolean> {
+  if (message.purpose === 'opt-out-confirmation') return false;
+  return Boolean((await deps.store.getCustomer(channel.id, customerOf(message)))?.value.optedOut);
+}
+
+/**
+ * What a provider's refusal means for the message: transient and rate-limit failures go back to
+ * the queue (thrown) until the last attempt; an opted-out answer records the opt-out; anything
+ * else, or the last attempt, marks the message failed with the provider's reason.
+ */
+async function afterRefusal(
+  deps: CoreDeps,
+  context: { channel: Channel; message: Message; attempt: DeliveryAttempt; log: Record<string, string> },
+  error: SendError,
+): Promise<DeliveryOutcome> {
+  const { channel, message, attempt, log } = context;
+  const retryable = error.kind === 'transient' || error.kind === 'rate-limited';
+  if (retryable && attempt.deliveryCount < attempt.maxDeliveryCount) {
+    deps.logger.warn('outbound.retry', { ...log, kind: error.kind, attempt: attempt.deliveryCount });
+    throw error;
+  }
+  if (error.kind === 'opted-out') await setConsent(deps, channel.id, customerOf(message), true);
+  const reason = retryable
+    ? `provider unavailable after ${attempt.deliveryCount} attempts: ${error.message}`
+    : error.message;
+  await setStatus(deps, message, 'failed', { failureReason: reason });
+  deps.logger.warn('outbound.failed', { ...log, kind: error.kind });
+  return { status: 'failed', reason };
+}
+
+async function fail(deps: CoreDeps, message: Message, reason: string): Promise<DeliveryOutcome> {
+  await setStatus(deps, message, 'failed', { failureReason: reason });
+  return { status: 'failed', reason };
+}
+
+/**
+ * The outbound worker's use case: pace, idempotency, consent, then the provider, then the status.
+ * The message id is the provider idempotency key, so a redelivered queue message cannot send
+ * twice. Failures are mapped by afterRefusal, so an agent never sees a reply "queued" forever.
  */
 export async function deliverOutbound(
   deps: CoreDeps,
@@ -107,53 +188,19 @@ export async function deliverOutbound(
 
   const log = { messageId: message.id, conversationId: message.conversationId, to: maskPhone(message.to) };
   const channel = deps.directory.channelForNumber(message.from);
-  if (!channel) {
-    const reason = 'the sending number no longer belongs to a channel';
-    await setStatus(deps, message, 'failed', { failureReason: reason });
-    return { status: 'failed', reason };
-  }
+  if (!channel) return fail(deps, message, 'the sending number no longer belongs to a channel');
 
   const sender = deps.senders.forChannel(channel);
-  // The number's pace holds across every consumer: wait for our slot while holding the session.
-  const wait = await reserveSendSlot(deps, message.from, rateFor(deps.sendRates, channel, message.from));
-  if (wait > MAX_PACE_WAIT_MS) {
-    throw new SendError(
-      'rate-limited',
-      `the sending number is busy; its next free slot is in ${Math.ceil(wait / 1000)} s`,
-      wait,
-    );
+  await waitForSendSlot(deps, channel, message);
+  const started = await startAttempt(deps, stored.value, sender);
+  if ('interrupted' in started) {
+    deps.logger.warn('outbound.interrupted', log);
+    return fail(deps, message, started.interrupted);
   }
-  if (wait > 0) await deps.pacingClock.sleep(wait);
-  if (!sender.idempotent) {
-    // Without a provider-side idempotency key, an attempt that died before the provider answered
-    // may or may not have sent: never send twice, and tell the agent why nothing went out.
-    if (stored.value.sendStartedAt) {
-      const reason =
-        'an earlier send was interrupted before the provider answered; it may have reached the customer, so it was not repeated';
-      await setStatus(deps, message, 'failed', { failureReason: reason });
-      deps.logger.warn('outbound.interrupted', log);
-      return { status: 'failed', reason };
-    }
-  }
-  // The first attempt's time is kept: ACS wants it on every repeat of a send (repeatabilityFirstSent).
-  const now = deps.clock.now().toISOString();
-  const firstAttemptAt = stored.value.firstAttemptAt ?? now;
-  if (!stored.value.firstAttemptAt || !sender.idempotent) {
-    await markAttempt(deps, message, {
-      firstAttemptAt,
-      ...(sender.idempotent ? {} : { sendStartedAt: now }),
-    });
-  }
-
-  // Consent is read at the last moment before the provider call, after the wait for the pace slot:
-  // a STOP accepted while this message waited must stop it. The one message an opted-out number
-  // still gets is the confirmation that it opted out.
-  const customer = await deps.store.getCustomer(channel.id, customerOf(message));
-  if (customer?.value.optedOut && stored.value.purpose !== 'opt-out-confirmation') {
+  if (await refusedByConsent(deps, channel, stored.value)) {
     const reason = 'the customer opted out of this channel';
-    await setStatus(deps, message, 'failed', { failureReason: reason });
     deps.logger.info('outbound.refused', { ...log, reason });
-    return { status: 'failed', reason };
+    return fail(deps, message, reason);
   }
   try {
     const result = await sender.send({
@@ -163,7 +210,7 @@ export async function deliverOutbound(
       to: customerOf(message),
       text: message.text,
       conversationId: message.conversationId,
-      firstAttemptAt,
+      firstAttemptAt: started.firstAttemptAt,
     });
     await setStatus(deps, message, 'sent', { providerMessageId: result.providerMessageId });
     await rememberProviderId(deps, channel.provider, result.providerMessageId, message, log);
@@ -172,19 +219,9 @@ export async function deliverOutbound(
   } catch (error) {
     if (!(error instanceof SendError)) throw error;
     // The provider answered: nothing is in doubt, a retry may send.
-    if (!sender.idempotent) await markAttempt(deps, message, { firstAttemptAt, sendStartedAt: null });
-    const retryable = error.kind === 'transient' || error.kind === 'rate-limited';
-    if (retryable && attempt.deliveryCount < attempt.maxDeliveryCount) {
-      deps.logger.warn('outbound.retry', { ...log, kind: error.kind, attempt: attempt.deliveryCount });
-      throw error;
-    }
-    if (error.kind === 'opted-out') await setConsent(deps, channel.id, customerOf(message), true);
-    const reason = retryable
-      ? `provider unavailable after ${attempt.deliveryCount} attempts: ${error.message}`
-      : error.message;
-    await setStatus(deps, message, 'failed', { failureReason: reason });
-    deps.logger.warn('outbound.failed', { ...log, kind: error.kind });
-    return { status: 'failed', reason };
+    if (!sender.idempotent)
+      await markAttempt(deps, message, { firstAttemptAt: started.firstAttemptAt, sendStartedAt: null });
+    return afterRefusal(deps, { channel, message, attempt, log }, error);
   }
 }
 
