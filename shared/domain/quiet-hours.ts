@@ -39,8 +39,11 @@ function asHours(window: NotificationWindow, timeZone: string): Hours {
   };
 }
 
-/** When a notification to this number may go: `at` itself inside the window, else the window's next opening. */
-export function withinQuietHours(
+/**
+ * When a message to this number may go, by its notification window: `at` itself inside the window
+ * (held: false), else the window's next opening (held: true).
+ */
+export function allowedSendTime(
   number: string,
   window: NotificationWindow,
   at: Date,

@@ -1,8 +1,8 @@
 import type { Channel } from '../domain/channel.js';
 import type { AutoCloseBounds } from '../domain/configuration.js';
 import type { DirectoryView } from '../domain/directory.js';
-import type { Clock, IdGenerator, Logger, QueueSender, SmsSender, Store } from '../ports.js';
 import type { SendRates } from '../domain/sender-pace.js';
+import type { Clock, IdGenerator, Logger, QueueSender, SmsSender, Store } from '../ports.js';
 
 /** Everything a use case may touch, injected once at start-up. */
 export interface CoreDeps {

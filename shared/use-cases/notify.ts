@@ -9,7 +9,7 @@ import {
   type RecipientOutcome,
 } from '../domain/notification.js';
 import { type PhoneNumber, parsePhoneNumber } from '../domain/phone.js';
-import { withinQuietHours } from '../domain/quiet-hours.js';
+import { allowedSendTime } from '../domain/quiet-hours.js';
 import { currentVersion, type TemplateVersion, templateText } from '../domain/template.js';
 import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { queueNames } from '../ports.js';
@@ -66,7 +66,7 @@ export async function sendNotification(
     // refuse it when the flow asked so.
     const wanted = request.sendAt ? new Date(request.sendAt) : deps.clock.now();
     const window = channel.notificationWindow;
-    const slot = window ? withinQuietHours(to, window, wanted) : { at: wanted, held: false };
+    const slot = window ? allowedSendTime(to, window, wanted) : { at: wanted, held: false };
     if (slot.held && request.quietHours === 'refuse') {
       plan.push({
         to,

@@ -4,7 +4,7 @@ import { newCustomerState } from '../domain/customer.js';
 import { opennessAt } from '../domain/hours.js';
 import { type Message, validateMessageText } from '../domain/message.js';
 import { parsePhoneNumber } from '../domain/phone.js';
-import { recipientTimeZone, withinQuietHours } from '../domain/quiet-hours.js';
+import { allowedSendTime, recipientTimeZone } from '../domain/quiet-hours.js';
 import { ConcurrencyError, ConflictError, ConsentError, ForbiddenError, NotFoundError } from '../errors.js';
 import { releaseCapacity, reserveCapacity } from './agent-capacity.js';
 import type { CoreDeps } from './deps.js';
@@ -43,7 +43,7 @@ async function checkRules(deps: CoreDeps, request: StartRequest) {
     );
   }
   const window = channel.notificationWindow;
-  if (channel.agentInitiated.respectQuietHours && window && withinQuietHours(to, window, now).held) {
+  if (channel.agentInitiated.respectQuietHours && window && allowedSendTime(to, window, now).held) {
     const zone = recipientTimeZone(to, window);
     const local = DateTime.fromJSDate(now, { zone }).toFormat('HH:mm');
     throw new ConflictError(

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  allowedSendTime,
   notificationWindowSchema,
   recipientTimeZone,
-  withinQuietHours,
 } from '../../shared/domain/quiet-hours.js';
 
 const window = notificationWindowSchema.parse({ defaultTimeZone: 'America/New_York' });
@@ -46,7 +46,7 @@ describe('quiet hours for notifications', () => {
       '2026-11-23T10:00:00.000Z',
     ],
   ])('%s', (_name, number, at, held, expected) => {
-    const slot = withinQuietHours(number, window, new Date(at));
+    const slot = allowedSendTime(number, window, new Date(at));
     expect({ held: slot.held, at: slot.at.toISOString() }).toEqual({ held, at: expected });
   });
 
