@@ -105,9 +105,33 @@ describe.each(storeKinds)('auto-close (%s)', (_kind, makeStore) => {
     await customerWrites(h);
     await assignQueue(h.deps, 'general');
     h.clock.advance(minutes(25));
-    await customerWrites(h, 'Are you there?');
+    const id = await customerWrites(h, 'Are you there?');
     h.clock.advance(minutes(25));
     expect(await autoCloseIdle(h.deps)).toEqual({ closed: [] });
+    // Thirty minutes after the last message, not the first, it goes.
+    h.clock.advance(minutes(5) + 1);
+    expect(await autoCloseIdle(h.deps)).toEqual({ closed: [id] });
+  });
+
+  it('keeps the conversation of a customer who writes while the timer runs', async () => {
+    const h = harness(makeStore);
+    await h.addAgent({ id: 'alice' });
+    const id = await customerWrites(h);
+    await assignQueue(h.deps, 'general');
+    h.clock.advance(minutes(31));
+    // The timer has read the idle conversations; the customer's message lands before it closes.
+    const find = h.store.findConversations.bind(h.store);
+    let wrote = false;
+    h.store.findConversations = async (query) => {
+      const found = await find(query);
+      if (!wrote && found.length > 0) {
+        wrote = true;
+        await customerWrites(h, 'Still there?');
+      }
+      return found;
+    };
+    expect(await autoCloseIdle(h.deps)).toEqual({ closed: [] });
+    expect(await stateOf(h, id)).toBe('active');
   });
 
   it('closes nothing twice', async () => {
