@@ -142,8 +142,17 @@ export const automatedMessageSchema = (kind: AutomatedKind) =>
       text: localizedTextSchema.optional(),
       /** What a variable reads when its value is missing (a customer without a name), by variable. */
       fallbacks: z.record(z.string(), fallbackTextSchema).optional(),
+      /** Survey only: minutes after it went out during which a reply is its answer (0: never). */
+      replyWindowMinutes: z.number().int().min(0).max(10_080).optional(),
     })
     .superRefine((value, ctx) => {
+      if (kind !== 'survey' && value.replyWindowMinutes !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['replyWindowMinutes'],
+          message: 'only the survey message takes replies',
+        });
+      }
       const strays = Object.keys(value.fallbacks ?? {}).filter((v) => !automatedVariables[kind].includes(v));
       if (strays.length > 0) {
         ctx.addIssue({
@@ -166,13 +175,6 @@ export const automatedMessageSchema = (kind: AutomatedKind) =>
           code: 'custom',
           path: ['text'],
           message: `uses {${unknown.join('}, {')}}; the ${kind} message may use {${automatedVariables[kind].join('}, {')}}`,
-        });
-      }
-      if (kind === 'survey' && value.enabled && texts.length === 0) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['text'],
-          message: 'the survey message needs a text with its link',
         });
       }
     })

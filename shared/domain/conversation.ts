@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { InvalidTransitionError } from '../errors.js';
 import type { PhoneNumber, SenderNumber } from './phone.js';
+import type { SurveyRecord } from './survey.js';
 
 /** The states Dynamics 365 users know, plus `waiting` (set aside by the agent). */
 export const conversationStates = ['open', 'active', 'waiting', 'wrap-up', 'closed'] as const;
@@ -44,6 +45,8 @@ export interface Conversation {
   lastSeq: number;
   closedAt: string | null;
   history: Transition[];
+  /** The satisfaction survey, once sent: when, and the customer's answer when they gave one. */
+  survey?: SurveyRecord;
 }
 
 export type ConversationEvent =

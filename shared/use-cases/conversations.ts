@@ -101,9 +101,20 @@ async function sayGoodbye(deps: CoreDeps, conversation: Conversation) {
   const values = async () => ({ agentName: await agentName(deps, conversation.agentId) });
   await sendAutomated(deps, conversation, 'ended', `${conversation.id}:ended`, values);
   // Nobody served a conversation that never left the queue: there is nothing to rate.
-  if (conversation.history.some((step) => step.to === 'active')) {
-    await sendAutomated(deps, conversation, 'survey', `${conversation.id}:survey`, values);
+  if (!conversation.history.some((step) => step.to === 'active')) return;
+  if (await sendAutomated(deps, conversation, 'survey', `${conversation.id}:survey`, values)) {
+    await recordSurveySent(deps, conversation.id);
   }
+}
+
+/** The conversation remembers when its survey went out, so a reply in the window is its answer. */
+async function recordSurveySent(deps: CoreDeps, conversationId: string) {
+  const sentAt = deps.clock.now().toISOString();
+  await retryOnConflict(async () => {
+    const stored = await deps.store.getConversation(conversationId);
+    if (!stored || stored.value.survey) return;
+    await deps.store.replaceConversation({ ...stored.value, survey: { sentAt } }, stored.etag);
+  });
 }
 
 /** The agent ends the conversation: it goes to wrap-up, still counting against their capacity. */

@@ -6,6 +6,7 @@ import { nextOpeningText, opennessAt } from '../domain/hours.js';
 import type { InboundSms } from '../domain/inbound-sms.js';
 import { maskPhone } from '../domain/mask.js';
 import { route } from '../domain/routing.js';
+import { awaitsSurveyAnswer } from '../domain/survey.js';
 import { AlreadyExistsError } from '../errors.js';
 import { appendInbound, inboundMessage } from './append-inbound.js';
 import { requestAssignment } from './assignment-request.js';
@@ -14,13 +15,15 @@ import type { CoreDeps } from './deps.js';
 import type { InboundOutcome } from './inbound-outcome.js';
 import { handleKeyword } from './keywords.js';
 import { retryOnConflict } from './optimistic.js';
+import { answerSurvey, surveyReplyWindow } from './survey-answer.js';
 
 /** Where a customer's message went: a new sequence number in a conversation, or nowhere (a repeat). */
 type Placed =
   | { kind: 'duplicate'; conversation?: Conversation }
   | { kind: 'slot'; conversation: Conversation }
   | { kind: 'opened'; conversation: Conversation }
-  | { kind: 'returned'; conversation: Conversation };
+  | { kind: 'returned'; conversation: Conversation }
+  | { kind: 'survey'; conversation: Conversation };
 
 /**
  * A conversation and its first message, created together under the id the customer's record
@@ -91,6 +94,15 @@ async function place(deps: CoreDeps, channel: Channel, sms: InboundSms): Promise
       // Closed: a redelivery of the message that was in it is a repeat; anything else opens anew.
       if (await deps.store.getMessage(pointer, sms.id))
         return { kind: 'duplicate', conversation: existing.value };
+      // A reply to the survey of the conversation just closed is its answer, not a new request.
+      const survey = existing.value.survey;
+      if (
+        survey?.messageId === sms.id ||
+        awaitsSurveyAnswer(existing.value, deps.clock.now(), surveyReplyWindow(channel))
+      ) {
+        const answered = await answerSurvey(deps, channel, pointer, sms);
+        if (answered) return { kind: 'survey', conversation: answered };
+      }
     }
     const id = deps.ids.next();
     const customer = stored?.value ?? newCustomerState(channel.id, sms.from);
@@ -157,6 +169,15 @@ export async function receiveInbound(deps: CoreDeps, sms: InboundSms): Promise<I
     return { status: 'duplicate', messageId: sms.id };
   }
   const { conversation } = placed;
+  if (placed.kind === 'survey') {
+    deps.logger.info('inbound.survey-answer', { ...log, conversationId: conversation.id });
+    return {
+      status: 'stored',
+      conversationId: conversation.id,
+      messageId: sms.id,
+      state: conversation.state,
+    };
+  }
   if (placed.kind === 'slot') {
     try {
       await deps.store.createMessage(inboundMessage(placed.conversation, placed.conversation.lastSeq, sms));
@@ -169,6 +190,10 @@ export async function receiveInbound(deps: CoreDeps, sms: InboundSms): Promise<I
       if (first && conversation.state === 'open') await joinQueue(deps, channel, conversation, sms);
       deps.logger.info('inbound.duplicate', log);
       return { status: 'duplicate', messageId: sms.id };
+    }
+    // In wrap-up the survey may be out already: the reply is its answer.
+    if (awaitsSurveyAnswer(conversation, deps.clock.now(), surveyReplyWindow(channel))) {
+      await answerSurvey(deps, channel, conversation.id, sms, { seqTaken: conversation.lastSeq });
     }
   }
   const joined = placed.kind === 'opened' || (placed.kind === 'returned' && conversation.state === 'open');

@@ -299,8 +299,22 @@ describe('automated message settings', () => {
     });
   });
 
-  it('refuse a survey turned on without a text carrying its link', () => {
-    const result = automatedMessagesSchema.safeParse({ survey: { enabled: true } });
-    expect(result.error?.issues[0]?.message).toBe('the survey message needs a text with its link');
+  it('take a survey turned on without a text: the default asks for a reply from 1 to 5', () => {
+    const survey = {
+      name: 'Support',
+      language: 'en',
+      automatedMessages: automatedMessagesSchema.parse({ survey: { enabled: true } }),
+    };
+    expect(automatedText(survey, 'survey', 'nl', {})).toBe(
+      'Hoe hebben we het gedaan? Antwoord met een cijfer van 1 (slecht) tot 5 (uitstekend), eventueel met een toelichting.',
+    );
+  });
+
+  it('refuse a reply window on a message other than the survey', () => {
+    const result = automatedMessagesSchema.safeParse({ ended: { enabled: true, replyWindowMinutes: 60 } });
+    expect(result.error?.issues[0]).toMatchObject({
+      path: ['ended', 'replyWindowMinutes'],
+      message: 'only the survey message takes replies',
+    });
   });
 });
