@@ -1,19 +1,18 @@
 import type { App } from '../shared/app.js';
-import { requireConversationAccess } from '../shared/use-cases/access.js';
-import { getConversation } from '../shared/use-cases/conversations.js';
+import { openConversationView } from '../shared/use-cases/workspace.js';
 import { agentRoles, json, param, signedInFunction } from './http.js';
 
-/** A conversation and its messages, for the agent holding it or its queue's members. */
+/**
+ * A conversation and its messages, with the customer panel and the customer's earlier
+ * conversations, for the agent holding it or its queue's members (and overseers, read-only).
+ */
 export function conversationGetFunction(app: App) {
   return signedInFunction(app, {
     name: 'conversationGet',
     route: 'conversations/{conversationId}',
     methods: ['GET'],
     roles: agentRoles,
-    handle: async (request, principal) => {
-      const found = await getConversation(app.deps, param(request, 'conversationId'));
-      await requireConversationAccess(app.deps, principal, found.conversation);
-      return json(200, found);
-    },
+    handle: async (request, principal) =>
+      json(200, await openConversationView(app.deps, principal, param(request, 'conversationId'))),
   });
 }

@@ -3,6 +3,7 @@ import { acsEventGridFunction } from './acs-event-grid.js';
 import { acsEventsFunction } from './acs-events.js';
 import { agentConversationsFunction } from './agent-conversations.js';
 import { agentPresenceFunction } from './agent-presence.js';
+import { agentsFunction } from './agents.js';
 import { assignmentWorkerFunction } from './assignment-worker.js';
 import { autoCloseTimerFunction } from './auto-close-timer.js';
 import { channelCredentialsFunction } from './channel-credentials.js';
@@ -11,11 +12,14 @@ import { conversationCloseFunction } from './conversation-close.js';
 import { conversationEndFunction } from './conversation-end.js';
 import { conversationGetFunction } from './conversation-get.js';
 import { conversationPickFunction } from './conversation-pick.js';
+import { conversationReadFunction } from './conversation-read.js';
 import { conversationReplyFunction } from './conversation-reply.js';
 import { conversationSetAsideFunction } from './conversation-set-aside.js';
 import { conversationStartFunction } from './conversation-start.js';
 import { conversationTransferFunction } from './conversation-transfer.js';
+import { conversationsOngoingFunction } from './conversations-ongoing.js';
 import type { FunctionDefinition } from './definition.js';
+import { figuresFunction } from './figures.js';
 import { healthFunction } from './health.js';
 import { inboundWorkerFunction } from './inbound-worker.js';
 import { localClockFunction } from './local-clock.js';
@@ -41,12 +45,15 @@ import { manageQueueFunction } from './manage-queue.js';
 import { manageQueuesFunction } from './manage-queues.js';
 import { manageTemplateFunction } from './manage-template.js';
 import { manageTemplatesFunction } from './manage-templates.js';
+import { meFunction } from './me.js';
+import { mePeopleFunction } from './me-people.js';
 import { notificationGetFunction } from './notification-get.js';
 import { notificationSendFunction } from './notification-send.js';
 import { openApiFunction } from './openapi.js';
 import { openingTimerFunction } from './opening-timer.js';
 import { outboundDeadLetterFunction, outboundWorkerFunction } from './outbound-worker.js';
 import { queueConversationsFunction } from './queue-conversations.js';
+import { queuesFunction } from './queues.js';
 import { teleSignCallbackFunction } from './telesign-callback.js';
 import { templatesListFunction } from './templates-list.js';
 import { twilioInboundFunction } from './twilio-inbound.js';
@@ -74,6 +81,13 @@ export function buildFunctions(app: App): FunctionDefinition[] {
   return [
     healthFunction(app),
     ...localFunctions(app),
+    meFunction(app),
+    mePeopleFunction(app),
+    agentsFunction(app),
+    queuesFunction(app),
+    conversationsOngoingFunction(app),
+    conversationReadFunction(app),
+    figuresFunction(app),
     agentPresenceFunction(app),
     agentConversationsFunction(app),
     queueConversationsFunction(app),

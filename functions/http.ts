@@ -114,7 +114,11 @@ export const agentRoles: Role[] = ['agent', 'supervisor', 'admin'];
  */
 export function signedInFunction(
   app: App,
-  definition: Pick<HttpFunction, 'name' | 'route' | 'methods'> & { roles: Role[]; handle: SignedInHandle },
+  definition: Pick<HttpFunction, 'name' | 'route' | 'methods'> & {
+    /** The roles that may call it; 'any' lets in anyone signed in, even with no role yet. */
+    roles: Role[] | 'any';
+    handle: SignedInHandle;
+  },
 ): HttpFunction {
   const { roles, handle, ...rest } = definition;
   return httpFunction({
@@ -123,7 +127,7 @@ export function signedInFunction(
     logger: app.deps.logger,
     handle: async (request, context) => {
       const principal = await principalOf(app, request);
-      requireRole(principal, ...roles);
+      if (roles !== 'any') requireRole(principal, ...roles);
       return handle(request, principal, context);
     },
   });

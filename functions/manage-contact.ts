@@ -1,5 +1,6 @@
 import type { App } from '../shared/app.js';
 import { deleteContact, getContact, putContact } from '../shared/use-cases/admin-contacts.js';
+import { consentByChannel } from '../shared/use-cases/workspace.js';
 import { json, param } from './http.js';
 import { adminFunction, noContent, readPutBody } from './manage.js';
 
@@ -9,7 +10,10 @@ export function manageContactFunction(app: App) {
     name: 'manageContact',
     route: 'manage/contacts/{number}',
     handlers: {
-      GET: async (request) => json(200, { contact: await getContact(app.deps, param(request, 'number')) }),
+      GET: async (request) => {
+        const contact = await getContact(app.deps, param(request, 'number'));
+        return json(200, { contact, consent: await consentByChannel(app.deps, contact.number) });
+      },
       PUT: async (request) =>
         json(200, {
           contact: await putContact(

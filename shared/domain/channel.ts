@@ -107,6 +107,8 @@ export const queueSchema = z.object({
   name: z.string().min(1),
   /** push: the system assigns to the least-loaded able agent; pick: agents take from the line. */
   distribution: z.enum(distributionModes).default('push'),
+  /** The service level target: the share of conversations answered within this many seconds. */
+  serviceLevelSeconds: z.number().int().min(1).max(86_400).optional(),
 });
 export type Queue = z.output<typeof queueSchema>;
 

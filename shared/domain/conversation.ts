@@ -47,6 +47,10 @@ export interface Conversation {
   history: Transition[];
   /** The satisfaction survey, once sent: when, and the customer's answer when they gave one. */
   survey?: SurveyRecord;
+  /** When an agent first replied (the end of the customer's wait, for the figures). */
+  firstAgentReplyAt?: string;
+  /** Per agent, the sequence number they have read up to (their unread count starts after it). */
+  readUpTo?: Record<string, number>;
 }
 
 export type ConversationEvent =

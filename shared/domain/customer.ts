@@ -15,6 +15,9 @@ export interface CustomerState {
   /** Ids of inbound messages already stored, newest last; provider redeliveries are dropped here. */
   processedMessageIds: string[];
   optedOut: boolean;
+  /** When consent last changed on this channel, and through what (a keyword, a provider's error). */
+  consentChangedAt?: string;
+  consentChangedVia?: string;
   /** The agent who last served this customer on this channel (for affinity later). */
   lastAgentId: string | null;
 }

@@ -6,18 +6,21 @@ import { retryOnConflict } from './optimistic.js';
 /**
  * The one place consent is written: a customer opted in or out of one channel (a keyword, or a
  * provider saying the recipient blocked us). Creates the customer's record when there is none.
+ * `via` says what changed it, in words an agent can read (the keyword, the provider's error).
  */
 export async function setConsent(
-  deps: Pick<CoreDeps, 'store'>,
+  deps: Pick<CoreDeps, 'store' | 'clock'>,
   channelId: string,
   customer: PhoneNumber,
   optedOut: boolean,
+  via: string,
 ): Promise<void> {
   await retryOnConflict(async () => {
     const stored = await deps.store.getCustomer(channelId, customer);
     if (stored?.value.optedOut === optedOut) return;
     const state = stored?.value ?? newCustomerState(channelId, customer);
     if (!stored && !optedOut) return;
-    await deps.store.putCustomer({ ...state, optedOut }, stored?.etag ?? null);
+    const changed = { consentChangedAt: deps.clock.now().toISOString(), consentChangedVia: via };
+    await deps.store.putCustomer({ ...state, optedOut, ...changed }, stored?.etag ?? null);
   });
 }

@@ -28,14 +28,6 @@ function requireOwner(conversation: Conversation, agentId: string) {
   }
 }
 
-export async function getConversation(
-  deps: CoreDeps,
-  id: string,
-): Promise<{ conversation: Conversation; messages: Message[] }> {
-  const stored = await requireConversation(deps, id);
-  return { conversation: stored.value, messages: await deps.store.listMessages(id) };
-}
-
 /** The agent's own work: everything they hold or set aside, oldest first. */
 export async function listAgentConversations(deps: CoreDeps, agentId: string): Promise<Conversation[]> {
   await requireAgent(deps, agentId);

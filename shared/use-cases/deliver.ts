@@ -158,7 +158,10 @@ async function afterRefusal(
     deps.logger.warn('outbound.retry', { ...log, kind: error.kind, attempt: attempt.deliveryCount });
     throw error;
   }
-  if (error.kind === 'opted-out') await setConsent(deps, channel.id, customerOf(message), true);
+  if (error.kind === 'opted-out') {
+    const via = `${message.provider} refused the send: ${error.message}`;
+    await setConsent(deps, channel.id, customerOf(message), true, via);
+  }
   const reason = retryable
     ? `provider unavailable after ${attempt.deliveryCount} attempts: ${error.message}`
     : error.message;

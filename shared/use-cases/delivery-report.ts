@@ -11,7 +11,8 @@ async function optOutRecipient(deps: CoreDeps, report: DeliveryReport) {
   const message = (await deps.store.getMessage(report.conversationId, report.messageId))?.value;
   const channel = message ? deps.directory.channelForNumber(message.from) : undefined;
   if (!message || !channel) return;
-  await setConsent(deps, channel.id, message.to as PhoneNumber, true);
+  const via = `${report.provider} delivery report: ${report.reason ?? 'recipient opted out'}`;
+  await setConsent(deps, channel.id, message.to as PhoneNumber, true, via);
   deps.logger.info('consent.opted-out', { channelId: channel.id, by: report.provider });
 }
 

@@ -64,7 +64,11 @@ export async function handleKeyword(
   const before = await deps.store.getCustomer(channel.id, sms.from);
   if (before?.value.processedMessageIds.includes(sms.id)) return { status: 'duplicate', messageId: sms.id };
 
-  if (keyword !== 'help') await setConsent(deps, channel.id, sms.from, keyword === 'opt-out');
+  if (keyword !== 'help') {
+    // The word itself, as the customer sent it: a keyword is a configured word, not personal data.
+    const via = `keyword ${sms.text.trim().toUpperCase().slice(0, 40)}`;
+    await setConsent(deps, channel.id, sms.from, keyword === 'opt-out', via);
+  }
   const place = await recordIn(deps, channel, sms);
   let conversation = (await deps.store.getMessage(place.value.id, sms.id))
     ? place.value

@@ -29,6 +29,8 @@ export async function queueOutbound(
       const next = { ...stored.value, lastSeq: stored.value.lastSeq + 1, lastActivityAt: at };
       return (await deps.store.replaceConversation(next, stored.etag)).value;
     }));
+  if (author.kind === 'agent' && !conversation.firstAgentReplyAt)
+    await markFirstAgentReply(deps, conversationId, at);
   const message: Message = {
     id: options.id ?? deps.ids.next(),
     conversationId,
@@ -54,4 +56,13 @@ export async function queueOutbound(
     if (!(error instanceof AlreadyExistsError)) throw error;
   }
   return message;
+}
+
+/** The customer's wait ends at the first agent reply; later replies leave it as it is. */
+async function markFirstAgentReply(deps: CoreDeps, conversationId: string, at: string) {
+  await retryOnConflict(async () => {
+    const stored = await deps.store.getConversation(conversationId);
+    if (!stored || stored.value.firstAgentReplyAt) return;
+    await deps.store.replaceConversation({ ...stored.value, firstAgentReplyAt: at }, stored.etag);
+  });
 }
