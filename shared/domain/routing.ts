@@ -1,16 +1,8 @@
 import { z } from 'zod';
 import { languageTag } from './contact.js';
 import { hoursSchema, opennessAt } from './hours.js';
+import { patternFinds, patternSchema } from './pattern.js';
 import { parseSenderNumber } from './phone.js';
-
-const pattern = z.string().refine((source) => {
-  try {
-    new RegExp(source, 'iu');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not a valid regular expression');
 
 const senderNumber = z.string().transform((value, ctx) => {
   try {
@@ -27,8 +19,8 @@ export const routingRuleSchema = z.object({
     .object({
       /** Any of these words appears in the first message (whole words, any case). */
       keywords: z.array(z.string().trim().min(1)).min(1).optional(),
-      /** The first message matches this regular expression (case-insensitive). */
-      pattern: pattern.optional(),
+      /** The first message matches this regular expression (case-insensitive, RE2 syntax). */
+      pattern: patternSchema.optional(),
       /** The customer wrote to one of these of the channel's numbers. */
       numbers: z.array(senderNumber).min(1).optional(),
       /** The message arrived within these hours. */
@@ -91,7 +83,7 @@ function matches(rule: RoutingRule, message: RoutingInput): boolean {
     const inText = words(message.text);
     if (!when.keywords.some((keyword) => inText.has(keyword.toLowerCase()))) return false;
   }
-  if (when.pattern && !new RegExp(when.pattern, 'iu').test(message.text)) return false;
+  if (when.pattern && !patternFinds(when.pattern, message.text)) return false;
   if (when.numbers && !when.numbers.includes(message.to as never)) return false;
   if (when.during && !opennessAt(when.during, message.at).open) return false;
   if (when.languages && !when.languages.some((wanted) => sameLanguage(wanted, message.language)))

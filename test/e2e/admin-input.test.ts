@@ -157,4 +157,43 @@ describe('admin safety and input', () => {
       expect(stored?.consent.helpReply).toBe('Call us on 0800 123 456.');
     });
   });
+
+  describe('routing patterns', () => {
+    it('routes past a pattern that would make a backtracking engine hang', async () => {
+      const saved = await t.api('PUT', 'manage/channels/support/routing', [
+        { when: { pattern: '^(a+)+$' }, queueId: 'general', skills: ['aaa'] },
+      ]);
+      expect(saved.status).toBe(200);
+      const skillsOf = async (customer: string, text: string) => {
+        await t.api('POST', 'local/inbound', { from: customer, to: SUPPORT, text });
+        const waiting = await t.eventually(async () => {
+          const { body } = await t.api('GET', 'queues/general/conversations');
+          return body.conversations?.find((c: { customer: string }) => c.customer === customer);
+        }, 'the conversation routed');
+        return (await t.host.app.deps.store.getConversation(waiting.id))?.value.requiredSkills ?? [];
+      };
+      expect(await skillsOf('+14255550125', `${'a'.repeat(1599)}!`)).toEqual([]);
+      expect(await skillsOf('+14255550126', 'a'.repeat(1600))).toEqual(['aaa']);
+      await t.api('PUT', 'manage/channels/support/routing', []);
+    });
+
+    it('refuses a pattern the linear-time engine cannot run, naming the rule and why', async () => {
+      const response = await refused(
+        'PUT',
+        'manage/channels/support/routing',
+        [
+          { when: { keywords: ['refund'] }, queueId: 'general' },
+          { when: { pattern: '(\\w+)\\1' }, queueId: 'general' },
+        ],
+        400,
+      );
+      expect(response.body.error.issues).toEqual([
+        {
+          path: '1.when.pattern',
+          message:
+            'not a valid regular expression: a backreference (\\1) needs backtracking, which the linear-time engine does not do',
+        },
+      ]);
+    });
+  });
 });
