@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type {
   Container,
   ContainerDefinition,
   IndexingPolicy,
   ItemDefinition,
   JSONObject,
+  JSONValue,
   SqlParameter,
 } from '@azure/cosmos';
 import indexingPolicy from '../../infra/cosmos-indexing-policy.json' with { type: 'json' };
@@ -26,6 +28,7 @@ import type {
   Store,
   Stored,
 } from '../ports.js';
+import { matchesWork } from './conversation-reads.js';
 
 /**
  * The container's indexing policy, shared with the Bicep deployment (loadJsonContent) so the two
@@ -44,11 +47,20 @@ export function stateContainerDefinition(id = 'state'): ContainerDefinition {
   return { id, partitionKey: { paths: ['/pk'] }, indexingPolicy: indexingPolicy as IndexingPolicy };
 }
 
-/** A conversation query as Cosmos SQL, with the fields it filters by equality and sorts by. */
+/** The partition of the work under way: one entry per unclosed conversation, nothing else. */
+export const WORK_PARTITION = 'work';
+
+/** The id of a conversation's settled entry in the work partition (its intents add `~nonce`). */
+const workEntryId = (conversationId: string) => `work:${conversationId}`;
+
+/**
+ * A read of the work under way as Cosmos SQL over the work partition's entries, with the fields it
+ * filters by equality and sorts by. The caller passes the partition key: it is one partition.
+ */
 export function conversationQuery(query: ConversationQuery) {
   const equality = ['kind'];
-  const where = ["c.kind = 'conversation'"];
-  const parameters: SqlParameter[] = [];
+  const where = ['c.pk = @pk', "c.kind = 'work'"];
+  const parameters: SqlParameter[] = [{ name: '@pk', value: WORK_PARTITION }];
   const filter = (field: string, value: string) => {
     equality.push(field);
     where.push(`c.${field} = @${field}`);
@@ -58,7 +70,6 @@ export function conversationQuery(query: ConversationQuery) {
   if (query.queueId !== undefined) filter('queueId', query.queueId);
   if (query.agentId !== undefined) filter('agentId', query.agentId);
   {
-    // The work under way only: a read of the work never returns the history.
     const states = query.states ?? unclosedStates;
     const [only] = states;
     if (states.length === 1 && only) filter('state', only);
@@ -68,6 +79,9 @@ export function conversationQuery(query: ConversationQuery) {
     }
   }
   if (query.idleBefore !== undefined) {
+    // An entry's last activity is never later than its conversation's (the hot path does not
+    // touch entries), so this finds every idle conversation and maybe some that are not: the
+    // conversation read after decides.
     where.push('c.lastActivityAt < @idleBefore');
     parameters.push({ name: '@idleBefore', value: query.idleBefore });
   }
@@ -75,25 +89,71 @@ export function conversationQuery(query: ConversationQuery) {
     where.push('(c.createdAt > @afterCreatedAt OR (c.createdAt = @afterCreatedAt AND c.id > @afterId))');
     parameters.push(
       { name: '@afterCreatedAt', value: query.after.createdAt },
-      { name: '@afterId', value: query.after.id },
+      { name: '@afterId', value: workEntryId(query.after.id) },
     );
   }
-  const top = query.limit !== undefined ? `TOP ${Math.trunc(query.limit)} ` : '';
   // The fields pinned by equality lead the ORDER BY (which leaves the order as it is), so the sort
   // matches a composite index path for path, as Cosmos DB requires of a multi-field ORDER BY.
-  // Another combination of filters (none the app makes) sorts by the index every query can use.
+  // Another combination of filters (an admin's check) sorts by the index every query can use.
   const exact = [...equality, 'createdAt', 'id'];
   const indexed = conversationIndexes.some(
-    (index) => index.map((p) => p.path.slice(1)).join() === exact.join(),
+    (index) =>
+      index.every((p) => p.order === 'ascending') &&
+      index.map((p) => p.path.slice(1)).join() === exact.join(),
   );
   const orderBy = indexed ? exact : ['kind', 'createdAt', 'id'];
   return {
-    sql: `SELECT ${top}* FROM c WHERE ${where.join(' AND ')} ORDER BY ${orderBy.map((f) => `c.${f}`).join(', ')}`,
+    sql: `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY ${orderBy.map((f) => `c.${f}`).join(', ')}`,
     parameters,
     orderBy,
     /** Whether the equality filters are served by the index as well as the sort. */
     indexed,
   };
+}
+
+/** What the work partition keeps of an unclosed conversation: what its reads filter and sort by. */
+interface WorkEntry {
+  conversationId: string;
+  channelId: string;
+  queueId: string;
+  agentId: string | null;
+  state: string;
+  createdAt: string;
+  lastActivityAt: string;
+  /**
+   * The conversation's number of transitions when this was written. Every change of state, queue
+   * or agent is a transition (the state machine records each), so a larger version is a later
+   * truth, and an entry is never set back to an earlier one.
+   */
+  version: number;
+}
+
+const workEntryOf = (conversation: Conversation): WorkEntry => ({
+  conversationId: conversation.id,
+  channelId: conversation.channelId,
+  queueId: conversation.queueId,
+  agentId: conversation.agentId,
+  state: conversation.state,
+  createdAt: conversation.createdAt,
+  lastActivityAt: conversation.lastActivityAt,
+  version: conversation.history.length,
+});
+
+type StoredWorkEntry = WorkEntry & { id: string; _etag: string; _ts: number };
+
+const sameWork = (entry: WorkEntry, truth: WorkEntry) =>
+  entry.channelId === truth.channelId &&
+  entry.queueId === truth.queueId &&
+  entry.agentId === truth.agentId &&
+  entry.state === truth.state;
+
+export interface CosmosStoreOptions {
+  /**
+   * How old an intent (or an entry whose conversation does not exist) must be before a reader
+   * treats it as left by a crash and removes it: far longer than any write takes, so a reader never
+   * removes the entry of a write still under way.
+   */
+  staleAfterMs?: number;
 }
 
 type Kind =
@@ -107,7 +167,8 @@ type Kind =
   | 'contact'
   | 'template'
   | 'history'
-  | 'provider-message';
+  | 'provider-message'
+  | 'work';
 
 /** Where each document lives: a conversation and its messages share a partition; the rest are alone. */
 const keys = {
@@ -151,12 +212,21 @@ function statusOf(error: unknown): number | undefined {
 /**
  * The Cosmos DB store: one container partitioned on `/pk`. A conversation and its messages share
  * the conversation's partition, so the inbound path is point reads and single-partition writes; a
- * customer's record is alone in its partition; agents share one. The queue, agent and auto-close
- * paths query conversations across partitions, served by composite indexes. ETags carry the
- * optimistic concurrency the use cases rely on. docs/cosmos.md counts what each flow costs.
+ * customer's record (and their history entries) is alone in its partition; agents share one. The
+ * work under way (one entry per unclosed conversation) has a partition of its own, so the queue,
+ * agent, floor and timer reads are single-partition queries whose cost follows the work, not the
+ * history. ETags carry the optimistic concurrency the use cases rely on. docs/cosmos.md counts what
+ * each flow costs and how a reader repairs what a crash leaves.
  */
 export class CosmosStore implements Store {
-  constructor(private readonly container: Container) {}
+  private readonly staleAfterMs: number;
+
+  constructor(
+    private readonly container: Container,
+    options: CosmosStoreOptions = {},
+  ) {
+    this.staleAfterMs = options.staleAfterMs ?? 5 * 60_000;
+  }
 
   private strip<T>(doc: ItemDefinition, kind: Kind): T {
     const value: Record<string, unknown> = { ...doc };
@@ -296,6 +366,7 @@ export class CosmosStore implements Store {
   }
 
   async createConversation(conversation: Conversation) {
+    await this.openWork(conversation);
     await this.writeHistoryEntry(conversation);
     return this.create('conversation', keys.conversation(conversation.id), conversation, () => {
       return new AlreadyExistsError(`conversation ${conversation.id} already exists`);
@@ -304,6 +375,7 @@ export class CosmosStore implements Store {
 
   /** A transactional batch in the conversation's partition: both documents, or neither. */
   async createConversationWithMessage(conversation: Conversation, message: Message) {
+    await this.openWork(conversation);
     await this.writeHistoryEntry(conversation);
     const pk = conversation.id;
     const response = await this.container.items.batch(
@@ -326,14 +398,153 @@ export class CosmosStore implements Store {
     return { value: conversation, etag: String(results[0]?.eTag) };
   }
 
-  replaceConversation(conversation: Conversation, etag: string) {
-    return this.replace(
-      'conversation',
-      keys.conversation(conversation.id),
-      conversation,
-      etag,
-      `conversation ${conversation.id}`,
-    );
+  /**
+   * Replaces the conversation and keeps its entry in the work partition in step. The two live in
+   * different partitions, so no batch holds both; instead a crash may leave the work partition
+   * saying too much, never too little. Unless the settled entry already holds this very truth, an
+   * intent (a second entry with the new values) is written first, then the conversation under its
+   * ETag, then the settled entry (never set back to an earlier version) and the intent removed.
+   * A closing conversation's entry is removed after it closes. Readers repair what a crash leaves.
+   */
+  async replaceConversation(conversation: Conversation, etag: string) {
+    const entry = workEntryOf(conversation);
+    const closing = conversation.state === 'closed';
+    const settled = closing ? undefined : await this.readWork(conversation.id);
+    const current = settled !== undefined && settled.version === entry.version && sameWork(settled, entry);
+    const intent = closing || current ? undefined : await this.writeIntent(entry);
+    let stored: Stored<Conversation>;
+    try {
+      stored = await this.replace(
+        'conversation',
+        keys.conversation(conversation.id),
+        conversation,
+        etag,
+        `conversation ${conversation.id}`,
+      );
+    } catch (error) {
+      // Best effort: an intent left behind is removed by a reader once it is stale.
+      if (intent !== undefined) await this.removeWork(intent).catch(() => undefined);
+      throw error;
+    }
+    if (closing) await this.removeWork(workEntryId(conversation.id));
+    else if (intent !== undefined) {
+      await this.settleWork(entry);
+      await this.removeWork(intent);
+    }
+    return stored;
+  }
+
+  /** A new conversation's entry, written before it: an entry whose conversation never came is removed by a reader. */
+  private async openWork(conversation: Conversation) {
+    if (conversation.state === 'closed') return;
+    const id = workEntryId(conversation.id);
+    try {
+      await this.container.items.create(
+        document(workEntryOf(conversation), { id, pk: WORK_PARTITION }, 'work'),
+      );
+    } catch (error) {
+      // Left by an earlier attempt of the same creation: the conversation's own create decides.
+      if (statusOf(error) !== 409) throw error;
+    }
+  }
+
+  private async readWork(conversationId: string): Promise<StoredWorkEntry | undefined> {
+    const { resource } = await this.container
+      .item(workEntryId(conversationId), WORK_PARTITION)
+      .read<StoredWorkEntry>();
+    return resource;
+  }
+
+  private async writeIntent(entry: WorkEntry): Promise<string> {
+    const id = `${workEntryId(entry.conversationId)}~${randomUUID()}`;
+    await this.container.items.create(document(entry, { id, pk: WORK_PARTITION }, 'work'));
+    return id;
+  }
+
+  /** Removes an entry or intent; gone already, or changed since it was read (etag given), is fine. */
+  private async removeWork(id: string, etag?: string) {
+    try {
+      await this.container
+        .item(id, WORK_PARTITION)
+        .delete(etag === undefined ? {} : { accessCondition: { type: 'IfMatch', condition: etag } });
+    } catch (error) {
+      const status = statusOf(error);
+      if (status !== 404 && status !== 412) throw error;
+    }
+  }
+
+  /** Writes the settled entry at this truth, unless a later truth is settled already. */
+  private async settleWork(entry: WorkEntry) {
+    const id = workEntryId(entry.conversationId);
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      try {
+        await this.container.item(id, WORK_PARTITION).patch({
+          condition: `FROM c WHERE c.version <= ${entry.version}`,
+          operations: Object.entries(entry).map(([field, value]) => ({
+            op: 'set' as const,
+            path: `/${field}`,
+            value: value as JSONValue,
+          })),
+        });
+        return;
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === 412) return;
+        if (status !== 404) throw error;
+      }
+      try {
+        await this.container.items.create(document(entry, { id, pk: WORK_PARTITION }, 'work'));
+        return;
+      } catch (error) {
+        if (statusOf(error) !== 409) throw error;
+      }
+    }
+    throw new ConcurrencyError(`the work entry of conversation ${entry.conversationId} kept changing`);
+  }
+
+  /**
+   * What a reader does with the entries of one conversation it read through the work partition,
+   * the conversation being the truth: a stale intent is settled at the truth and removed, a settled
+   * entry that disagrees is rewritten (or removed, once the conversation is closed or never came),
+   * and an entry that looked idle while its conversation was not gets its last activity, so the
+   * auto-close timer does not read that conversation again every minute.
+   */
+  private async repairWork(
+    entries: StoredWorkEntry[],
+    truth: Stored<Conversation> | undefined,
+    query: ConversationQuery,
+  ) {
+    const stale = (entry: StoredWorkEntry) => Date.now() - entry._ts * 1000 > this.staleAfterMs;
+    const actual = truth ? workEntryOf(truth.value) : undefined;
+    const underWay = actual !== undefined && actual.state !== 'closed';
+    for (const entry of entries) {
+      if (entry.id !== workEntryId(entry.conversationId)) {
+        if (!stale(entry)) continue;
+        if (underWay) await this.settleWork(actual);
+        await this.removeWork(entry.id, entry._etag);
+      } else if (actual === undefined) {
+        if (stale(entry)) await this.removeWork(entry.id, entry._etag);
+      } else if (!underWay) {
+        await this.removeWork(entry.id, entry._etag);
+      } else if (!sameWork(entry, actual) && entry.version < actual.version) {
+        await this.settleWork(actual);
+      } else if (
+        query.idleBefore !== undefined &&
+        entry.lastActivityAt < query.idleBefore &&
+        actual.lastActivityAt >= query.idleBefore
+      ) {
+        // Under the entry's ETag as read: a write since then knows better.
+        await this.container
+          .item(entry.id, WORK_PARTITION)
+          .patch([{ op: 'set', path: '/lastActivityAt', value: actual.lastActivityAt }], {
+            accessCondition: { type: 'IfMatch', condition: entry._etag },
+          })
+          .catch((error: unknown) => {
+            const status = statusOf(error);
+            if (status !== 404 && status !== 412) throw error;
+          });
+      }
+    }
   }
 
   async takeNextSeq(conversationId: string, at: string) {
@@ -355,10 +566,39 @@ export class CosmosStore implements Store {
     }
   }
 
-  findConversations(query: ConversationQuery) {
-    if (query.states?.length === 0) return Promise.resolve([]);
+  /**
+   * One query of the work partition (never the history), then a point read of each conversation
+   * found: the conversation is the truth, so an entry a crash left behind is re-checked, repaired,
+   * and returned only when its conversation matches too.
+   */
+  async findConversations(query: ConversationQuery) {
+    if (query.states?.length === 0) return [];
     const { sql, parameters } = conversationQuery(query);
-    return this.query<Conversation>('conversation', sql, parameters);
+    const limit = query.limit === undefined ? undefined : Math.max(1, Math.trunc(query.limit));
+    const entries = this.container.items.query<StoredWorkEntry>(
+      { query: sql, parameters },
+      { partitionKey: WORK_PARTITION, ...(limit === undefined ? {} : { maxItemCount: limit }) },
+    );
+    const found: Stored<Conversation>[] = [];
+    const seen = new Set<string>();
+    while ((limit === undefined || found.length < limit) && entries.hasMoreResults()) {
+      const { resources } = await entries.fetchNext();
+      const groups = new Map<string, StoredWorkEntry[]>();
+      for (const entry of resources) {
+        if (seen.has(entry.conversationId)) continue;
+        groups.set(entry.conversationId, [...(groups.get(entry.conversationId) ?? []), entry]);
+      }
+      const ids = [...groups.keys()];
+      for (const id of ids) seen.add(id);
+      const truths = await Promise.all(ids.map((id) => this.getConversation(id)));
+      for (const [index, id] of ids.entries()) {
+        const truth = truths[index];
+        await this.repairWork(groups.get(id) ?? [], truth, query);
+        if (truth && matchesWork(truth.value, query) && (limit === undefined || found.length < limit))
+          found.push(truth);
+      }
+    }
+    return found;
   }
 
   /**
