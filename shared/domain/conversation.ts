@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InvalidTransitionError } from '../errors.js';
 import type { PhoneNumber, SenderNumber } from './phone.js';
-import type { SurveyRecord } from './survey.js';
 
 /** The states Dynamics 365 users know, plus `waiting` (set aside by the agent). */
 export const conversationStates = ['open', 'active', 'waiting', 'wrap-up', 'closed'] as const;
@@ -18,6 +17,19 @@ export interface Transition {
   at: string;
   by: string;
   reason: string;
+}
+
+/**
+ * The survey of a conversation: when it went out and, once the customer replied within the
+ * channel's window, their answer (a 1 to 5 score when the reply starts with one, and the text).
+ */
+export interface SurveyRecord {
+  sentAt: string;
+  answeredAt?: string;
+  score?: number;
+  text?: string;
+  /** The reply that answered it (kept in the conversation's messages). */
+  messageId?: string;
 }
 
 export interface Conversation {

@@ -1,20 +1,9 @@
 import type { Conversation } from './conversation.js';
 
+export type { SurveyRecord } from './conversation.js';
+
 /** How long after the survey a customer's reply is its answer, unless the channel says otherwise. */
 export const SURVEY_REPLY_WINDOW_MINUTES = 1440;
-
-/**
- * The survey of a conversation: when it went out and, once the customer replied within the
- * channel's window, their answer (a 1 to 5 score when the reply starts with one, and the text).
- */
-export interface SurveyRecord {
-  sentAt: string;
-  answeredAt?: string;
-  score?: number;
-  text?: string;
-  /** The reply that answered it (kept in the conversation's messages). */
-  messageId?: string;
-}
 
 /** The score a reply starts with: "5 - merci", "4/5", " 3 " are; "10", "4.5", "great" are not. */
 export function surveyScoreOf(text: string): number | undefined {
