@@ -8,6 +8,7 @@ import type { Configuration } from './domain/configuration.js';
 import type { Contact } from './domain/contact.js';
 import type { Conversation, ConversationState, UnclosedState } from './domain/conversation.js';
 import type { CustomerState } from './domain/customer.js';
+import type { IntegrationEvent } from './domain/integration-event.js';
 import type { Message } from './domain/message.js';
 import type { Notification } from './domain/notification.js';
 import type { PhoneNumber, SenderNumber } from './domain/phone.js';
@@ -74,6 +75,13 @@ export interface ConversationPage {
   conversations: Stored<Conversation>[];
   /** Opaque: pass it back for the next page; absent on the last. */
   continuation?: string;
+}
+
+/** An event waiting in the outbox, with the receipt that removes it once it is published. */
+export interface PendingEvent {
+  event: IntegrationEvent;
+  /** Opaque to the caller: where the store keeps it. */
+  receipt: string;
 }
 
 export interface Store {
@@ -153,6 +161,15 @@ export interface Store {
   putTemplate(template: Template, etag: string | null): Promise<Stored<Template>>;
   deleteTemplate(id: string, etag: string): Promise<boolean>;
   listTemplates(): Promise<Stored<Template>[]>;
+
+  /**
+   * The outbox. Every write of a conversation, a message or a customer record writes the
+   * integration events that change makes (shared/domain/integration-event.ts) together with it,
+   * so an event exists exactly when its change does. The oldest waiting events, up to `limit`.
+   */
+  pendingEvents(limit: number): Promise<PendingEvent[]>;
+  /** Forgets published events by their receipts; an unknown receipt is ignored. */
+  removeEvents(receipts: string[]): Promise<void>;
 }
 
 export const queueNames = {

@@ -6,6 +6,7 @@ import type {
   ItemDefinition,
   JSONObject,
   JSONValue,
+  OperationInput,
   SqlParameter,
 } from '@azure/cosmos';
 import indexingPolicy from '../../infra/cosmos-indexing-policy.json' with { type: 'json' };
@@ -14,6 +15,12 @@ import type { Configuration } from '../domain/configuration.js';
 import type { Contact } from '../domain/contact.js';
 import { type Conversation, unclosedStates } from '../domain/conversation.js';
 import type { CustomerState } from '../domain/customer.js';
+import {
+  consentEvents,
+  conversationEvents,
+  type IntegrationEvent,
+  messageEvents,
+} from '../domain/integration-event.js';
 import type { Message } from '../domain/message.js';
 import type { Notification } from '../domain/notification.js';
 import type { PhoneNumber } from '../domain/phone.js';
@@ -22,9 +29,11 @@ import type { SenderPace } from '../domain/sender-pace.js';
 import type { Template } from '../domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
 import type {
+  Clock,
   ConversationQuery,
   ConversationSearch,
   CustomerConversationsQuery,
+  PendingEvent,
   Store,
   Stored,
 } from '../ports.js';
@@ -154,6 +163,8 @@ export interface CosmosStoreOptions {
    * removes the entry of a write still under way.
    */
   staleAfterMs?: number;
+  /** The time of events that carry the time of their write (a message's status, consent). */
+  clock?: Pick<Clock, 'now'>;
 }
 
 type Kind =
@@ -168,7 +179,8 @@ type Kind =
   | 'template'
   | 'history'
   | 'provider-message'
-  | 'work';
+  | 'work'
+  | 'event';
 
 /** Where each document lives: a conversation and its messages share a partition; the rest are alone. */
 const keys = {
@@ -188,6 +200,9 @@ const keys = {
   configuration: () => ({ id: 'configuration', pk: 'configuration' }),
   contact: (number: string) => ({ id: number, pk: `contact|${number}` }),
   template: (id: string) => ({ id, pk: `template|${id}` }),
+  // An event lives in the partition of the document whose change it reports, so the two are
+  // written in one transactional batch.
+  event: (pk: string, id: string) => ({ id: `event:${encodeURIComponent(id)}`, pk }),
   // Alone in its partition: found by a point read. Provider ids are the providers' own strings, so
   // they are encoded for the id (which may not hold / \ ? #).
   providerMessage: (provider: string, providerMessageId: string) => {
@@ -220,12 +235,114 @@ function statusOf(error: unknown): number | undefined {
  */
 export class CosmosStore implements Store {
   private readonly staleAfterMs: number;
+  private readonly clock: Pick<Clock, 'now'>;
 
   constructor(
     private readonly container: Container,
     options: CosmosStoreOptions = {},
   ) {
     this.staleAfterMs = options.staleAfterMs ?? 5 * 60_000;
+    this.clock = options.clock ?? { now: () => new Date() };
+  }
+
+  private now() {
+    return this.clock.now().toISOString();
+  }
+
+  /**
+   * A write and the events it makes, as one transactional batch in one partition: Cosmos DB applies
+   * all of it or none. The document's own operation goes first, so a failed condition (409, 412,
+   * 404) stops the batch before any event. The returned ETag is the document's.
+   */
+  private async writeWithEvents(
+    pk: string,
+    operations: OperationInput[],
+    events: IntegrationEvent[],
+    what: string,
+  ): Promise<string> {
+    const response = await this.container.items.batch(
+      [
+        ...operations,
+        ...events.map(
+          (event): OperationInput => ({
+            operationType: 'Create',
+            resourceBody: document({ event, createdAt: event.time }, keys.event(pk, event.id), 'event'),
+          }),
+        ),
+      ],
+      pk,
+    );
+    const results = response.result ?? [];
+    const failed = results.find((result) => result.statusCode >= 400 && result.statusCode !== 424);
+    if (failed || response.code === undefined || response.code >= 400) {
+      const status = failed?.statusCode ?? response.code;
+      if (status === 409) throw new AlreadyExistsError(`${what} already exists`);
+      if (status === 412) throw new ConcurrencyError(`${what} changed since it was read`);
+      if (status === 404) throw new NotFoundError(`${what} does not exist`);
+      throw new Error(`writing ${what} failed (${status})`);
+    }
+    return String(results[0]?.eTag);
+  }
+
+  /** What a replace is about to overwrite, read first to derive its events; a stale ETag fails here already. */
+  private async before<T>(kind: Kind, place: { id: string; pk: string }, etag: string, what: string) {
+    const current = await this.read<T>(kind, place.id, place.pk);
+    if (!current) throw new NotFoundError(`${what} does not exist`);
+    if (current.etag !== etag) throw new ConcurrencyError(`${what} changed since it was read`);
+    return current.value;
+  }
+
+  /** Replaces a document under its ETag, with the events the change makes (none: a plain replace). */
+  private async replaceWithEvents<T extends object>(
+    kind: Kind,
+    place: { id: string; pk: string },
+    value: T,
+    etag: string,
+    what: string,
+    eventsOf: (before: T) => IntegrationEvent[],
+  ) {
+    const events = eventsOf(await this.before<T>(kind, place, etag, what));
+    if (events.length === 0) return this.replace(kind, place, value, etag, what);
+    const written = await this.writeWithEvents(
+      place.pk,
+      [
+        {
+          operationType: 'Replace',
+          id: place.id,
+          // Cosmos DB takes the batch's key; the test server reads each operation's own.
+          partitionKey: place.pk,
+          resourceBody: document(value, place, kind),
+          ifMatch: etag,
+        },
+      ],
+      events,
+      what,
+    );
+    return { value, etag: written };
+  }
+
+  async pendingEvents(limit: number): Promise<PendingEvent[]> {
+    const { resources } = await this.container.items
+      .query<{ id: string; pk: string; event: IntegrationEvent }>(
+        {
+          // Served by the (kind, createdAt, id) composite index; an event's createdAt is its time.
+          query: `SELECT TOP ${Math.trunc(limit)} c.id, c.pk, c.event FROM c WHERE c.kind = 'event' ORDER BY c.kind, c.createdAt, c.id`,
+        },
+        {},
+      )
+      .fetchAll();
+    return resources.map((doc) => ({ event: doc.event, receipt: JSON.stringify([doc.id, doc.pk]) }));
+  }
+
+  async removeEvents(receipts: string[]) {
+    for (const receipt of receipts) {
+      const [id, pk] = JSON.parse(receipt) as [string, string];
+      try {
+        await this.container.item(id, pk).delete();
+      } catch (error) {
+        if (statusOf(error) !== 404) throw error;
+      }
+    }
   }
 
   private strip<T>(doc: ItemDefinition, kind: Kind): T {
@@ -328,17 +445,36 @@ export class CosmosStore implements Store {
     return this.read<CustomerState>('customer', id, pk);
   }
 
-  putCustomer(state: CustomerState, etag: string | null) {
+  async putCustomer(state: CustomerState, etag: string | null) {
     const place = keys.customer(state.channelId, state.customer);
+    const at = this.now();
     if (etag === null) {
-      return this.create(
-        'customer',
-        place,
-        state,
-        () => new ConcurrencyError('customer state was created meanwhile'),
-      );
+      const events = consentEvents(undefined, state, at);
+      if (events.length === 0) {
+        return this.create(
+          'customer',
+          place,
+          state,
+          () => new ConcurrencyError('customer state was created meanwhile'),
+        );
+      }
+      try {
+        const written = await this.writeWithEvents(
+          place.pk,
+          [{ operationType: 'Create', resourceBody: document(state, place, 'customer') }],
+          events,
+          'customer state',
+        );
+        return { value: state, etag: written };
+      } catch (error) {
+        if (error instanceof AlreadyExistsError)
+          throw new ConcurrencyError('customer state was created meanwhile', { cause: error });
+        throw error;
+      }
     }
-    return this.replace('customer', place, state, etag, 'customer state').catch((error) => {
+    return this.replaceWithEvents('customer', place, state, etag, 'customer state', (before) =>
+      consentEvents(before as CustomerState, state, at),
+    ).catch((error) => {
       throw error instanceof NotFoundError
         ? new ConcurrencyError('customer state vanished', { cause: error })
         : error;
@@ -368,9 +504,14 @@ export class CosmosStore implements Store {
   async createConversation(conversation: Conversation) {
     await this.openWork(conversation);
     await this.writeHistoryEntry(conversation);
-    return this.create('conversation', keys.conversation(conversation.id), conversation, () => {
-      return new AlreadyExistsError(`conversation ${conversation.id} already exists`);
-    });
+    const place = keys.conversation(conversation.id);
+    const written = await this.writeWithEvents(
+      place.pk,
+      [{ operationType: 'Create', resourceBody: document(conversation, place, 'conversation') }],
+      conversationEvents(undefined, conversation),
+      `conversation ${conversation.id}`,
+    );
+    return { value: conversation, etag: written };
   }
 
   /** A transactional batch in the conversation's partition: both documents, or neither. */
@@ -385,6 +526,15 @@ export class CosmosStore implements Store {
           resourceBody: document(conversation, keys.conversation(conversation.id), 'conversation'),
         },
         { operationType: 'Create', resourceBody: document(message, keys.message(pk, message.id), 'message') },
+        ...[
+          ...conversationEvents(undefined, conversation),
+          ...messageEvents(undefined, message, this.now()),
+        ].map(
+          (event): OperationInput => ({
+            operationType: 'Create',
+            resourceBody: document({ event, createdAt: event.time }, keys.event(pk, event.id), 'event'),
+          }),
+        ),
       ],
       pk,
     );
@@ -414,12 +564,13 @@ export class CosmosStore implements Store {
     const intent = closing || current ? undefined : await this.writeIntent(entry);
     let stored: Stored<Conversation>;
     try {
-      stored = await this.replace(
+      stored = await this.replaceWithEvents(
         'conversation',
         keys.conversation(conversation.id),
         conversation,
         etag,
         `conversation ${conversation.id}`,
+        (before) => conversationEvents(before, conversation),
       );
     } catch (error) {
       // Best effort: an intent left behind is removed by a reader once it is stale.
@@ -679,19 +830,32 @@ export class CosmosStore implements Store {
     return this.read<Message>('message', id, conversationId);
   }
 
-  createMessage(message: Message) {
-    return this.create('message', keys.message(message.conversationId, message.id), message, () => {
-      return new AlreadyExistsError(`message ${message.id} already exists`);
-    });
+  async createMessage(message: Message) {
+    const place = keys.message(message.conversationId, message.id);
+    const events = messageEvents(undefined, message, this.now());
+    if (events.length === 0) {
+      return this.create('message', place, message, () => {
+        return new AlreadyExistsError(`message ${message.id} already exists`);
+      });
+    }
+    const written = await this.writeWithEvents(
+      place.pk,
+      [{ operationType: 'Create', resourceBody: document(message, place, 'message') }],
+      events,
+      `message ${message.id}`,
+    );
+    return { value: message, etag: written };
   }
 
   replaceMessage(message: Message, etag: string) {
-    return this.replace(
+    const at = this.now();
+    return this.replaceWithEvents(
       'message',
       keys.message(message.conversationId, message.id),
       message,
       etag,
       `message ${message.id}`,
+      (before) => messageEvents(before, message, at),
     );
   }
 

@@ -38,7 +38,7 @@ export async function embeddedAdapters(
   });
   return {
     kind: 'embedded',
-    store: new SqliteStore(db),
+    store: new SqliteStore(db, clock),
     queue,
     localProvider: new LocalSmsProvider(db, clock),
     close: async () => {

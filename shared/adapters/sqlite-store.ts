@@ -3,6 +3,12 @@ import type { Configuration } from '../domain/configuration.js';
 import type { Contact } from '../domain/contact.js';
 import type { Conversation } from '../domain/conversation.js';
 import type { CustomerState } from '../domain/customer.js';
+import {
+  consentEvents,
+  conversationEvents,
+  type IntegrationEvent,
+  messageEvents,
+} from '../domain/integration-event.js';
 import type { Message } from '../domain/message.js';
 import type { Notification } from '../domain/notification.js';
 import type { PhoneNumber } from '../domain/phone.js';
@@ -11,10 +17,12 @@ import type { SenderPace } from '../domain/sender-pace.js';
 import type { Template } from '../domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
 import type {
+  Clock,
   ConversationCursor,
   ConversationQuery,
   ConversationSearch,
   CustomerConversationsQuery,
+  PendingEvent,
   Store,
   Stored,
 } from '../ports.js';
@@ -48,6 +56,7 @@ CREATE TABLE IF NOT EXISTS agents (id TEXT PRIMARY KEY, etag INTEGER NOT NULL, d
 CREATE TABLE IF NOT EXISTS records (
   kind TEXT NOT NULL, id TEXT NOT NULL, etag INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, id)
 );
+CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL);
 `;
 
 /** Documents an admin writes (configuration, contacts, templates): read by key, listed by kind. */
@@ -63,14 +72,24 @@ const stored = <T>(row: Row): Stored<T> => ({ value: JSON.parse(row.doc) as T, e
 /**
  * The embedded store: one table per Cosmos DB document kind, the document kept whole as JSON and
  * the queried fields copied into columns. ETags are per-row version numbers, so the optimistic
- * concurrency the use cases rely on behaves as it does in Cosmos DB.
+ * concurrency the use cases rely on behaves as it does in Cosmos DB. Each write of a conversation,
+ * message or customer record writes the integration events it makes into the outbox in the same
+ * SQLite transaction: both, or neither.
  */
 export class SqliteStore implements Store {
   private readonly statements;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly clock: Pick<Clock, 'now'> = { now: () => new Date() },
+  ) {
     db.exec(SCHEMA);
     this.statements = {
+      insertEvent: db.prepare('INSERT OR IGNORE INTO outbox (id, doc) VALUES (?, ?)'),
+      pendingEvents: db.prepare<[number], { seq: number; doc: string }>(
+        'SELECT seq, doc FROM outbox ORDER BY seq LIMIT ?',
+      ),
+      removeEvent: db.prepare('DELETE FROM outbox WHERE seq = ?'),
       getCustomer: db.prepare<[string, string], Row>(
         'SELECT etag, doc FROM customers WHERE channel_id = ? AND customer = ?',
       ),
@@ -143,13 +162,39 @@ export class SqliteStore implements Store {
 
   async putCustomer(state: CustomerState, etag: string | null) {
     const doc = JSON.stringify(state);
-    const changes =
-      etag === null
-        ? this.statements.insertCustomer.run(state.channelId, state.customer, doc).changes
-        : this.statements.updateCustomer.run(doc, state.channelId, state.customer, Number(etag)).changes;
-    if (changes === 0)
-      throw new ConcurrencyError(`customer state changed since it was read (${state.channelId})`);
+    this.db.transaction(() => {
+      const before = this.statements.getCustomer.get(state.channelId, state.customer);
+      const changes =
+        etag === null
+          ? this.statements.insertCustomer.run(state.channelId, state.customer, doc).changes
+          : this.statements.updateCustomer.run(doc, state.channelId, state.customer, Number(etag)).changes;
+      if (changes === 0)
+        throw new ConcurrencyError(`customer state changed since it was read (${state.channelId})`);
+      const previous = before ? (JSON.parse(before.doc) as CustomerState) : undefined;
+      this.record(consentEvents(previous, state, this.now()));
+    })();
     return { value: state, etag: String(etag === null ? 1 : Number(etag) + 1) };
+  }
+
+  private now() {
+    return this.clock.now().toISOString();
+  }
+
+  /** Into the outbox, inside the caller's transaction; an id already there is the same event. */
+  private record(events: IntegrationEvent[]) {
+    for (const event of events) this.statements.insertEvent.run(event.id, JSON.stringify(event));
+  }
+
+  async pendingEvents(limit: number): Promise<PendingEvent[]> {
+    return this.statements.pendingEvents
+      .all(Math.trunc(limit))
+      .map((row) => ({ event: JSON.parse(row.doc) as IntegrationEvent, receipt: String(row.seq) }));
+  }
+
+  async removeEvents(receipts: string[]) {
+    this.db.transaction(() => {
+      for (const receipt of receipts) this.statements.removeEvent.run(Number(receipt));
+    })();
   }
 
   async getConversation(id: string) {
@@ -171,9 +216,12 @@ export class SqliteStore implements Store {
   }
 
   async createConversation(conversation: Conversation) {
-    if (this.statements.insertConversation.run(this.conversationParams(conversation)).changes === 0) {
-      throw new AlreadyExistsError(`conversation ${conversation.id} already exists`);
-    }
+    this.db.transaction(() => {
+      if (this.statements.insertConversation.run(this.conversationParams(conversation)).changes === 0) {
+        throw new AlreadyExistsError(`conversation ${conversation.id} already exists`);
+      }
+      this.record(conversationEvents(undefined, conversation));
+    })();
     return { value: conversation, etag: '1' };
   }
 
@@ -188,18 +236,22 @@ export class SqliteStore implements Store {
       ) {
         throw new AlreadyExistsError(`message ${message.id} already exists`);
       }
+      this.record(conversationEvents(undefined, conversation));
+      this.record(messageEvents(undefined, message, this.now()));
     })();
     return { value: conversation, etag: '1' };
   }
 
   async replaceConversation(conversation: Conversation, etag: string) {
     const params = { ...this.conversationParams(conversation), etag: Number(etag) };
-    if (this.statements.updateConversation.run(params).changes === 0) {
-      if (!this.statements.getConversation.get(conversation.id)) {
-        throw new NotFoundError(`conversation ${conversation.id} does not exist`);
+    this.db.transaction(() => {
+      const before = this.statements.getConversation.get(conversation.id);
+      if (!before) throw new NotFoundError(`conversation ${conversation.id} does not exist`);
+      if (this.statements.updateConversation.run(params).changes === 0) {
+        throw new ConcurrencyError(`conversation ${conversation.id} changed since it was read`);
       }
-      throw new ConcurrencyError(`conversation ${conversation.id} changed since it was read`);
-    }
+      this.record(conversationEvents(JSON.parse(before.doc) as Conversation, conversation));
+    })();
     return { value: conversation, etag: String(Number(etag) + 1) };
   }
 
@@ -300,27 +352,30 @@ export class SqliteStore implements Store {
 
   async createMessage(message: Message) {
     const doc = JSON.stringify(message);
-    if (
-      this.statements.insertMessage.run(message.conversationId, message.id, message.seq, doc).changes === 0
-    ) {
-      throw new AlreadyExistsError(`message ${message.id} already exists`);
-    }
+    this.db.transaction(() => {
+      if (
+        this.statements.insertMessage.run(message.conversationId, message.id, message.seq, doc).changes === 0
+      ) {
+        throw new AlreadyExistsError(`message ${message.id} already exists`);
+      }
+      this.record(messageEvents(undefined, message, this.now()));
+    })();
     return { value: message, etag: '1' };
   }
 
   async replaceMessage(message: Message, etag: string) {
-    const changes = this.statements.updateMessage.run(
-      JSON.stringify(message),
-      message.conversationId,
-      message.id,
-      Number(etag),
-    ).changes;
-    if (changes === 0) {
-      if (!this.statements.getMessage.get(message.conversationId, message.id)) {
-        throw new NotFoundError(`message ${message.id} does not exist`);
-      }
-      throw new ConcurrencyError(`message ${message.id} changed since it was read`);
-    }
+    this.db.transaction(() => {
+      const before = this.statements.getMessage.get(message.conversationId, message.id);
+      if (!before) throw new NotFoundError(`message ${message.id} does not exist`);
+      const changes = this.statements.updateMessage.run(
+        JSON.stringify(message),
+        message.conversationId,
+        message.id,
+        Number(etag),
+      ).changes;
+      if (changes === 0) throw new ConcurrencyError(`message ${message.id} changed since it was read`);
+      this.record(messageEvents(JSON.parse(before.doc) as Message, message, this.now()));
+    })();
     return { value: message, etag: String(Number(etag) + 1) };
   }
 

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { transition } from '../../shared/domain/conversation.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../../shared/errors.js';
 import type { Store } from '../../shared/ports.js';
 import {
@@ -466,6 +467,93 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
         });
         expect(await store.deleteTemplate('shipped', updated.etag)).toBe(true);
         expect(await store.getTemplate('shipped')).toBeUndefined();
+      });
+    });
+
+    describe('the outbox', () => {
+      const types = async () => (await store.pendingEvents(100)).map((pending) => pending.event.type);
+
+      it('holds the events of each change, written with it, oldest first', async () => {
+        const created = await store.createConversationWithMessage(aConversation({ lastSeq: 1 }), aMessage());
+        const assigned = transition(
+          (await store.getConversation('conv-1'))?.value ?? aConversation(),
+          { type: 'assign', agentId: 'alice' },
+          { kind: 'system' },
+          '2026-11-23T09:01:00.000Z',
+        );
+        await store.replaceConversation(assigned, created.etag);
+        expect(await types()).toEqual([
+          'conversation.opened',
+          'conversation.queued',
+          'message.received',
+          'conversation.assigned',
+        ]);
+        const [opened] = await store.pendingEvents(1);
+        expect(opened?.event).toMatchObject({
+          id: 'conv-1:0:conversation.opened',
+          subject: 'conversations/conv-1',
+          data: {
+            conversationId: 'conv-1',
+            channelId: 'support',
+            queueId: 'general',
+            customer: '+1********23',
+          },
+        });
+      });
+
+      it('gets nothing from a write that fails, and nothing from a write that changes no state', async () => {
+        const created = await store.createConversation(aConversation());
+        await store.removeEvents((await store.pendingEvents(100)).map((pending) => pending.receipt));
+        const assigned = transition(
+          aConversation(),
+          { type: 'assign', agentId: 'alice' },
+          { kind: 'system' },
+          'now',
+        );
+        await expect(store.replaceConversation(assigned, 'stale')).rejects.toBeInstanceOf(ConcurrencyError);
+        await expect(store.createConversation(aConversation())).rejects.toBeInstanceOf(AlreadyExistsError);
+        await store.replaceConversation({ ...aConversation(), toldPosition: 2 }, created.etag);
+        expect(await types()).toEqual([]);
+      });
+
+      it('records a delivery status once, when it changes, and never carries the text', async () => {
+        const sent = await store.createMessage(
+          aMessage({
+            id: 'out-1',
+            direction: 'outbound',
+            status: 'queued',
+            from: aMessage().to,
+            to: CUSTOMER,
+          }),
+        );
+        const stored = await store.getMessage('conv-1', 'out-1');
+        const delivered = await store.replaceMessage(
+          { ...(stored?.value ?? aMessage()), status: 'delivered' },
+          sent.etag,
+        );
+        await store.replaceMessage({ ...(stored?.value ?? aMessage()), status: 'delivered' }, delivered.etag);
+        const events = await store.pendingEvents(100);
+        expect(events.map((pending) => pending.event.type)).toEqual(['message.delivered']);
+        expect(JSON.stringify(events)).not.toContain('Hello, I need help');
+        expect(JSON.stringify(events)).not.toContain(CUSTOMER);
+      });
+
+      it('records a change of consent, and not a write that keeps it', async () => {
+        const first = await store.putCustomer(aCustomerState(), null);
+        const out = await store.putCustomer(aCustomerState({ optedOut: true }), first.etag);
+        await store.putCustomer(aCustomerState({ optedOut: true, openConversationId: 'x' }), out.etag);
+        const events = await store.pendingEvents(100);
+        expect(events.map((pending) => pending.event.data)).toEqual([
+          { channelId: 'support', customer: '+1********23', optedOut: true },
+        ]);
+      });
+
+      it('forgets published events by their receipts and keeps the rest', async () => {
+        await store.createConversation(aConversation());
+        const [first] = await store.pendingEvents(1);
+        await store.removeEvents(first ? [first.receipt] : []);
+        await store.removeEvents(first ? [first.receipt] : []);
+        expect(await types()).toEqual(['conversation.queued']);
       });
     });
 

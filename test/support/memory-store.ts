@@ -11,6 +11,12 @@ import type { Configuration } from '../../shared/domain/configuration.js';
 import type { Contact } from '../../shared/domain/contact.js';
 import type { Conversation } from '../../shared/domain/conversation.js';
 import type { CustomerState } from '../../shared/domain/customer.js';
+import {
+  consentEvents,
+  conversationEvents,
+  type IntegrationEvent,
+  messageEvents,
+} from '../../shared/domain/integration-event.js';
 import type { Message } from '../../shared/domain/message.js';
 import type { Notification } from '../../shared/domain/notification.js';
 import type { PhoneNumber } from '../../shared/domain/phone.js';
@@ -22,6 +28,7 @@ import type {
   ConversationQuery,
   ConversationSearch,
   CustomerConversationsQuery,
+  PendingEvent,
   Store,
   Stored,
 } from '../../shared/ports.js';
@@ -47,6 +54,9 @@ export class MemoryStore implements Store {
   private readonly contacts = new Map<string, Row<Contact>>();
   private readonly templates = new Map<string, Row<Template>>();
   private readonly providerMessages = new Map<string, ProviderMessageRef>();
+  private readonly outbox = new Map<string, IntegrationEvent>();
+  /** The time the store gives events that carry the time of their write. */
+  now: () => Date = () => new Date();
   /** Lets a test slow every read down, to widen race windows between concurrent callers. */
   beforeRead: () => Promise<void> = async () => {};
 
@@ -99,12 +109,32 @@ export class MemoryStore implements Store {
 
   async putCustomer(state: CustomerState, etag: string | null) {
     const key = `${state.channelId}|${state.customer}`;
+    const before = this.customers.get(key)?.value;
+    let written: Stored<CustomerState>;
     if (etag === null) {
       if (this.customers.has(key)) throw new ConcurrencyError('customer state was created meanwhile');
-      return this.create(this.customers, key, state, 'customer');
+      written = this.create(this.customers, key, state, 'customer');
+    } else {
+      if (!this.customers.has(key)) throw new ConcurrencyError('customer state vanished');
+      written = this.replace(this.customers, key, state, etag, 'customer');
     }
-    if (!this.customers.has(key)) throw new ConcurrencyError('customer state vanished');
-    return this.replace(this.customers, key, state, etag, 'customer');
+    this.record(consentEvents(before, state, this.now().toISOString()));
+    return written;
+  }
+
+  private record(events: IntegrationEvent[]) {
+    for (const event of events)
+      if (!this.outbox.has(event.id)) this.outbox.set(event.id, structuredClone(event));
+  }
+
+  async pendingEvents(limit: number): Promise<PendingEvent[]> {
+    return [...this.outbox.values()]
+      .slice(0, limit)
+      .map((event) => ({ event: structuredClone(event), receipt: event.id }));
+  }
+
+  async removeEvents(receipts: string[]) {
+    for (const receipt of receipts) this.outbox.delete(receipt);
   }
 
   async getConversation(id: string) {
@@ -113,7 +143,14 @@ export class MemoryStore implements Store {
   }
 
   async createConversation(conversation: Conversation) {
-    return this.create(this.conversations, conversation.id, conversation, `conversation ${conversation.id}`);
+    const written = this.create(
+      this.conversations,
+      conversation.id,
+      conversation,
+      `conversation ${conversation.id}`,
+    );
+    this.record(conversationEvents(undefined, conversation));
+    return written;
   }
 
   async createConversationWithMessage(conversation: Conversation, message: Message) {
@@ -122,17 +159,28 @@ export class MemoryStore implements Store {
       throw new AlreadyExistsError(`conversation ${conversation.id} already exists`);
     if (this.messages.has(key)) throw new AlreadyExistsError(`message ${message.id} already exists`);
     this.create(this.messages, key, message, `message ${message.id}`);
-    return this.create(this.conversations, conversation.id, conversation, `conversation ${conversation.id}`);
+    const written = this.create(
+      this.conversations,
+      conversation.id,
+      conversation,
+      `conversation ${conversation.id}`,
+    );
+    this.record(conversationEvents(undefined, conversation));
+    this.record(messageEvents(undefined, message, this.now().toISOString()));
+    return written;
   }
 
   async replaceConversation(conversation: Conversation, etag: string) {
-    return this.replace(
+    const before = this.conversations.get(conversation.id)?.value;
+    const written = this.replace(
       this.conversations,
       conversation.id,
       conversation,
       etag,
       `conversation ${conversation.id}`,
     );
+    this.record(conversationEvents(before, conversation));
+    return written;
   }
 
   async takeNextSeq(conversationId: string, at: string) {
@@ -191,22 +239,22 @@ export class MemoryStore implements Store {
   }
 
   async createMessage(message: Message) {
-    return this.create(
+    const written = this.create(
       this.messages,
       `${message.conversationId}|${message.id}`,
       message,
       `message ${message.id}`,
     );
+    this.record(messageEvents(undefined, message, this.now().toISOString()));
+    return written;
   }
 
   async replaceMessage(message: Message, etag: string) {
-    return this.replace(
-      this.messages,
-      `${message.conversationId}|${message.id}`,
-      message,
-      etag,
-      `message ${message.id}`,
-    );
+    const key = `${message.conversationId}|${message.id}`;
+    const before = this.messages.get(key)?.value;
+    const written = this.replace(this.messages, key, message, etag, `message ${message.id}`);
+    this.record(messageEvents(before, message, this.now().toISOString()));
+    return written;
   }
 
   async listMessages(conversationId: string) {
