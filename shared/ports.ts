@@ -172,6 +172,18 @@ export interface Store {
   removeEvents(receipts: string[]): Promise<void>;
 }
 
+/**
+ * Where integration events go: an Event Grid topic on Azure, an admin's webhook subscribers on the
+ * embedded default. At least once: a publish repeated after a crash carries the same ids, and
+ * subscribers recognise a repeat by the CloudEvents `id`.
+ */
+export interface EventPublisher {
+  /** Resolves once every event was accepted; throws (and nothing may be assumed sent) otherwise. */
+  publish(events: IntegrationEvent[]): Promise<void>;
+  /** Runs the retries the publisher keeps itself (webhook deliveries that failed) whose time came. */
+  retryDue(): Promise<void>;
+}
+
 export const queueNames = {
   inbound: 'sms-inbound',
   assignment: 'sms-assignment',

@@ -231,3 +231,29 @@ export function consentEvents(
     },
   ];
 }
+
+/** A CloudEvents 1.0 event in its JSON form (structured mode), as subscribers receive it. */
+export interface CloudEvent {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  subject: string;
+  time: string;
+  datacontenttype: 'application/json';
+  data: EventData & { text?: string };
+}
+
+/** The envelope: `source` names the deployment, `type` the change, `id` stays the outbox's. */
+export function toCloudEvent(event: IntegrationEvent, source: string): CloudEvent {
+  return {
+    specversion: '1.0',
+    id: event.id,
+    source,
+    type: cloudEventType(event.type),
+    subject: event.subject,
+    time: event.time,
+    datacontenttype: 'application/json',
+    data: event.data,
+  };
+}
