@@ -153,18 +153,16 @@ export function conversationEvents(
   return events;
 }
 
-/** The survey's answer where a conversation keeps one (`survey.answeredAt`), read without trusting its shape. */
+/** The survey's answer, once the customer gave one (its text stays with the conversation). */
 function surveyAnswerOf(
   conversation: Conversation | undefined,
 ): { at: string; score: number | null; messageId?: string } | undefined {
-  const survey = (conversation as { survey?: unknown } | undefined)?.survey as
-    | { answeredAt?: unknown; score?: unknown; messageId?: unknown }
-    | undefined;
-  if (!survey || typeof survey.answeredAt !== 'string') return undefined;
+  const survey = conversation?.survey;
+  if (!survey?.answeredAt) return undefined;
   return {
     at: survey.answeredAt,
-    score: typeof survey.score === 'number' ? survey.score : null,
-    ...(typeof survey.messageId === 'string' ? { messageId: survey.messageId } : {}),
+    score: survey.score ?? null,
+    ...(survey.messageId ? { messageId: survey.messageId } : {}),
   };
 }
 

@@ -59,7 +59,12 @@ export async function publishPendingEvents(
   for (let batch = 0; batch < maxBatches; batch++) {
     const pending = await deps.store.pendingEvents(batchSize);
     if (pending.length === 0) break;
-    await deps.publisher.publish(await withConversation(deps.store, pending.map((entry) => entry.event)));
+    await deps.publisher.publish(
+      await withConversation(
+        deps.store,
+        pending.map((entry) => entry.event),
+      ),
+    );
     await deps.store.removeEvents(pending.map((entry) => entry.receipt));
     published += pending.length;
     if (pending.length < batchSize) break;

@@ -548,6 +548,33 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
         ]);
       });
 
+      it('records a survey answered once, with its score and not its text', async () => {
+        const created = await store.createConversation(
+          aConversation({ state: 'closed', survey: { sentAt: '2026-11-23T10:00:00.000Z' } }),
+        );
+        await store.removeEvents((await store.pendingEvents(100)).map((pending) => pending.receipt));
+        const answered = aConversation({
+          state: 'closed',
+          survey: {
+            sentAt: '2026-11-23T10:00:00.000Z',
+            answeredAt: '2026-11-23T10:05:00.000Z',
+            score: 4,
+            text: '4 thanks, quick help',
+            messageId: 'local:m9',
+          },
+        });
+        const written = await store.replaceConversation(answered, created.etag);
+        await store.replaceConversation({ ...answered, toldPosition: 1 }, written.etag);
+        const events = await store.pendingEvents(100);
+        expect(events.map((pending) => pending.event.type)).toEqual(['survey.answered']);
+        expect(events[0]?.event.data).toMatchObject({
+          score: 4,
+          messageId: 'local:m9',
+          caseNumber: expect.any(String),
+        });
+        expect(JSON.stringify(events)).not.toContain('quick help');
+      });
+
       it('forgets published events by their receipts and keeps the rest', async () => {
         await store.createConversation(aConversation());
         const [first] = await store.pendingEvents(1);
