@@ -12,7 +12,10 @@ export function manageChannelKeywordsFunction(app: App) {
     name: 'manageChannelKeywords',
     part: 'keywords',
     schema: consentSchema,
-    read: (channel) => withReplies(channel.consent, channel.name),
-    write: (channel, consent) => ({ ...channel, consent: withoutDefaultReplies(consent, channel.name) }),
+    read: (channel) => withReplies(channel.consent, channel.name, channel.language),
+    write: (channel, consent) => ({
+      ...channel,
+      consent: withoutDefaultReplies(consent, channel.name, channel.language),
+    }),
   });
 }

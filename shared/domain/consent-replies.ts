@@ -6,11 +6,18 @@ const replyFields: Record<Keyword, 'optOutReply' | 'optInReply' | 'helpReply'> =
   help: 'helpReply',
 };
 
-/** The keyword settings as an admin reads them: every reply filled with the text customers get. */
-export function withReplies(settings: ConsentSettings, channelName: string): ConsentSettings {
+/**
+ * The keyword settings as an admin reads them: every reply filled with the text customers get (the
+ * default in the channel's language; a customer whose own language is shipped gets theirs).
+ */
+export function withReplies(
+  settings: ConsentSettings,
+  channelName: string,
+  language?: string,
+): ConsentSettings {
   const filled = { ...settings };
   for (const [keyword, field] of Object.entries(replyFields) as [Keyword, (typeof replyFields)[Keyword]][])
-    filled[field] = keywordReply(keyword, settings, channelName);
+    filled[field] = keywordReply(keyword, settings, channelName, false, { channel: language });
   return filled;
 }
 
@@ -19,10 +26,16 @@ export function withReplies(settings: ConsentSettings, channelName: string): Con
  * default", so a settings read and written back (with its filled-in replies) keeps following the
  * default when the channel is renamed.
  */
-export function withoutDefaultReplies(settings: ConsentSettings, channelName: string): ConsentSettings {
+export function withoutDefaultReplies(
+  settings: ConsentSettings,
+  channelName: string,
+  language?: string,
+): ConsentSettings {
   const kept = { ...settings };
   for (const [keyword, field] of Object.entries(replyFields) as [Keyword, (typeof replyFields)[Keyword]][]) {
-    const fallback = keywordReply(keyword, { ...settings, [field]: undefined }, channelName);
+    const fallback = keywordReply(keyword, { ...settings, [field]: undefined }, channelName, false, {
+      channel: language,
+    });
     if (kept[field] === fallback) delete kept[field];
   }
   return kept;

@@ -92,7 +92,10 @@ export async function handleKeyword(
     await queueOutbound(
       deps,
       conversation.id,
-      keywordReply(keyword, channel.consent, channel.name, channel.direction === 'outbound-only'),
+      keywordReply(keyword, channel.consent, channel.name, channel.direction === 'outbound-only', {
+        customer: conversation.language ?? (await deps.store.getContact(sms.from))?.value.language,
+        channel: channel.language,
+      }),
       { kind: 'system' },
       {
         id: `${sms.id}:reply`,

@@ -193,3 +193,50 @@ describe('a redelivered keyword', () => {
     expect((await h.store.getCustomer('support', CUSTOMER))?.value.openConversationId ?? null).toBeNull();
   });
 });
+
+describe('keyword replies in the customer language', () => {
+  const replies = (h: ReturnType<typeof coreHarness>) =>
+    h.queue.on('sms-outbound').map((m) => (m.body as Message).text);
+
+  it('answer STOP in the language of the customer contact', async () => {
+    const h = coreHarness();
+    await h.store.putContact(
+      { number: CUSTOMER, name: 'Amélie', language: 'fr', attributes: {}, createdAt: 'x', updatedAt: 'x' },
+      null,
+    );
+    await receiveInbound(h.deps, h.sms({ text: 'STOP' }));
+    await receiveInbound(h.deps, h.sms({ text: 'START' }));
+    expect(replies(h)).toEqual([
+      'Votre désinscription de Support est confirmée : vous ne recevrez plus de messages. Répondez START pour vous réinscrire.',
+      'Vous êtes de nouveau inscrit à Support. Répondez STOP pour vous désinscrire, HELP pour obtenir de l’aide.',
+    ]);
+  });
+
+  it('answer in the language of the conversation under way, else the channel language', async () => {
+    const h = coreHarness();
+    const [support, ...rest] = testSeed.channels;
+    if (!support) throw new Error('no support channel');
+    h.deps.directory = new Directory([{ ...support, language: 'de' }, ...rest], testSeed.queues);
+    await receiveInbound(h.deps, h.sms({ text: 'HELP' }));
+    await receiveInbound(h.deps, h.sms({ text: 'Hallo' }));
+    await receiveInbound(h.deps, h.sms({ text: 'STOP' }));
+    expect(replies(h)).toEqual([
+      'Support: Antworten Sie auf diese Nachricht, um uns zu erreichen. Antworten Sie STOP zum Abmelden.',
+      'Sie haben sich von Support abgemeldet und erhalten keine Nachrichten mehr. Antworten Sie START, um sich wieder anzumelden.',
+    ]);
+  });
+
+  it('keep a reply the channel wrote itself, whatever the language', async () => {
+    const h = coreHarness();
+    const [support, ...rest] = testSeed.channels;
+    if (!support) throw new Error('no support channel');
+    const consent = { ...support.consent, optOutReply: 'Done: no more texts from Support.' };
+    h.deps.directory = new Directory([{ ...support, consent }, ...rest], testSeed.queues);
+    await h.store.putContact(
+      { number: CUSTOMER, name: 'Ana', language: 'es', attributes: {}, createdAt: 'x', updatedAt: 'x' },
+      null,
+    );
+    await receiveInbound(h.deps, h.sms({ text: 'STOP' }));
+    expect(replies(h)).toEqual(['Done: no more texts from Support.']);
+  });
+});
