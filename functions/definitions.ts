@@ -54,6 +54,7 @@ import { openingTimerFunction } from './opening-timer.js';
 import { outboundDeadLetterFunction, outboundWorkerFunction } from './outbound-worker.js';
 import { queueConversationsFunction } from './queue-conversations.js';
 import { queuesFunction } from './queues.js';
+import { realtimeNegotiateFunction } from './realtime-negotiate.js';
 import { teleSignCallbackFunction } from './telesign-callback.js';
 import { templatesListFunction } from './templates-list.js';
 import { twilioInboundFunction } from './twilio-inbound.js';
@@ -88,6 +89,7 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     conversationsOngoingFunction(app),
     conversationReadFunction(app),
     figuresFunction(app),
+    realtimeNegotiateFunction(app),
     agentPresenceFunction(app),
     agentConversationsFunction(app),
     queueConversationsFunction(app),

@@ -150,8 +150,12 @@ export function registrationApp(config: Config, logger: Logger): App {
     get queue(): App['queue'] {
       return notReady('the queue');
     },
+    get liveAccess(): App['liveAccess'] {
+      return notReady('live updates');
+    },
     embedded: undefined,
     manualClock: undefined,
+    localLive: undefined,
     close: async () => {},
   };
 }

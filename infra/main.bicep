@@ -14,6 +14,10 @@ param baseName string = 'sms'
 
 param location string = resourceGroup().location
 
+@description('The Web PubSub tier for the workspace\'s live updates: Free_F1 (20 connections) or Standard_S1')
+@allowed(['Free_F1', 'Standard_S1'])
+param webPubSubSku string = 'Standard_S1'
+
 @description('Where Communication Services keeps its data (for example "United States", "Europe").')
 param acsDataLocation string = 'United States'
 
@@ -80,6 +84,7 @@ var names = {
   // The first generation keeps the name earlier deployments gave it.
   keyVault: 'kv-${take(compactName, 6)}-${take(empty(keyVaultGeneration) ? suffix : uniqueString(resourceGroup().id, keyVaultGeneration), 13)}'
   acs: '${baseName}-acs-${suffix}'
+  webPubSub: '${baseName}-wps-${suffix}'
   plan: '${baseName}-plan-${suffix}'
   app: '${baseName}-func-${suffix}'
 }
@@ -188,9 +193,20 @@ module roles 'modules/roles.bicep' = {
   }
 }
 
+module webPubSub 'modules/web-pubsub.bicep' = {
+  name: 'web-pubsub'
+  params: {
+    location: location
+    name: names.webPubSub
+    principalId: functionApp.outputs.principalId
+    sku: webPubSubSku
+    tags: tags
+  }
+}
+
 module appSettings 'modules/app-settings.bicep' = {
   name: 'app-settings'
-  dependsOn: [roles]
+  dependsOn: [roles, webPubSub]
   params: {
     appName: functionApp.outputs.name
     storageName: storage.outputs.name
@@ -200,6 +216,7 @@ module appSettings 'modules/app-settings.bicep' = {
     cosmosContainer: cosmos.outputs.containerName
     serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
     acsEndpoint: communication.outputs.endpoint
+    webPubSubEndpoint: webPubSub.outputs.endpoint
     publicBaseUrl: 'https://${functionApp.outputs.defaultHostName}'
     entraClientId: entraClientId
     twilioAccountSid: twilioAccountSid

@@ -8,8 +8,10 @@ import { buildFunctions } from '../functions/definitions.js';
 import { type App, createApp } from '../shared/app.js';
 import type { Config } from '../shared/config.js';
 import type { LogSink } from '../shared/logger.js';
+import type { LiveUpdates } from '../shared/ports.js';
 import type { CompletedMessage } from './consumer.js';
 import { claimDataDir } from './data-dir-lock.js';
+import { serveRealtime } from './realtime.js';
 import { Router } from './router.js';
 import { startRunners } from './runners.js';
 import { WorkerBridge } from './worker-bridge.js';
@@ -107,12 +109,18 @@ async function startEmbedded(
   const releaseDataDir = claimDataDir(config.dataDir);
   let started: WorkerBridge | undefined;
   try {
+    let live: LiveUpdates | undefined;
     const bridge = await WorkerBridge.start(
       { config, reportCompleted: options.onCompleted !== undefined },
-      { log: logSink, ...(options.onCompleted ? { completed: options.onCompleted } : {}) },
+      {
+        log: logSink,
+        ...(options.onCompleted ? { completed: options.onCompleted } : {}),
+        live: (groups, message) => void live?.publish(groups, message).catch(() => {}),
+      },
     );
     started = bridge;
     const app = await createApp(config, { logSink, queueSender: bridge });
+    live = app.localLive;
     await bridge.configurationChanged();
     app.directory.onChange(() => bridge.configurationChanged());
     const clock = app.manualClock;
@@ -234,6 +242,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     });
   });
   server.keepAliveTimeout = 5000;
+  const realtime = app.localLive ? serveRealtime(server, app.localLive, logger) : undefined;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.local.port, '127.0.0.1', () => resolve());
@@ -250,6 +259,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     close: () => {
       closing ??= (async () => {
         ready = false;
+        realtime?.close();
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await serverClosed;

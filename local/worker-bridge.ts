@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { LiveMessage } from '../shared/domain/live.js';
 import type { OutgoingMessage, QueueName, QueueSender } from '../shared/ports.js';
 import type { CompletedMessage } from './consumer.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
@@ -9,6 +10,13 @@ function workerUrl(): URL {
   return here.pathname.endsWith('.ts')
     ? new URL('../dist/local/worker.js', here)
     : new URL('./worker.js', here);
+}
+
+export interface BridgeHooks {
+  log: (line: string) => void;
+  completed?: (message: CompletedMessage) => void;
+  /** A change the queue thread made, for the HTTP thread's live stream. */
+  live?: (groups: string[], message: LiveMessage) => void;
 }
 
 interface Waiting {
@@ -29,15 +37,12 @@ export class WorkerBridge implements QueueSender {
 
   private constructor(
     setup: WorkerSetup,
-    private readonly hooks: { log: (line: string) => void; completed?: (message: CompletedMessage) => void },
+    private readonly hooks: BridgeHooks,
   ) {
     this.worker = new Worker(workerUrl(), { workerData: setup });
   }
 
-  static async start(
-    setup: WorkerSetup,
-    hooks: { log: (line: string) => void; completed?: (message: CompletedMessage) => void },
-  ): Promise<WorkerBridge> {
+  static async start(setup: WorkerSetup, hooks: BridgeHooks): Promise<WorkerBridge> {
     const bridge = new WorkerBridge(setup, hooks);
     await new Promise<void>((resolve, reject) => {
       bridge.worker.on('message', (message: FromWorker) => {
@@ -72,6 +77,9 @@ export class WorkerBridge implements QueueSender {
         break;
       case 'log':
         this.hooks.log(message.line);
+        break;
+      case 'live':
+        this.hooks.live?.(message.groups, message.message);
         break;
       case 'stopped':
         this.onStopped?.();

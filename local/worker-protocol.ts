@@ -1,4 +1,5 @@
 import type { Config } from '../shared/config.js';
+import type { LiveMessage } from '../shared/domain/live.js';
 import type { OutgoingMessage, QueueName } from '../shared/ports.js';
 import type { CompletedMessage } from './consumer.js';
 
@@ -24,4 +25,5 @@ export type FromWorker =
   | { type: 'refreshed'; requestId: number; error?: string }
   | { type: 'completed'; message: CompletedMessage }
   | { type: 'log'; line: string }
+  | { type: 'live'; groups: string[]; message: LiveMessage }
   | { type: 'stopped' };

@@ -22,6 +22,10 @@ async function run(setup: WorkerSetup) {
     logSink: (line) => post({ type: 'log', line }),
     importSeed: false,
     batchWrites: true,
+    // The sockets are the HTTP thread's: changes made here are handed over to be published there.
+    liveUpdates: {
+      publish: async (groups, message) => post({ type: 'live', groups, message }),
+    },
   });
   const queue = app.embedded?.queue;
   if (!queue) throw new Error('the queue thread serves the embedded default only');

@@ -4,17 +4,20 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { type AzureAdapters, azureAdapters } from './adapters/azure.js';
 import { ManualClock, SystemClock } from './adapters/clocks.js';
 import { type EmbeddedAdapters, embeddedAdapters } from './adapters/embedded.js';
+import { LocalLiveHub } from './adapters/local-live-hub.js';
 import { RandomIds } from './adapters/random-ids.js';
 import type { SqliteDatabase } from './adapters/sqlite-database.js';
+import { WebPubSubLive, type WebPubSubOptions } from './adapters/web-pubsub-live.js';
 import type { Config } from './config.js';
 import { parseSeed, type Seed } from './domain/seed.js';
 import { AlreadyExistsError, ConcurrencyError, ConfigurationError, ValidationError } from './errors.js';
 import { createLogger, type LogSink } from './logger.js';
-import type { Clock, Logger, QueueReceiver, QueueSender, Store } from './ports.js';
+import type { Clock, LiveAccess, LiveUpdates, Logger, QueueReceiver, QueueSender, Store } from './ports.js';
 import { buildSenders, type SenderOptions } from './providers/build-senders.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { AgentIndex } from './use-cases/agent-index.js';
 import type { CoreDeps } from './use-cases/deps.js';
+import { withLiveUpdates } from './use-cases/live-changes.js';
 import { LiveDirectory } from './use-cases/live-directory.js';
 
 /** Everything built once at start-up and handed to the functions. */
@@ -31,6 +34,10 @@ export interface App {
   embedded: EmbeddedAdapters | undefined;
   /** Present when SMS_CLOCK=manual. */
   manualClock: ManualClock | undefined;
+  /** Hands signed-in people their live stream's URL; absent where there is no stream. */
+  liveAccess: LiveAccess | undefined;
+  /** The local host's own stream (the embedded default without Web PubSub): it serves the sockets. */
+  localLive: LocalLiveHub | undefined;
   close(): Promise<void>;
 }
 
@@ -91,6 +98,23 @@ export interface CreateAppOptions extends SenderOptions {
   batchWrites?: boolean;
   /** The app's Azure identity; DefaultAzureCredential (managed identity in Azure) unless given. */
   azureCredential?: TokenCredential;
+  /** Where changes are published when this process serves no stream itself (the queue thread). */
+  liveUpdates?: LiveUpdates;
+  /** TLS settings for a Web PubSub stand-in (tests). */
+  webPubSub?: WebPubSubOptions;
+}
+
+/** Web PubSub when configured; else the local host's own stream on the embedded default. */
+function chooseLive(config: Config, options: CreateAppOptions, identity: () => TokenCredential) {
+  if (config.webPubSub) {
+    const { endpoint, hub } = config.webPubSub;
+    const live = new WebPubSubLive(endpoint, hub, identity(), options.webPubSub);
+    return { updates: live as LiveUpdates, access: live as LiveAccess, local: undefined };
+  }
+  if (options.liveUpdates) return { updates: options.liveUpdates, access: undefined, local: undefined };
+  if (config.mode !== 'embedded') return { updates: undefined, access: undefined, local: undefined };
+  const local = new LocalLiveHub();
+  return { updates: local as LiveUpdates, access: local as LiveAccess, local };
 }
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
@@ -130,8 +154,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   }
   directory.start(config.configRefreshMs);
 
+  const live = chooseLive(config, options, identity);
   const deps: CoreDeps = {
-    store,
+    store: live.updates
+      ? withLiveUpdates(store, live.updates, { clock, logger, phone: adapters.kind === 'embedded' })
+      : store,
     queue: options.queueSender ?? adapters.queue,
     directory,
     configurationChanged: () => directory.refresh(),
@@ -151,6 +178,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     queue: adapters.queue,
     embedded: adapters.kind === 'embedded' ? adapters : undefined,
     manualClock,
+    liveAccess: live.access,
+    localLive: live.local,
     close: async () => {
       directory.stop();
       await adapters.close();

@@ -41,6 +41,11 @@ export const settingsSchema = z.object({
     .regex(/^endpoint=https?:\/\/[^;]+;accesskey=[^;]+$/i, 'expected endpoint=https://...;accesskey=...')
     .optional(),
   ACS_ENDPOINT: z.url().optional(),
+  WEB_PUBSUB_ENDPOINT: z.url().optional(),
+  WEB_PUBSUB_HUB: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_`,.[\]]{0,127}$/, 'a Web PubSub hub name starts with a letter')
+    .default('workspace'),
   AZURE_RESOURCE_MANAGER_URL: z.url().default('https://management.azure.com'),
   ACS_WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
   TELESIGN_CUSTOMER_ID: z.string().min(1).optional(),
@@ -106,6 +111,8 @@ export const azureDeploymentSettings = [
   'COSMOS_CONTAINER',
   'ServiceBusConnection__fullyQualifiedNamespace',
   'ACS_ENDPOINT',
+  'WEB_PUBSUB_ENDPOINT',
+  'WEB_PUBSUB_HUB',
   'SMS_PUBLIC_BASE_URL',
   'SMS_ENTRA_CLIENT_ID',
   'TWILIO_ACCOUNT_SID',
@@ -172,6 +179,8 @@ export interface Config {
   /** Azure Resource Manager, where channels named by ACS resource id are looked up. */
   azureResourceManagerUrl: string;
   telesign: { customerId: string; apiKey: string; apiBaseUrl: string } | undefined;
+  /** Live updates through Azure Web PubSub (the app's identity); the local host's own when absent. */
+  webPubSub: { endpoint: string; hub: string } | undefined;
 }
 
 /**
@@ -274,6 +283,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { endpoint: s.ACS_ENDPOINT }
         : undefined,
     acsWebhookSecret: s.ACS_WEBHOOK_SECRET,
+    webPubSub: s.WEB_PUBSUB_ENDPOINT ? { endpoint: s.WEB_PUBSUB_ENDPOINT, hub: s.WEB_PUBSUB_HUB } : undefined,
     azureResourceManagerUrl: s.AZURE_RESOURCE_MANAGER_URL,
     telesign:
       s.TELESIGN_CUSTOMER_ID && s.TELESIGN_API_KEY

@@ -9,6 +9,7 @@ import type { Contact } from './domain/contact.js';
 import type { Conversation, ConversationState, UnclosedState } from './domain/conversation.js';
 import type { CustomerState } from './domain/customer.js';
 import type { IntegrationEvent } from './domain/integration-event.js';
+import type { LiveMessage } from './domain/live.js';
 import type { Message } from './domain/message.js';
 import type { Notification } from './domain/notification.js';
 import type { PhoneNumber, SenderNumber } from './domain/phone.js';
@@ -291,4 +292,16 @@ export interface Logger {
   info(event: string, fields?: LogFields): void;
   warn(event: string, fields?: LogFields): void;
   error(event: string, fields?: LogFields, error?: unknown): void;
+}
+
+/** Tells connected pages that something changed, by group. */
+export interface LiveUpdates {
+  /** Sends the message to every connection in any of these groups, once each. */
+  publish(groups: string[], message: LiveMessage): Promise<void>;
+}
+
+/** Hands a signed-in person a WebSocket URL whose token joins them to their groups only. */
+export interface LiveAccess {
+  /** `origin` is the request's own origin (scheme, host), for a stream served by this app. */
+  clientUrl(request: { userId: string; groups: string[]; origin: string }): Promise<string>;
 }

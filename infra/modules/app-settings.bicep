@@ -9,6 +9,7 @@ param cosmosDatabase string
 param cosmosContainer string
 param serviceBusNamespace string
 param acsEndpoint string
+param webPubSubEndpoint string
 param publicBaseUrl string
 @description('The app registration App Service Authentication accepts; empty without it')
 param entraClientId string
@@ -36,6 +37,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     COSMOS_CONTAINER: cosmosContainer
     ServiceBusConnection__fullyQualifiedNamespace: serviceBusNamespace
     ACS_ENDPOINT: acsEndpoint
+    WEB_PUBSUB_ENDPOINT: webPubSubEndpoint
+    WEB_PUBSUB_HUB: 'workspace'
     SMS_PUBLIC_BASE_URL: publicBaseUrl
     SMS_ENTRA_CLIENT_ID: entraClientId
     TWILIO_ACCOUNT_SID: twilioAccountSid

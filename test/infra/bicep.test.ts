@@ -131,6 +131,8 @@ describe('the Bicep deployment', () => {
       COSMOS_CONTAINER: 'state',
       ServiceBusConnection__fullyQualifiedNamespace: 'contoso.servicebus.windows.net',
       ACS_ENDPOINT: 'https://contoso.communication.azure.com',
+      WEB_PUBSUB_ENDPOINT: 'https://contoso.webpubsub.azure.com',
+      WEB_PUBSUB_HUB: 'workspace',
       SMS_PUBLIC_BASE_URL: 'https://func-contoso.azurewebsites.net',
       TWILIO_ACCOUNT_SID: '',
       TWILIO_AUTH_TOKEN: '',
@@ -147,7 +149,25 @@ describe('the Bicep deployment', () => {
       identity: 'function-keys',
       functionKeyRoles: ['notifier'],
       azure: { serviceBus: { namespace: expect.any(String) } },
+      webPubSub: { endpoint: 'https://contoso.webpubsub.azure.com', hub: 'workspace' },
     });
+  });
+
+  it("creates Web PubSub with local auth off, the app's identity its Service Owner, and its endpoint in the settings", () => {
+    const wps = read('modules/web-pubsub.bicep');
+    expect(wps).toContain("'Microsoft.SignalRService/webPubSub@");
+    expect(wps).toContain('disableLocalAuth: true');
+    // The built-in role "Web PubSub Service Owner" (infra/README.md cites where this id comes from).
+    expect(wps).toContain("webPubSubServiceOwner = '12cf5a90-567b-43ae-8102-96cf46c7d9b4'");
+    expect(wps).toMatch(/roleAssignments@[^']+' = \{[^}]*scope: webPubSub/s);
+    expect(wps).toContain("principalType: 'ServicePrincipal'");
+    const main = read('main.bicep');
+    expect(main).toContain('principalId: functionApp.outputs.principalId');
+    expect(main).toContain('webPubSubEndpoint: webPubSub.outputs.endpoint');
+    const settings = read('modules/app-settings.bicep');
+    expect(settings).toContain('WEB_PUBSUB_ENDPOINT: webPubSubEndpoint');
+    expect(settings).toContain("WEB_PUBSUB_HUB: 'workspace'");
+    expect(wps).not.toMatch(/listKeys|primaryKey|accessKey/i);
   });
 
   it('keeps the providers secrets in Key Vault, referenced from the app settings', () => {
