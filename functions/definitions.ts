@@ -8,6 +8,7 @@ import { assignmentWorkerFunction } from './assignment-worker.js';
 import { autoCloseTimerFunction } from './auto-close-timer.js';
 import { channelCredentialsFunction } from './channel-credentials.js';
 import { connectorDefinitionFunction, connectorPropertiesFunction } from './connector.js';
+import { consoleFunction } from './console.js';
 import { conversationCloseFunction } from './conversation-close.js';
 import { conversationEndFunction } from './conversation-end.js';
 import { conversationGetFunction } from './conversation-get.js';
@@ -90,6 +91,7 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     conversationReadFunction(app),
     figuresFunction(app),
     realtimeNegotiateFunction(app),
+    consoleFunction(app),
     agentPresenceFunction(app),
     agentConversationsFunction(app),
     queueConversationsFunction(app),

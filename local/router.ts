@@ -9,13 +9,21 @@ interface CompiledRoute {
   definition: HttpFunction;
   pattern: RegExp;
   names: string[];
+  /** Ends in a catch-all `{*name}`: tried after every other route. */
+  catchAll: boolean;
 }
 
-/** Route templates as the Functions host reads them: `conversations/{conversationId}/end`. */
+/**
+ * Route templates as the Functions host reads them: `conversations/{conversationId}/end`, and a
+ * last segment `{*path}` that takes the rest of the path, slashes included, or nothing at all
+ * (`console/{*path}` serves `console`, `console/` and `console/assets/app.js`), as ASP.NET does.
+ */
 function compile(definition: HttpFunction): CompiledRoute {
   const names: string[] = [];
-  const source = definition.route
-    .split('/')
+  const segments = definition.route.split('/');
+  const last = /^\{\*([A-Za-z0-9_]+)\}$/.exec(segments.at(-1) ?? '');
+  const fixed = last ? segments.slice(0, -1) : segments;
+  let source = fixed
     .map((segment) => {
       const match = /^\{([A-Za-z0-9_]+)(?::[^}]*)?\}$/.exec(segment);
       if (!match?.[1]) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -23,7 +31,12 @@ function compile(definition: HttpFunction): CompiledRoute {
       return '([^/]+)';
     })
     .join('/');
-  return { definition, pattern: new RegExp(`^${source}/?$`, 'i'), names };
+  if (last?.[1]) {
+    names.push(last[1]);
+    source += fixed.length > 0 ? '(?:/(.*))?' : '(.*)';
+    return { definition, pattern: new RegExp(`^${source}$`, 'i'), names, catchAll: true };
+  }
+  return { definition, pattern: new RegExp(`^${source}/?$`, 'i'), names, catchAll: false };
 }
 
 export class Router {
@@ -31,7 +44,10 @@ export class Router {
 
   constructor(definitions: HttpFunction[]) {
     // Literal routes win over parameterised ones, as in ASP.NET routing.
-    this.routes = definitions.map(compile).sort((a, b) => a.names.length - b.names.length);
+    // A catch-all takes what no other route does.
+    this.routes = definitions
+      .map(compile)
+      .sort((a, b) => Number(a.catchAll) - Number(b.catchAll) || a.names.length - b.names.length);
   }
 
   /** `undefined`: no route; `'method'`: the route exists but not for this method. */

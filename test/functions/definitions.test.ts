@@ -141,7 +141,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(61);
+    expect(names).toHaveLength(62);
     expect(new Set(names).size).toBe(names.length);
   });
 });
