@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { App } from '../shared/app.js';
 import { ValidationError } from '../shared/errors.js';
-import { readEvents, SUBSCRIPTION_VALIDATION } from '../shared/providers/acs/events.js';
+import { readEachEvent, readEvents, SUBSCRIPTION_VALIDATION } from '../shared/providers/acs/events.js';
 import { acceptAcsEvents } from './acs-accept.js';
 import { httpFunction, json } from './http.js';
 
@@ -67,8 +67,7 @@ export function acsEventsFunction(app: App) {
             : json(401, { error: { code: 'unauthorized', message: `${SECRET_HEADER} is missing` } });
         }
       }
-      const accepted = await acceptAcsEvents(app, await readEvents(body));
-      return json(200, { accepted });
+      return json(200, await acceptAcsEvents(app, await readEachEvent(body)));
     },
   });
 }

@@ -42,6 +42,7 @@ import { manageChannelsFunction } from './manage-channels.js';
 import { manageConfigurationFunction } from './manage-configuration.js';
 import { manageContactFunction } from './manage-contact.js';
 import { manageContactsFunction } from './manage-contacts.js';
+import { managePoisonEventsFunction } from './manage-poison-events.js';
 import { manageQueueFunction } from './manage-queue.js';
 import { manageQueuesFunction } from './manage-queues.js';
 import { manageTemplateFunction } from './manage-template.js';
@@ -127,6 +128,7 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     manageAgentFunction(app),
     manageContactsFunction(app),
     manageContactFunction(app),
+    managePoisonEventsFunction(app),
     manageTemplatesFunction(app),
     manageTemplateFunction(app),
     notificationSendFunction(app),

@@ -13,6 +13,7 @@ import type { LiveMessage } from './domain/live.js';
 import type { Message } from './domain/message.js';
 import type { Notification } from './domain/notification.js';
 import type { PhoneNumber, SenderNumber } from './domain/phone.js';
+import type { PoisonEvent } from './domain/poison-event.js';
 import type { ProviderMessageRef } from './domain/provider-message.js';
 import type { SenderPace } from './domain/sender-pace.js';
 import type { Template } from './domain/template.js';
@@ -129,6 +130,11 @@ export interface Store {
   putProviderMessage(ref: ProviderMessageRef): Promise<void>;
   /** Which message a provider's message id is: one point read. */
   getProviderMessage(provider: string, providerMessageId: string): Promise<ProviderMessageRef | undefined>;
+
+  /** Keeps a provider event that could not be processed; the same id again changes nothing. */
+  putPoisonEvent(event: PoisonEvent): Promise<void>;
+  /** Poison events newest first (by id), before the given id: an admin's list, a page at a time. */
+  listPoisonEvents(query: { before?: string; limit: number }): Promise<PoisonEvent[]>;
 
   getNotification(id: string): Promise<Stored<Notification> | undefined>;
   /** Creates a notification once; a second create with the same id fails with AlreadyExistsError. */

@@ -24,6 +24,7 @@ import {
 import type { Message } from '../domain/message.js';
 import type { Notification } from '../domain/notification.js';
 import type { PhoneNumber } from '../domain/phone.js';
+import type { PoisonEvent } from '../domain/poison-event.js';
 import type { ProviderMessageRef } from '../domain/provider-message.js';
 import type { SenderPace } from '../domain/sender-pace.js';
 import type { Template } from '../domain/template.js';
@@ -180,7 +181,8 @@ type Kind =
   | 'history'
   | 'provider-message'
   | 'work'
-  | 'event';
+  | 'event'
+  | 'poison-event';
 
 /** Where each document lives: a conversation and its messages share a partition; the rest are alone. */
 const keys = {
@@ -205,6 +207,9 @@ const keys = {
   event: (pk: string, id: string) => ({ id: `event:${encodeURIComponent(id)}`, pk }),
   // Alone in its partition: found by a point read. Provider ids are the providers' own strings, so
   // they are encoded for the id (which may not hold / \ ? #).
+  // Poison events share one partition: rare by nature, and an admin's list is then a query of one
+  // partition. Their ids start with the time they arrived, so the id orders them.
+  poisonEvent: (id: string) => ({ id, pk: 'poison-events' }),
   providerMessage: (provider: string, providerMessageId: string) => {
     const key = encodeURIComponent(`${provider}:${providerMessageId}`);
     return { id: key, pk: `provider-message|${key}` };
@@ -877,6 +882,27 @@ export class CosmosStore implements Store {
   async getProviderMessage(provider: string, providerMessageId: string) {
     const { id, pk } = keys.providerMessage(provider, providerMessageId);
     return (await this.read<ProviderMessageRef>('provider-message', id, pk))?.value;
+  }
+
+  async putPoisonEvent(event: PoisonEvent) {
+    try {
+      await this.container.items.create(document(event, keys.poisonEvent(event.id), 'poison-event'));
+    } catch (error) {
+      if (statusOf(error) !== 409) throw error;
+    }
+  }
+
+  async listPoisonEvents(query: { before?: string; limit: number }) {
+    const found = await this.query<PoisonEvent>(
+      'poison-event',
+      `SELECT TOP ${Math.trunc(query.limit)} * FROM c WHERE c.pk = @pk AND c.kind = 'poison-event' AND c.id < @before ORDER BY c.id DESC`,
+      [
+        { name: '@pk', value: keys.poisonEvent('').pk },
+        { name: '@before', value: query.before ?? '\uffff' },
+      ],
+      keys.poisonEvent('').pk,
+    );
+    return found.map((stored) => stored.value);
   }
 
   getNotification(id: string) {

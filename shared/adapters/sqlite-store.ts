@@ -12,6 +12,7 @@ import {
 import type { Message } from '../domain/message.js';
 import type { Notification } from '../domain/notification.js';
 import type { PhoneNumber } from '../domain/phone.js';
+import type { PoisonEvent } from '../domain/poison-event.js';
 import type { ProviderMessageRef } from '../domain/provider-message.js';
 import type { SenderPace } from '../domain/sender-pace.js';
 import type { Template } from '../domain/template.js';
@@ -60,7 +61,7 @@ CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEX
 `;
 
 /** Documents an admin writes (configuration, contacts, templates): read by key, listed by kind. */
-type RecordKind = 'configuration' | 'contact' | 'template' | 'provider-message';
+type RecordKind = 'configuration' | 'contact' | 'template' | 'provider-message' | 'poison-event';
 
 interface Row {
   etag: number;
@@ -141,6 +142,9 @@ export class SqliteStore implements Store {
         'SELECT etag, doc FROM records WHERE kind = ? AND id = ?',
       ),
       insertRecord: db.prepare('INSERT OR IGNORE INTO records (kind, id, etag, doc) VALUES (?, ?, 1, ?)'),
+      listRecordsBefore: db.prepare<[RecordKind, string, number], Row>(
+        'SELECT etag, doc FROM records WHERE kind = ? AND id < ? ORDER BY id DESC LIMIT ?',
+      ),
       upsertRecord: db.prepare(
         `INSERT INTO records (kind, id, etag, doc) VALUES (?, ?, 1, ?)
          ON CONFLICT (kind, id) DO UPDATE SET etag = etag + 1, doc = excluded.doc`,
@@ -473,6 +477,17 @@ export class SqliteStore implements Store {
 
   async getProviderMessage(provider: string, providerMessageId: string) {
     return this.getRecord<ProviderMessageRef>('provider-message', `${provider}:${providerMessageId}`)?.value;
+  }
+
+  async putPoisonEvent(event: PoisonEvent) {
+    this.statements.insertRecord.run('poison-event', event.id, JSON.stringify(event));
+  }
+
+  async listPoisonEvents(query: { before?: string; limit: number }) {
+    // Every id sorts before U+FFFF: no cursor means from the newest.
+    return this.statements.listRecordsBefore
+      .all('poison-event', query.before ?? '\uffff', Math.trunc(query.limit))
+      .map((row) => JSON.parse(row.doc) as PoisonEvent);
   }
 
   async getConfiguration() {

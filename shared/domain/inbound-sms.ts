@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { mediaSchema, validateMessageText } from './message.js';
-import { parsePhoneNumber, parseSenderNumber } from './phone.js';
+import { parseInboundSender, parseSenderNumber } from './phone.js';
 
 /**
  * One inbound SMS as every provider's edge hands it to the core. Provider field names stop at the
@@ -12,14 +12,20 @@ export const inboundSmsSchema = z
     id: z.string().min(1),
     provider: z.string().min(1),
     providerMessageId: z.string().min(1),
-    from: z.string().transform((value) => parsePhoneNumber(value, 'from')),
+    /** A number libphonenumber doubts (or a short code) is kept, marked `fromValidated: false`. */
+    from: z.string().transform((value) => parseInboundSender(value, 'from')),
     to: z.string().transform((value) => parseSenderNumber(value, 'to')),
     text: z.string(),
     /** MMS attachments, as the provider hosts them. */
     media: z.array(mediaSchema).max(10).default([]),
     receivedAt: z.iso.datetime({ offset: true }),
   })
-  .transform((sms) => ({ ...sms, text: validateInboundText(sms.text, sms.media.length > 0) }));
+  .transform(({ from, ...sms }) => ({
+    ...sms,
+    from: from.number,
+    ...(from.validated ? {} : { fromValidated: false as const }),
+    text: validateInboundText(sms.text, sms.media.length > 0),
+  }));
 
 /** A picture may come without words; otherwise the text rules apply. */
 export function validateInboundText(text: string, hasMedia: boolean): string {

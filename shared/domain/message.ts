@@ -45,6 +45,8 @@ export interface Message {
   /** When the first send attempt started (outbound only); repeats of the send carry it. */
   firstAttemptAt?: string | null;
   purpose?: MessagePurpose;
+  /** Inbound: the provider's sender number was taken as given; libphonenumber did not vouch for it. */
+  fromValidated?: false;
 }
 
 /** Checks a message text against the channel limit; returns it unchanged when valid. */

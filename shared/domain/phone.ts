@@ -75,3 +75,30 @@ export function isPhoneNumber(input: string): boolean {
     return false;
   }
 }
+
+/** The shape of an E.164 number: `+`, a first digit that is not 0, 7 to 15 digits in all. */
+const E164_SHAPE = /^\+[1-9][0-9]{6,14}$/;
+
+/** A customer's number as a provider reports it, and whether libphonenumber vouched for it. */
+export interface InboundSender {
+  number: PhoneNumber;
+  validated: boolean;
+}
+
+/**
+ * Parses the number a customer's text came from. The provider has already delivered that text, so
+ * a number libphonenumber calls invalid for its country (a new range, a test number) or a short
+ * code is still the customer's: it is taken as it is and marked not validated, rather than
+ * refused (refusing would lose the text). Anything not shaped like a number is refused.
+ */
+export function parseInboundSender(input: string, field = 'from'): InboundSender {
+  try {
+    return { number: parsePhoneNumber(input, field), validated: true };
+  } catch (error) {
+    const trimmed = input.trim();
+    if (E164_SHAPE.test(trimmed) || SHORT_CODE.test(trimmed)) {
+      return { number: trimmed as PhoneNumber, validated: false };
+    }
+    throw error;
+  }
+}

@@ -64,5 +64,6 @@ export function inboundMessage(conversation: Conversation, seq: number, sms: Inb
     providerMessageId: sms.providerMessageId,
     status: 'received',
     failureReason: null,
+    ...(sms.fromValidated === false ? { fromValidated: false } : {}),
   };
 }

@@ -276,6 +276,37 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
       });
     });
 
+    describe('poison events', () => {
+      const poison = (receivedAt: string, eventId: string) => ({
+        id: `${receivedAt}|acs|${eventId}`,
+        provider: 'acs',
+        eventId,
+        eventType: 'Microsoft.Communication.SMSReceived',
+        receivedAt,
+        reason: 'ACS SMSReceived event is invalid',
+        providerMessageId: null,
+        from: '+1********23',
+        to: null,
+      });
+
+      it('are kept once and listed newest first, a page at a time', async () => {
+        const events = [
+          poison('2026-11-23T09:00:00.000Z', 'e1'),
+          poison('2026-11-23T09:00:00.000Z', 'e2'),
+          poison('2026-11-23T10:00:00.000Z', 'e3'),
+        ];
+        expect(await store.listPoisonEvents({ limit: 10 })).toEqual([]);
+        for (const event of events) await store.putPoisonEvent(event);
+        const [e1, e2, e3] = events;
+        if (!e1) throw new Error('three events');
+        await store.putPoisonEvent({ ...e1, reason: 'kept once' });
+        expect(await store.listPoisonEvents({ limit: 10 })).toEqual([e3, e2, e1]);
+        const first = await store.listPoisonEvents({ limit: 2 });
+        expect(first).toEqual([e3, e2]);
+        expect(await store.listPoisonEvents({ before: first.at(-1)?.id, limit: 2 })).toEqual([e1]);
+      });
+    });
+
     describe('provider message lookups', () => {
       it('find our message by the provider and its id, and writing one again changes nothing', async () => {
         const ref = {

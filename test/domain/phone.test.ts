@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parsePhoneNumber, parseSenderNumber } from '../../shared/domain/phone.js';
+import { parseInboundSender, parsePhoneNumber, parseSenderNumber } from '../../shared/domain/phone.js';
 import { ValidationError } from '../../shared/errors.js';
 
 interface Vector {
@@ -58,5 +58,23 @@ describe('sender numbers', () => {
     expect(parseSenderNumber(' +1 425 555 0100 ')).toBe('+14255550100');
     expect(() => parseSenderNumber('1234')).toThrow(ValidationError);
     expect(() => parseSenderNumber('1234567')).toThrow(ValidationError);
+  });
+});
+
+describe('the number a customer texted from', () => {
+  it('is validated when libphonenumber knows it', () => {
+    expect(parseInboundSender('+14255550123')).toEqual({ number: '+14255550123', validated: true });
+  });
+
+  it('is taken as given, not validated, when shaped like E.164 or a short code', () => {
+    expect(parseInboundSender('+10005550123')).toEqual({ number: '+10005550123', validated: false });
+    expect(parseInboundSender(' +999123456789 ')).toEqual({ number: '+999123456789', validated: false });
+    expect(parseInboundSender('55123')).toEqual({ number: '55123', validated: false });
+  });
+
+  it('is refused when not shaped like a number', () => {
+    for (const input of ['nobody', '14255550123', '+1425', '+0123456789', '+1234567890123456', '1234']) {
+      expect(() => parseInboundSender(input)).toThrow(ValidationError);
+    }
   });
 });

@@ -66,13 +66,30 @@ describe('the ACS Event Grid trigger', () => {
     expect(await app.queue.depth('sms-inbound')).toBe(1);
   });
 
-  it('throws on a malformed event, so the host answers 500 and Event Grid retries', async () => {
+  it('keeps a malformed event as a poison record and acknowledges it (Event Grid does not retry a 400)', async () => {
     const bad = {
       ...received(),
       id: 'x',
       data: { messageId: 'Incoming_x', from: 'nobody', to: '+18005550100', message: 'hi' },
     };
-    await expect(invoke(bad)).rejects.toThrow(/from must be in international form/);
+    await invoke(bad);
     expect(await app.queue.depth('sms-inbound')).toBe(1);
+    expect(await app.deps.store.listPoisonEvents({ limit: 10 })).toEqual([
+      expect.objectContaining({
+        eventId: 'x',
+        providerMessageId: 'Incoming_x',
+        reason: expect.stringMatching(/from: missing \+ and country code/),
+      }),
+    ]);
+  });
+
+  it('queues a message whose sender libphonenumber calls invalid for its country, instead of refusing it', async () => {
+    const event = {
+      ...received(),
+      id: 'y',
+      data: { ...received().data, messageId: 'Incoming_y', from: '+10005550123' },
+    };
+    await invoke(event);
+    expect(await app.queue.depth('sms-inbound')).toBe(2);
   });
 });

@@ -93,6 +93,7 @@ describe('function definitions', () => {
     ['manageAgent', 'manage/agents/{agentId}', ['GET', 'PUT', 'DELETE'], 'anonymous'],
     ['manageContacts', 'manage/contacts', ['GET'], 'anonymous'],
     ['manageContact', 'manage/contacts/{number}', ['GET', 'PUT', 'DELETE'], 'anonymous'],
+    ['managePoisonEvents', 'manage/poison-events', ['GET'], 'anonymous'],
     ['manageTemplates', 'manage/templates', ['GET'], 'anonymous'],
     ['manageTemplate', 'manage/templates/{templateId}', ['GET', 'PUT', 'DELETE'], 'anonymous'],
   ])('%s is an HTTP function on %s %o (%s)', (name, route, methods, authLevel) => {

@@ -91,6 +91,14 @@ describe('ACS SMSReceived', () => {
     });
   });
 
+  it.each([
+    ['a range libphonenumber does not know', '+10005550123', '+10005550123'],
+    ['the same without its +', '10005550123', '+10005550123'],
+    ['a short code', '55123', '55123'],
+  ])('takes a sender in %s, marked not validated', async (_name, from, expected) => {
+    expect(await parse(withData(base(), { from }))).toMatchObject({ from: expected, fromValidated: false });
+  });
+
   it('keeps a short code as it is', () => {
     expect(normaliseAcsNumber('12345')).toBe('12345');
     expect(normaliseAcsNumber('14255550123')).toBe('+14255550123');

@@ -20,6 +20,7 @@ import {
 import type { Message } from '../../shared/domain/message.js';
 import type { Notification } from '../../shared/domain/notification.js';
 import type { PhoneNumber } from '../../shared/domain/phone.js';
+import type { PoisonEvent } from '../../shared/domain/poison-event.js';
 import type { ProviderMessageRef } from '../../shared/domain/provider-message.js';
 import type { SenderPace } from '../../shared/domain/sender-pace.js';
 import type { Template } from '../../shared/domain/template.js';
@@ -57,6 +58,7 @@ export class MemoryStore implements Store {
   private readonly outbox = new Map<string, IntegrationEvent>();
   /** The time the store gives events that carry the time of their write. */
   now: () => Date = () => new Date();
+  private readonly poisonEvents = new Map<string, PoisonEvent>();
   /** Lets a test slow every read down, to widen race windows between concurrent callers. */
   beforeRead: () => Promise<void> = async () => {};
 
@@ -263,6 +265,19 @@ export class MemoryStore implements Store {
       .filter((message) => message.conversationId === conversationId)
       .sort((a, b) => a.seq - b.seq)
       .map((message) => structuredClone(message));
+  }
+
+  async putPoisonEvent(event: PoisonEvent) {
+    if (!this.poisonEvents.has(event.id)) this.poisonEvents.set(event.id, structuredClone(event));
+  }
+
+  async listPoisonEvents(query: { before?: string; limit: number }) {
+    const before = query.before;
+    return [...this.poisonEvents.values()]
+      .filter((event) => before === undefined || event.id < before)
+      .sort((a, b) => (a.id < b.id ? 1 : -1))
+      .slice(0, query.limit)
+      .map((event) => structuredClone(event));
   }
 
   async putProviderMessage(ref: ProviderMessageRef) {

@@ -47,6 +47,51 @@ export async function readEvents(body: unknown): Promise<AcsEvent[]> {
   }
 }
 
+/** One item of a delivery: an event, or why its envelope could not be read (with what it told). */
+export type DeliveredEvent =
+  | { event: AcsEvent }
+  | { invalid: string; id: string | undefined; type: string | undefined; data: unknown };
+
+const stringField = (item: unknown, ...names: string[]) => {
+  if (typeof item !== 'object' || item === null) return undefined;
+  for (const name of names) {
+    const value = (item as Record<string, unknown>)[name];
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+};
+
+/**
+ * Reads a delivery item by item: an envelope the SDK refuses is reported on its own, so one bad
+ * event does not cost the others (Event Grid does not retry a 400, so a refused batch is lost).
+ * A body that is not an event or a list of them at all is refused whole.
+ */
+export async function readEachEvent(body: unknown): Promise<DeliveredEvent[]> {
+  if (typeof body !== 'object' || body === null) {
+    throw new ValidationError(
+      'not an Event Grid or CloudEvents delivery: the body is not an event or a list',
+    );
+  }
+  const items: unknown[] = Array.isArray(body) ? body : [body];
+  return Promise.all(
+    items.map(async (item): Promise<DeliveredEvent> => {
+      try {
+        const [event] = await readEvents([item]);
+        if (!event) throw new ValidationError('no event');
+        return { event };
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return {
+          invalid: error.message,
+          id: stringField(item, 'id'),
+          type: stringField(item, 'eventType', 'type'),
+          data: typeof item === 'object' && item !== null ? (item as { data?: unknown }).data : undefined,
+        };
+      }
+    }),
+  );
+}
+
 /** Official samples disagree on casing (`messageId`, `MessageId`): read both. */
 function camelKeys(data: unknown): Record<string, unknown> {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return {};
