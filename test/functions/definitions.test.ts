@@ -142,7 +142,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(62);
+    expect(names).toHaveLength(63);
     expect(new Set(names).size).toBe(names.length);
   });
 });
