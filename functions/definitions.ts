@@ -64,7 +64,9 @@ import { twilioStatusFunction } from './twilio-status.js';
 
 /**
  * The developer's tools of the embedded default: a customer's text through the local provider, its
- * outbox and its delivery receipts, and the manual clock. Never on Azure, where anyone could inject a customer's text.
+ * outbox and its delivery receipts, and the manual clock. Never on Azure, where anyone could inject a
+ * customer's text. The clock route is there on the embedded default even with the system clock, to
+ * say how to get a manual one.
  */
 function localFunctions(app: App): FunctionDefinition[] {
   return [
@@ -75,7 +77,7 @@ function localFunctions(app: App): FunctionDefinition[] {
           localDeliveryReportFunction(app, app.embedded),
         ]
       : []),
-    ...(app.manualClock ? [localClockFunction(app)] : []),
+    ...(app.embedded || app.manualClock ? [localClockFunction(app)] : []),
   ];
 }
 

@@ -2,7 +2,15 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import type { z } from 'zod';
 import type { App } from '../shared/app.js';
 import type { Principal, Role } from '../shared/domain/access.js';
-import { type ErrorCode, issuesFrom, SmsError, UnavailableError, ValidationError } from '../shared/errors.js';
+import { type PhoneNumber, parsePhoneNumber } from '../shared/domain/phone.js';
+import {
+  type ErrorCode,
+  issuesFrom,
+  SmsError,
+  UnavailableError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../shared/errors.js';
 import type { Logger } from '../shared/ports.js';
 import { requireRole } from '../shared/use-cases/access.js';
 import type { HttpFunction } from './definition.js';
@@ -20,6 +28,7 @@ const statusFor: Partial<Record<ErrorCode, number>> = {
   concurrency: 409,
   'already-exists': 409,
   unavailable: 503,
+  'unsupported-media-type': 415,
 };
 
 export function json(status: number, body: unknown): HttpResponseInit {
@@ -48,13 +57,33 @@ export function errorResponse(error: unknown, context: InvocationContext, logger
   });
 }
 
+/** `application/json`, or a `+json` type (`application/merge-patch+json`), with any parameters. */
+const JSON_TYPE = /^application\/(?:[a-z0-9.-]+\+)?json\s*(?:;|$)/i;
+
 /**
- * Reads a JSON body, for a use case that validates it itself: malformed JSON is a 400. No body at
- * all reads as `{}`, so actions whose fields are all optional (`end`, `close`, `pick`) can be
- * posted bare, as `curl -X POST` does; a schema with required fields still names what is missing.
+ * JSON routes take JSON only: a form or a `text/plain` body is refused with 415 before it is read.
+ * That also stops a cross-site HTML form, which can send only those types, from acting on a
+ * signed-in route. A bare `curl -X POST` (no body, no content type) still passes.
+ */
+function requireJsonContent(request: HttpRequest, text: string): void {
+  const type = request.headers.get('content-type');
+  if (type === null ? text.length === 0 : JSON_TYPE.test(type)) return;
+  throw new UnsupportedMediaTypeError(
+    type === null
+      ? 'send the body as JSON with content-type: application/json'
+      : 'this route takes JSON: send content-type: application/json',
+  );
+}
+
+/**
+ * Reads a JSON body, for a use case that validates it itself: malformed JSON is a 400, another
+ * content type a 415. No body at all reads as `{}`, so actions whose fields are all optional
+ * (`end`, `close`, `pick`) can be posted bare, as `curl -X POST` does; a schema with required
+ * fields still names what is missing.
  */
 export async function readBody(request: HttpRequest): Promise<unknown> {
   const text = await request.text();
+  requireJsonContent(request, text);
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text) as unknown;
@@ -68,6 +97,21 @@ export async function readJson<S extends z.ZodType>(request: HttpRequest, schema
   const parsed = schema.safeParse(await readBody(request));
   if (!parsed.success) throw new ValidationError('request body is invalid', issuesFrom(parsed.error.issues));
   return parsed.data;
+}
+
+/**
+ * A phone number from the query string. A `+` left unencoded arrives as a space (form encoding), so
+ * `?to=+1425...` reads as ` 1425...`: say to write it as %2B instead of "missing +".
+ */
+export function queryPhone(request: HttpRequest, name: string): PhoneNumber | undefined {
+  const value = request.query.get(name);
+  if (value === null || value === '') return undefined;
+  if (/^ [0-9]/.test(value)) {
+    throw new ValidationError(`${name}: a + in a query string must be encoded as %2B (?${name}=%2B1425...)`, [
+      { path: name, message: 'the + arrived as a space: encode it as %2B' },
+    ]);
+  }
+  return parsePhoneNumber(value, name);
 }
 
 export function param(request: HttpRequest, name: string): string {

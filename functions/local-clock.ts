@@ -15,7 +15,12 @@ export function localClockFunction(app: App) {
     handle: async (request) => {
       const clock = app.manualClock;
       if (!clock)
-        return json(404, { error: { code: 'not-found', message: 'the clock is not manual (SMS_CLOCK)' } });
+        return json(404, {
+          error: {
+            code: 'not-found',
+            message: 'the clock is the system clock: start the local host with SMS_CLOCK=manual to move it',
+          },
+        });
       if (request.method === 'POST') {
         const { advanceMinutes } = await readJson(request, body);
         clock.advance(advanceMinutes * 60_000);

@@ -1,7 +1,6 @@
 import type { EmbeddedAdapters } from '../shared/adapters/embedded.js';
 import type { App } from '../shared/app.js';
-import { parsePhoneNumber } from '../shared/domain/phone.js';
-import { httpFunction, json } from './http.js';
+import { httpFunction, json, queryPhone } from './http.js';
 
 /** What the local provider "sent": the developer's view of the customer's phone. */
 export function localOutboxFunction(app: App, embedded: EmbeddedAdapters) {
@@ -12,8 +11,8 @@ export function localOutboxFunction(app: App, embedded: EmbeddedAdapters) {
     authLevel: 'anonymous',
     logger: app.deps.logger,
     handle: async (request) => {
-      const to = request.query.get('to');
-      const filter = to ? { to: parsePhoneNumber(to, 'to') } : {};
+      const to = queryPhone(request, 'to');
+      const filter = to ? { to } : {};
       return json(200, { messages: embedded.localProvider.outbox(filter) });
     },
   });

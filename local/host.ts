@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import azureFunctions, { type HttpResponse, type HttpResponseInit } from '@azure/functions';
@@ -7,6 +7,7 @@ import type { FunctionDefinition, HttpFunction } from '../functions/definition.j
 import { buildFunctions } from '../functions/definitions.js';
 import { type App, createApp } from '../shared/app.js';
 import type { Config } from '../shared/config.js';
+import { ValidationError } from '../shared/errors.js';
 import type { LogSink } from '../shared/logger.js';
 import type { LiveUpdates } from '../shared/ports.js';
 import type { CompletedMessage } from './consumer.js';
@@ -30,12 +31,26 @@ export interface LocalHost {
   url: string;
   app: App;
   functions: FunctionDefinition[];
+  /**
+   * The keys the host checks on `function` and `admin` routes (with SMS_DEV_SIGN_IN=off), as Core
+   * Tools does: configured (SMS_LOCAL_FUNCTION_KEY, SMS_LOCAL_MASTER_KEY) or made at start.
+   */
+  keys: { function: string; master: string };
   /** Runs a non-HTTP function now, as Core Tools' `POST /admin/functions/{name}` does. */
   invoke(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * A body over the limit is still read (and dropped) up to this much, so the 413 reaches the client:
+ * closing a socket with unread data resets it, and the client sees a reset instead of the answer.
+ */
+const MAX_DRAINED_BYTES = 64 * 1024 * 1024;
+/** How long a stop waits for requests under way before it closes their connections. */
+const STOP_GRACE_MS = 3000;
+
+class BodyTooLargeError extends Error {}
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -43,16 +58,40 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('body too large'));
+      if (size > MAX_DRAINED_BYTES) {
         req.destroy();
         return;
       }
-      chunks.push(chunk);
+      if (size > MAX_BODY_BYTES) chunks.length = 0;
+      else chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () =>
+      size > MAX_BODY_BYTES ? reject(new BodyTooLargeError()) : resolve(Buffer.concat(chunks)),
+    );
     req.on('error', reject);
   });
+}
+
+const tooLarge = {
+  error: { code: 'too-large', message: `request body over ${MAX_BODY_BYTES} bytes (1 MiB)` },
+};
+
+/** The request URL, or undefined when it cannot be read (a malformed Host header or target). */
+function requestUrl(req: IncomingMessage): URL | undefined {
+  for (const host of [req.headers.host, 'localhost']) {
+    try {
+      return new URL(req.url ?? '/', `http://${host ?? 'localhost'}`);
+    } catch {
+      // Try the next base.
+    }
+  }
+  return undefined;
+}
+
+/** Compares a presented key with the host's, in time that does not depend on where they differ. */
+function sameKey(presented: string, key: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(presented), digest(key));
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {
@@ -180,13 +219,45 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const functions = runtime.functions;
   const http = functions.filter((f): f is HttpFunction => f.kind === 'http');
   const router = new Router(http);
+  const keys = {
+    function: config.local.functionKey ?? randomBytes(32).toString('base64url'),
+    master: config.local.masterKey ?? randomBytes(32).toString('base64url'),
+  };
   let ready = false;
+  let stopping = false;
+
+  /**
+   * Core Tools' key check: `function` routes take the function key or the master key, `admin`
+   * routes (and the admin API) the master key only, from `x-functions-key` or `?code=`. With the
+   * development sign-in every route is anonymous and the app checks callers itself.
+   */
+  function keyRefusal(level: HttpFunction['authLevel'], req: IncomingMessage, url: URL) {
+    if (level === 'anonymous') return undefined;
+    const header = req.headers['x-functions-key'];
+    const presented = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('code') ?? '';
+    const accepted = level === 'admin' ? [keys.master] : [keys.function, keys.master];
+    if (presented !== '' && accepted.some((key) => sameKey(presented, key))) return undefined;
+    return {
+      error: {
+        code: 'unauthorized',
+        message: `this route needs the ${level === 'admin' ? 'master' : 'function'} key (printed at start): send it in x-functions-key or ?code=`,
+      },
+    };
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    if (stopping) {
+      res.setHeader('retry-after', '5');
+      return sendJson(res, 503, { error: { code: 'stopping', message: 'the local host is stopping' } });
+    }
+    const url = requestUrl(req);
+    if (url === undefined)
+      return sendJson(res, 400, { error: { code: 'validation', message: 'the request URL cannot be read' } });
     const method = req.method ?? 'GET';
     const adminMatch = /^\/admin\/functions\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
     if (adminMatch?.[1] && method === 'POST') {
+      const refusal = config.identity === 'function-keys' ? keyRefusal('admin', req, url) : undefined;
+      if (refusal) return sendJson(res, 401, refusal);
       try {
         await invoke(adminMatch[1]);
         res.writeHead(202).end();
@@ -197,22 +268,30 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     }
     if (!url.pathname.startsWith('/api/'))
       return sendJson(res, 404, { error: { code: 'not-found', message: 'no such route' } });
-    const match = router.match(method, url.pathname.slice('/api/'.length));
+    let match: ReturnType<Router['match']>;
+    try {
+      match = router.match(method, url.pathname.slice('/api/'.length));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return sendJson(res, 400, { error: { code: error.code, message: error.message } });
+    }
     if (match === undefined)
       return sendJson(res, 404, { error: { code: 'not-found', message: 'no such route' } });
     if (match === 'method')
       return sendJson(res, 405, {
         error: { code: 'method-not-allowed', message: `${method} is not allowed here` },
       });
+    const refusal = keyRefusal(match.definition.authLevel, req, url);
+    if (refusal) return sendJson(res, 401, refusal);
     if (!ready && match.definition.name === 'health') return sendJson(res, 503, { status: 'starting' });
 
     let body: Buffer;
     try {
       body = await readBody(req);
-    } catch {
-      return sendJson(res, 413, {
-        error: { code: 'too-large', message: `request body over ${MAX_BODY_BYTES} bytes` },
-      });
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      res.setHeader('connection', 'close');
+      return sendJson(res, 413, tooLarge);
     }
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(req.headers)) {
@@ -234,12 +313,27 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     await writeResult(res, await match.definition.handler(request, context));
   }
 
+  /** Answers under way when a stop begins; each is told to close its connection. */
+  const inFlight = new Set<ServerResponse>();
   const server: Server = createServer((req, res) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    if (stopping) res.setHeader('connection', 'close');
     handle(req, res).catch((error) => {
       logger.error('host.request-failed', {}, error);
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'internal error' } });
       else res.end();
     });
+  });
+  // A client announcing a body over the limit (curl does for large bodies) is answered before it sends.
+  server.on('checkContinue', (req, res) => {
+    if (Number(req.headers['content-length']) > MAX_BODY_BYTES) {
+      res.setHeader('connection', 'close');
+      sendJson(res, 413, tooLarge);
+      return;
+    }
+    res.writeContinue();
+    server.emit('request', req, res);
   });
   server.keepAliveTimeout = 5000;
   const realtime = app.localLive ? serveRealtime(server, app.localLive, logger) : undefined;
@@ -250,19 +344,38 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   ready = true;
   const port = (server.address() as AddressInfo).port;
 
+  /**
+   * Stops accepting, lets the answers under way finish with `Connection: close`, closes idle
+   * keep-alive connections as they become idle, and after a grace period closes whatever is left:
+   * clients that keep their connections busy cannot hold the stop (or the data directory) up.
+   */
+  async function stopServer() {
+    stopping = true;
+    ready = false;
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const force = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
+    try {
+      await closed;
+    } finally {
+      clearInterval(sweep);
+      clearTimeout(force);
+    }
+  }
+
   let closing: Promise<void> | undefined;
   return {
     url: `http://localhost:${port}`,
     app,
     functions,
+    keys,
     invoke,
     close: () => {
       closing ??= (async () => {
-        ready = false;
         realtime?.close();
-        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        await serverClosed;
+        await stopServer();
         await runtime.stop();
         await app.close();
         runtime.release();

@@ -9,16 +9,28 @@ async function main() {
   const { directory } = host.app.deps;
   const channel = directory.channels().find((c) => c.direction === 'inbound-outbound');
   const number = channel?.numbers[0] ?? '+14255550100';
+  const keys = config.identity === 'function-keys';
+  // The presence command must work as printed: it carries the sign-in the host expects.
+  const signIn = keys ? `-H 'x-functions-key: ${host.keys.function}'` : `-H 'x-sms-user: alice'`;
   process.stdout.write(
     [
       '',
       `Omnichannel SMS is running on the embedded default at ${host.url}/api (data in ${config.dataDir}/)`,
       '',
+      ...(keys
+        ? [
+            'SMS_DEV_SIGN_IN=off: the agent, admin and notifications APIs take a key (x-functions-key or ?code=):',
+            `  function key: ${host.keys.function}`,
+            `  master key:   ${host.keys.master}`,
+            '',
+          ]
+        : []),
       'Text the support line as a customer:',
       `  curl -X POST ${host.url}/api/local/inbound -H 'content-type: application/json' \\`,
       `    -d '{"from":"+14255550123","to":"${number}","text":"Hello, I need help"}'`,
       'Bring an agent online, then read what the customer receives:',
-      `  curl -X PUT ${host.url}/api/agents/alice/presence -H 'content-type: application/json' -d '{"presence":"available"}'`,
+      `  curl -X PUT ${host.url}/api/agents/alice/presence ${signIn} \\`,
+      `    -H 'content-type: application/json' -d '{"presence":"available"}'`,
       `  curl ${host.url}/api/local/outbox`,
       '',
       'Ctrl-C stops it; queued work is kept and resumes on the next start.',
@@ -26,6 +38,10 @@ async function main() {
     ].join('\n'),
   );
   const stop = () => {
+    // The host closes lingering connections after a grace period; this only guards against a stop
+    // that hangs anyway, so that Ctrl-C always ends the process (the data directory's pid file
+    // names a dead process then, and the next start takes it over).
+    setTimeout(() => process.exit(1), 15_000).unref();
     host.close().then(
       () => process.exit(0),
       () => process.exit(1),

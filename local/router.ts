@@ -1,4 +1,5 @@
 import type { HttpFunction } from '../functions/definition.js';
+import { ValidationError } from '../shared/errors.js';
 
 export interface RouteMatch {
   definition: HttpFunction;
@@ -39,6 +40,19 @@ function compile(definition: HttpFunction): CompiledRoute {
   return { definition, pattern: new RegExp(`^${source}/?$`, 'i'), names, catchAll: false };
 }
 
+/** A route parameter, decoded; a malformed percent-escape (`%`, `%zz`, half a UTF-8 sequence) is a 400. */
+function decodeParam(name: string, raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch (error) {
+    throw new ValidationError(
+      `the path's ${name} has a malformed percent-escape (write a literal % as %25)`,
+      [{ path: name, message: 'malformed percent-escape' }],
+      { cause: error },
+    );
+  }
+}
+
 export class Router {
   private readonly routes: CompiledRoute[];
 
@@ -50,7 +64,10 @@ export class Router {
       .sort((a, b) => Number(a.catchAll) - Number(b.catchAll) || a.names.length - b.names.length);
   }
 
-  /** `undefined`: no route; `'method'`: the route exists but not for this method. */
+  /**
+   * `undefined`: no route; `'method'`: the route exists but not for this method. Throws a
+   * ValidationError when a parameter cannot be decoded.
+   */
   match(method: string, path: string): RouteMatch | 'method' | undefined {
     let methodMismatch = false;
     for (const route of this.routes) {
@@ -61,7 +78,7 @@ export class Router {
         continue;
       }
       const params = Object.fromEntries(
-        route.names.map((name, index) => [name, decodeURIComponent(found[index + 1] ?? '')]),
+        route.names.map((name, index) => [name, decodeParam(name, found[index + 1] ?? '')]),
       );
       return { definition: route.definition, params };
     }

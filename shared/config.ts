@@ -4,6 +4,7 @@ import { ConfigurationError } from './errors.js';
 
 const onOff = z.enum(['on', 'off']).transform((value) => value === 'on');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const localKey = '16 to 128 letters, digits, -, _ or =';
 
 /**
  * Every setting the app reads, with its default. This is the only place that looks at the
@@ -24,6 +25,14 @@ export const settingsSchema = z.object({
   SMS_LOCAL_PORT: int(0, 65_535).default(7071),
   SMS_LOCAL_CONSUMERS: onOff.default(true),
   SMS_LOCAL_CONCURRENCY: int(1, 64).default(4),
+  SMS_LOCAL_FUNCTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_=-]{16,128}$/, localKey)
+    .optional(),
+  SMS_LOCAL_MASTER_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_=-]{16,128}$/, localKey)
+    .optional(),
   SMS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   SMS_SEND_RATE_LONG_CODE: z.coerce.number().positive().max(1000).default(1),
   SMS_SEND_RATE_TOLL_FREE: z.coerce.number().positive().max(1000).default(3),
@@ -163,7 +172,14 @@ export interface Config {
   clock: 'system' | 'manual';
   autoClose: { defaultMinutes: number; minMinutes: number; maxMinutes: number; schedule: string };
   queue: { lockMs: number; maxDeliveryCount: number; duplicateWindowMs: number };
-  local: { port: number; consumers: boolean; concurrency: number };
+  local: {
+    port: number;
+    consumers: boolean;
+    concurrency: number;
+    /** The keys the local host checks with SMS_DEV_SIGN_IN=off; made at start when unset. */
+    functionKey: string | undefined;
+    masterKey: string | undefined;
+  };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Messages per second per sender number, by number type. */
   sendRates: { longCode: number; tollFree: number; shortCode: number };
@@ -260,7 +276,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxDeliveryCount: s.SMS_QUEUE_MAX_DELIVERY_COUNT,
       duplicateWindowMs: s.SMS_QUEUE_DUPLICATE_WINDOW_MINUTES * 60_000,
     },
-    local: { port: s.SMS_LOCAL_PORT, consumers: s.SMS_LOCAL_CONSUMERS, concurrency: s.SMS_LOCAL_CONCURRENCY },
+    local: {
+      port: s.SMS_LOCAL_PORT,
+      consumers: s.SMS_LOCAL_CONSUMERS,
+      concurrency: s.SMS_LOCAL_CONCURRENCY,
+      functionKey: s.SMS_LOCAL_FUNCTION_KEY,
+      masterKey: s.SMS_LOCAL_MASTER_KEY,
+    },
     logLevel: s.SMS_LOG_LEVEL,
     sendRates: {
       longCode: s.SMS_SEND_RATE_LONG_CODE,

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'consent'
   | 'concurrency'
   | 'already-exists'
+  | 'unsupported-media-type'
   | 'lock-lost'
   | 'send-failed'
   | 'configuration'
@@ -45,6 +46,13 @@ export class ValidationError extends SmsError {
     options: ErrorOptions = {},
   ) {
     super('validation', message, options);
+  }
+}
+
+/** A body in a content type the route does not take (a form posted to a JSON route). */
+export class UnsupportedMediaTypeError extends SmsError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('unsupported-media-type', message, options);
   }
 }
 
