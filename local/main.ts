@@ -10,8 +10,11 @@ async function main() {
   const channel = directory.channels().find((c) => c.direction === 'inbound-outbound');
   const number = channel?.numbers[0] ?? '+14255550100';
   const keys = config.identity === 'function-keys';
-  // The presence command must work as printed: it carries the sign-in the host expects.
+  // Each command must work as printed: it carries the sign-in the host expects, and a key holder
+  // (who is no agent) may act for alice only as a supervisor or admin (SMS_FUNCTION_KEY_ROLES).
   const signIn = keys ? `-H 'x-functions-key: ${host.keys.function}'` : `-H 'x-sms-user: alice'`;
+  const mayActAsAgent =
+    !keys || config.functionKeyRoles.some((role) => role === 'supervisor' || role === 'admin');
   process.stdout.write(
     [
       '',
@@ -22,15 +25,20 @@ async function main() {
             'SMS_DEV_SIGN_IN=off: the agent, admin and notifications APIs take a key (x-functions-key or ?code=):',
             `  function key: ${host.keys.function}`,
             `  master key:   ${host.keys.master}`,
+            `A key holder has the roles ${config.functionKeyRoles.join(', ') || '(none)'} (SMS_FUNCTION_KEY_ROLES).`,
             '',
           ]
         : []),
       'Text the support line as a customer:',
       `  curl -X POST ${host.url}/api/local/inbound -H 'content-type: application/json' \\`,
       `    -d '{"from":"+14255550123","to":"${number}","text":"Hello, I need help"}'`,
-      'Bring an agent online, then read what the customer receives:',
-      `  curl -X PUT ${host.url}/api/agents/alice/presence ${signIn} \\`,
-      `    -H 'content-type: application/json' -d '{"presence":"available"}'`,
+      ...(mayActAsAgent
+        ? [
+            'Bring an agent online, then read what the customer receives:',
+            `  curl -X PUT ${host.url}/api/agents/alice/presence ${signIn} \\`,
+            `    -H 'content-type: application/json' -d '{"presence":"available"}'`,
+          ]
+        : ['Read what the customer receives:']),
       `  curl ${host.url}/api/local/outbox`,
       '',
       'Ctrl-C stops it; queued work is kept and resumes on the next start.',

@@ -167,6 +167,7 @@ describe('function keys on the local host (SMS_DEV_SIGN_IN=off)', () => {
   beforeAll(async () => {
     t = await startTestHost({
       SMS_DEV_SIGN_IN: 'off',
+      SMS_FUNCTION_KEY_ROLES: 'admin',
       SMS_LOCAL_FUNCTION_KEY: functionKey,
       SMS_LOCAL_MASTER_KEY: masterKey,
     });
@@ -215,7 +216,7 @@ describe('function keys on the local host (SMS_DEV_SIGN_IN=off)', () => {
 
 describe('function keys made at start', () => {
   it('makes a function key and a master key when none are set, and takes them', async () => {
-    const t = await startTestHost({ SMS_DEV_SIGN_IN: 'off' });
+    const t = await startTestHost({ SMS_DEV_SIGN_IN: 'off', SMS_FUNCTION_KEY_ROLES: 'admin' });
     try {
       const { keys } = t.host;
       expect(keys.function).toMatch(/^[A-Za-z0-9_-]{40,}$/);

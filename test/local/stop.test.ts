@@ -103,11 +103,18 @@ describe('the local host as a real process, stopping and starting', () => {
 
   it.each([
     ['the development sign-in', {}],
-    ['function keys (SMS_DEV_SIGN_IN=off)', { SMS_DEV_SIGN_IN: 'off' }],
+    ['function keys of a supervisor', { SMS_DEV_SIGN_IN: 'off', SMS_FUNCTION_KEY_ROLES: 'supervisor' }],
   ])('prints a presence command that works as printed, with %s', async (_name, env) => {
     const host = await startHost(dataDir(), { SMS_LOCAL_CONSUMERS: 'off', ...env });
     children.push(host.child);
     expect(await runPresenceCommand(host.output())).toBe(200);
+  });
+
+  it('prints no presence command when a key holder may not act for an agent', async () => {
+    const host = await startHost(dataDir(), { SMS_LOCAL_CONSUMERS: 'off', SMS_DEV_SIGN_IN: 'off' });
+    children.push(host.child);
+    expect(host.output()).toContain('A key holder has the roles notifier');
+    expect(host.output()).not.toContain('/presence');
   });
 
   it('stops on Ctrl-C while clients keep busy keep-alive connections, and frees its data directory', async () => {
