@@ -8,8 +8,8 @@ export interface TestHost {
   host: LocalHost;
   logs: string[];
   /**
-   * Calls the API signed in (the development sign-in) as an admin unless `as` names someone else
-   * (`as: null`: not signed in at all).
+   * Calls the API signed in (the development sign-in, or the function key where the host checks
+   * keys) as an admin unless `as` names someone else (`as: null`: not signed in at all).
    */
   api(
     method: string,
@@ -48,8 +48,16 @@ export async function startTestHost(env: Record<string, string> = {}, seed?: unk
   const host = await startLocalHost({ config, logSink: (line) => logs.push(line) });
 
   const api: TestHost['api'] = async (method, path, body, as = { user: 'admin', roles: 'admin' }) => {
+    // Signed in: the development sign-in, and the function key for a host that checks keys
+    // (SMS_DEV_SIGN_IN=off), as an integration would send it.
     const signIn =
-      as === null ? {} : { 'x-sms-user': as.user, ...(as.roles ? { 'x-sms-roles': as.roles } : {}) };
+      as === null
+        ? {}
+        : {
+            'x-sms-user': as.user,
+            ...(as.roles ? { 'x-sms-roles': as.roles } : {}),
+            ...(config.identity === 'function-keys' ? { 'x-functions-key': host.keys.function } : {}),
+          };
     const response = await fetch(`${host.url}/api/${path}`, {
       method,
       headers: { ...signIn, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
