@@ -39,7 +39,13 @@ afterAll(async () => {
   await cosmos.close();
 });
 
-const supervisor: Principal = { kind: 'user', userId: 'sue', name: 'Sue', roles: ['supervisor'], agentId: null };
+const supervisor: Principal = {
+  kind: 'user',
+  userId: 'sue',
+  name: 'Sue',
+  roles: ['supervisor'],
+  agentId: null,
+};
 
 describe('the partitions each path of the Cosmos DB store touches', () => {
   it('runs every recurring path on queries that name their partition', async () => {
