@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { App } from '../shared/app.js';
 import { type InboundSms, inboundMessageId } from '../shared/domain/inbound-sms.js';
-import { validateMessageText } from '../shared/domain/message.js';
+import { validateReceivedText } from '../shared/domain/message.js';
 import { parsePhoneNumber, parseSenderNumber } from '../shared/domain/phone.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { acceptInboundSms } from '../shared/use-cases/accept-inbound.js';
@@ -32,7 +32,7 @@ export function localInboundFunction(app: App) {
       const input = await readJson(request, body);
       const from = parsePhoneNumber(input.from, 'from');
       const to = parseSenderNumber(input.to, 'to');
-      const text = validateMessageText(input.text);
+      const text = validateReceivedText(input.text);
       const providerMessageId = input.messageId ?? randomUUID();
       const sms: InboundSms = {
         id: inboundMessageId('local', providerMessageId),

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { idSchema } from './channel.js';
+import { nameSchema } from './fields.js';
 
 export const presences = ['available', 'busy', 'away', 'offline'] as const;
 export type Presence = (typeof presences)[number];
 
 export const agentSeedSchema = z.object({
   id: idSchema,
-  name: z.string().min(1),
+  name: nameSchema(),
   capacity: z.number().int().min(1).max(100),
   queueIds: z.array(idSchema).min(1, 'an agent belongs to at least one queue'),
   presence: z.enum(presences).default('offline'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { languageTag } from './contact.js';
+import { languageTag, textSchema } from './fields.js';
 import { fill, type LocalizedText, localizedTextSchema, pickText, variablesOf } from './localized.js';
 
 /** The messages the system sends on its own, as Dynamics 365 Omnichannel names them. */
@@ -47,10 +47,7 @@ export const builtInFallbacks: Record<string, LocalizedText> = {
   },
 };
 
-const fallbackTextSchema = z.union([
-  z.string().trim().min(1).max(100),
-  z.record(languageTag, z.string().trim().min(1).max(100)),
-]);
+const fallbackTextSchema = z.union([textSchema(100), z.record(languageTag, textSchema(100))]);
 
 /**
  * The texts used when a channel gives none, in the seven languages shipped; the customer's

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { automatedMessagesSchema } from './automated-messages.js';
 import { consentSchema } from './consent.js';
+import { languageTag, nameSchema } from './fields.js';
 import { hoursSchema } from './hours.js';
 import { type InactivityLimits, inactivityLimitsSchema } from './inactivity.js';
 import { parseSenderNumber, type SenderNumber } from './phone.js';
@@ -28,11 +29,11 @@ const senderNumber = z.string().transform((value, ctx): SenderNumber => {
 
 export const channelSchema = z.object({
   id,
-  name: z.string().min(1),
+  name: nameSchema(),
   numbers: z.array(senderNumber).min(1, 'a channel needs at least one number'),
   provider: z.enum(providerNames),
   direction: z.enum(channelDirections).default('inbound-outbound'),
-  language: z.string().min(2).default('en'),
+  language: languageTag.default('en'),
   /**
    * Idle minutes before auto-close while active or waiting (set aside), when `autoClose` does not
    * name that state; the configured default applies when absent.
@@ -104,7 +105,7 @@ export const distributionModes = ['push', 'pick'] as const;
 
 export const queueSchema = z.object({
   id,
-  name: z.string().min(1),
+  name: nameSchema(),
   /** push: the system assigns to the least-loaded able agent; pick: agents take from the line. */
   distribution: z.enum(distributionModes).default('push'),
   /** The service level target: the share of conversations answered within this many seconds. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { textSchema } from './fields.js';
 
 /** The carrier-standard keywords (CTIA, Twilio's defaults), whole message, any case. */
 export const defaultKeywords = {
@@ -23,9 +24,9 @@ export const consentSchema = z.object({
   optOut: keywordList.default(defaultKeywords.optOut),
   optIn: keywordList.default(defaultKeywords.optIn),
   help: keywordList.default(defaultKeywords.help),
-  optOutReply: z.string().min(1).max(320).optional(),
-  optInReply: z.string().min(1).max(320).optional(),
-  helpReply: z.string().min(1).max(320).optional(),
+  optOutReply: textSchema(320).optional(),
+  optInReply: textSchema(320).optional(),
+  helpReply: textSchema(320).optional(),
 });
 export type ConsentSettings = z.output<typeof consentSchema>;
 

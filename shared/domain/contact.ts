@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { languageTag, nameSchema } from './fields.js';
 import { type PhoneNumber, parsePhoneNumber } from './phone.js';
 
 const number = z.string().transform((value, ctx): PhoneNumber => {
@@ -10,15 +11,12 @@ const number = z.string().transform((value, ctx): PhoneNumber => {
   }
 });
 
-/** A BCP 47 language tag as contact centers use them: `en`, `fr`, `pt-BR`. */
-export const languageTag = z
-  .string()
-  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en, fr or pt-BR');
+export { languageTag } from './fields.js';
 
 /** What an admin (or a CRM sync) says about a customer, found by their mobile number. */
 export const contactSchema = z.object({
   number,
-  name: z.string().trim().min(1).max(200),
+  name: nameSchema(200),
   language: languageTag.optional(),
   /** Free fields routing rules may test (tier, account, region...). */
   attributes: z

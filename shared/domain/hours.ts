@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { nameSchema } from './fields.js';
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time is HH:MM (00:00 to 24:00)');
 const range = z
@@ -11,7 +12,7 @@ const date = z.iso.date();
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 /** Days the channel is closed all day, by name (the holiday answer says it). */
-export const holidaysSchema = z.array(z.object({ date, name: z.string().min(1) })).max(366);
+export const holidaysSchema = z.array(z.object({ date, name: nameSchema() })).max(366);
 
 /** A channel's opening hours: a weekly schedule in a named time zone, with holidays and exceptions. */
 export const hoursSchema = z.object({

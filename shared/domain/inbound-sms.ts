@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { mediaSchema, validateMessageText } from './message.js';
+import { mediaSchema, validateReceivedText } from './message.js';
 import { parseInboundSender, parseSenderNumber } from './phone.js';
 
 /**
@@ -29,7 +29,7 @@ export const inboundSmsSchema = z
 
 /** A picture may come without words; otherwise the text rules apply. */
 export function validateInboundText(text: string, hasMedia: boolean): string {
-  return hasMedia && text.trim() === '' ? text : validateMessageText(text);
+  return hasMedia && text.trim() === '' ? text : validateReceivedText(text);
 }
 export type InboundSms = z.output<typeof inboundSmsSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
-import { languageTag } from './contact.js';
+import { languageTag, textSchema } from './fields.js';
 import { MAX_MESSAGE_LENGTH, validateMessageText } from './message.js';
 
 /** `{name}` in a text is a variable, filled when the message is sent. */
@@ -10,10 +10,7 @@ const VARIABLE = /\{([A-Za-z][A-Za-z0-9_]*)\}/g;
 export type LocalizedText = Record<string, string>;
 
 export const localizedTextSchema = z
-  .union([
-    z.string().trim().min(1).max(MAX_MESSAGE_LENGTH),
-    z.record(languageTag, z.string().trim().min(1).max(MAX_MESSAGE_LENGTH)),
-  ])
+  .union([textSchema(MAX_MESSAGE_LENGTH), z.record(languageTag, textSchema(MAX_MESSAGE_LENGTH))])
   .refine(
     (value) => typeof value === 'string' || Object.keys(value).length > 0,
     'give at least one language',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { fieldProblem } from './fields.js';
 import type { PhoneNumber, SenderNumber } from './phone.js';
 import { countSegments, type SegmentCount } from './segments.js';
 
@@ -49,8 +50,23 @@ export interface Message {
   fromValidated?: false;
 }
 
-/** Checks a message text against the channel limit; returns it unchanged when valid. */
+/**
+ * Checks a text we send (an agent's reply, a notification, an automated message) against the
+ * channel limit, and that it shows something: a text of only blanks, zero-width or control
+ * characters reaches the customer as an empty message. Returns it unchanged when valid.
+ */
 export function validateMessageText(text: string, field = 'text'): string {
+  validateReceivedText(text, field);
+  const problem = fieldProblem(text, 'text', MAX_MESSAGE_LENGTH);
+  if (problem) throw new ValidationError(`${field} ${problem}`, [{ path: field, message: problem }]);
+  return text;
+}
+
+/**
+ * Checks a customer's text as received: not empty, within the limit. Nothing more is asked of a
+ * customer: refusing what their phone sent would make the provider retry a message nobody can fix.
+ */
+export function validateReceivedText(text: string, field = 'text'): string {
   if (text.trim().length === 0) {
     throw new ValidationError(`${field} must not be empty`, [{ path: field, message: 'empty' }]);
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { languageTag } from './contact.js';
+import { languageTag } from './fields.js';
 import { validateMessageText } from './message.js';
 
 /**

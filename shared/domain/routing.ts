@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { languageTag } from './contact.js';
+import { languageTag } from './fields.js';
 import { hoursSchema, opennessAt } from './hours.js';
 import { patternFinds, patternSchema } from './pattern.js';
 import { parseSenderNumber } from './phone.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { languageTag } from './contact.js';
+import { languageTag, nameSchema } from './fields.js';
 import { type LocalizedText, localizedTextSchema, pickText, variablesOf } from './localized.js';
 
 /** How many versions a template keeps: enough to see what went out last month, bounded in size. */
@@ -7,7 +7,7 @@ export const TEMPLATE_VERSIONS_KEPT = 50;
 
 /** What an admin saves: a name and the texts by language; saving again makes a new version. */
 export const templateInputSchema = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: nameSchema(200),
   texts: localizedTextSchema,
   /** The language used when the recipient's is not among the texts. */
   defaultLanguage: languageTag.default('en'),

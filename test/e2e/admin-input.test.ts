@@ -196,4 +196,96 @@ describe('admin safety and input', () => {
       ]);
     });
   });
+
+  describe('names, texts and languages', () => {
+    const support = async () => (await t.api('GET', 'manage/channels/support')).body.channel;
+
+    it.each([
+      [
+        'a channel name of zero-width spaces',
+        { name: '\u200b\u200b' },
+        'name',
+        /must contain something visible/,
+      ],
+      ['a channel name of blanks', { name: '   ' }, 'name', /must contain something visible/],
+      ['a channel name with a line break', { name: 'Support\nline' }, 'name', /control characters/],
+      ['a channel name of 101 characters', { name: 'a'.repeat(101) }, 'name', /the limit is 100/],
+      ['a channel language that is a path', { language: '../../etc/passwd' }, 'language', /BCP 47/],
+      ['a channel language of 2,000 characters', { language: 'e'.repeat(2000) }, 'language', /at most 35/],
+    ])('refuses %s with a 400 naming the field, changing nothing', async (_name, change, field, reason) => {
+      const response = await refused(
+        'PUT',
+        'manage/channels/support',
+        { ...(await support()), ...change },
+        400,
+      );
+      expect(response.body.error.issues).toEqual([{ path: field, message: expect.stringMatching(reason) }]);
+    });
+
+    it.each([
+      ['a queue name of control characters', 'manage/queues/general', { name: '\u0000\u0007' }, 'name'],
+      [
+        'an agent name of a Hangul filler',
+        'manage/agents/alice',
+        { name: '\u3164', capacity: 2, queueIds: ['general'] },
+        'name',
+      ],
+      [
+        'a contact language that is a path',
+        `manage/contacts/${encodeURIComponent('+14255550127')}`,
+        { name: 'Zoé', language: '../x' },
+        'language',
+      ],
+      [
+        'a keyword reply of zero-width joiners',
+        'manage/channels/support/keywords',
+        { helpReply: '\u200d\u200d' },
+        'helpReply',
+      ],
+      [
+        'an automated message of invisible characters',
+        'manage/channels/support/automated-messages/greeting',
+        { enabled: true, text: { fr: '\u2060\u200b' } },
+        'text.fr',
+      ],
+    ])('refuses %s, naming the field', async (_name, path, body, field) => {
+      const response = await refused('PUT', path, body, 400);
+      expect(response.body.error.issues.map((i: { path: string }) => i.path)).toContain(field);
+      expect(JSON.stringify(response.body.error)).toMatch(/visible|BCP 47|control/);
+    });
+
+    it('refuses an agent reply, a notification and a started conversation of only invisible characters', async () => {
+      await t.api('PUT', 'agents/alice/presence', { presence: 'available' });
+      const [mine] = await t.eventually(async () => {
+        const { body } = await t.api('GET', 'agents/alice/conversations');
+        return body.conversations?.length > 0 && body.conversations;
+      }, 'a conversation for alice');
+      await t.settle();
+      const outboxBefore = (await t.api('GET', 'local/outbox')).body.messages;
+      const reply = await refused(
+        'POST',
+        `conversations/${mine.id}/messages`,
+        { agentId: 'alice', text: '\u200b \u200b' },
+        400,
+      );
+      expect(reply.body.error.message).toBe(
+        'text must contain something visible (not only blanks, zero-width or control characters)',
+      );
+      const notification = await refused(
+        'POST',
+        'notifications',
+        { channelId: 'alerts', to: '+14255550128', text: '\ufeff\u200e' },
+        400,
+      );
+      expect(notification.body.error.issues[0].path).toBe('text');
+      const started = await refused(
+        'POST',
+        'conversations',
+        { agentId: 'alice', channelId: 'support', to: '+14255550129', text: '\u2800' },
+        400,
+      );
+      expect(started.body.error.message).toMatch(/^text must contain something visible/);
+      expect((await t.api('GET', 'local/outbox')).body.messages).toEqual(outboxBefore);
+    });
+  });
 });
