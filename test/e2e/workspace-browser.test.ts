@@ -194,7 +194,7 @@ describe('the workspace pages in a browser', { timeout: 60_000 }, () => {
     await reply.fill('It’s on its way');
     await expect
       .poll(() => alice.getByTestId('counter').textContent())
-      .toBe('15/1600 characters · 1 segment · UCS-2 (UCS-2 because of "’" U+2019 at character 3)');
+      .toBe('15/1600 characters · 1 segment · UCS-2: character 3, ’ (U+2019), is not in GSM-7');
     await reply.fill('');
   });
 

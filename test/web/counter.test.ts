@@ -46,10 +46,10 @@ describe("the composer's live counter", () => {
   });
 
   it('names invisible and look-alike characters by their code point', () => {
-    expect(describeCharacter('’')).toBe('"’" U+2019');
+    expect(describeCharacter('’')).toBe('’ (U+2019)');
     expect(describeCharacter('\u00a0')).toBe('U+00A0');
     expect(describeCharacter('\u200b')).toBe('U+200B');
-    expect(describeCharacter('😀')).toBe('"😀" U+1F600');
+    expect(describeCharacter('😀')).toBe('😀 (U+1F600)');
   });
 
   it('reads as characters of the limit, segments and encoding', () => {

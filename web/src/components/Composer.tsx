@@ -83,7 +83,7 @@ export function Composer(props: {
         >
           {counterText(counter)}
           {counter.ucs2Because &&
-            ` (UCS-2 because of ${describeCharacter(counter.ucs2Because.character)} at character ${counter.ucs2Because.position})`}
+            `: character ${counter.ucs2Because.position}, ${describeCharacter(counter.ucs2Because.character)}, is not in GSM-7`}
         </Text>
         <Button appearance="primary" type="submit" disabled={!composer.canSend}>
           Send

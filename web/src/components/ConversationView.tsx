@@ -278,13 +278,19 @@ export function ConversationView(props: {
           ))}
           <li ref={threadEnd} aria-hidden="true" />
         </ol>
-        <Composer
-          key={conversationId}
-          state={state}
-          optedOut={optedOut}
-          readOnly={!mine}
-          onSend={async (text) => act('Reply queued.', 'messages', { text })}
-        />
+        {props.supervising ? (
+          <Text style={{ padding: '8px 12px' }}>
+            Read only: replies come from the agent who has the conversation; transfer it to reassign it.
+          </Text>
+        ) : (
+          <Composer
+            key={conversationId}
+            state={state}
+            optedOut={optedOut}
+            readOnly={!mine}
+            onSend={async (text) => act('Reply queued.', 'messages', { text })}
+          />
+        )}
       </div>
       <aside className={styles.panel} aria-label="Customer">
         <h3 style={{ marginTop: 0 }}>Customer</h3>

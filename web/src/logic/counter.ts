@@ -36,13 +36,15 @@ export function countMessage(text: string): Counter {
   return counter;
 }
 
-/** A character named so a person can see it, even when it is invisible or a look-alike. */
+/**
+ * A character named so a person can see it: itself and its code point, or the code point alone
+ * when it is invisible (a non-breaking or zero-width space looks like nothing, or like a space).
+ */
 export function describeCharacter(character: string): string {
   const code = character.codePointAt(0) ?? 0;
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  const visible =
-    /\s/u.test(character) || code < 0x20 || (code >= 0x200b && code <= 0x200f) ? '' : `"${character}" `;
-  return `${visible}${hex}`;
+  const invisible = /\s/u.test(character) || code < 0x20 || (code >= 0x200b && code <= 0x200f);
+  return invisible ? hex : `${character} (${hex})`;
 }
 
 export function counterText(counter: Counter): string {

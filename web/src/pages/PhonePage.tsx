@@ -83,7 +83,7 @@ const useStyles = makeStyles({
     padding: tokens.spacingHorizontalS,
     borderTop: `1px solid ${tokens.colorNeutralStroke2}`,
   },
-  row: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-end' },
+  row: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center' },
   grow: { flexGrow: 1 },
 });
 

@@ -40,6 +40,8 @@ const useStyles = makeStyles({
     boxShadow: tokens.shadow4,
     padding: tokens.spacingHorizontalM,
     overflowX: 'auto',
+    // In the scrolling column a card keeps its height (flex items shrink and clip by default).
+    flexShrink: 0,
   },
   heading: { margin: `0 0 ${tokens.spacingVerticalS}`, fontSize: tokens.fontSizeBase400 },
   totals: { display: 'flex', gap: tokens.spacingHorizontalXL, flexWrap: 'wrap' },
@@ -141,7 +143,7 @@ export function SupervisorPage({ api, me }: { api: Api; me: Me }) {
           <h2 id="queues-heading" className={styles.heading}>
             Queues
           </h2>
-          <Table size="small" aria-labelledby="queues-heading">
+          <Table size="small" style={{ tableLayout: 'auto' }} aria-labelledby="queues-heading">
             <TableHeader>
               <TableRow>
                 <TableHeaderCell>Queue</TableHeaderCell>
@@ -169,7 +171,7 @@ export function SupervisorPage({ api, me }: { api: Api; me: Me }) {
           <h2 id="agents-heading" className={styles.heading}>
             Agents
           </h2>
-          <Table size="small" aria-labelledby="agents-heading">
+          <Table size="small" style={{ tableLayout: 'auto' }} aria-labelledby="agents-heading">
             <TableHeader>
               <TableRow>
                 <TableHeaderCell>Agent</TableHeaderCell>
@@ -209,7 +211,7 @@ export function SupervisorPage({ api, me }: { api: Api; me: Me }) {
           <h2 id="ongoing-heading" className={styles.heading}>
             Ongoing conversations ({rows.length})
           </h2>
-          <Table size="small" aria-labelledby="ongoing-heading">
+          <Table size="small" style={{ tableLayout: 'auto' }} aria-labelledby="ongoing-heading">
             <TableHeader>
               <TableRow>
                 <TableHeaderCell>Customer</TableHeaderCell>
@@ -316,7 +318,11 @@ function FiguresTable(props: { title: string; rows: { name: string; figures: Fig
       {props.rows.length === 0 ? (
         <Text>Nothing recorded yet.</Text>
       ) : (
-        <Table size="small" aria-label={`Figures ${props.title.toLowerCase()}`}>
+        <Table
+          size="small"
+          style={{ tableLayout: 'auto' }}
+          aria-label={`Figures ${props.title.toLowerCase()}`}
+        >
           <TableHeader>
             <TableRow>
               <TableHeaderCell>{props.title === 'By queue' ? 'Queue' : 'Channel'}</TableHeaderCell>
