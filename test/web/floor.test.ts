@@ -82,6 +82,24 @@ describe('the live floor', () => {
     expect(floorConversation(answered, now)).toMatchObject({ waitSeconds: 60, handleSeconds: 60 });
   });
 
+  it('counts handle time from when the agent was given it, when the list says', () => {
+    const held = summary('c1', {
+      state: 'active',
+      assignedAt: '2026-12-01T09:58:30Z',
+      firstAgentReplyAt: '2026-12-01T09:59:00Z',
+    });
+    expect(floorConversation(held, now)).toMatchObject({ waitSeconds: 60, handleSeconds: 90 });
+  });
+
+  it('counts a conversation back in a queue as waiting again, with no handle time', () => {
+    const back = summary('c1', {
+      state: 'open',
+      waitingSince: '2026-12-01T09:59:30Z',
+      firstAgentReplyAt: '2026-12-01T09:58:30Z',
+    });
+    expect(floorConversation(back, now)).toMatchObject({ waitSeconds: 30, handleSeconds: null });
+  });
+
   it('counts the wait from when it started waiting again (a transfer back to a queue)', () => {
     const back = summary('c1', { waitingSince: '2026-12-01T09:59:30Z' });
     expect(floorConversation(back, now).waitSeconds).toBe(30);

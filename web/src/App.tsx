@@ -93,7 +93,7 @@ export function App() {
         }
         try {
           const { people } = await api.call<{ people: Person[] }>('GET', 'me/people', undefined, false);
-          if (!cancelled) setSession({ kind: 'picker', people });
+          if (!cancelled) setSession({ kind: 'picker', people: withOverseers(people) });
         } catch {
           if (!cancelled) setSession({ kind: 'signed-out', message: 'You are not signed in.' });
         }
@@ -194,6 +194,15 @@ function pageFor(route: string, me: Me): string | undefined {
     ...(me.embedded ? ['phone'] : []),
   ];
   return allowed.includes(route) ? route : (allowed.find((page) => page !== 'phone') ?? allowed[0]);
+}
+
+/** The picker offers the agents the API lists, plus a supervisor and an admin (the contract). */
+function withOverseers(people: Person[]): Person[] {
+  const extra: Person[] = [
+    { user: 'supervisor', name: 'Supervisor', roles: ['supervisor'] },
+    { user: 'admin', name: 'Admin', roles: ['admin'] },
+  ];
+  return [...people, ...extra.filter((person) => !people.some((known) => known.user === person.user))];
 }
 
 function NavLink(props: {

@@ -51,6 +51,8 @@ export interface ConversationSummary {
   createdAt: string;
   lastActivityAt: string;
   waitingSince?: string;
+  /** The last time an agent was given it: handle time runs from here. */
+  assignedAt?: string;
   firstAgentReplyAt?: string;
   lastMessage?: { text: string; direction: 'inbound' | 'outbound'; author: AuthorKind; at: string };
   unread: number;

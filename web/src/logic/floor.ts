@@ -11,15 +11,17 @@ export interface FloorConversation {
 
 /**
  * Wait: from the time it started waiting (or was created) to the first agent reply, or to now
- * while unanswered. Handle: from the first agent reply to now. What a floor display shows; the
- * day's figures come from the server's recorded transitions.
+ * while unanswered. Handle: from when an agent was last given it (else the first reply) to now,
+ * while someone has it. What a floor display shows; the day's figures come from the server.
  */
 export function floorConversation(summary: ConversationSummary, now: number): FloorConversation {
   const start = summary.waitingSince ?? summary.createdAt;
-  const answered = summary.firstAgentReplyAt;
+  const answered = summary.state === 'open' ? undefined : summary.firstAgentReplyAt;
   const waitEnd = answered ? Date.parse(answered) : now;
   const waitSeconds = secondsSince(start, waitEnd);
-  const handleSeconds = answered ? secondsSince(answered, now) : null;
+  const handleStart =
+    summary.state === 'open' ? undefined : (summary.assignedAt ?? summary.firstAgentReplyAt);
+  const handleSeconds = handleStart ? secondsSince(handleStart, now) : null;
   return { summary, waitSeconds, handleSeconds };
 }
 
