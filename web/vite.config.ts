@@ -28,9 +28,6 @@ export default defineConfig({
   root,
   // Served at /api/console/ on any host: relative asset URLs work wherever the folder is mounted.
   base: './',
-  // Production React whoever builds (a build started inside the test runner has NODE_ENV=test).
-  mode: 'production',
-  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   plugins: [react(), firstLoadReport()],
   build: { outDir, emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 1500 },
   logLevel: 'warn',

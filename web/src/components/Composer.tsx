@@ -16,7 +16,7 @@ const useStyles = makeStyles({
   row: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
   counter: { color: tokens.colorNeutralForeground2, flexGrow: 1 },
   over: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
-  reason: { color: tokens.colorPaletteDarkOrangeForeground1 },
+  reason: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
 });
 
 export function Composer(props: {

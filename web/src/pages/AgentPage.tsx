@@ -376,7 +376,6 @@ function ConversationItem(props: {
       type="button"
       className={`${styles.item} ${props.selected ? styles.selected : ''} ${props.fresh ? styles.fresh : ''}`}
       aria-current={props.selected ? 'true' : undefined}
-      aria-label={`${customerLabel(summary)}, ${summary.state}, ${summary.unread} unread, ${since}${last ? `: ${last.text}` : ''}`}
       onClick={props.onOpen}
       data-testid="conversation-item"
       data-conversation-id={summary.id}
@@ -390,6 +389,9 @@ function ConversationItem(props: {
         <Badge appearance="tint" size="small" color={stateBadgeColor(summary.state)} aria-hidden="true">
           {summary.state}
         </Badge>
+      </span>
+      <span className="visually-hidden">
+        , {summary.state}, {summary.unread} unread:{' '}
       </span>
       <span className={styles.excerpt}>
         {who}

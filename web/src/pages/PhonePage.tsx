@@ -69,13 +69,17 @@ const useStyles = makeStyles({
     whiteSpace: 'pre-wrap',
     overflowWrap: 'anywhere',
   },
-  mine: { alignSelf: 'flex-end', backgroundColor: '#0b6bcb', color: '#ffffff' },
+  mine: {
+    alignSelf: 'flex-end',
+    backgroundColor: tokens.colorBrandBackground,
+    color: tokens.colorNeutralForegroundOnBrand,
+  },
   theirs: {
     alignSelf: 'flex-start',
     backgroundColor: tokens.colorNeutralBackground4,
     color: tokens.colorNeutralForeground1,
   },
-  time: { display: 'block', fontSize: tokens.fontSizeBase100, opacity: 0.85, marginTop: '2px' },
+  time: { display: 'block', fontSize: tokens.fontSizeBase100, marginTop: '2px' },
   compose: {
     display: 'flex',
     flexDirection: 'column',
