@@ -8,7 +8,7 @@ import type { Configuration } from './domain/configuration.js';
 import type { Contact } from './domain/contact.js';
 import type { Conversation, ConversationState, UnclosedState } from './domain/conversation.js';
 import type { CustomerState } from './domain/customer.js';
-import type { IntegrationEvent } from './domain/integration-event.js';
+import type { EventType, IntegrationEvent } from './domain/integration-event.js';
 import type { LiveMessage } from './domain/live.js';
 import type { Message } from './domain/message.js';
 import type { Notification } from './domain/notification.js';
@@ -189,6 +189,47 @@ export interface EventPublisher {
   publish(events: IntegrationEvent[]): Promise<void>;
   /** Runs the retries the publisher keeps itself (webhook deliveries that failed) whose time came. */
   retryDue(): Promise<void>;
+}
+
+/** A webhook subscriber an admin configured (the embedded default); its secret is never read back. */
+export interface EventSubscription {
+  id: string;
+  url: string;
+  /** The event types it gets; empty: all of them. */
+  types: EventType[];
+  /** Whether message events carry the message's text (read when delivered). */
+  includeText: boolean;
+  createdAt: string;
+}
+
+export interface EventSubscriptionInput {
+  url: string;
+  types: EventType[];
+  secret: string;
+  includeText: boolean;
+}
+
+/** One event's delivery to one subscriber, as an admin reads it. */
+export interface EventDelivery {
+  eventId: string;
+  type: EventType;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  lastAttemptAt: string | null;
+  /** When the next attempt is due (pending only). */
+  nextAttemptAt: string | null;
+  /** What the last attempt got: `HTTP 204`, `HTTP 500`, `no answer: ...`. */
+  lastResult: string | null;
+}
+
+export interface EventSubscriptions {
+  list(): Promise<EventSubscription[]>;
+  get(id: string): Promise<EventSubscription | undefined>;
+  /** Creates or replaces a subscription; a replace with no secret keeps the one it had. */
+  put(id: string, input: EventSubscriptionInput): Promise<EventSubscription>;
+  remove(id: string): Promise<boolean>;
+  /** The subscription's latest deliveries, newest first. */
+  deliveries(id: string, limit: number): Promise<EventDelivery[]>;
 }
 
 export const queueNames = {
