@@ -20,6 +20,7 @@ import { conversationStartFunction } from './conversation-start.js';
 import { conversationTransferFunction } from './conversation-transfer.js';
 import { conversationsOngoingFunction } from './conversations-ongoing.js';
 import type { FunctionDefinition } from './definition.js';
+import { eventsPublisherFunction } from './events-publisher.js';
 import { figuresFunction } from './figures.js';
 import { healthFunction } from './health.js';
 import { inboundWorkerFunction } from './inbound-worker.js';
@@ -42,6 +43,11 @@ import { manageChannelsFunction } from './manage-channels.js';
 import { manageConfigurationFunction } from './manage-configuration.js';
 import { manageContactFunction } from './manage-contact.js';
 import { manageContactsFunction } from './manage-contacts.js';
+import {
+  manageEventDeliveriesFunction,
+  manageEventSubscriptionFunction,
+  manageEventSubscriptionsFunction,
+} from './manage-event-subscriptions.js';
 import { managePoisonEventsFunction } from './manage-poison-events.js';
 import { manageQueueFunction } from './manage-queue.js';
 import { manageQueuesFunction } from './manage-queues.js';
@@ -133,6 +139,9 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     managePoisonEventsFunction(app),
     manageTemplatesFunction(app),
     manageTemplateFunction(app),
+    manageEventSubscriptionsFunction(app),
+    manageEventSubscriptionFunction(app),
+    manageEventDeliveriesFunction(app),
     notificationSendFunction(app),
     notificationGetFunction(app),
     templatesListFunction(app),
@@ -146,5 +155,6 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     outboundDeadLetterFunction(app),
     autoCloseTimerFunction(app),
     openingTimerFunction(app),
+    eventsPublisherFunction(app),
   ];
 }

@@ -153,6 +153,9 @@ export function registrationApp(config: Config, logger: Logger): App {
     get liveAccess(): App['liveAccess'] {
       return notReady('live updates');
     },
+    get events(): App['events'] {
+      return notReady('the event publisher');
+    },
     embedded: undefined,
     manualClock: undefined,
     localLive: undefined,

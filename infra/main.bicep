@@ -87,6 +87,7 @@ var names = {
   webPubSub: '${baseName}-wps-${suffix}'
   plan: '${baseName}-plan-${suffix}'
   app: '${baseName}-func-${suffix}'
+  eventsTopic: '${baseName}-events-${suffix}'
 }
 // The app's queues (shared/ports.ts names the same): Service Bus creates them, roles.bicep grants on each.
 var queueNames = [
@@ -204,10 +205,22 @@ module webPubSub 'modules/web-pubsub.bicep' = {
   }
 }
 
+// Integration events (README "Events"): the app publishes with its identity, subscribers subscribe here.
+module eventsTopic 'modules/event-grid-topic.bicep' = {
+  name: 'events-topic'
+  params: {
+    location: location
+    topicName: names.eventsTopic
+    principalId: functionApp.outputs.principalId
+    tags: tags
+  }
+}
+
 module appSettings 'modules/app-settings.bicep' = {
   name: 'app-settings'
   dependsOn: [roles, webPubSub]
   params: {
+    eventGridTopicEndpoint: eventsTopic.outputs.endpoint
     appName: functionApp.outputs.name
     storageName: storage.outputs.name
     appInsightsConnectionString: monitoring.outputs.connectionString

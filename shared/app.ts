@@ -4,6 +4,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { type AzureAdapters, azureAdapters } from './adapters/azure.js';
 import { ManualClock, SystemClock } from './adapters/clocks.js';
 import { type EmbeddedAdapters, embeddedAdapters } from './adapters/embedded.js';
+import { EventGridPublisher } from './adapters/event-grid-publisher.js';
 import { LocalLiveHub } from './adapters/local-live-hub.js';
 import { RandomIds } from './adapters/random-ids.js';
 import type { SqliteDatabase } from './adapters/sqlite-database.js';
@@ -12,7 +13,17 @@ import type { Config } from './config.js';
 import { parseSeed, type Seed } from './domain/seed.js';
 import { AlreadyExistsError, ConcurrencyError, ConfigurationError, ValidationError } from './errors.js';
 import { createLogger, type LogSink } from './logger.js';
-import type { Clock, LiveAccess, LiveUpdates, Logger, QueueReceiver, QueueSender, Store } from './ports.js';
+import type {
+  Clock,
+  EventPublisher,
+  EventSubscriptions,
+  LiveAccess,
+  LiveUpdates,
+  Logger,
+  QueueReceiver,
+  QueueSender,
+  Store,
+} from './ports.js';
 import { buildSenders, type SenderOptions } from './providers/build-senders.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { AgentIndex } from './use-cases/agent-index.js';
@@ -32,6 +43,12 @@ export interface App {
   queue: QueueSender & QueueReceiver;
   /** The embedded default's own parts (the SQLite queue, the local provider's outbox), when chosen. */
   embedded: EmbeddedAdapters | undefined;
+  /**
+   * Integration events: the publisher the outbox drains into (an Event Grid topic, or the webhook
+   * subscribers of the embedded default; none on Azure until EVENTGRID_TOPIC_ENDPOINT is set, and
+   * the events wait in the outbox), and the webhook subscriptions an admin manages (embedded only).
+   */
+  events: { publisher: EventPublisher | undefined; subscriptions: EventSubscriptions | undefined };
   /** Present when SMS_CLOCK=manual. */
   manualClock: ManualClock | undefined;
   /** Hands signed-in people their live stream's URL; absent where there is no stream. */
@@ -117,6 +134,22 @@ function chooseLive(config: Config, options: CreateAppOptions, identity: () => T
   return { updates: local as LiveUpdates, access: local as LiveAccess, local };
 }
 
+function eventsOf(
+  config: Config,
+  adapters: EmbeddedAdapters | AzureAdapters,
+  identity: () => TokenCredential,
+): App['events'] {
+  const { eventGridEndpoint, source } = config.events;
+  if (eventGridEndpoint) {
+    return {
+      publisher: new EventGridPublisher(eventGridEndpoint, identity(), source),
+      subscriptions: undefined,
+    };
+  }
+  if (adapters.kind === 'embedded') return { publisher: adapters.webhooks, subscriptions: adapters.webhooks };
+  return { publisher: undefined, subscriptions: undefined };
+}
+
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
   const logger = createLogger(
     options.logSink ?? ((line) => process.stdout.write(`${line}\n`)),
@@ -177,6 +210,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     agents: new AgentIndex(store),
     queue: adapters.queue,
     embedded: adapters.kind === 'embedded' ? adapters : undefined,
+    events: eventsOf(config, adapters, identity),
     manualClock,
     liveAccess: live.access,
     localLive: live.local,

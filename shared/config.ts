@@ -72,6 +72,12 @@ export const settingsSchema = z.object({
     )
     .pipe(z.array(z.enum(roles, `roles are ${roles.join(', ')}`)))
     .default(['notifier']),
+  EVENTGRID_TOPIC_ENDPOINT: z
+    .url()
+    .regex(/\/api\/events$/, 'the topic endpoint as Azure shows it, ending in /api/events')
+    .optional(),
+  SMS_EVENTS_SOURCE: z.string().trim().min(1).max(500).optional(),
+  SMS_EVENTS_SCHEDULE: z.string().min(1).default('*/10 * * * * *'),
   COSMOS_ENDPOINT: z.url().optional(),
   COSMOS_CONNECTION_STRING: z
     .string()
@@ -133,6 +139,7 @@ export const azureDeploymentSettings = [
   'SMS_QUEUE_MAX_DELIVERY_COUNT',
   'SMS_CONFIG_REFRESH_SECONDS',
   'SMS_LOG_LEVEL',
+  'EVENTGRID_TOPIC_ENDPOINT',
 ] as const satisfies readonly (keyof Settings)[];
 
 /** Settings the Functions host reads itself; the app does not. */
@@ -197,6 +204,12 @@ export interface Config {
   telesign: { customerId: string; apiKey: string; apiBaseUrl: string } | undefined;
   /** Live updates through Azure Web PubSub (the app's identity); the local host's own when absent. */
   webPubSub: { endpoint: string; hub: string } | undefined;
+  /**
+   * Integration events: where they go (an Event Grid topic, reached with the app's identity; without
+   * one, the admin's webhook subscribers), the CloudEvents `source` naming this deployment, and how
+   * often the outbox is drained.
+   */
+  events: { eventGridEndpoint: string | undefined; source: string; schedule: string };
 }
 
 /**
@@ -306,6 +319,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : undefined,
     acsWebhookSecret: s.ACS_WEBHOOK_SECRET,
     webPubSub: s.WEB_PUBSUB_ENDPOINT ? { endpoint: s.WEB_PUBSUB_ENDPOINT, hub: s.WEB_PUBSUB_HUB } : undefined,
+    events: {
+      eventGridEndpoint: s.EVENTGRID_TOPIC_ENDPOINT,
+      source:
+        s.SMS_EVENTS_SOURCE ?? s.SMS_PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? 'urn:omnichannel-sms:local',
+      schedule: s.SMS_EVENTS_SCHEDULE,
+    },
     azureResourceManagerUrl: s.AZURE_RESOURCE_MANAGER_URL,
     telesign:
       s.TELESIGN_CUSTOMER_ID && s.TELESIGN_API_KEY
@@ -331,6 +350,7 @@ const registrationSettings = [
   'ServiceBusConnection__fullyQualifiedNamespace',
   'WEBSITE_AUTH_ENABLED',
   'SMS_AUTO_CLOSE_SCHEDULE',
+  'SMS_EVENTS_SCHEDULE',
   'SMS_LOG_LEVEL',
 ] as const satisfies readonly (keyof Settings)[];
 

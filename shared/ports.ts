@@ -225,8 +225,10 @@ export interface EventDelivery {
 export interface EventSubscriptions {
   list(): Promise<EventSubscription[]>;
   get(id: string): Promise<EventSubscription | undefined>;
-  /** Creates or replaces a subscription; a replace with no secret keeps the one it had. */
+  /** Creates or replaces a subscription. */
   put(id: string, input: EventSubscriptionInput): Promise<EventSubscription>;
+  /** The secret a subscription signs with (kept when an admin replaces it without a new one). */
+  secretOf?(id: string): Promise<string | undefined>;
   remove(id: string): Promise<boolean>;
   /** The subscription's latest deliveries, newest first. */
   deliveries(id: string, limit: number): Promise<EventDelivery[]>;

@@ -20,6 +20,8 @@ param telesignApiKeyReference string
 param acsWebhookSecretReference string
 param functionKeyRoles string
 param maxDeliveryCount int
+@description('The integration events topic (…/api/events); the identity holds EventGrid Data Sender on it')
+param eventGridTopicEndpoint string
 
 resource app 'Microsoft.Web/sites@2024-04-01' existing = {
   name: appName
@@ -50,5 +52,6 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     SMS_QUEUE_MAX_DELIVERY_COUNT: string(maxDeliveryCount)
     SMS_CONFIG_REFRESH_SECONDS: '10'
     SMS_LOG_LEVEL: 'info'
+    EVENTGRID_TOPIC_ENDPOINT: eventGridTopicEndpoint
   }
 }

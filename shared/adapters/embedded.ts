@@ -6,12 +6,15 @@ import type { LocalSmsProvider } from './local-sms-provider.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import type { SqliteQueue } from './sqlite-queue.js';
 import type { SqliteStore } from './sqlite-store.js';
+import type { WebhookEvents } from './webhook-events.js';
 
 export interface EmbeddedAdapters {
   kind: 'embedded';
   store: SqliteStore;
   queue: SqliteQueue;
   localProvider: LocalSmsProvider;
+  /** The admin's webhook subscribers and their deliveries, in the same SQLite file. */
+  webhooks: WebhookEvents;
   close(): Promise<void>;
 }
 
@@ -24,21 +27,30 @@ export async function embeddedAdapters(
   clock: Clock,
   options: { db?: SqliteDatabase; batchWrites?: boolean },
 ): Promise<EmbeddedAdapters> {
-  const [{ openSqlite }, { SqliteStore }, { SqliteQueue }, { LocalSmsProvider }] = await Promise.all([
-    import('./sqlite-database.js'),
-    import('./sqlite-store.js'),
-    import('./sqlite-queue.js'),
-    import('./local-sms-provider.js'),
-  ]);
+  const [{ openSqlite }, { SqliteStore }, { SqliteQueue }, { LocalSmsProvider }, { WebhookEvents }] =
+    await Promise.all([
+      import('./sqlite-database.js'),
+      import('./sqlite-store.js'),
+      import('./sqlite-queue.js'),
+      import('./local-sms-provider.js'),
+      import('./webhook-events.js'),
+    ]);
   const db = options.db ?? openSqlite(join(config.dataDir, 'sms.db'));
   // Queue locks and retry delays run on real time even when the domain clock is manual.
   const queue = new SqliteQueue(db, new SystemClock(), {
     ...config.queue,
     batchWrites: options.batchWrites ?? false,
   });
+  const store = new SqliteStore(db, clock);
   return {
     kind: 'embedded',
-    store: new SqliteStore(db, clock),
+    store,
+    webhooks: new WebhookEvents(db, {
+      source: config.events.source,
+      clock,
+      textOf: async (conversationId, messageId) =>
+        (await store.getMessage(conversationId, messageId))?.value.text,
+    }),
     queue,
     localProvider: new LocalSmsProvider(db, clock),
     close: async () => {

@@ -60,7 +60,6 @@ const HOUR_MS = 3_600_000;
  */
 export class WebhookEvents implements EventPublisher, EventSubscriptions {
   private readonly options: Required<WebhookOptions>;
-  private seq = 0;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -75,8 +74,6 @@ export class WebhookEvents implements EventPublisher, EventSubscriptions {
       keepPerSubscriber: 200,
       ...options,
     };
-    const last = db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM event_deliveries').get();
-    this.seq = last?.seq ?? 0;
   }
 
   private now() {
@@ -95,6 +92,12 @@ export class WebhookEvents implements EventPublisher, EventSubscriptions {
       .prepare<[string], { doc: string }>('SELECT doc FROM event_subscriptions WHERE id = ?')
       .get(id);
     return row ? (JSON.parse(row.doc) as EventSubscription) : undefined;
+  }
+
+  async secretOf(id: string): Promise<string | undefined> {
+    return this.db
+      .prepare<[string], { secret: string }>('SELECT secret FROM event_subscriptions WHERE id = ?')
+      .get(id)?.secret;
   }
 
   async put(id: string, input: EventSubscriptionInput): Promise<EventSubscription> {
@@ -146,15 +149,14 @@ export class WebhookEvents implements EventPublisher, EventSubscriptions {
     const insert = this.db.prepare(
       `INSERT OR IGNORE INTO event_deliveries
          (subscription_id, event_id, seq, type, event, status, attempts, next_attempt_at)
-       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)`,
+       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM event_deliveries), ?, ?, 'pending', 0, ?)`,
     );
     this.db.transaction(() => {
       for (const event of events) {
         const cloudEvent = JSON.stringify(toCloudEvent(event, this.options.source));
         for (const subscription of subscriptions) {
           if (subscription.types.length > 0 && !subscription.types.includes(event.type)) continue;
-          this.seq += 1;
-          insert.run(subscription.id, event.id, this.seq, event.type, cloudEvent, at);
+          insert.run(subscription.id, event.id, event.type, cloudEvent, at);
         }
       }
     })();

@@ -96,6 +96,14 @@ describe('function definitions', () => {
     ['managePoisonEvents', 'manage/poison-events', ['GET'], 'anonymous'],
     ['manageTemplates', 'manage/templates', ['GET'], 'anonymous'],
     ['manageTemplate', 'manage/templates/{templateId}', ['GET', 'PUT', 'DELETE'], 'anonymous'],
+    ['manageEventSubscriptions', 'manage/event-subscriptions', ['GET'], 'anonymous'],
+    [
+      'manageEventSubscription',
+      'manage/event-subscriptions/{subscriptionId}',
+      ['GET', 'PUT', 'DELETE'],
+      'anonymous',
+    ],
+    ['manageEventDeliveries', 'manage/event-subscriptions/{subscriptionId}/deliveries', ['GET'], 'anonymous'],
   ])('%s is an HTTP function on %s %o (%s)', (name, route, methods, authLevel) => {
     const options = registrar.httpFunctions.get(name);
     expect(options).toMatchObject({ route, methods, authLevel });
@@ -130,6 +138,10 @@ describe('function definitions', () => {
     expect(registrar.timers.get('openingTimer')).toMatchObject({ schedule: '0 */1 * * * *' });
   });
 
+  it('eventsPublisher drains the outbox on the configured schedule, every ten seconds by default', () => {
+    expect(registrar.timers.get('eventsPublisher')).toMatchObject({ schedule: '*/10 * * * * *' });
+  });
+
   it('autoCloseTimer runs on the configured schedule, every minute by default', () => {
     expect(registrar.timers.get('autoCloseTimer')).toMatchObject({ schedule: '0 */1 * * * *' });
   });
@@ -142,7 +154,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(63);
+    expect(names).toHaveLength(67);
     expect(new Set(names).size).toBe(names.length);
   });
 });

@@ -82,6 +82,7 @@ describe('functions/index.ts on the Functions host', () => {
   it('runs the timers every minute and takes ACS events through an Event Grid trigger', () => {
     expect(trigger('autoCloseTimer')).toMatchObject({ type: 'timerTrigger', schedule: '0 */1 * * * *' });
     expect(trigger('openingTimer')).toMatchObject({ type: 'timerTrigger', schedule: '0 */1 * * * *' });
+    expect(trigger('eventsPublisher')).toMatchObject({ type: 'timerTrigger', schedule: '*/10 * * * * *' });
     expect(trigger('acsEventGrid')).toMatchObject({ type: 'eventGridTrigger', direction: 'in' });
   });
 

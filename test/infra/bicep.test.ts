@@ -143,9 +143,11 @@ describe('the Bicep deployment', () => {
       SMS_QUEUE_MAX_DELIVERY_COUNT: '10',
       SMS_CONFIG_REFRESH_SECONDS: '10',
       SMS_LOG_LEVEL: 'info',
+      EVENTGRID_TOPIC_ENDPOINT: 'https://sms-events.westeurope-1.eventgrid.azure.net/api/events',
     });
     expect(config).toMatchObject({
       mode: 'azure',
+      events: { eventGridEndpoint: 'https://sms-events.westeurope-1.eventgrid.azure.net/api/events' },
       identity: 'function-keys',
       functionKeyRoles: ['notifier'],
       azure: { serviceBus: { namespace: expect.any(String) } },
@@ -236,6 +238,16 @@ describe('the Bicep deployment', () => {
     expect(roles).not.toContain('scope: cosmos.id');
     expect(read('modules/storage.bicep')).toContain('allowSharedKeyAccess: false');
     expect(read('modules/monitoring.bicep')).toContain('DisableLocalAuth: true');
+  });
+
+  it('publishes integration events to a topic with local auth off, the identity holding EventGrid Data Sender on it only', () => {
+    const topic = read('modules/event-grid-topic.bicep');
+    expect(topic).toContain('disableLocalAuth: true');
+    expect(topic).toContain("inputSchema: 'CloudEventSchemaV1_0'");
+    expect(topic).toContain("var eventGridDataSender = 'd5a91429-5739-47e2-a06b-3470a27159e7'");
+    expect(topic).toContain('scope: topic');
+    expect(read('main.bicep')).toContain('eventGridTopicEndpoint: eventsTopic.outputs.endpoint');
+    expect(read('modules/app-settings.bicep')).toContain('EVENTGRID_TOPIC_ENDPOINT: eventGridTopicEndpoint');
   });
 
   it('sends SMS with a role that cannot read or rotate the Communication Services keys, unless told otherwise', () => {
