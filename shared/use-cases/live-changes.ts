@@ -34,9 +34,12 @@ export function withLiveUpdates(
     remembered.set(c.id, { agentId: c.agentId, queueId: c.queueId, state: c.state, at: Date.now() });
     if (remembered.size > REMEMBERED) remembered.delete(remembered.keys().next().value as string);
   };
-  const publish = async (groups: string[], message: Omit<LiveMessage, 'at'>) => {
+  // The groups may need a read to find (a message's conversation): it happens inside the try, so a
+  // failed read, like a failed publish, never fails the write that already succeeded.
+  const publish = async (groups: string[] | (() => Promise<string[]>), message: Omit<LiveMessage, 'at'>) => {
     try {
-      await live.publish([...new Set(groups)], { ...message, at: clock.now().toISOString() });
+      const to = typeof groups === 'function' ? await groups() : groups;
+      await live.publish([...new Set(to)], { ...message, at: clock.now().toISOString() });
     } catch (error) {
       logger.warn('live.publish-failed', {
         type: message.type,
@@ -70,7 +73,7 @@ export function withLiveUpdates(
     return stored ? conversationGroups(stored.value) : [liveGroups.supervisors];
   };
   const messageAdded = async (message: Message) => {
-    await publish(await groupsOf(message.conversationId, false), {
+    await publish(() => groupsOf(message.conversationId, false), {
       type: 'message.added',
       conversationId: message.conversationId,
     });
@@ -121,7 +124,7 @@ export function withLiveUpdates(
     async replaceMessage(message, etag) {
       const replaced = await store.replaceMessage(message, etag);
       if (message.direction === 'outbound' && message.status !== 'queued') {
-        await publish(await groupsOf(message.conversationId, true), {
+        await publish(() => groupsOf(message.conversationId, true), {
           type: 'message.status',
           conversationId: message.conversationId,
         });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveMessage } from '../../shared/domain/live.js';
+import type { Message } from '../../shared/domain/message.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import { withLiveUpdates } from '../../shared/use-cases/live-changes.js';
@@ -57,6 +58,32 @@ describe('changes published as they are written', () => {
     expect((await h.store.getConversation(outcome.conversationId))?.value.state).toBe('open');
     expect(
       h.logs.some((line) => line.includes('live.publish-failed') && line.includes('Web PubSub is down')),
+    ).toBe(true);
+  });
+
+  it('lets a status change stand when reading its conversation for the groups fails', async () => {
+    const h = coreHarness();
+    const outcome = await receiveInbound(h.deps, h.sms());
+    if (outcome.status !== 'stored') throw new Error('not stored');
+    const reply = { ...(await h.store.listMessages(outcome.conversationId))[0] } as Message;
+    const outbound: Message = { ...reply, id: 'reply-1', seq: 2, direction: 'outbound', status: 'queued' };
+    const created = await h.store.createMessage(outbound);
+    // A store whose conversation reads fail, behind the live wrapper: the write itself succeeds.
+    const failingReads = Object.create(h.store) as typeof h.store;
+    failingReads.getConversation = async () => {
+      throw new Error('Cosmos DB read timed out');
+    };
+    const published: string[] = [];
+    const store = withLiveUpdates(
+      failingReads,
+      { publish: async (_groups, message) => void published.push(message.type) },
+      { clock: h.clock, logger: h.deps.logger, phone: false },
+    );
+
+    await expect(store.replaceMessage({ ...outbound, status: 'sent' }, created.etag)).resolves.toBeDefined();
+    expect((await h.store.getMessage(outcome.conversationId, 'reply-1'))?.value.status).toBe('sent');
+    expect(
+      h.logs.some((line) => line.includes('live.publish-failed') && line.includes('read timed out')),
     ).toBe(true);
   });
 });
