@@ -64,6 +64,12 @@ export async function replyToCustomer(
   // A closed conversation takes no reply from anyone; say why rather than "not assigned", and say
   // first that the customer opted out, since that also rules out starting a new conversation.
   if (conversation.state === 'closed') {
+    // What became of a closed conversation (and whether its customer opted out) is for the agent
+    // who had it and the members of its queue: anyone else is told no more than "not theirs".
+    if (conversation.agentId !== input.agentId) {
+      const agent = (await deps.store.getAgent(input.agentId))?.value;
+      if (!agent?.queueIds.includes(conversation.queueId)) requireOwner(conversation, input.agentId);
+    }
     const customer = await deps.store.getCustomer(conversation.channelId, conversation.customer);
     if (customer?.value.optedOut) {
       throw new ConsentError('the customer opted out of this channel; nothing can be sent to them');

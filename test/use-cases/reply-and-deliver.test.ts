@@ -103,6 +103,15 @@ describe('an agent replying to a closed conversation', () => {
       replyToCustomer(h.deps, { conversationId, agentId, text: 'Are you sure?' }),
     ).rejects.toBeInstanceOf(ConsentError);
   });
+
+  it('tells an agent of another queue only that it is not theirs, not whether the customer opted out', async () => {
+    const { h, conversationId } = await activeConversation();
+    await receiveInbound(h.deps, h.sms({ text: 'STOP' }));
+    await h.addAgent({ id: 'carol', queueIds: ['billing'] });
+    await expect(
+      replyToCustomer(h.deps, { conversationId, agentId: 'carol', text: 'Hello?' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+  });
 });
 
 describe('delivering an outbound message', () => {
