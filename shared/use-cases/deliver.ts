@@ -69,26 +69,22 @@ async function markAttempt(
 
 /**
  * Which message the provider's id is, for reports that bring back only that id (a Twilio Messaging
- * Service's own callback URL). The message is sent and its status stored: a failure here must not
- * make the queue send it again, so it is logged, and such a report then finds nothing.
+ * Service's own callback URL). Written after the status says sent, so a failure or a crash here
+ * never sends again: the queue redelivers, finds the message sent, and writes it then (writing it
+ * twice changes nothing).
  */
 async function rememberProviderId(
   deps: CoreDeps,
   provider: string,
   providerMessageId: string,
   message: Message,
-  log: Record<string, string>,
 ) {
-  try {
-    await deps.store.putProviderMessage({
-      provider,
-      providerMessageId,
-      conversationId: message.conversationId,
-      messageId: message.id,
-    });
-  } catch (error) {
-    deps.logger.error('outbound.provider-id-not-kept', { ...log, provider }, error);
-  }
+  await deps.store.putProviderMessage({
+    provider,
+    providerMessageId,
+    conversationId: message.conversationId,
+    messageId: message.id,
+  });
 }
 
 /**
@@ -186,8 +182,13 @@ export async function deliverOutbound(
   attempt: DeliveryAttempt,
 ): Promise<DeliveryOutcome> {
   const stored = await ensureStored(deps, message);
-  if (stored.value.status !== 'queued')
+  if (stored.value.status !== 'queued') {
+    // Sent before, perhaps by an attempt that died before it recorded the provider's id.
+    const provider = deps.directory.channelForNumber(message.from)?.provider;
+    if (provider && stored.value.providerMessageId)
+      await rememberProviderId(deps, provider, stored.value.providerMessageId, stored.value);
     return { status: 'skipped', reason: `already ${stored.value.status}` };
+  }
 
   const log = { messageId: message.id, conversationId: message.conversationId, to: maskPhone(message.to) };
   const channel = deps.directory.channelForNumber(message.from);
@@ -216,7 +217,7 @@ export async function deliverOutbound(
       firstAttemptAt: started.firstAttemptAt,
     });
     await setStatus(deps, message, 'sent', { providerMessageId: result.providerMessageId });
-    await rememberProviderId(deps, channel.provider, result.providerMessageId, message, log);
+    await rememberProviderId(deps, channel.provider, result.providerMessageId, message);
     deps.logger.info('outbound.sent', { ...log, provider: channel.provider });
     return { status: 'sent', providerMessageId: result.providerMessageId };
   } catch (error) {

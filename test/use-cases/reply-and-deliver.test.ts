@@ -115,6 +115,31 @@ describe('an agent replying to a closed conversation', () => {
 });
 
 describe('delivering an outbound message', () => {
+  it('keeps which message the provider id is, even when writing that failed once after the send', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'On its way' });
+    const message = queuedMessage(h);
+    const put = h.store.putProviderMessage.bind(h.store);
+    let failures = 1;
+    h.store.putProviderMessage = async (ref) => {
+      if (failures-- > 0) throw new Error('store unavailable');
+      return put(ref);
+    };
+    // The send went out, but the lookup could not be written: the queue delivers it again.
+    await expect(deliverOutbound(h.deps, message, attempt(1))).rejects.toThrow('store unavailable');
+    expect(await deliverOutbound(h.deps, message, attempt(2))).toEqual({
+      status: 'skipped',
+      reason: 'already sent',
+    });
+    expect(h.sender.sends).toHaveLength(1);
+    expect(await h.store.getProviderMessage('local', 'fake-1')).toEqual({
+      provider: 'local',
+      providerMessageId: 'fake-1',
+      conversationId,
+      messageId: message.id,
+    });
+  });
+
   it('sends once and records the provider id, even when the queue delivers it again', async () => {
     const { h, conversationId, agentId } = await activeConversation();
     await replyToCustomer(h.deps, { conversationId, agentId, text: 'On its way' });
