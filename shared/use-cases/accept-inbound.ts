@@ -61,7 +61,10 @@ export async function acceptDeliveryReport(
   const id = `${report.provider}:${report.providerMessageId}:${report.status}`;
   await deps.queue.send(queueNames.inbound, {
     id,
-    sessionId,
+    // A report naming only the provider's id may wait minutes for its message to be known (or never
+    // be ours): in the customer's session that wait would hold up their texts, so it waits alone.
+    sessionId:
+      work.kind === 'provider-report' ? `report:${report.provider}:${report.providerMessageId}` : sessionId,
     body: work,
   });
   deps.logger.info('report.accepted', {

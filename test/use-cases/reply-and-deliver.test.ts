@@ -11,13 +11,14 @@ import {
   SendError,
   ValidationError,
 } from '../../shared/errors.js';
+import { acceptDeliveryReport } from '../../shared/use-cases/accept-inbound.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
 import { closeByAgent, endConversation, replyToCustomer } from '../../shared/use-cases/conversations.js';
 import { deliverOutbound, failDeadLettered } from '../../shared/use-cases/deliver.js';
 import { applyDeliveryReport, applyProviderReport } from '../../shared/use-cases/delivery-report.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import { sendNotification } from '../../shared/use-cases/notify.js';
-import { CUSTOMER } from '../support/builders.js';
+import { CUSTOMER, SUPPORT_NUMBER } from '../support/builders.js';
 import { coreHarness, testSeed } from '../support/core.js';
 
 async function activeConversation() {
@@ -325,6 +326,22 @@ describe('applying delivery reports', () => {
     h.clock.advance(3 * 60_000);
     expect(await applyProviderReport(h.deps, unknown)).toBe('unknown-message');
     expect((await status())?.status).toBe('sent');
+  });
+
+  it("queues a report naming only the provider id in a session of its own, so its wait never holds up the customer's texts", async () => {
+    const { h, report } = await sentReply();
+    const {
+      conversationId: _c,
+      messageId: _m,
+      ...unknown
+    } = report('delivered', { providerMessageId: 'SMnotours' });
+    const customerSession = `${SUPPORT_NUMBER}:${CUSTOMER}`;
+    await acceptDeliveryReport(h.deps, unknown, customerSession);
+    await acceptDeliveryReport(h.deps, report('delivered'), customerSession);
+    expect(h.queue.on('sms-inbound').map((m) => m.sessionId)).toEqual([
+      'report:local:SMnotours',
+      customerSession,
+    ]);
   });
 
   it('keeps the provider id when the report overtakes the send being recorded', async () => {
