@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { languageTag, textSchema } from './fields.js';
-import { MAX_MESSAGE_LENGTH, validateMessageText } from './message.js';
+import { validateMessageText } from './message.js';
+import { MAX_MESSAGE_LENGTH } from './segments.js';
 
 /** `{name}` in a text is a variable, filled when the message is sent. */
 const VARIABLE = /\{([A-Za-z][A-Za-z0-9_]*)\}/g;

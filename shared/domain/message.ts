@@ -2,10 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { fieldProblem } from './fields.js';
 import type { PhoneNumber, SenderNumber } from './phone.js';
-import { countSegments, type SegmentCount } from './segments.js';
-
-/** The most characters (Unicode code points) one message may hold, in and out. */
-export const MAX_MESSAGE_LENGTH = 1600;
+import { countSegments, MAX_MESSAGE_LENGTH, type SegmentCount } from './segments.js';
 
 export type MessageDirection = 'inbound' | 'outbound';
 

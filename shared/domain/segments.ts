@@ -8,6 +8,9 @@
  * Hand-written rather than a dependency: `split-sms` is unmaintained and untyped, and Twilio's
  * calculator costs about 0.6 ms a message on the outbound hot path.
  */
+
+/** The most characters (Unicode code points) one message may hold, in and out. */
+export const MAX_MESSAGE_LENGTH = 1600;
 export type SmsEncoding = 'GSM-7' | 'UCS-2';
 
 export interface SegmentCount {

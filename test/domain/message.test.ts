@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { advanceStatus, MAX_MESSAGE_LENGTH, validateMessageText } from '../../shared/domain/message.js';
+import { advanceStatus, validateMessageText } from '../../shared/domain/message.js';
+import { MAX_MESSAGE_LENGTH } from '../../shared/domain/segments.js';
 import { ValidationError } from '../../shared/errors.js';
 import { aMessage } from '../support/builders.js';
 

@@ -1,7 +1,7 @@
-import { countSegments, type SmsEncoding } from '../../../shared/domain/segments.js';
+import { countSegments, MAX_MESSAGE_LENGTH, type SmsEncoding } from '../../../shared/domain/segments.js';
 
-/** The most characters one message may hold (the server refuses more). */
-export const MAX_CHARACTERS = 1600;
+/** The most characters one message may hold: the server's own limit. */
+export const MAX_CHARACTERS = MAX_MESSAGE_LENGTH;
 
 export interface Counter {
   /** Characters as the limit counts them: Unicode code points. */
