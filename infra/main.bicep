@@ -275,6 +275,10 @@ output telesignCallbackUrl string = '${publicBaseUrl}/api/telesign/callback'
 @description('ACS: the webhook alternative to the Event Grid trigger (Event Grid or CloudEvents schema, with the x-sms-webhook-secret delivery header), when acsEventsWebhook is true.')
 output acsEventsWebhookUrl string = acsEventsWebhook ? '${publicBaseUrl}/api/acs/events' : ''
 output openApiUrl string = '${publicBaseUrl}/api/openapi.json'
+@description('The Power Platform connector, ready to import (connector/README.md).')
+output connectorDefinitionUrl string = '${publicBaseUrl}/api/connector/apiDefinition.swagger.json'
+@description('The integration events topic: Power Automate\'s "When a resource event occurs" subscribes to it (connector/README.md).')
+output eventsTopicName string = names.eventsTopic
 output communicationServicesName string = communication.outputs.name
 output cosmosEndpoint string = cosmos.outputs.endpoint
 output serviceBusNamespace string = serviceBus.outputs.fullyQualifiedNamespace
