@@ -1,10 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { closeServer, readBody } from './http.js';
+import { localhostCertificate } from './tls-certificate.js';
 
 /** The audience Event Grid's data plane accepts tokens for. */
 export const EVENT_GRID_AUDIENCE = 'https://eventgrid.azure.net';
@@ -25,34 +22,9 @@ export class EventGridTopicStandIn {
   private server: Server | undefined;
 
   constructor() {
-    const dir = mkdtempSync(join(tmpdir(), 'sms-eventgrid-'));
-    try {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=localhost',
-          '-addext',
-          'subjectAltName=DNS:localhost,IP:127.0.0.1',
-          '-keyout',
-          join(dir, 'key.pem'),
-          '-out',
-          join(dir, 'cert.pem'),
-        ],
-        { stdio: 'ignore' },
-      );
-      this.key = readFileSync(join(dir, 'key.pem'), 'utf8');
-      this.ca = readFileSync(join(dir, 'cert.pem'), 'utf8');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { key, cert } = localhostCertificate();
+    this.key = key;
+    this.ca = cert;
   }
 
   /** Starts listening; answers the topic endpoint as Azure shows it (…/api/events). */

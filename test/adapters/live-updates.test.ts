@@ -7,9 +7,9 @@ import { LocalLiveHub } from '../../shared/adapters/local-live-hub.js';
 import { WebPubSubLive } from '../../shared/adapters/web-pubsub-live.js';
 import { createLogger } from '../../shared/logger.js';
 import { closeServer, listenOnLoopback } from '../../stand-ins/http.js';
+import { localhostCertificate } from '../../stand-ins/tls-certificate.js';
 import { signJwt, WEB_PUBSUB_AUDIENCE, WebPubSubStandIn } from '../../stand-ins/web-pubsub-server.js';
 import { connect, liveUpdatesContract } from '../contracts/live-updates.contract.js';
-import { localhostCertificate } from '../support/tls-certificate.js';
 
 /** The app's identity as Entra ID would serve it: a signed token for the scope asked. */
 function identity(entraKey: Buffer, asked: string[][] = []): TokenCredential {
