@@ -7,6 +7,7 @@ import { agentsFunction } from './agents.js';
 import { assignmentWorkerFunction } from './assignment-worker.js';
 import { autoCloseTimerFunction } from './auto-close-timer.js';
 import { channelCredentialsFunction } from './channel-credentials.js';
+import { channelsFunction } from './channels.js';
 import { connectorDefinitionFunction, connectorPropertiesFunction } from './connector.js';
 import { consoleFunction } from './console.js';
 import { conversationCloseFunction } from './conversation-close.js';
@@ -14,6 +15,7 @@ import { conversationEndFunction } from './conversation-end.js';
 import { conversationGetFunction } from './conversation-get.js';
 import { conversationPickFunction } from './conversation-pick.js';
 import { conversationReadFunction } from './conversation-read.js';
+import { conversationReassignFunction } from './conversation-reassign.js';
 import { conversationReplyFunction } from './conversation-reply.js';
 import { conversationSetAsideFunction } from './conversation-set-aside.js';
 import { conversationStartFunction } from './conversation-start.js';
@@ -96,6 +98,7 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     mePeopleFunction(app),
     agentsFunction(app),
     queuesFunction(app),
+    channelsFunction(app),
     conversationsOngoingFunction(app),
     conversationReadFunction(app),
     figuresFunction(app),
@@ -110,6 +113,7 @@ export function buildFunctions(app: App): FunctionDefinition[] {
     conversationCloseFunction(app),
     conversationSetAsideFunction(app),
     conversationTransferFunction(app),
+    conversationReassignFunction(app),
     conversationPickFunction(app),
     conversationStartFunction(app),
     twilioInboundFunction(app),

@@ -9,7 +9,12 @@ export type ConversationState = (typeof conversationStates)[number];
 export type UnclosedState = Exclude<ConversationState, 'closed'>;
 export const unclosedStates: UnclosedState[] = ['open', 'active', 'waiting', 'wrap-up'];
 
-export type Actor = { kind: 'customer' } | { kind: 'agent'; agentId: string } | { kind: 'system' };
+export type Actor =
+  | { kind: 'customer' }
+  | { kind: 'agent'; agentId: string }
+  /** A supervisor or admin moving work on (a reassignment), by their sign-in's user id. */
+  | { kind: 'supervisor'; userId: string }
+  | { kind: 'system' };
 
 export interface Transition {
   from: ConversationState | null;
@@ -80,7 +85,9 @@ export function caseNumberOf(conversationId: string): string {
 }
 
 export function actorName(actor: Actor): string {
-  return actor.kind === 'agent' ? `agent:${actor.agentId}` : actor.kind;
+  if (actor.kind === 'agent') return `agent:${actor.agentId}`;
+  if (actor.kind === 'supervisor') return `supervisor:${actor.userId}`;
+  return actor.kind;
 }
 
 export function openConversation(input: {

@@ -1,5 +1,11 @@
 import { canTakeWork } from '../domain/agent.js';
-import { type Actor, type Conversation, holdsCapacity, transition } from '../domain/conversation.js';
+import {
+  type Actor,
+  type Conversation,
+  type ConversationState,
+  holdsCapacity,
+  transition,
+} from '../domain/conversation.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { releaseCapacity, reserveCapacity } from './agent-capacity.js';
 import { assignConversation } from './assign.js';
@@ -40,69 +46,123 @@ export async function setAside(deps: CoreDeps, input: { conversationId: string; 
   return conversation;
 }
 
-/** Hands a conversation to another queue: it is open there, and its agent's capacity is free again. */
-export async function transferToQueue(
-  deps: CoreDeps,
-  input: { conversationId: string; agentId: string; queueId: string },
-) {
-  deps.directory.queue(input.queueId);
-  const actor: Actor = { kind: 'agent', agentId: input.agentId };
-  const conversation = await retryOnConflict(async () => {
-    const stored = await requireHeldBy(deps, input.conversationId, input.agentId);
-    const event = { type: 'transfer-to-queue' as const, queueId: input.queueId };
+/**
+ * Who moves a conversation on: the agent who has it (active or set aside), or a supervisor, who may
+ * reassign any conversation under way that is not in wrap-up (open in a queue, active, set aside).
+ */
+type Mover = { kind: 'agent'; agentId: string } | { kind: 'supervisor'; userId: string };
+
+const reassignable: ConversationState[] = ['open', 'active', 'waiting'];
+
+async function requireMovable(deps: CoreDeps, conversationId: string, mover: Mover) {
+  if (mover.kind === 'agent') return requireHeldBy(deps, conversationId, mover.agentId);
+  const stored = await deps.store.getConversation(conversationId);
+  if (!stored) throw new NotFoundError(`conversation ${conversationId} does not exist`);
+  if (!reassignable.includes(stored.value.state)) {
+    throw new ConflictError(
+      `conversation ${conversationId} is ${stored.value.state}; only an open, active or set-aside conversation can be reassigned`,
+    );
+  }
+  return stored;
+}
+
+/** The holder's capacity goes back when the conversation held it (active); set aside held none. */
+async function freedFrom(deps: CoreDeps, before: Conversation) {
+  if (before.agentId && holdsCapacity(before.state)) await freed(deps, before.agentId, before.id);
+}
+
+async function moveToQueue(deps: CoreDeps, conversationId: string, mover: Mover, queueId: string) {
+  const queue = deps.directory.queue(queueId);
+  const actor: Actor = mover;
+  const { before, after } = await retryOnConflict(async () => {
+    const stored = await requireMovable(deps, conversationId, mover);
+    if (stored.value.state === 'open' && stored.value.queueId === queueId) {
+      throw new ConflictError(`conversation ${conversationId} is already waiting in queue ${queueId}`);
+    }
+    const event = { type: 'transfer-to-queue' as const, queueId };
     const next = transition(stored.value, event, actor, deps.clock.now().toISOString());
-    return (await deps.store.replaceConversation(next, stored.etag)).value;
+    return { before: stored.value, after: (await deps.store.replaceConversation(next, stored.etag)).value };
   });
-  await freed(deps, input.agentId, input.conversationId);
-  await sendAutomated(
-    deps,
-    conversation,
-    'transfer',
-    `${conversation.id}:transfer:${conversation.history.length}`,
-    {
-      queueName: deps.directory.queue(input.queueId).name,
-    },
-  );
-  await requestAssignment(deps, input.queueId, 'transfer');
-  return conversation;
+  await freedFrom(deps, before);
+  await sendAutomated(deps, after, 'transfer', `${after.id}:transfer:${after.history.length}`, {
+    queueName: queue.name,
+  });
+  await requestAssignment(deps, queueId, 'transfer');
+  return after;
 }
 
 /**
- * Hands a conversation straight to another agent, who must be available with room: their capacity
- * is taken first, so a transfer can never overload them.
+ * Hands a conversation straight to an agent, who must be available with room: their capacity is
+ * taken first, so a transfer can never overload them.
  */
-export async function transferToAgent(
-  deps: CoreDeps,
-  input: { conversationId: string; agentId: string; toAgentId: string },
-) {
-  const target = await deps.store.getAgent(input.toAgentId);
-  if (!target) throw new NotFoundError(`agent ${input.toAgentId} does not exist`);
-  if (input.toAgentId === input.agentId) throw new ConflictError('the conversation is already yours');
-  await requireHeldBy(deps, input.conversationId, input.agentId);
-  if (!(await reserveCapacity(deps, input.toAgentId, input.conversationId, { requireAvailable: true }))) {
-    throw new ConflictError(`agent ${input.toAgentId} is not available or has no free capacity`);
+async function moveToAgent(deps: CoreDeps, conversationId: string, mover: Mover, toAgentId: string) {
+  const target = await deps.store.getAgent(toAgentId);
+  if (!target) throw new NotFoundError(`agent ${toAgentId} does not exist`);
+  if (mover.kind === 'agent' && toAgentId === mover.agentId) {
+    throw new ConflictError('the conversation is already yours');
   }
-  const actor: Actor = { kind: 'agent', agentId: input.agentId };
+  const current = await requireMovable(deps, conversationId, mover);
+  if (current.value.state === 'active' && current.value.agentId === toAgentId) {
+    throw new ConflictError(`conversation ${conversationId} is already with agent ${toAgentId}`);
+  }
+  if (!(await reserveCapacity(deps, toAgentId, conversationId, { requireAvailable: true }))) {
+    throw new ConflictError(`agent ${toAgentId} is not available or has no free capacity`);
+  }
+  const actor: Actor = mover;
   let moved: { before: Conversation; after: Conversation };
   try {
     moved = await retryOnConflict(async () => {
-      const stored = await requireHeldBy(deps, input.conversationId, input.agentId);
-      const event = { type: 'transfer-to-agent' as const, agentId: input.toAgentId };
+      const stored = await requireMovable(deps, conversationId, mover);
+      if (stored.value.state === 'active' && stored.value.agentId === toAgentId) {
+        throw new ConflictError(`conversation ${conversationId} is already with agent ${toAgentId}`);
+      }
+      const event = { type: 'transfer-to-agent' as const, agentId: toAgentId };
       const next = transition(stored.value, event, actor, deps.clock.now().toISOString());
       return { before: stored.value, after: (await deps.store.replaceConversation(next, stored.etag)).value };
     });
   } catch (error) {
     // The conversation did not move: the target's capacity goes back.
-    await releaseCapacity(deps, input.toAgentId, input.conversationId);
+    await releaseCapacity(deps, toAgentId, conversationId);
     throw error;
   }
   const { before, after } = moved;
-  if (holdsCapacity(before.state)) await freed(deps, input.agentId, input.conversationId);
+  await freedFrom(deps, before);
   await sendAutomated(deps, after, 'transfer', `${after.id}:transfer:${after.history.length}`, {
     agentName: target.value.name,
     queueName: deps.directory.findQueue(after.queueId)?.name,
   });
   return after;
+}
+
+/** The agent hands their conversation to another queue: it is open there, and their capacity is free again. */
+export function transferToQueue(
+  deps: CoreDeps,
+  input: { conversationId: string; agentId: string; queueId: string },
+) {
+  return moveToQueue(deps, input.conversationId, { kind: 'agent', agentId: input.agentId }, input.queueId);
+}
+
+/** The agent hands their conversation to another agent, available with room. */
+export function transferToAgent(
+  deps: CoreDeps,
+  input: { conversationId: string; agentId: string; toAgentId: string },
+) {
+  return moveToAgent(deps, input.conversationId, { kind: 'agent', agentId: input.agentId }, input.toAgentId);
+}
+
+/**
+ * A supervisor reassigns a conversation under way (waiting in a queue, active, or set aside) to a
+ * queue or to an agent available with room; whoever had it gets their capacity back. Wrap-up and
+ * closed conversations stay where they are: the agent is finishing them, or they are done.
+ */
+export function reassign(
+  deps: CoreDeps,
+  input: { conversationId: string; userId: string } & ({ toQueueId: string } | { toAgentId: string }),
+) {
+  const mover: Mover = { kind: 'supervisor', userId: input.userId };
+  return 'toQueueId' in input
+    ? moveToQueue(deps, input.conversationId, mover, input.toQueueId)
+    : moveToAgent(deps, input.conversationId, mover, input.toAgentId);
 }
 
 /** Pick mode: an agent takes an open conversation from one of their queues. */

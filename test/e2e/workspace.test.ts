@@ -35,6 +35,14 @@ describe('the workspace over HTTP', () => {
             provider: 'local',
             defaultQueueId: 'billing',
           },
+          {
+            id: 'notices',
+            name: 'Notices',
+            numbers: ['+14255550122'],
+            provider: 'local',
+            defaultQueueId: 'general',
+            agentInitiated: { enabled: false },
+          },
         ],
         queues: [
           { id: 'general', name: 'General', serviceLevelSeconds: 30 },
@@ -137,5 +145,45 @@ describe('the workspace over HTTP', () => {
     expect(consent).toEqual([
       { channelId: 'billing', optedOut: true, changedAt: expect.any(String), changedVia: 'keyword STOP' },
     ]);
+  });
+  it('offers each agent the channels they may text a customer first on, with their numbers', async () => {
+    const support = {
+      id: 'support',
+      name: 'Support',
+      numbers: [SUPPORT],
+      queueId: 'general',
+      onlyWhenOpen: false,
+      openNow: true,
+    };
+    const billing = { ...support, id: 'billing', name: 'Billing', numbers: [BILLING], queueId: 'billing' };
+    // Notices does not let agents start conversations: nobody is offered it.
+    expect((await t.api('GET', 'channels', undefined, alice)).body).toEqual({ channels: [support] });
+    expect((await t.api('GET', 'channels', undefined, bob)).body).toEqual({ channels: [billing] });
+    expect((await t.api('GET', 'channels', undefined, dana)).body).toEqual({ channels: [billing, support] });
+    expect((await t.api('GET', 'channels', undefined, null)).status).toBe(401);
+  });
+
+  it('lets a supervisor reassign a queued conversation to another queue, then to an agent with room', async () => {
+    const reassign = (body: unknown, who: typeof dana | typeof alice = dana) =>
+      t.api('POST', `conversations/${ann}/reassign`, body, who);
+    expect((await reassign({ toQueueId: 'billing' }, alice)).status).toBe(403);
+    expect((await reassign({ toQueueId: 'billing', toAgentId: 'bob' })).status).toBe(400);
+    expect((await reassign({ toQueueId: 'nowhere' })).status).toBe(404);
+    expect((await reassign({ toQueueId: 'general' })).body.error.message).toContain(
+      'already waiting in queue general',
+    );
+
+    const moved = await reassign({ toQueueId: 'billing' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.conversation).toMatchObject({ state: 'open', queueId: 'billing', agentId: null });
+    // Billing is a pick queue: it waits there for Bob, who is not available yet.
+    expect((await reassign({ toAgentId: 'bob' })).status).toBe(409);
+    await t.api('PUT', 'agents/bob/presence', { presence: 'available' }, bob);
+    const given = await reassign({ toAgentId: 'bob' });
+    expect(given.status).toBe(200);
+    expect(given.body.conversation).toMatchObject({ state: 'active', agentId: 'bob' });
+    expect(given.body.conversation.history.at(-1)).toMatchObject({ by: 'supervisor:dana' });
+    const bobs = (await t.api('GET', 'agents/bob/conversations', undefined, bob)).body.conversations;
+    expect(bobs.map((c: { id: string }) => c.id)).toContain(ann);
   });
 });

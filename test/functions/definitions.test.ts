@@ -63,6 +63,8 @@ describe('function definitions', () => {
     ['conversationClose', 'conversations/{conversationId}/close', ['POST'], 'anonymous'],
     ['conversationSetAside', 'conversations/{conversationId}/set-aside', ['POST'], 'anonymous'],
     ['conversationTransfer', 'conversations/{conversationId}/transfer', ['POST'], 'anonymous'],
+    ['conversationReassign', 'conversations/{conversationId}/reassign', ['POST'], 'anonymous'],
+    ['channels', 'channels', ['GET'], 'anonymous'],
     ['conversationPick', 'conversations/{conversationId}/pick', ['POST'], 'anonymous'],
     ['conversationStart', 'conversations', ['POST'], 'anonymous'],
     ['twilioInbound', 'twilio/inbound', ['POST'], 'anonymous'],
@@ -154,7 +156,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(67);
+    expect(names).toHaveLength(69);
     expect(new Set(names).size).toBe(names.length);
   });
 });

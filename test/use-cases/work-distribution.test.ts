@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Directory } from '../../shared/domain/directory.js';
-import { ConflictError, ForbiddenError, InvalidTransitionError } from '../../shared/errors.js';
+import { ConflictError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../../shared/errors.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
-import { closeByAgent } from '../../shared/use-cases/conversations.js';
+import { closeByAgent, endConversation } from '../../shared/use-cases/conversations.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import {
   pickFromQueue,
+  reassign,
   setAside,
   transferToAgent,
   transferToQueue,
@@ -104,6 +105,89 @@ describe.each(storeKinds)('work distribution (%s)', (_kind, makeStore) => {
     await expect(
       pickFromQueue(h.deps, { conversationId: outcome.conversationId, agentId: 'alice' }),
     ).rejects.toBeInstanceOf(ConflictError);
+  });
+});
+
+describe.each(storeKinds)('a supervisor reassigns (%s)', (_kind, makeStore) => {
+  it('gives a conversation waiting in a queue straight to an agent available with room', async () => {
+    const h = coreHarness(makeStore());
+    await h.addAgent({ id: 'alice', capacity: 1, presence: 'away' });
+    await h.addAgent({ id: 'bob', name: 'Bob', capacity: 1, queueIds: ['billing'] });
+    const outcome = await receiveInbound(h.deps, h.sms({ text: 'Anyone there?' }));
+    if (outcome.status !== 'stored') throw new Error('not stored');
+    expect(outcome.state).toBe('open');
+
+    const moved = await reassign(h.deps, {
+      conversationId: outcome.conversationId,
+      userId: 'dana',
+      toAgentId: 'bob',
+    });
+
+    expect(moved).toMatchObject({ state: 'active', agentId: 'bob', queueId: 'general' });
+    expect(moved.history.at(-1)).toMatchObject({
+      from: 'open',
+      to: 'active',
+      by: 'supervisor:dana',
+      reason: 'transferred to agent bob',
+    });
+    expect((await h.store.getAgent('bob'))?.value.assignments.map((a) => a.conversationId)).toEqual([
+      outcome.conversationId,
+    ]);
+  });
+
+  it('moves a queued conversation to another queue, and takes an active one from its agent', async () => {
+    const { h, id, assignments } = await aliceHasOne(makeStore);
+    const toBilling = await reassign(h.deps, { conversationId: id, userId: 'dana', toQueueId: 'billing' });
+    expect(toBilling).toMatchObject({ state: 'open', queueId: 'billing', agentId: null });
+    expect(await assignments('alice')).toBe(0);
+    expect(h.queue.on('sms-assignment').map((m) => m.body)).toContainEqual({
+      queueId: 'billing',
+      reason: 'transfer',
+    });
+
+    const back = await reassign(h.deps, { conversationId: id, userId: 'dana', toQueueId: 'general' });
+    expect(back).toMatchObject({ state: 'open', queueId: 'general' });
+    expect(back.history.at(-1)).toMatchObject({ from: 'open', to: 'open', by: 'supervisor:dana' });
+  });
+
+  it("brings a set-aside conversation to another agent, leaving its agent's load as it was", async () => {
+    const { h, id, assignments } = await aliceHasOne(makeStore);
+    await h.addAgent({ id: 'carol', name: 'Carol', capacity: 1 });
+    await setAside(h.deps, { conversationId: id, agentId: 'alice' });
+    const moved = await reassign(h.deps, { conversationId: id, userId: 'dana', toAgentId: 'carol' });
+    expect(moved).toMatchObject({ state: 'active', agentId: 'carol' });
+    expect([await assignments('alice'), await assignments('carol')]).toEqual([0, 1]);
+  });
+
+  it('refuses what cannot move, and changes nothing', async () => {
+    const { h, id, assignments } = await aliceHasOne(makeStore);
+    // Bob is offline: not available.
+    await expect(reassign(h.deps, { conversationId: id, userId: 'dana', toAgentId: 'bob' })).rejects.toThrow(
+      'agent bob is not available or has no free capacity',
+    );
+    await expect(
+      reassign(h.deps, { conversationId: id, userId: 'dana', toAgentId: 'alice' }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      reassign(h.deps, { conversationId: id, userId: 'dana', toAgentId: 'nobody' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      reassign(h.deps, { conversationId: 'missing', userId: 'dana', toQueueId: 'billing' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect((await h.store.getConversation(id))?.value).toMatchObject({ state: 'active', agentId: 'alice' });
+    expect([await assignments('alice'), await assignments('bob')]).toEqual([1, 0]);
+
+    await reassign(h.deps, { conversationId: id, userId: 'dana', toQueueId: 'billing' });
+    await expect(
+      reassign(h.deps, { conversationId: id, userId: 'dana', toQueueId: 'billing' }),
+    ).rejects.toThrow(`conversation ${id} is already waiting in queue billing`);
+
+    const second = await aliceHasOne(makeStore);
+    await endConversation(second.h.deps, { conversationId: second.id, agentId: 'alice' });
+    await expect(
+      reassign(second.h.deps, { conversationId: second.id, userId: 'dana', toQueueId: 'billing' }),
+    ).rejects.toThrow('is wrap-up; only an open, active or set-aside conversation can be reassigned');
+    expect((await second.h.store.getConversation(second.id))?.value.state).toBe('wrap-up');
   });
 });
 

@@ -37,6 +37,16 @@ export interface QueueView {
   serviceLevelSeconds?: number;
 }
 
+/** A channel an agent may text a customer first on (`GET channels`). */
+export interface StartChannel {
+  id: string;
+  name: string;
+  numbers: string[];
+  queueId: string;
+  onlyWhenOpen: boolean;
+  openNow: boolean;
+}
+
 export type AuthorKind = 'customer' | 'agent' | 'automated';
 
 export interface ConversationSummary {

@@ -124,7 +124,7 @@ export function ConversationView(props: {
   me: Me;
   agents: AgentView[];
   queues: QueueView[];
-  /** The supervisor's view: read only, except transfer (acting for the agent who has it). */
+  /** The supervisor's view: read only, except reassigning it (to a queue or an agent). */
   supervising?: boolean;
   onChanged: () => void;
 }) {
@@ -205,10 +205,13 @@ export function ConversationView(props: {
   const optedOut = customer?.optedOut ?? false;
   const state = conversation.state;
   const holder = conversation.agentId;
-  const actingFor = props.supervising ? (holder ? { agentId: holder } : {}) : {};
   const inMyQueue = props.me.agent?.queueIds.includes(conversation.queueId) ?? false;
-  const transferBlocked =
-    !holder || !['active', 'waiting'].includes(state)
+  // An agent transfers what they hold; a supervisor reassigns anything in a queue, active or set aside.
+  const transferBlocked = props.supervising
+    ? !['open', 'active', 'waiting'].includes(state)
+      ? 'Only a conversation in a queue, active or set aside can be reassigned.'
+      : undefined
+    : !holder || !['active', 'waiting'].includes(state)
       ? 'Only a conversation an agent has (active or set aside) can be transferred.'
       : undefined;
 
@@ -252,10 +255,14 @@ export function ConversationView(props: {
             <TransferDialog
               agents={props.agents}
               queues={props.queues}
-              holder={holder}
+              holder={state === 'open' ? null : holder}
+              verb={props.supervising ? 'Reassign' : 'Transfer'}
+              {...(state === 'open' ? { waitingIn: conversation.queueId } : {})}
               {...(transferBlocked ? { disabledReason: transferBlocked } : {})}
               onTransfer={(target: TransferTarget) =>
-                act('Transferred.', 'transfer', { ...target, ...actingFor })
+                props.supervising
+                  ? act('Reassigned.', 'reassign', target)
+                  : act('Transferred.', 'transfer', target)
               }
             />
           )}
@@ -280,7 +287,7 @@ export function ConversationView(props: {
         </ol>
         {props.supervising ? (
           <Text style={{ padding: '8px 12px' }}>
-            Read only: replies come from the agent who has the conversation; transfer it to reassign it.
+            Read only: replies come from the agent who has the conversation; reassign it to move it.
           </Text>
         ) : (
           <Composer

@@ -17,11 +17,18 @@ import type { AgentView, QueueView } from '../types.js';
 
 export type TransferTarget = { toQueueId: string } | { toAgentId: string };
 
-/** Transfer to a queue, or to an agent who is available with room (the others shown, not offered). */
+/**
+ * Transfer (an agent) or reassign (a supervisor) to a queue, or to an agent who is available with
+ * room (the others shown, not offered).
+ */
 export function TransferDialog(props: {
   agents: AgentView[];
   queues: QueueView[];
   holder: string | null;
+  /** The queue it waits in, when it waits in one: moving it there again is no move. */
+  waitingIn?: string;
+  /** What the action is called: an agent transfers, a supervisor reassigns. */
+  verb?: 'Transfer' | 'Reassign';
   disabledReason?: string;
   onTransfer: (target: TransferTarget) => Promise<boolean>;
 }) {
@@ -29,6 +36,7 @@ export function TransferDialog(props: {
   const [choice, setChoice] = useState('');
   const [busy, setBusy] = useState(false);
   const targets = transferTargets(props.agents, props.holder);
+  const verb = props.verb ?? 'Transfer';
 
   const submit = async () => {
     const [kind, id] = choice.split(':');
@@ -46,24 +54,31 @@ export function TransferDialog(props: {
     <Dialog open={open} onOpenChange={(_, data) => setOpen(data.open)}>
       <DialogTrigger disableButtonEnhancement>
         <Button disabled={props.disabledReason !== undefined} title={props.disabledReason}>
-          Transfer…
+          {verb}…
         </Button>
       </DialogTrigger>
       <DialogSurface aria-describedby={undefined}>
         <DialogBody>
-          <DialogTitle>Transfer the conversation</DialogTitle>
+          <DialogTitle>{verb} the conversation</DialogTitle>
           <DialogContent>
-            <RadioGroup aria-label="Transfer to" value={choice} onChange={(_, data) => setChoice(data.value)}>
+            <RadioGroup
+              aria-label={`${verb} to`}
+              value={choice}
+              onChange={(_, data) => setChoice(data.value)}
+            >
               <Text weight="semibold">To a queue (the next able agent takes it)</Text>
               {props.queues.map((queue) => (
                 <Radio
                   key={queue.id}
                   value={`queue:${queue.id}`}
-                  label={`${queue.name} (${queue.waiting} waiting)`}
+                  disabled={queue.id === props.waitingIn}
+                  label={`${queue.name} (${queue.waiting} waiting)${queue.id === props.waitingIn ? ', where it waits now' : ''}`}
                 />
               ))}
               <Text weight="semibold">To an agent (available with room)</Text>
-              {targets.length === 0 && <Text>No other agent in your queues.</Text>}
+              {targets.length === 0 && (
+                <Text>{verb === 'Transfer' ? 'No other agent in your queues.' : 'No other agent.'}</Text>
+              )}
               {targets.map(({ agent, canTake, why }) => (
                 <Radio
                   key={agent.id}
@@ -79,7 +94,7 @@ export function TransferDialog(props: {
               <Button appearance="secondary">Cancel</Button>
             </DialogTrigger>
             <Button appearance="primary" disabled={!choice || busy} onClick={() => void submit()}>
-              Transfer
+              {verb}
             </Button>
           </DialogActions>
         </DialogBody>

@@ -204,7 +204,6 @@ export function AgentPage({ api, me }: { api: Api; me: Me }) {
     }
   };
 
-  const channelIds = [...new Set((conversations ?? []).map((summary) => summary.channelId))];
   const load = agent?.load ?? 0;
   const capacity = agent?.capacity ?? 1;
 
@@ -250,7 +249,6 @@ export function AgentPage({ api, me }: { api: Api; me: Me }) {
             </ToggleButton>
             <NewConversationDialog
               api={api}
-              channelIds={channelIds.length > 0 ? channelIds : ['support']}
               onStarted={(id) => {
                 open(id);
                 reread();
