@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { automatedMessagesSchema } from './automated-messages.js';
+import { channelNumberSchema } from './channel-number.js';
 import { consentSchema } from './consent.js';
 import { languageTag, nameSchema } from './fields.js';
 import { hoursSchema } from './hours.js';
 import { type InactivityLimits, inactivityLimitsSchema } from './inactivity.js';
-import { parseSenderNumber, type SenderNumber } from './phone.js';
 import { notificationWindowSchema } from './quiet-hours.js';
 import { routingRuleSchema } from './routing.js';
 
@@ -18,19 +18,11 @@ const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lowercase letters, digits and dashes (at most 63)');
 
-const senderNumber = z.string().transform((value, ctx): SenderNumber => {
-  try {
-    return parseSenderNumber(value, 'number');
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-});
-
 export const channelSchema = z.object({
   id,
   name: nameSchema(),
-  numbers: z.array(senderNumber).min(1, 'a channel needs at least one number'),
+  /** The channel's numbers with their details; the first is the one a new conversation comes from. */
+  numbers: z.array(channelNumberSchema).min(1, 'a channel needs at least one number'),
   provider: z.enum(providerNames),
   direction: z.enum(channelDirections).default('inbound-outbound'),
   language: languageTag.default('en'),
@@ -70,7 +62,7 @@ export const channelSchema = z.object({
   hours: hoursSchema.optional(),
   /** Consent keywords and their replies (STOP, START, HELP and their synonyms by default). */
   consent: consentSchema.default(consentSchema.parse({})),
-  /** Messages per second each of the channel's numbers may send; by number type when absent. */
+  /** Messages per second each of the channel's numbers may send; by each number's type when absent. */
   sendRatePerSecond: z.number().positive().max(1000).optional(),
   /** ACS only: the channel's own Communication Services resource, found by the app's identity. */
   acs: z

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { issuesFrom, ValidationError, type ValidationIssue } from '../errors.js';
 import { type Channel, type ChannelSettings, channelSchema, type Queue, queueSchema } from './channel.js';
+import { type ChannelNumber, hasNumber, numbersOf } from './channel-number.js';
 import { resolveInactivityLimits } from './inactivity.js';
 
 export interface AutoCloseBounds {
@@ -38,7 +39,7 @@ export function configurationIssues(
     issues.push({ path: 'channels', message: `duplicate id ${dup}` });
   for (const dup of duplicates(queues.map((q) => q.id)))
     issues.push({ path: 'queues', message: `duplicate id ${dup}` });
-  for (const dup of duplicates(channels.flatMap((c) => c.numbers))) {
+  for (const dup of duplicates(channels.flatMap(numbersOf))) {
     issues.push({ path: 'channels', message: `number ${dup} is on more than one channel` });
   }
   channels.forEach((channel, index) => {
@@ -56,7 +57,7 @@ export function configurationIssues(
         });
       }
       for (const number of rule.when.numbers ?? []) {
-        if (!channel.numbers.includes(number)) {
+        if (!hasNumber(channel, number)) {
           issues.push({
             path: `channels.${index}.routing.${ruleIndex}.when.numbers`,
             message: `${number} is not a number of this channel`,
@@ -80,6 +81,23 @@ export function configurationIssues(
     }
   });
   return issues;
+}
+
+/**
+ * A stored configuration in today's shape. The stores give back documents as they were written,
+ * and a configuration saved before numbers had details holds each number as a bare string: read
+ * forward here, it is a number without a type (paced as read from the number, as it was).
+ */
+export function currentShape(stored: Configuration): Configuration {
+  return {
+    ...stored,
+    channels: stored.channels.map((channel) => ({
+      ...channel,
+      numbers: (channel.numbers as unknown[]).map((entry) =>
+        typeof entry === 'string' ? { number: entry as ChannelNumber['number'] } : (entry as ChannelNumber),
+      ),
+    })),
+  };
 }
 
 /** Validates a whole configuration: each part with zod, then the rules that span parts. */

@@ -27,7 +27,7 @@ export class Directory implements DirectoryView {
   constructor(channels: Channel[], queues: Queue[]) {
     for (const channel of channels) {
       this.channelsById.set(channel.id, channel);
-      for (const number of channel.numbers) this.byNumber.set(number, channel);
+      for (const { number } of channel.numbers) this.byNumber.set(number, channel);
     }
     for (const queue of queues) this.queuesById.set(queue.id, queue);
   }

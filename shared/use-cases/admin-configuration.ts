@@ -1,9 +1,13 @@
 import type { z } from 'zod';
 import type { Agent } from '../domain/agent.js';
 import { type ChannelSettings, channelSchema, type Queue, queueSchema } from '../domain/channel.js';
-import { type Configuration, parseConfiguration, resolveChannel } from '../domain/configuration.js';
+import {
+  type Configuration,
+  currentShape,
+  parseConfiguration,
+  resolveChannel,
+} from '../domain/configuration.js';
 import { unclosedStates } from '../domain/conversation.js';
-import { parseSenderNumber } from '../domain/phone.js';
 import {
   ConfigurationError,
   ConflictError,
@@ -19,7 +23,8 @@ import { retryOnConflict } from './optimistic.js';
 const empty: Configuration = { channels: [], queues: [] };
 
 export async function readConfiguration(deps: CoreDeps): Promise<Stored<Configuration>> {
-  return (await deps.store.getConfiguration()) ?? { value: empty, etag: '' };
+  const stored = await deps.store.getConfiguration();
+  return stored ? { ...stored, value: currentShape(stored.value) } : { value: empty, etag: '' };
 }
 
 /** Parses a part of the configuration, refusing with every problem named. */
@@ -52,9 +57,9 @@ export async function changeConfiguration(
         'the configuration changed since it was read (If-Match); read it again',
       );
     }
-    const current = structuredClone(stored?.value ?? empty);
+    const current = currentShape(structuredClone(stored?.value ?? empty));
     const next = parseConfiguration(change(current), deps.limits.autoClose);
-    await options.guard?.(stored?.value ?? empty, next);
+    await options.guard?.(currentShape(stored?.value ?? empty), next);
     await prepareChanged(deps, current, next);
     return deps.store.putConfiguration(next, stored?.etag ?? null);
   });
@@ -140,24 +145,6 @@ export async function deleteChannel(deps: CoreDeps, channelId: string): Promise<
   await changeConfiguration(deps, (configuration) => {
     findChannelSettings(configuration, channelId);
     return { ...configuration, channels: configuration.channels.filter((c) => c.id !== channelId) };
-  });
-}
-
-export async function addNumber(deps: CoreDeps, channelId: string, input: string) {
-  const number = parseSenderNumber(input, 'number');
-  return changeChannel(deps, channelId, (channel) => {
-    if (channel.numbers.includes(number))
-      throw new ConflictError(`channel ${channelId} has ${number} already`);
-    return { ...channel, numbers: [...channel.numbers, number] };
-  });
-}
-
-export async function removeNumber(deps: CoreDeps, channelId: string, input: string) {
-  const number = parseSenderNumber(input, 'number');
-  return changeChannel(deps, channelId, (channel) => {
-    if (!channel.numbers.includes(number as never))
-      throw new NotFoundError(`channel ${channelId} has no number ${number}`);
-    return { ...channel, numbers: channel.numbers.filter((n) => n !== number) };
   });
 }
 

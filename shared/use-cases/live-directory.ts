@@ -1,5 +1,10 @@
 import type { Channel, Queue } from '../domain/channel.js';
-import { type AutoCloseBounds, type Configuration, resolveChannel } from '../domain/configuration.js';
+import {
+  type AutoCloseBounds,
+  type Configuration,
+  currentShape,
+  resolveChannel,
+} from '../domain/configuration.js';
 import { Directory, type DirectoryView } from '../domain/directory.js';
 import type { Logger, Store } from '../ports.js';
 
@@ -40,7 +45,7 @@ export class LiveDirectory implements DirectoryView {
   private async load(): Promise<void> {
     const stored = await this.store.getConfiguration();
     if (!stored || stored.etag === this.etag) return;
-    const { channels, queues } = stored.value;
+    const { channels, queues } = currentShape(stored.value);
     this.snapshot = new Directory(
       channels.map((channel) => resolveChannel(channel, this.bounds)),
       queues,

@@ -35,7 +35,7 @@ export async function sendNotification(
   if (earlier) return answerAgain(earlier.value, requestHash);
 
   const now = deps.clock.now().toISOString();
-  const from = channel.numbers[0];
+  const from = channel.numbers[0]?.number;
   if (!from) throw new ConflictError(`channel ${channel.id} has no number to send from`);
   const version = request.templateId ? await templateVersion(deps, request) : undefined;
   // Every recipient is planned first (number, consent, quiet hours, the filled text), so a request

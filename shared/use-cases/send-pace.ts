@@ -1,11 +1,21 @@
 import type { Channel } from '../domain/channel.js';
+import { typeOf } from '../domain/channel-number.js';
 import { numberType, type SendRates } from '../domain/sender-pace.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
 
-export function rateFor(rates: SendRates, channel: Channel, number: string): number {
+/**
+ * A number's pace: the channel's own rate, else by the number's type as the admin set it (read from
+ * the number when unset, and for a number the channel no longer lists).
+ */
+export function rateFor(
+  rates: SendRates,
+  channel: Pick<Channel, 'sendRatePerSecond' | 'numbers'>,
+  number: string,
+): number {
   if (channel.sendRatePerSecond) return channel.sendRatePerSecond;
-  const type = numberType(number);
+  const entry = channel.numbers.find((candidate) => candidate.number === number);
+  const type = entry ? typeOf(entry) : numberType(number);
   return type === 'short-code' ? rates.shortCode : type === 'toll-free' ? rates.tollFree : rates.longCode;
 }
 

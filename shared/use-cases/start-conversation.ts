@@ -34,7 +34,7 @@ async function checkRules(deps: CoreDeps, request: StartRequest) {
   }
   const to = parsePhoneNumber(request.to, 'to');
   validateMessageText(request.text);
-  const from = channel.numbers[0];
+  const from = channel.numbers[0]?.number;
   if (!from) throw new ConflictError(`channel ${channel.id} has no number to send from`);
   const now = deps.clock.now();
   if (channel.agentInitiated.onlyWhenOpen && channel.hours && !opennessAt(channel.hours, now).open) {

@@ -51,12 +51,16 @@ describe('seed configuration', () => {
       seedWith({ channels: [channel({ numbers: ['+1 (425) 555-0100'] })] }),
       bounds,
     ).channels;
-    expect(parsed?.numbers).toEqual(['+14255550100']);
+    expect(parsed?.numbers).toEqual([{ number: '+14255550100' }]);
   });
 
   it.each([
     ['a channel without numbers', seedWith({ channels: [channel({ numbers: [] })] }), 'channels.0.numbers'],
-    ['an invalid number', seedWith({ channels: [channel({ numbers: ['+1425'] })] }), 'channels.0.numbers.0'],
+    [
+      'an invalid number',
+      seedWith({ channels: [channel({ numbers: ['+1425'] })] }),
+      'channels.0.numbers.0.number',
+    ],
     [
       'an unknown provider',
       seedWith({ channels: [channel({ provider: 'carrier-pigeon' })] }),

@@ -21,7 +21,8 @@ describe('administering the contact center', () => {
   const configurationEtag = async () => (await t.api('GET', 'manage/configuration')).body.configuration;
 
   beforeAll(async () => {
-    t = await startTestHost();
+    // Distinct rates per number type, so the pace a number's type gives is visible.
+    t = await startTestHost({ SMS_SEND_RATE_LONG_CODE: '500', SMS_SEND_RATE_TOLL_FREE: '700' });
   });
   afterAll(async () => {
     await t.stop();
@@ -47,7 +48,7 @@ describe('administering the contact center', () => {
     expect(created.status).toBe(200);
     expect(created.body.channel).toMatchObject({
       id: 'sales',
-      numbers: [SALES],
+      numbers: [{ number: SALES }],
       direction: 'inbound-outbound',
     });
     await text(customer(30), SALES, 'I want to buy');
@@ -98,15 +99,70 @@ describe('administering the contact center', () => {
 
   it('adds and removes numbers, never the last one', async () => {
     const added = await t.api('POST', 'manage/channels/sales/numbers', { number: '+14255550151' });
-    expect(added.body.channel.numbers).toEqual([SALES, '+14255550151']);
+    expect(added.body.channel.numbers).toEqual([{ number: SALES }, { number: '+14255550151' }]);
     const removed = await t.api(
       'DELETE',
       `manage/channels/sales/numbers/${encodeURIComponent('+14255550151')}`,
     );
-    expect(removed.body.channel.numbers).toEqual([SALES]);
+    expect(removed.body.channel.numbers).toEqual([{ number: SALES }]);
     const last = await t.api('DELETE', `manage/channels/sales/numbers/${encodeURIComponent(SALES)}`);
     expect(last.status).toBe(400);
     expect(JSON.stringify(last.body.error)).toContain('a channel needs at least one number');
+  });
+
+  it("keeps each number's type and description, shows them with the pace they give, and refuses a type that contradicts the number", async () => {
+    // A number saved without a type (as every number was before types) is paced as read from it.
+    const before = await t.api('GET', 'manage/channels/sales/numbers');
+    expect(before.body.numbers).toEqual([
+      { number: SALES, type: 'long-code', typeInferred: true, description: null, sendRatePerSecond: 500 },
+    ]);
+    const added = await t.api('POST', 'manage/channels/sales/numbers', {
+      number: '+14255550152',
+      type: 'toll-free',
+      description: '  Billing line, verified toll-free ',
+    });
+    expect(added.status).toBe(200);
+    expect(added.body.channel.numbers[1]).toEqual({
+      number: '+14255550152',
+      type: 'toll-free',
+      description: 'Billing line, verified toll-free',
+    });
+    const listed = await t.api('GET', 'manage/channels/sales/numbers');
+    expect(listed.body.numbers[1]).toEqual({
+      number: '+14255550152',
+      type: 'toll-free',
+      typeInferred: false,
+      description: 'Billing line, verified toll-free',
+      sendRatePerSecond: 700,
+    });
+    const address = `manage/channels/sales/numbers/${encodeURIComponent('+14255550152')}`;
+    const etag = await configurationEtag();
+    for (const [body, reason] of [
+      [{ type: 'short-code' }, 'a short code is 5 or 6 digits'],
+      [{ type: 'premium' }, 'type'],
+      [{ description: 'x'.repeat(201) }, 'description'],
+      [{ number: '+14255550153' }, 'number'],
+    ] as const) {
+      const refused = await t.api('PUT', address, body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(JSON.stringify(refused.body.error)).toContain(reason);
+    }
+    expect(await configurationEtag()).toEqual(etag);
+    const described = await t.api('PUT', address, { description: 'Billing line' });
+    expect(described.body.number).toEqual({
+      number: '+14255550152',
+      type: 'long-code',
+      typeInferred: true,
+      description: 'Billing line',
+      sendRatePerSecond: 500,
+    });
+    const unknown = await t.api(
+      'PUT',
+      `manage/channels/sales/numbers/${encodeURIComponent('+14255550159')}`,
+      {},
+    );
+    expect(unknown.status).toBe(404);
+    expect((await t.api('DELETE', address)).status).toBe(200);
   });
 
   it('routes new conversations by the rules it is given', async () => {

@@ -39,7 +39,7 @@ describe('sending through ACS with the SDK', () => {
   const server = new AcsSmsServer(vector.accessKeyBase64);
   let endpoint = '';
   let sender: AcsSender;
-  const channel = aChannel({ provider: 'acs', numbers: ['+18005550100' as SenderNumber] });
+  const channel = aChannel({ provider: 'acs', numbers: [{ number: '+18005550100' as SenderNumber }] });
   const request = (id = 'b7b2c1e4-5f6d-4e7a-9b8c-0d1e2f3a4b5c') => ({
     channel,
     idempotencyKey: id,

@@ -139,7 +139,7 @@ describe('sending through TeleSign', () => {
   const server = new TeleSignApiServer(credentials);
   let sender: TeleSignSender;
   let apiBaseUrl = '';
-  const channel = aChannel({ provider: 'telesign', numbers: ['+18005550100' as SenderNumber] });
+  const channel = aChannel({ provider: 'telesign', numbers: [{ number: '+18005550100' as SenderNumber }] });
   const request = (id = 'msg-1') => ({
     channel,
     idempotencyKey: id,

@@ -68,7 +68,7 @@ export function aChannel(overrides: Partial<Channel> = {}): Channel {
   return {
     id: 'support',
     name: 'Support',
-    numbers: [SUPPORT_NUMBER],
+    numbers: [{ number: SUPPORT_NUMBER }],
     provider: 'local',
     direction: 'inbound-outbound',
     language: 'en',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Directory } from '../../shared/domain/directory.js';
 import { hoursSchema } from '../../shared/domain/hours.js';
+import type { SenderNumber } from '../../shared/domain/phone.js';
 import type { ConversationQuery } from '../../shared/ports.js';
 import { assignConversation, assignQueue } from '../../shared/use-cases/assign.js';
 import { closeByAgent, endConversation, setPresence } from '../../shared/use-cases/conversations.js';
@@ -202,7 +203,7 @@ describe('the assigner of a queue, at scale', () => {
     const [support, alerts] = testSeed.channels;
     if (!support || !alerts) throw new Error('the test seed has two channels');
     const closedNow = hoursSchema.parse({ timeZone: 'UTC', weekly: {} });
-    const sales = { ...support, id: 'sales', numbers: ['+14255550111'] as typeof support.numbers };
+    const sales = { ...support, id: 'sales', numbers: [{ number: '+14255550111' as SenderNumber }] };
     h.deps.directory = new Directory([{ ...support, hours: closedNow }, alerts, sales], testSeed.queues);
     await h.addAgent({ id: 'alice', capacity: 1 });
     // Sixty customers of the closed channel wait ahead of one of the open channel.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SenderNumber } from '../../shared/domain/phone.js';
 import { numberType } from '../../shared/domain/sender-pace.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
 import { replyToCustomer } from '../../shared/use-cases/conversations.js';
@@ -27,6 +28,16 @@ describe('number types', () => {
     expect(rateFor(rates, support, '+18005550100')).toBe(3);
     expect(rateFor(rates, support, '12345')).toBe(100);
     expect(rateFor(rates, { ...support, sendRatePerSecond: 25 }, '+14255550100')).toBe(25);
+  });
+
+  it('set the rate by the type the admin gave a number, not by what the number looks like', () => {
+    const rates = { longCode: 1, tollFree: 3, shortCode: 100 };
+    const numbers = [
+      { number: '+14255550100' as SenderNumber, type: 'toll-free' as const },
+      { number: '+18005550100' as SenderNumber, type: 'long-code' as const },
+    ];
+    expect(rateFor(rates, { ...support, numbers }, '+14255550100')).toBe(3);
+    expect(rateFor(rates, { ...support, numbers }, '+18005550100')).toBe(1);
   });
 });
 
