@@ -1,4 +1,5 @@
 import { oversees, type Principal } from '../domain/access.js';
+import { numbersOf } from '../domain/channel-number.js';
 import { opennessAt } from '../domain/hours.js';
 import type { SenderNumber } from '../domain/phone.js';
 import { NotFoundError } from '../errors.js';
@@ -44,7 +45,7 @@ export async function channelsToStart(deps: CoreDeps, principal: Principal): Pro
     .map((channel) => ({
       id: channel.id,
       name: channel.name,
-      numbers: channel.numbers,
+      numbers: numbersOf(channel),
       queueId: channel.defaultQueueId,
       onlyWhenOpen: channel.agentInitiated.onlyWhenOpen,
       openNow: channel.hours ? opennessAt(channel.hours, now).open : true,
