@@ -324,6 +324,20 @@ export interface CredentialCheck {
   detail: string;
 }
 
+/**
+ * Secrets held by name: a provider account's auth token or API key, in Key Vault on Azure or in a
+ * settings map locally. Never logged, never shown.
+ */
+export interface SecretSource {
+  /** The secret's value (cached while fresh). ConfigurationError when it does not exist or cannot be read. */
+  get(name: string): Promise<string>;
+  /**
+   * Reads the secret again now, because a provider refused the value in hand (it may have been
+   * rotated). Reads at most once in a short while, so a flood of refusals cannot flood the vault.
+   */
+  refresh(name: string): Promise<string>;
+}
+
 export interface Clock {
   now(): Date;
   /** Waits this long (a manual clock just moves on). */
