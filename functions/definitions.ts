@@ -67,6 +67,7 @@ import { queuesFunction } from './queues.js';
 import { realtimeNegotiateFunction } from './realtime-negotiate.js';
 import { teleSignCallbackFunction } from './telesign-callback.js';
 import { templatesListFunction } from './templates-list.js';
+import { traced } from './traced.js';
 import { twilioInboundFunction } from './twilio-inbound.js';
 import { twilioStatusFunction } from './twilio-status.js';
 
@@ -89,8 +90,15 @@ function localFunctions(app: App): FunctionDefinition[] {
   ];
 }
 
-/** The whole function list. Building it only wires handlers to `app`; nothing starts. */
+/**
+ * The whole function list, each invocation in a span of its own (no-ops while tracing is off).
+ * Building it only wires handlers to `app`; nothing starts.
+ */
 export function buildFunctions(app: App): FunctionDefinition[] {
+  return allFunctions(app).map(traced);
+}
+
+function allFunctions(app: App): FunctionDefinition[] {
   return [
     healthFunction(app),
     ...localFunctions(app),

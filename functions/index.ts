@@ -10,6 +10,7 @@ import azureFunctions from '@azure/functions';
 import { createApp } from '../shared/app.js';
 import { loadStartupConfig } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
+import { startTelemetry } from '../shared/telemetry/start.js';
 import { deferredFunctions } from './deferred.js';
 import { buildFunctions } from './definitions.js';
 import { registerFunctions } from './register.js';
@@ -19,13 +20,20 @@ import { registrationApp, Startup } from './startup.js';
 const { app } = azureFunctions;
 
 const { config, problem } = loadStartupConfig();
+const hostLogger = createLogger((line) => process.stdout.write(`${line}\n`), config.logLevel);
+
+// In the background, like the services: the distro is imported only when Application Insights is
+// configured, and a failure to start it costs the traces, never the functions.
+void startTelemetry(config.telemetry, { logger: hostLogger }).catch((error: unknown) =>
+  hostLogger.error('telemetry.failed', {}, error),
+);
 
 if (config.mode === 'embedded') {
   // The embedded default under Core Tools (`func start`): SQLite on this machine, nothing to wait for.
   if (problem) throw problem;
   registerFunctions(app, buildFunctions(await createApp(config)));
 } else {
-  const logger = createLogger((line) => process.stdout.write(`${line}\n`), config.logLevel);
+  const logger = hostLogger;
   const startup = problem
     ? Startup.misconfigured(problem, { logger })
     : Startup.begin(

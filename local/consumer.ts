@@ -116,6 +116,8 @@ export class QueueConsumer {
         sessionId: message.sessionId,
         deliveryCount: message.deliveryCount,
         enqueuedTimeUtc: message.enqueuedAt.toISOString(),
+        // Where the Functions host puts a Service Bus message's application properties.
+        ...(message.traceContext ? { applicationProperties: { ...message.traceContext } } : {}),
       },
       logHandler: () => {},
     });

@@ -1,10 +1,15 @@
 import { loadConfig } from '../shared/config.js';
 import { SmsError } from '../shared/errors.js';
+import { createLogger } from '../shared/logger.js';
+import { startTelemetry } from '../shared/telemetry/start.js';
 import { startLocalHost } from './host.js';
 
 /** `npm start`: the product on the embedded default, with instructions to try it. */
 async function main() {
   const config = loadConfig();
+  const stopTelemetry = await startTelemetry(config.telemetry, {
+    logger: createLogger((line) => process.stdout.write(`${line}\n`), config.logLevel),
+  });
   const host = await startLocalHost({ config });
   const { directory } = host.app.deps;
   const channel = directory.channels().find((c) => c.direction === 'inbound-outbound');
@@ -50,10 +55,13 @@ async function main() {
     // that hangs anyway, so that Ctrl-C always ends the process (the data directory's pid file
     // names a dead process then, and the next start takes it over).
     setTimeout(() => process.exit(1), 15_000).unref();
-    host.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    host
+      .close()
+      .then(() => stopTelemetry())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

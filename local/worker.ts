@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildFunctions } from '../functions/definitions.js';
 import { createApp } from '../shared/app.js';
+import { startTelemetry } from '../shared/telemetry/start.js';
 import type { CompletedMessage } from './consumer.js';
 import { startRunners } from './runners.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
@@ -27,6 +28,8 @@ async function run(setup: WorkerSetup) {
       publish: async (groups, message) => post({ type: 'live', groups, message }),
     },
   });
+  // This thread's spans (the queue workers') need a provider of their own: globals are per thread.
+  await startTelemetry(config.telemetry, { logger: app.deps.logger });
   const queue = app.embedded?.queue;
   if (!queue) throw new Error('the queue thread serves the embedded default only');
   // A message counts as done when its batch is on disk, not when its handler returned.

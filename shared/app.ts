@@ -26,6 +26,7 @@ import type {
 } from './ports.js';
 import { buildSenders, type SenderOptions } from './providers/build-senders.js';
 import type { ProviderRegistry } from './providers/registry.js';
+import { TracedQueueSender } from './telemetry/tracing.js';
 import { AgentIndex } from './use-cases/agent-index.js';
 import type { CoreDeps } from './use-cases/deps.js';
 import { withLiveUpdates } from './use-cases/live-changes.js';
@@ -192,7 +193,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     store: live.updates
       ? withLiveUpdates(store, live.updates, { clock, logger, phone: adapters.kind === 'embedded' })
       : store,
-    queue: options.queueSender ?? adapters.queue,
+    queue: new TracedQueueSender(options.queueSender ?? adapters.queue),
     directory,
     configurationChanged: () => directory.refresh(),
     limits: { autoClose: config.autoClose },

@@ -105,6 +105,25 @@ export const settingsSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9.-]+$/, 'the namespace host name, for example contoso-sms.servicebus.windows.net')
     .optional(),
+  /** Application Insights: on Azure the app sends its traces and metrics there (the host its logs). */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z
+    .string()
+    .regex(
+      /(^|;)\s*InstrumentationKey=[^;]+/i,
+      'the connection string as the portal shows it: InstrumentationKey=...;',
+    )
+    .optional(),
+  /** `Authorization=AAD`: Application Insights takes telemetry from the app's identity only. */
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: z
+    .string()
+    .regex(
+      /^Authorization=AAD(;ClientId=[^;]+)?;?$/i,
+      'Authorization=AAD (or Authorization=AAD;ClientId=...)',
+    )
+    .optional(),
+  /** Without Application Insights: print spans to the console, or send them to a local collector. */
+  SMS_TRACES: z.enum(['off', 'console', 'otlp']).default('off'),
+  SMS_TRACES_OTLP_URL: z.url().default('http://localhost:4318/v1/traces'),
   /** Set by App Service when App Service Authentication is on; only then is its principal header trusted. */
   WEBSITE_AUTH_ENABLED: z
     .string()
@@ -140,6 +159,8 @@ export const azureDeploymentSettings = [
   'SMS_CONFIG_REFRESH_SECONDS',
   'SMS_LOG_LEVEL',
   'EVENTGRID_TOPIC_ENDPOINT',
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
+  'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
 ] as const satisfies readonly (keyof Settings)[];
 
 /** Settings the Functions host reads itself; the app does not. */
@@ -147,8 +168,6 @@ export const hostSettings = [
   'FUNCTIONS_WORKER_RUNTIME',
   'AzureWebJobsStorage',
   'AzureWebJobsStorage__accountName',
-  'APPLICATIONINSIGHTS_CONNECTION_STRING',
-  'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
 ] as const;
 
 export type CosmosSettings = ({ endpoint: string } | { connectionString: string }) & {
@@ -210,6 +229,19 @@ export interface Config {
    * often the outbox is drained.
    */
   events: { eventGridEndpoint: string | undefined; source: string; schedule: string };
+  telemetry: TelemetrySettings;
+}
+
+/**
+ * Where spans (and, on Azure, metrics) go: Application Insights through the Azure Monitor
+ * OpenTelemetry distro when its connection string is set (with the app's Entra identity when the
+ * authentication string says AAD); otherwise nowhere unless a developer asks for the console or
+ * an OTLP collector.
+ */
+export interface TelemetrySettings {
+  azureMonitor: { connectionString: string; entraAuth: boolean } | undefined;
+  traces: 'off' | 'console' | 'otlp';
+  otlpUrl: string;
 }
 
 /**
@@ -326,6 +358,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       schedule: s.SMS_EVENTS_SCHEDULE,
     },
     azureResourceManagerUrl: s.AZURE_RESOURCE_MANAGER_URL,
+    telemetry: {
+      azureMonitor: s.APPLICATIONINSIGHTS_CONNECTION_STRING
+        ? {
+            connectionString: s.APPLICATIONINSIGHTS_CONNECTION_STRING,
+            entraAuth: s.APPLICATIONINSIGHTS_AUTHENTICATION_STRING !== undefined,
+          }
+        : undefined,
+      traces: s.SMS_TRACES,
+      otlpUrl: s.SMS_TRACES_OTLP_URL,
+    },
     telesign:
       s.TELESIGN_CUSTOMER_ID && s.TELESIGN_API_KEY
         ? {

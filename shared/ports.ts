@@ -241,6 +241,15 @@ export const queueNames = {
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
+/**
+ * W3C trace context (https://www.w3.org/TR/trace-context/) as a queue message carries it in its
+ * application properties, so the work it starts joins the trace of the work that sent it.
+ */
+export interface TraceContext {
+  traceparent: string;
+  tracestate?: string;
+}
+
 export interface OutgoingMessage {
   /** Duplicate detection key: a second send with the same id inside the window is dropped. */
   id: string;
@@ -249,6 +258,8 @@ export interface OutgoingMessage {
   body: unknown;
   /** Not delivered before this instant. */
   scheduledAt?: Date;
+  /** The trace the message belongs to; the sending span's when absent (shared/telemetry). */
+  traceContext?: TraceContext;
 }
 
 export interface QueueSender {
@@ -264,6 +275,8 @@ export interface ReceivedMessage {
   enqueuedAt: Date;
   lockToken: string;
   lockedUntil: Date;
+  /** The trace context the message was sent with, if tracing was on at the sender. */
+  traceContext?: TraceContext;
 }
 
 export interface DeadLetter {

@@ -15,6 +15,27 @@ describe('configuration loader', () => {
     });
   });
 
+  it('sends no telemetry by default; Application Insights when its connection string is set', () => {
+    expect(loadConfig({}).telemetry).toEqual({
+      azureMonitor: undefined,
+      traces: 'off',
+      otlpUrl: 'http://localhost:4318/v1/traces',
+    });
+    const connectionString =
+      'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/';
+    expect(
+      loadConfig({
+        APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString,
+        APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD',
+      }).telemetry.azureMonitor,
+    ).toEqual({ connectionString, entraAuth: true });
+    expect(loadConfig({ SMS_TRACES: 'otlp' }).telemetry.traces).toBe('otlp');
+    expect(() => loadConfig({ SMS_TRACES: 'jaeger' })).toThrow('SMS_TRACES');
+    expect(() => loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: 'abc' })).toThrow(
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+    );
+  });
+
   it('reads the settings it knows and ignores the rest of the environment', () => {
     const config = loadConfig({ SMS_LOCAL_PORT: '7100', SMS_LOCAL_CONSUMERS: 'off', PATH: '/usr/bin' });
     expect(config.local).toMatchObject({ port: 7100, consumers: false });

@@ -15,6 +15,7 @@ import type {
   QueueSender,
   ReceivedMessage,
 } from '../ports.js';
+import { traceContextOf } from '../telemetry/tracing.js';
 
 export interface ServiceBusQueueOptions {
   /** Deliveries before Service Bus dead-letters a message (the queue's MaxDeliveryCount). */
@@ -81,6 +82,7 @@ export class ServiceBusQueue implements QueueSender, QueueReceiver {
       body: message.body,
       contentType: 'application/json',
       ...(message.scheduledAt ? { scheduledEnqueueTimeUtc: message.scheduledAt } : {}),
+      ...(message.traceContext ? { applicationProperties: { ...message.traceContext } } : {}),
     });
   }
 
@@ -119,7 +121,9 @@ export class ServiceBusQueue implements QueueSender, QueueReceiver {
           return undefined;
         }
         this.held.set(message.lockToken, { queue, receiver, message });
+        const traceContext = traceContextOf(message.applicationProperties);
         return {
+          ...(traceContext ? { traceContext } : {}),
           id: String(message.messageId),
           sessionId: message.sessionId ?? receiver.sessionId,
           body: message.body as unknown,

@@ -9,6 +9,7 @@ import type {
   QueueReceiver,
   QueueSender,
   ReceivedMessage,
+  TraceContext,
 } from '../ports.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
@@ -44,6 +45,22 @@ CREATE TABLE IF NOT EXISTS queue_seen_ids (
 CREATE INDEX IF NOT EXISTS queue_seen_ids_age ON queue_seen_ids (seen_at);
 `;
 
+/**
+ * Columns added after the first release: a data directory made before them gets them on open.
+ * `trace_context` is the message's W3C trace context as JSON, Service Bus' application properties.
+ */
+const ADDED_COLUMNS = [
+  { table: 'queue_messages', column: 'trace_context', type: 'TEXT' },
+  { table: 'queue_scheduled', column: 'trace_context', type: 'TEXT' },
+] as const;
+
+const traceColumn = (trace: TraceContext | undefined): string | null =>
+  trace ? JSON.stringify(trace) : null;
+
+function traceFrom(column: string | null): TraceContext | undefined {
+  return column ? (JSON.parse(column) as TraceContext) : undefined;
+}
+
 /** How long the queue thread keeps a write batch open before committing it. */
 const BATCH_MS = 2;
 /** How long the queue thread gathers accepted work before committing it. */
@@ -78,6 +95,7 @@ interface MessageRow {
   body: string;
   enqueued_at: number;
   delivery_count: number;
+  trace_context: string | null;
 }
 
 /**
@@ -103,6 +121,11 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
     private readonly options: SqliteQueueOptions,
   ) {
     db.exec(SCHEMA);
+    for (const { table, column, type } of ADDED_COLUMNS) {
+      const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+      if (!columns.some((c) => c.name === column))
+        db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    }
     this.atomic = db.transaction((work: () => unknown) => work());
     // A batch lost to a power cut is redone from the queue (see batchWrites), so batches need not
     // wait for the disk; accepted work always does (flush).
@@ -112,7 +135,7 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
       seen: db.prepare('INSERT OR IGNORE INTO queue_seen_ids (queue, id, seen_at) VALUES (?, ?, ?)'),
       forgetSeen: db.prepare('DELETE FROM queue_seen_ids WHERE seen_at < ?'),
       insert: db.prepare(
-        'INSERT INTO queue_messages (queue, id, session_id, body, enqueued_at) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO queue_messages (queue, id, session_id, body, enqueued_at, trace_context) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       // A new message becomes its session's head only when the session has none.
       pointHead: db.prepare(
@@ -120,13 +143,20 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
          ON CONFLICT (queue, session_id) DO UPDATE SET head_seq = COALESCE(head_seq, excluded.head_seq)`,
       ),
       schedule: db.prepare(
-        'INSERT INTO queue_scheduled (queue, id, session_id, body, due_at) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO queue_scheduled (queue, id, session_id, body, due_at, trace_context) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       due: db.prepare<
         [number],
-        { rowid: number; queue: QueueName; id: string; session_id: string; body: string }
+        {
+          rowid: number;
+          queue: QueueName;
+          id: string;
+          session_id: string;
+          body: string;
+          trace_context: string | null;
+        }
       >(
-        'SELECT rowid, queue, id, session_id, body FROM queue_scheduled WHERE due_at <= ? ORDER BY due_at, rowid',
+        'SELECT rowid, queue, id, session_id, body, trace_context FROM queue_scheduled WHERE due_at <= ? ORDER BY due_at, rowid',
       ),
       anyDue: db.prepare<[number], { one: number }>(
         'SELECT 1 AS one FROM queue_scheduled WHERE due_at <= ? LIMIT 1',
@@ -138,7 +168,7 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
          ORDER BY head_seq LIMIT 1`,
       ),
       message: db.prepare<[number], MessageRow>(
-        'SELECT seq, id, session_id, body, enqueued_at, delivery_count FROM queue_messages WHERE seq = ?',
+        'SELECT seq, id, session_id, body, enqueued_at, delivery_count, trace_context FROM queue_messages WHERE seq = ?',
       ),
       lockSession: db.prepare(
         'UPDATE queue_sessions SET locked_until = ?, lock_token = ? WHERE queue = ? AND session_id = ?',
@@ -177,8 +207,15 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
     };
   }
 
-  private enqueue(queue: QueueName, id: string, sessionId: string, body: string, now: number) {
-    const seq = this.statements.insert.run(queue, id, sessionId, body, now).lastInsertRowid;
+  private enqueue(
+    queue: QueueName,
+    id: string,
+    sessionId: string,
+    body: string,
+    now: number,
+    trace: string | null,
+  ) {
+    const seq = this.statements.insert.run(queue, id, sessionId, body, now, trace).lastInsertRowid;
     this.statements.pointHead.run(queue, sessionId, seq);
   }
 
@@ -230,10 +267,11 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
     if (this.statements.seen.run(queue, message.id, now).changes === 0) return;
     const body = JSON.stringify(message.body);
     const dueAt = message.scheduledAt?.getTime();
+    const trace = traceColumn(message.traceContext);
     if (dueAt !== undefined && dueAt > now) {
-      this.statements.schedule.run(queue, message.id, message.sessionId, body, dueAt);
+      this.statements.schedule.run(queue, message.id, message.sessionId, body, dueAt, trace);
     } else {
-      this.enqueue(queue, message.id, message.sessionId, body, now);
+      this.enqueue(queue, message.id, message.sessionId, body, now, trace);
     }
   }
 
@@ -293,7 +331,7 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
   /** Moves scheduled messages that fell due into their queues, in due order. */
   private promoteDue(now: number): void {
     for (const row of this.statements.due.all(now)) {
-      this.enqueue(row.queue, row.id, row.session_id, row.body, now);
+      this.enqueue(row.queue, row.id, row.session_id, row.body, now, row.trace_context);
       this.statements.unschedule.run(row.rowid);
     }
   }
@@ -314,7 +352,9 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
       const lockToken = randomUUID();
       this.statements.lockSession.run(lockedUntil, lockToken, queue, row.session_id);
       this.statements.lockMessage.run(lockToken, row.seq);
+      const traceContext = traceFrom(row.trace_context);
       return {
+        ...(traceContext ? { traceContext } : {}),
         id: row.id,
         sessionId: row.session_id,
         body: JSON.parse(row.body) as unknown,

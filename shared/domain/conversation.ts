@@ -68,6 +68,11 @@ export interface Conversation {
   firstAgentReplyAt?: string;
   /** Per agent, the sequence number they have read up to (their unread count starts after it). */
   readUpTo?: Record<string, number>;
+  /**
+   * The W3C trace context of the customer's message that opened it, when tracing was on: agents'
+   * replies are sent in that trace, so a customer's message and its answer are one transaction.
+   */
+  traceContext?: { traceparent: string; tracestate?: string };
 }
 
 export type ConversationEvent =

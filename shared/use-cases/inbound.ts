@@ -8,6 +8,7 @@ import { maskPhone } from '../domain/mask.js';
 import { route } from '../domain/routing.js';
 import { awaitsSurveyAnswer } from '../domain/survey.js';
 import { AlreadyExistsError } from '../errors.js';
+import { currentTraceContext } from '../telemetry/tracing.js';
 import { appendInbound, inboundMessage } from './append-inbound.js';
 import { requestAssignment } from './assignment-request.js';
 import { sendAutomated } from './automated.js';
@@ -41,6 +42,7 @@ async function open(
   const contact = (await deps.store.getContact(sms.from))?.value;
   const language = contact?.language ?? channel.language;
   const routed = route(channel, { text: sms.text, to: sms.to, at: now, contact, language });
+  const traceContext = currentTraceContext();
   const conversation: Conversation = {
     ...openConversation({
       id,
@@ -54,6 +56,7 @@ async function open(
       at: now.toISOString(),
     }),
     lastSeq: 1,
+    ...(traceContext ? { traceContext } : {}),
   };
   try {
     await deps.store.createConversationWithMessage(conversation, inboundMessage(conversation, 1, sms));

@@ -48,7 +48,14 @@ export async function queueOutbound(
     failureReason: null,
     ...(options.purpose ? { purpose: options.purpose } : {}),
   };
-  await deps.queue.send(queueNames.outbound, { id: message.id, sessionId: message.from, body: message });
+  // An agent's answer joins the trace of the customer's message that opened the conversation.
+  const trace = author.kind === 'agent' ? conversation.traceContext : undefined;
+  await deps.queue.send(queueNames.outbound, {
+    id: message.id,
+    sessionId: message.from,
+    body: message,
+    ...(trace ? { traceContext: trace } : {}),
+  });
   try {
     await deps.store.createMessage(message);
   } catch (error) {

@@ -52,6 +52,31 @@ export function queueContract(name: string, makeHarness: () => Promise<QueueHarn
       expect(await h.queue.depth(Q)).toBe(1);
     });
 
+    it("hands the receiver the message's trace context, scheduled or not, and none when it had none", async () => {
+      const traced = {
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        tracestate: 'congo=t61rcWkgMzE',
+      };
+      await h.queue.send(Q, { id: 'm1', sessionId: 's1', body: {}, traceContext: traced });
+      await h.queue.send(Q, {
+        id: 'm2',
+        sessionId: 's2',
+        body: {},
+        traceContext: { traceparent: traced.traceparent },
+        scheduledAt: new Date(h.now().getTime() + 60_000),
+      });
+      await send('m3', 's3');
+      const first = await receive();
+      expect(first.traceContext).toEqual(traced);
+      const plain = await receive();
+      expect(plain.id).toBe('m3');
+      expect(plain.traceContext).toBeUndefined();
+      await h.queue.complete(Q, first);
+      await h.queue.complete(Q, plain);
+      await h.advance(61_000);
+      expect((await receive()).traceContext).toEqual({ traceparent: traced.traceparent });
+    });
+
     it('forgets a completed message', async () => {
       await send('m1', 's1');
       await h.queue.complete(Q, await receive());

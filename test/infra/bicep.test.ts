@@ -144,6 +144,9 @@ describe('the Bicep deployment', () => {
       SMS_CONFIG_REFRESH_SECONDS: '10',
       SMS_LOG_LEVEL: 'info',
       EVENTGRID_TOPIC_ENDPOINT: 'https://sms-events.westeurope-1.eventgrid.azure.net/api/events',
+      APPLICATIONINSIGHTS_CONNECTION_STRING:
+        'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD',
     });
     expect(config).toMatchObject({
       mode: 'azure',
@@ -152,6 +155,8 @@ describe('the Bicep deployment', () => {
       functionKeyRoles: ['notifier'],
       azure: { serviceBus: { namespace: expect.any(String) } },
       webPubSub: { endpoint: 'https://contoso.webpubsub.azure.com', hub: 'workspace' },
+      // Traces and metrics go to Application Insights with the app's identity.
+      telemetry: { azureMonitor: { entraAuth: true } },
     });
   });
 
