@@ -2,7 +2,7 @@
  * The ports the use cases need, in domain words. Adapters (SQLite, Cosmos DB, Service Bus, the SMS
  * providers) implement them; the use cases never see which one they got.
  */
-import type { Agent } from './domain/agent.js';
+import type { Agent, Presence } from './domain/agent.js';
 import type { Channel } from './domain/channel.js';
 import type { Configuration } from './domain/configuration.js';
 import type { Contact } from './domain/contact.js';
@@ -47,6 +47,19 @@ export interface ConversationQuery {
   /** Only conversations after this one, oldest first: the next page. */
   after?: ConversationCursor;
   limit?: number;
+}
+
+/**
+ * A read of agents: one queue's members (the assigner's read, and an agent's team), or all of them
+ * (an admin's list, the sign-in index). In Cosmos DB each is a query of one roster partition plus a
+ * point read of each agent found, so the assigner's cost follows its queue's members, never the
+ * agents of other queues (docs/cosmos.md).
+ */
+export interface AgentQuery {
+  /** Only members of this queue. */
+  queueId?: string;
+  /** Only agents with this presence. */
+  presence?: Presence;
 }
 
 /** One customer's conversations on one channel, newest first, closed ones too: their history. */
@@ -147,7 +160,8 @@ export interface Store {
   getAgent(id: string): Promise<Stored<Agent> | undefined>;
   createAgent(agent: Agent): Promise<Stored<Agent>>;
   replaceAgent(agent: Agent, etag: string): Promise<Stored<Agent>>;
-  listAgents(): Promise<Stored<Agent>[]>;
+  /** Agents matching every given filter (all of them when none), by id. */
+  listAgents(query?: AgentQuery): Promise<Stored<Agent>[]>;
   /** Removes an agent if the etag still matches; false when there was none. */
   deleteAgent(id: string, etag: string): Promise<boolean>;
 

@@ -30,6 +30,7 @@ import type { SenderPace } from '../domain/sender-pace.js';
 import type { Template } from '../domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
 import type {
+  AgentQuery,
   Clock,
   ConversationQuery,
   ConversationSearch,
@@ -38,7 +39,9 @@ import type {
   Store,
   Stored,
 } from '../ports.js';
+import { byAgentId, matchesAgents } from './agent-reads.js';
 import { matchesWork } from './conversation-reads.js';
+import { type AgentTruth, CosmosRoster, changedRosters, nextVersion } from './cosmos-roster.js';
 
 /**
  * The container's indexing policy, shared with the Bicep deployment (loadJsonContent) so the two
@@ -195,8 +198,9 @@ const keys = {
     id: `history:${conversationId}`,
     pk: `customer|${customer}`,
   }),
-  // Agents share one partition: listing them (every assignment run) is a single-partition query.
-  agent: (id: string) => ({ id, pk: 'agents' }),
+  // Each agent alone: the capacity written at every assignment is spread over the agents. They are
+  // found through the rosters (shared/adapters/cosmos-roster.ts).
+  agent: (id: string) => ({ id, pk: `agent|${id}` }),
   pace: (number: string) => ({ id: 'pace', pk: `pace|${number}` }),
   notification: (id: string) => ({ id, pk: `notification|${id}` }),
   configuration: () => ({ id: 'configuration', pk: 'configuration' }),
@@ -232,15 +236,16 @@ function statusOf(error: unknown): number | undefined {
 /**
  * The Cosmos DB store: one container partitioned on `/pk`. A conversation and its messages share
  * the conversation's partition, so the inbound path is point reads and single-partition writes; a
- * customer's record (and their history entries) is alone in its partition; agents share one. The
- * work under way (one entry per unclosed conversation) has a partition of its own, so the queue,
- * agent, floor and timer reads are single-partition queries whose cost follows the work, not the
- * history. ETags carry the optimistic concurrency the use cases rely on. docs/cosmos.md counts what
+ * customer's record (and their history entries) is alone in its partition, and so is each agent.
+ * The work under way (one entry per unclosed conversation) has a partition of its own, so the
+ * queue, agent, floor and timer reads are single-partition queries whose cost follows the work, not
+ * the history; each queue's roster of agents has one too, so the assigner reads only its queue's. ETags carry the optimistic concurrency the use cases rely on. docs/cosmos.md counts what
  * each flow costs and how a reader repairs what a crash leaves.
  */
 export class CosmosStore implements Store {
   private readonly staleAfterMs: number;
   private readonly clock: Pick<Clock, 'now'>;
+  private readonly roster: CosmosRoster;
 
   constructor(
     private readonly container: Container,
@@ -248,6 +253,7 @@ export class CosmosStore implements Store {
   ) {
     this.staleAfterMs = options.staleAfterMs ?? 5 * 60_000;
     this.clock = options.clock ?? { now: () => new Date() };
+    this.roster = new CosmosRoster(container, this.staleAfterMs);
   }
 
   private now() {
@@ -362,6 +368,8 @@ export class CosmosStore implements Store {
       kind === 'provider-message'
     )
       delete value.id;
+    // The store's own bookkeeping, not the agent's.
+    if (kind === 'agent') delete value.rosterVersion;
     return value as T;
   }
 
@@ -943,30 +951,93 @@ export class CosmosStore implements Store {
     return this.read<Agent>('agent', id, pk);
   }
 
-  createAgent(agent: Agent) {
-    return this.create(
-      'agent',
-      keys.agent(agent.id),
-      agent,
-      () => new AlreadyExistsError(`agent ${agent.id} already exists`),
-    );
+  /** The agent with the version its rosters were written at (kept in the document, never returned). */
+  private async readAgentTruth(id: string): Promise<AgentTruth | undefined> {
+    const { pk } = keys.agent(id);
+    const { resource } = await this.container.item(id, pk).read<ItemDefinition>();
+    if (!resource) return undefined;
+    const version = typeof resource.rosterVersion === 'number' ? resource.rosterVersion : 0;
+    return { agent: this.strip<Agent>(resource, 'agent'), etag: String(resource._etag), version };
   }
 
-  replaceAgent(agent: Agent, etag: string) {
-    return this.replace('agent', keys.agent(agent.id), agent, etag, `agent ${agent.id}`);
+  /**
+   * Creates the agent in its own partition, with its roster entries: intents first (so a crash
+   * leaves the rosters saying too much, never too little), the agent, then the settled entries.
+   */
+  async createAgent(agent: Agent) {
+    const version = nextVersion(0);
+    const intents = await this.roster.writeIntents(undefined, agent, version);
+    let created: Stored<Agent>;
+    try {
+      created = await this.create(
+        'agent',
+        keys.agent(agent.id),
+        { ...agent, rosterVersion: version },
+        () => new AlreadyExistsError(`agent ${agent.id} already exists`),
+      );
+    } catch (error) {
+      await this.roster.removeIntents(intents).catch(() => undefined);
+      throw error;
+    }
+    await this.roster.settle(agent.id, agent, version, changedRosters(undefined, agent));
+    await this.roster.removeIntents(intents);
+    return { value: agent, etag: created.etag };
   }
 
-  listAgents() {
-    return this.query<Agent>(
-      'agent',
-      "SELECT * FROM c WHERE c.pk = 'agents' AND c.kind = 'agent' ORDER BY c.id",
-      [],
-      keys.agent('').pk,
-    );
+  /**
+   * Replaces the agent under its ETag. A change of capacity in use (every assignment) is one write
+   * in the agent's own partition; a change of presence or queues also brings the rosters it touches
+   * in step, in the order createAgent follows. One point read first, to know which.
+   */
+  async replaceAgent(agent: Agent, etag: string) {
+    const what = `agent ${agent.id}`;
+    const current = await this.readAgentTruth(agent.id);
+    if (!current) throw new NotFoundError(`${what} does not exist`);
+    if (current.etag !== etag) throw new ConcurrencyError(`${what} changed since it was read`);
+    const rosters = changedRosters(current.agent, agent);
+    const version = rosters.length === 0 ? current.version : nextVersion(current.version);
+    const intents = await this.roster.writeIntents(current.agent, agent, version);
+    let replaced: Stored<unknown>;
+    try {
+      replaced = await this.replace(
+        'agent',
+        keys.agent(agent.id),
+        { ...agent, rosterVersion: version },
+        etag,
+        what,
+      );
+    } catch (error) {
+      // Best effort: an intent left behind is removed by a reader once it is stale.
+      await this.roster.removeIntents(intents).catch(() => undefined);
+      throw error;
+    }
+    if (rosters.length > 0) {
+      await this.roster.settle(agent.id, agent, version, rosters);
+      await this.roster.removeIntents(intents);
+    }
+    return { value: agent, etag: replaced.etag };
   }
 
-  deleteAgent(id: string, etag: string) {
-    return this.remove(keys.agent(id), etag, `agent ${id}`);
+  /**
+   * One query of one roster (the queue's, or the directory of every agent), then a point read of
+   * each agent found: never a query of every partition, and never the agents of other queues.
+   */
+  async listAgents(query: AgentQuery = {}) {
+    const found = await this.roster.find(query, (id) => this.readAgentTruth(id));
+    return found
+      .filter((truth) => matchesAgents(truth.agent, query))
+      .map((truth) => ({ value: truth.agent, etag: truth.etag }))
+      .sort(byAgentId);
+  }
+
+  /** Removes the agent under its ETag, then its roster entries (a reader removes any a crash leaves). */
+  async deleteAgent(id: string, etag: string) {
+    const current = await this.readAgentTruth(id);
+    if (!current) return false;
+    const removed = await this.remove(keys.agent(id), etag, `agent ${id}`);
+    if (removed)
+      await this.roster.settle(id, undefined, current.version, changedRosters(current.agent, undefined));
+    return removed;
   }
 
   getConfiguration() {

@@ -18,6 +18,7 @@ import type { SenderPace } from '../domain/sender-pace.js';
 import type { Template } from '../domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
 import type {
+  AgentQuery,
   Clock,
   ConversationCursor,
   ConversationQuery,
@@ -54,6 +55,9 @@ CREATE INDEX IF NOT EXISTS messages_order ON messages (conversation_id, seq);
 CREATE TABLE IF NOT EXISTS notifications (id TEXT PRIMARY KEY, etag INTEGER NOT NULL, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sender_paces (number TEXT PRIMARY KEY, etag INTEGER NOT NULL, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS agents (id TEXT PRIMARY KEY, etag INTEGER NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS agent_queues (
+  queue_id TEXT NOT NULL, agent_id TEXT NOT NULL, PRIMARY KEY (queue_id, agent_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS records (
   kind TEXT NOT NULL, id TEXT NOT NULL, etag INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, id)
 );
@@ -85,6 +89,13 @@ export class SqliteStore implements Store {
     private readonly clock: Pick<Clock, 'now'> = { now: () => new Date() },
   ) {
     db.exec(SCHEMA);
+    // The queues' rosters follow the agents: rebuilt on opening, so a file written before the
+    // rosters existed (or by an older version) reads the same.
+    db.transaction(() => {
+      db.exec(`DELETE FROM agent_queues;
+        INSERT OR IGNORE INTO agent_queues (queue_id, agent_id)
+          SELECT q.value, a.id FROM agents a, json_each(a.doc, '$.queueIds') q;`);
+    })();
     this.statements = {
       insertEvent: db.prepare('INSERT OR IGNORE INTO outbox (id, doc) VALUES (?, ?)'),
       pendingEvents: db.prepare<[number], { seq: number; doc: string }>(
@@ -136,8 +147,19 @@ export class SqliteStore implements Store {
       getAgent: db.prepare<[string], Row>('SELECT etag, doc FROM agents WHERE id = ?'),
       insertAgent: db.prepare('INSERT OR IGNORE INTO agents (id, etag, doc) VALUES (?, 1, ?)'),
       updateAgent: db.prepare('UPDATE agents SET etag = etag + 1, doc = ? WHERE id = ? AND etag = ?'),
-      listAgents: db.prepare<[], Row>('SELECT etag, doc FROM agents ORDER BY id'),
+      listAgents: db.prepare<{ presence: string | null }, Row>(
+        `SELECT etag, doc FROM agents
+         WHERE @presence IS NULL OR json_extract(doc, '$.presence') = @presence ORDER BY id`,
+      ),
+      // A queue's roster: only its members' rows are read, as in Cosmos DB.
+      listQueueAgents: db.prepare<{ queueId: string; presence: string | null }, Row>(
+        `SELECT a.etag, a.doc FROM agent_queues q JOIN agents a ON a.id = q.agent_id
+         WHERE q.queue_id = @queueId AND (@presence IS NULL OR json_extract(a.doc, '$.presence') = @presence)
+         ORDER BY a.id`,
+      ),
       deleteAgent: db.prepare('DELETE FROM agents WHERE id = ? AND etag = ?'),
+      insertAgentQueue: db.prepare('INSERT OR IGNORE INTO agent_queues (queue_id, agent_id) VALUES (?, ?)'),
+      deleteAgentQueues: db.prepare('DELETE FROM agent_queues WHERE agent_id = ?'),
       getRecord: db.prepare<[RecordKind, string], Row>(
         'SELECT etag, doc FROM records WHERE kind = ? AND id = ?',
       ),
@@ -419,28 +441,50 @@ export class SqliteStore implements Store {
     return row ? stored<Agent>(row) : undefined;
   }
 
+  /** The agent's rows in the queues' rosters, in the caller's transaction. */
+  private writeAgentQueues(agentId: string, queueIds: readonly string[]) {
+    this.statements.deleteAgentQueues.run(agentId);
+    for (const queueId of queueIds) this.statements.insertAgentQueue.run(queueId, agentId);
+  }
+
   async createAgent(agent: Agent) {
-    if (this.statements.insertAgent.run(agent.id, JSON.stringify(agent)).changes === 0) {
-      throw new AlreadyExistsError(`agent ${agent.id} already exists`);
-    }
+    this.db.transaction(() => {
+      if (this.statements.insertAgent.run(agent.id, JSON.stringify(agent)).changes === 0) {
+        throw new AlreadyExistsError(`agent ${agent.id} already exists`);
+      }
+      this.writeAgentQueues(agent.id, agent.queueIds);
+    })();
     return { value: agent, etag: '1' };
   }
 
   async replaceAgent(agent: Agent, etag: string) {
-    if (this.statements.updateAgent.run(JSON.stringify(agent), agent.id, Number(etag)).changes === 0) {
-      if (!this.statements.getAgent.get(agent.id))
-        throw new NotFoundError(`agent ${agent.id} does not exist`);
-      throw new ConcurrencyError(`agent ${agent.id} changed since it was read`);
-    }
+    this.db.transaction(() => {
+      if (this.statements.updateAgent.run(JSON.stringify(agent), agent.id, Number(etag)).changes === 0) {
+        if (!this.statements.getAgent.get(agent.id))
+          throw new NotFoundError(`agent ${agent.id} does not exist`);
+        throw new ConcurrencyError(`agent ${agent.id} changed since it was read`);
+      }
+      this.writeAgentQueues(agent.id, agent.queueIds);
+    })();
     return { value: agent, etag: String(Number(etag) + 1) };
   }
 
-  async listAgents() {
-    return this.statements.listAgents.all().map((row) => stored<Agent>(row));
+  async listAgents(query: AgentQuery = {}) {
+    const presence = query.presence ?? null;
+    const rows =
+      query.queueId === undefined
+        ? this.statements.listAgents.all({ presence })
+        : this.statements.listQueueAgents.all({ queueId: query.queueId, presence });
+    return rows.map((row) => stored<Agent>(row));
   }
 
   async deleteAgent(id: string, etag: string) {
-    if (this.statements.deleteAgent.run(id, Number(etag)).changes > 0) return true;
+    const removed = this.db.transaction(() => {
+      if (this.statements.deleteAgent.run(id, Number(etag)).changes === 0) return false;
+      this.writeAgentQueues(id, []);
+      return true;
+    })();
+    if (removed) return true;
     if (this.statements.getAgent.get(id)) throw new ConcurrencyError(`agent ${id} changed since it was read`);
     return false;
   }

@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { Agent } from '../domain/agent.js';
 import { type ChannelSettings, channelSchema, type Queue, queueSchema } from '../domain/channel.js';
 import {
   type Configuration,
@@ -159,7 +158,7 @@ export async function putQueue(deps: CoreDeps, queueId: string, input: unknown):
 
 /** A queue is removed only when nothing uses it: no channel, no agent, no conversation waiting. */
 export async function deleteQueue(deps: CoreDeps, queueId: string): Promise<void> {
-  const stranded = await queueWork(deps, queueId, await deps.store.listAgents());
+  const stranded = await queueWork(deps, queueId);
   if (stranded) throw new ConflictError(stranded);
   await changeConfiguration(deps, (configuration) => {
     if (!configuration.queues.some((q) => q.id === queueId))
@@ -185,12 +184,8 @@ async function channelWork(deps: CoreDeps, channelId: string): Promise<string | 
 }
 
 /** What removing a queue would strand: its members, or a conversation still under way in it. */
-async function queueWork(
-  deps: CoreDeps,
-  queueId: string,
-  agents: Stored<Agent>[],
-): Promise<string | undefined> {
-  const members = agents.filter((a) => a.value.queueIds.includes(queueId)).map((a) => a.value.id);
+async function queueWork(deps: CoreDeps, queueId: string): Promise<string | undefined> {
+  const members = (await deps.store.listAgents({ queueId })).map((a) => a.value.id);
   if (members.length > 0) return `queue ${queueId} has members (${members.join(', ')}); move them first`;
   const [open] = await deps.store.findConversations({ queueId, states: unclosedStates, limit: 1 });
   return open
@@ -210,14 +205,13 @@ export async function strandedBy(
   const keptChannels = new Set(after.channels.map((c) => c.id));
   const keptQueues = new Set(after.queues.map((q) => q.id));
   const removedQueues = before.queues.filter((q) => !keptQueues.has(q.id));
-  const agents = removedQueues.length > 0 ? await deps.store.listAgents() : [];
   const problems: string[] = [];
   for (const channel of before.channels.filter((c) => !keptChannels.has(c.id))) {
     const problem = await channelWork(deps, channel.id);
     if (problem) problems.push(problem);
   }
   for (const queue of removedQueues) {
-    const problem = await queueWork(deps, queue.id, agents);
+    const problem = await queueWork(deps, queue.id);
     if (problem) problems.push(problem);
   }
   return problems.length > 0 ? `the new configuration would strand work: ${problems.join('; ')}` : undefined;

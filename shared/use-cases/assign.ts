@@ -93,9 +93,11 @@ export function byLoad(a: Agent, b: Agent): number {
  */
 export async function assignQueue(deps: CoreDeps, queueId: string): Promise<AssignmentOutcome> {
   const outcome: AssignmentOutcome = { assigned: [] };
-  // Agents first: they are few, and when nobody can take work (the usual case under a burst) the
-  // queue's waiting line is never read.
-  let agents = (await deps.store.listAgents()).map((s) => s.value).filter((a) => canTakeWork(a, queueId));
+  // Agents first: only this queue's available ones (its roster, whatever the agents of other
+  // queues), and when none can take work (the usual case under a burst) the waiting line is never read.
+  let agents = (await deps.store.listAgents({ queueId, presence: 'available' }))
+    .map((s) => s.value)
+    .filter((a) => canTakeWork(a, queueId));
   const room = agents.reduce((sum, agent) => sum + freeCapacity(agent), 0);
   const announcing = deps.directory.channels().some((c) => c.automatedMessages.queued.enabled);
   // A pick-mode queue is never pushed: its agents take conversations from the line themselves.

@@ -88,10 +88,14 @@ export async function signInPeople(deps: CoreDeps) {
 
 /** Agents: an agent sees the members of their own queues (for a transfer); overseers see all. */
 export async function listAgentViews(deps: CoreDeps, principal: Principal): Promise<AgentView[]> {
-  const agents = (await deps.store.listAgents()).map((s) => s.value);
-  if (oversees(principal)) return agents.map(agentView);
+  if (oversees(principal)) return (await deps.store.listAgents()).map((s) => agentView(s.value));
+  // An agent's team: their own queues' rosters, not every agent.
   const own = await requireOwnAgent(deps, principal);
-  return agents.filter((a) => a.queueIds.some((q) => own.queueIds.includes(q))).map(agentView);
+  const team = new Map<string, Agent>();
+  for (const queueId of own.queueIds) {
+    for (const { value } of await deps.store.listAgents({ queueId })) team.set(value.id, value);
+  }
+  return [...team.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(agentView);
 }
 
 export interface QueueView {

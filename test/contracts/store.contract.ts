@@ -387,6 +387,46 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
       });
     });
 
+    describe("a queue's agents", () => {
+      const ids = async (query: Parameters<Store['listAgents']>[0]) =>
+        (await store.listAgents(query)).map((a) => a.value.id);
+
+      it('are listed by queue and presence, by id, following every change of presence and queues', async () => {
+        const alice = await store.createAgent(anAgent({ id: 'alice', queueIds: ['general', 'billing'] }));
+        await store.createAgent(anAgent({ id: 'bob', queueIds: ['billing'], presence: 'away' }));
+        const carol = await store.createAgent(anAgent({ id: 'carol', queueIds: ['general'] }));
+
+        expect(await ids({ queueId: 'general' })).toEqual(['alice', 'carol']);
+        expect(await ids({ queueId: 'billing', presence: 'available' })).toEqual(['alice']);
+        expect(await ids({ presence: 'away' })).toEqual(['bob']);
+        expect(await ids({ queueId: 'sales' })).toEqual([]);
+
+        // Capacity in use changes nothing a roster holds; presence and queues do.
+        const busy = await store.replaceAgent(
+          { ...alice.value, assignments: [{ conversationId: 'conv-1', since: '2026-11-23T09:00:00.000Z' }] },
+          alice.etag,
+        );
+        await store.replaceAgent({ ...busy.value, presence: 'away', queueIds: ['billing'] }, busy.etag);
+        await store.replaceAgent({ ...carol.value, queueIds: ['sales'] }, carol.etag);
+        expect(await ids({ queueId: 'general' })).toEqual([]);
+        expect(await ids({ queueId: 'billing', presence: 'available' })).toEqual([]);
+        expect(await ids({ queueId: 'billing', presence: 'away' })).toEqual(['alice', 'bob']);
+        expect(await ids({ queueId: 'sales', presence: 'available' })).toEqual(['carol']);
+
+        const [read] = await store.listAgents({ queueId: 'billing', presence: 'away' });
+        expect(read?.value.assignments).toHaveLength(1);
+        expect(read?.etag).toBe((await store.getAgent('alice'))?.etag);
+      });
+
+      it('no longer lists a removed agent, in any queue', async () => {
+        const alice = await store.createAgent(anAgent({ queueIds: ['general', 'billing'] }));
+        expect(await store.deleteAgent('alice', alice.etag)).toBe(true);
+        expect(await ids({ queueId: 'general' })).toEqual([]);
+        expect(await ids({ queueId: 'billing' })).toEqual([]);
+        expect(await ids({})).toEqual([]);
+      });
+    });
+
     describe('agent removal', () => {
       it('removes an agent only with the current etag, and says when there was none', async () => {
         const alice = await store.createAgent(anAgent());

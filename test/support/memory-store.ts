@@ -1,3 +1,4 @@
+import { byAgentId, matchesAgents } from '../../shared/adapters/agent-reads.js';
 import {
   compareByCreation,
   cursorOf,
@@ -26,6 +27,7 @@ import type { SenderPace } from '../../shared/domain/sender-pace.js';
 import type { Template } from '../../shared/domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../../shared/errors.js';
 import type {
+  AgentQuery,
   ConversationQuery,
   ConversationSearch,
   CustomerConversationsQuery,
@@ -325,9 +327,10 @@ export class MemoryStore implements Store {
     return this.replace(this.agents, agent.id, agent, etag, `agent ${agent.id}`);
   }
 
-  async listAgents() {
+  async listAgents(query: AgentQuery = {}) {
     return [...this.agents.values()]
-      .sort((a, b) => a.value.id.localeCompare(b.value.id))
+      .filter((row) => matchesAgents(row.value, query))
+      .sort(byAgentId)
       .map((row) => this.out(row) as Stored<Agent>);
   }
 
