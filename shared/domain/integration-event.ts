@@ -75,7 +75,8 @@ export interface IntegrationEvent {
 }
 
 function closeReasonOf(step: Transition): CloseReason {
-  if (step.by.startsWith('agent')) return 'agent';
+  // A person closed it: the agent, or a supervisor acting for one.
+  if (step.by.startsWith('agent:') || step.by.startsWith('supervisor:')) return 'agent';
   // A customer closes a conversation only by opting out.
   if (step.by === 'customer') return 'stop';
   return 'auto-close';
