@@ -258,11 +258,20 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     if (adminMatch?.[1] && method === 'POST') {
       const refusal = config.identity === 'function-keys' ? keyRefusal('admin', req, url) : undefined;
       if (refusal) return sendJson(res, 401, refusal);
+      const name = adminMatch[1];
+      if (!functions.some((f) => f.kind === 'timer' && f.name === name))
+        return sendJson(res, 404, {
+          error: { code: 'not-found', message: `no timer function named ${name}` },
+        });
       try {
-        await invoke(adminMatch[1]);
+        await invoke(name);
         res.writeHead(202).end();
       } catch (error) {
-        sendJson(res, 404, { error: { code: 'not-found', message: (error as Error).message } });
+        // The timer exists and ran: its failure is the function's, not a missing route.
+        logger.error('host.invoke-failed', { functionName: name }, error);
+        sendJson(res, 500, {
+          error: { code: 'function-failed', message: `${name} failed: ${(error as Error).message}` },
+        });
       }
       return;
     }
@@ -337,10 +346,20 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   });
   server.keepAliveTimeout = 5000;
   const realtime = app.localLive ? serveRealtime(server, app.localLive, logger) : undefined;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.local.port, '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.local.port, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    // A port already taken: release what was started (the queue thread, the app, the data
+    // directory's lock), or the process would hang holding them.
+    realtime?.close();
+    await runtime.stop().catch(() => {});
+    await app.close().catch(() => {});
+    runtime.release();
+    throw error;
+  }
   ready = true;
   const port = (server.address() as AddressInfo).port;
 

@@ -22,6 +22,8 @@ export interface TestHost {
   eventually<T>(check: () => Promise<T | undefined | false>, what: string): Promise<T>;
   /** Waits until every queue is empty and nothing is in flight. */
   settle(): Promise<void>;
+  /** The host's data directory (its SQLite files), removed by `stop`. */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -97,6 +99,7 @@ export async function startTestHost(env: Record<string, string> = {}, seed?: unk
     api,
     eventually,
     settle,
+    dataDir,
     stop: async () => {
       await host.close();
       rmSync(dataDir, { recursive: true, force: true });
