@@ -110,6 +110,16 @@ export class ConcurrencyError extends SmsError {
   }
 }
 
+/**
+ * A read-modify-write that kept meeting other writers past its bound. Not a ConcurrencyError on
+ * purpose: an enclosing retry loop must not multiply the attempts; the queue's redelivery retries.
+ */
+export class UnsettledError extends SmsError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('concurrency', message, options);
+  }
+}
+
 /** A create met a record with the same id. */
 export class AlreadyExistsError extends SmsError {
   constructor(message: string, options: ErrorOptions = {}) {

@@ -7,7 +7,7 @@ import type { InboundSms } from '../domain/inbound-sms.js';
 import { maskPhone } from '../domain/mask.js';
 import { route } from '../domain/routing.js';
 import { awaitsSurveyAnswer } from '../domain/survey.js';
-import { AlreadyExistsError } from '../errors.js';
+import { AlreadyExistsError, UnsettledError } from '../errors.js';
 import { currentTraceContext } from '../telemetry/tracing.js';
 import { appendInbound, inboundMessage } from './append-inbound.js';
 import { requestAssignment } from './assignment-request.js';
@@ -74,7 +74,14 @@ async function open(
  * next sequence number); the message write follows. Everything else (a waiting conversation, a
  * closed one, none, a crash half-way) takes the slower path, and every step is safe to repeat.
  */
-async function place(deps: CoreDeps, channel: Channel, sms: InboundSms): Promise<Placed> {
+const MAX_PLACE_PASSES = 20;
+
+async function place(deps: CoreDeps, channel: Channel, sms: InboundSms, pass = 1): Promise<Placed> {
+  // Each pass starts again after seeing another writer's step; a store that never settles (a
+  // conversation that keeps changing under us) ends in a retryable error, not an endless loop.
+  if (pass > MAX_PLACE_PASSES)
+    throw new UnsettledError(`the message's place did not settle after ${MAX_PLACE_PASSES} passes`);
+  const again = () => place(deps, channel, sms, pass + 1);
   return retryOnConflict(async (): Promise<Placed> => {
     const stored = await deps.store.getCustomer(channel.id, sms.from);
     // Consent keywords record their message ids here; a repeat of one is dropped.
@@ -86,14 +93,14 @@ async function place(deps: CoreDeps, channel: Channel, sms: InboundSms): Promise
       const existing = await deps.store.getConversation(pointer);
       if (!existing) {
         // The pointer was written and the process died before the conversation was: finish the job.
-        return (await open(deps, channel, sms, pointer)) ?? (await place(deps, channel, sms));
+        return (await open(deps, channel, sms, pointer)) ?? (await again());
       }
       if (existing.value.state === 'waiting') {
         const conversation = await appendInbound(deps, existing, sms);
         return { kind: 'returned', conversation };
       }
       // A racing first message created it since the sequence number was asked for: join it.
-      if (existing.value.state !== 'closed') return place(deps, channel, sms);
+      if (existing.value.state !== 'closed') return again();
       // Closed: a redelivery of the message that was in it is a repeat; anything else opens anew.
       if (await deps.store.getMessage(pointer, sms.id))
         return { kind: 'duplicate', conversation: existing.value };
@@ -110,7 +117,7 @@ async function place(deps: CoreDeps, channel: Channel, sms: InboundSms): Promise
     const id = deps.ids.next();
     const customer = stored?.value ?? newCustomerState(channel.id, sms.from);
     await deps.store.putCustomer({ ...customer, openConversationId: id }, stored?.etag ?? null);
-    return (await open(deps, channel, sms, id)) ?? (await place(deps, channel, sms));
+    return (await open(deps, channel, sms, id)) ?? (await again());
   });
 }
 
