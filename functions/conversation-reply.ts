@@ -4,7 +4,12 @@ import { actingAgent } from '../shared/use-cases/access.js';
 import { replyToCustomer } from '../shared/use-cases/conversations.js';
 import { agentRoles, json, param, readJson, signedInFunction } from './http.js';
 
-const body = z.object({ agentId: z.string().min(1).optional(), text: z.string() });
+const body = z.object({
+  agentId: z.string().min(1).optional(),
+  text: z.string(),
+  /** MMS attachments [{url, contentType, size?}]: checked by the use case against the channel. */
+  media: z.unknown().optional(),
+});
 
 /** An agent's reply: accepted onto the outbound queue (202); its status follows on the message. */
 export function conversationReplyFunction(app: App) {
@@ -19,6 +24,7 @@ export function conversationReplyFunction(app: App) {
         conversationId: param(request, 'conversationId'),
         agentId: actingAgent(principal, input.agentId),
         text: input.text,
+        media: input.media,
       });
       return json(202, { message });
     },

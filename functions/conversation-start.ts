@@ -9,6 +9,8 @@ const body = z.object({
   channelId: z.string().min(1),
   to: z.string().min(1),
   text: z.string(),
+  /** MMS attachments [{url, contentType, size?}]: checked by the use case against the channel. */
+  media: z.unknown().optional(),
   queueId: z.string().min(1).optional(),
 });
 

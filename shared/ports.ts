@@ -10,7 +10,7 @@ import type { Conversation, ConversationState, UnclosedState } from './domain/co
 import type { CustomerState } from './domain/customer.js';
 import type { EventType, IntegrationEvent } from './domain/integration-event.js';
 import type { LiveMessage } from './domain/live.js';
-import type { Message } from './domain/message.js';
+import type { Media, Message } from './domain/message.js';
 import type { Notification } from './domain/notification.js';
 import type { PhoneNumber, SenderNumber } from './domain/phone.js';
 import type { PoisonEvent } from './domain/poison-event.js';
@@ -322,6 +322,8 @@ export interface SendRequest {
   from: SenderNumber;
   to: PhoneNumber;
   text: string;
+  /** MMS attachments; only a provider that sends media (Twilio) is ever given some. */
+  media?: Media[];
   /** With the idempotency key (the message id), what a delivery report must bring back. */
   conversationId: string;
   /** When the first attempt to send this message started (the same on every retry). */

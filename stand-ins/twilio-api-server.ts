@@ -3,6 +3,8 @@ import { closeServer, jsonAnswer, listenOnLoopback, readBody } from './http.js';
 
 export interface TwilioSend {
   params: Record<string, string>;
+  /** Every `MediaUrl` sent (the form repeats the key, once per file). */
+  mediaUrls: string[];
   /** When the stand-in took it (ms, performance.now()). */
   at: number;
 }
@@ -10,7 +12,9 @@ export interface TwilioSend {
 /**
  * A local server speaking the part of Twilio's REST API we use: `POST Messages.json` with Basic
  * auth (account SID and auth token), form fields, 201 with a message resource, or the error a test
- * scripts (429, 5xx, 21610); `GET` the account. With `limitPerSecond` it enforces a sender's rate
+ * scripts (429, 5xx, 21610); `GET` the account. Media is checked as Twilio's API checks it before
+ * it fetches anything: a Body or a MediaUrl (21602), each MediaUrl an http(s) URL (21620), at most
+ * 10 of them (21623); the files themselves are not fetched. With `limitPerSecond` it enforces a sender's rate
  * as carriers do: more than that many sends from one sender within a second get a 429.
  */
 export class TwilioApiServer {
@@ -58,11 +62,26 @@ export class TwilioApiServer {
         if (req.method !== 'POST' || req.url !== `/2010-04-01/Accounts/${this.accountSid}/Messages.json`) {
           return answer(404, { code: 20404, message: 'Not found', status: 404 });
         }
-        const params = Object.fromEntries(new URLSearchParams(body));
-        if (!params.To || !params.Body || !(params.From || params.MessagingServiceSid)) {
+        const form = new URLSearchParams(body);
+        const params = Object.fromEntries(form);
+        const mediaUrls = form.getAll('MediaUrl');
+        if (!params.To || !(params.From || params.MessagingServiceSid)) {
           return answer(400, {
             code: 21604,
-            message: 'A To, Body and From or MessagingServiceSid are required',
+            message: 'A To, and From or MessagingServiceSid are required',
+            status: 400,
+          });
+        }
+        if (!params.Body && mediaUrls.length === 0) {
+          return answer(400, { code: 21602, message: 'Message body is required', status: 400 });
+        }
+        if (mediaUrls.some((url) => !/^https?:\/\/[^/\s]+/i.test(url))) {
+          return answer(400, { code: 21620, message: 'Invalid media URL(s)', status: 400 });
+        }
+        if (mediaUrls.length > 10) {
+          return answer(400, {
+            code: 21623,
+            message: 'Number of media files exceeds allowed limit',
             status: 400,
           });
         }
@@ -72,7 +91,7 @@ export class TwilioApiServer {
           this.tooManyRequests += 1;
           return answer(429, { code: 20429, message: 'Too Many Requests', status: 429 });
         }
-        this.sends.push({ params, at: performance.now() });
+        this.sends.push({ params, mediaUrls, at: performance.now() });
         const sid = `SM${String(this.sends.length).padStart(32, '0')}`;
         answer(201, {
           sid,
@@ -80,7 +99,8 @@ export class TwilioApiServer {
           to: params.To,
           from: params.From ?? null,
           messaging_service_sid: params.MessagingServiceSid ?? null,
-          body: params.Body,
+          body: params.Body ?? '',
+          num_media: String(mediaUrls.length),
           status: 'queued',
           num_segments: '1',
         });

@@ -61,6 +61,13 @@ export interface EventData {
   purpose?: string;
   optedOut?: boolean;
   score?: number | null;
+  /** How many files a message carries (MMS), when it carries any. */
+  mediaCount?: number;
+  /**
+   * An agent's attachments (outbound MMS): the center's own files. A customer's are counted, not
+   * linked, as their text is never carried.
+   */
+  media?: { url: string; contentType: string }[];
 }
 
 /** An event as the outbox holds it; the publisher wraps it in a CloudEvents envelope. */
@@ -197,6 +204,10 @@ export function messageEvents(before: Message | undefined, after: Message, at: s
     ...(after.author.kind === 'agent' ? { agentId: after.author.agentId } : {}),
     ...(after.status === 'failed' ? { failureReason: after.failureReason } : {}),
     ...(after.purpose ? { purpose: after.purpose } : {}),
+    ...(after.media?.length ? { mediaCount: after.media.length } : {}),
+    ...(after.media?.length && after.direction === 'outbound'
+      ? { media: after.media.map(({ url, contentType }) => ({ url, contentType })) }
+      : {}),
   };
   return [
     {

@@ -10,7 +10,12 @@ export type MessageDirection = 'inbound' | 'outbound';
 export const outboundStatuses = ['queued', 'sent', 'delivered', 'failed'] as const;
 export type OutboundStatus = (typeof outboundStatuses)[number];
 
-export const mediaSchema = z.object({ url: z.url(), contentType: z.string().min(1) });
+export const mediaSchema = z.object({
+  url: z.url(),
+  contentType: z.string().min(1),
+  /** Bytes, when known (an agent's attachment may declare it; Twilio's inbound webhook does not). */
+  size: z.number().int().positive().optional(),
+});
 export type Media = z.output<typeof mediaSchema>;
 
 /** Why the system sent a message; only an opt-out confirmation may reach an opted-out number. */
@@ -28,7 +33,7 @@ export interface Message {
   from: SenderNumber | PhoneNumber;
   to: SenderNumber | PhoneNumber;
   text: string;
-  /** MMS attachments (inbound); absent on older records. */
+  /** MMS attachments: a customer's (inbound) or an agent's (outbound, Twilio only); absent when none. */
   media?: Media[];
   segments: SegmentCount;
   createdAt: string;

@@ -1,6 +1,7 @@
 import type { Presence } from '../domain/agent.js';
 import { type Actor, type Conversation, holdsCapacity, transition } from '../domain/conversation.js';
 import type { Message } from '../domain/message.js';
+import { validateOutboundMedia } from '../domain/outbound-media.js';
 import { ConsentError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../errors.js';
 import type { Stored } from '../ports.js';
 import { releaseCapacity, releaseStaleCapacity } from './agent-capacity.js';
@@ -58,9 +59,14 @@ export async function setPresence(deps: CoreDeps, agentId: string, presence: Pre
 
 export async function replyToCustomer(
   deps: CoreDeps,
-  input: { conversationId: string; agentId: string; text: string },
+  input: { conversationId: string; agentId: string; text: string; media?: unknown },
 ): Promise<Message> {
   const { value: conversation } = await requireConversation(deps, input.conversationId);
+  // Bad attachments (or a channel that cannot send them) are refused before anything is written.
+  const media =
+    input.media === undefined
+      ? []
+      : validateOutboundMedia(input.media, deps.directory.channel(conversation.channelId));
   // A closed conversation takes no reply from anyone; say why rather than "not assigned", and say
   // first that the customer opted out, since that also rules out starting a new conversation.
   if (conversation.state === 'closed') {
@@ -88,7 +94,13 @@ export async function replyToCustomer(
   if (customer?.value.optedOut) {
     throw new ConsentError('the customer opted out of this channel; nothing can be sent to them');
   }
-  return queueOutbound(deps, conversation.id, input.text, { kind: 'agent', agentId: input.agentId });
+  return queueOutbound(
+    deps,
+    conversation.id,
+    input.text,
+    { kind: 'agent', agentId: input.agentId },
+    { media },
+  );
 }
 
 /**

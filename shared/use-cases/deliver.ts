@@ -1,6 +1,7 @@
 import type { Channel } from '../domain/channel.js';
 import { maskPhone } from '../domain/mask.js';
 import { advanceStatus, type Message, type OutboundStatus } from '../domain/message.js';
+import { providerSendsMedia } from '../domain/outbound-media.js';
 import type { PhoneNumber } from '../domain/phone.js';
 import { AlreadyExistsError, ConcurrencyError, SendError } from '../errors.js';
 import type { SmsSender, Stored } from '../ports.js';
@@ -194,6 +195,10 @@ export async function deliverOutbound(
   const channel = deps.directory.channelForNumber(message.from);
   if (!channel) return fail(deps, message, 'the sending number no longer belongs to a channel');
 
+  // Checked when the agent sent it; the channel may have moved to a provider without MMS since.
+  if (message.media?.length && !providerSendsMedia(channel.provider))
+    return fail(deps, message, `it carries media, and ${channel.provider} sends SMS only; nothing went out`);
+
   const sender = deps.senders.forChannel(channel);
   await waitForSendSlot(deps, channel, message);
   const started = await startAttempt(deps, stored.value, sender);
@@ -213,6 +218,7 @@ export async function deliverOutbound(
       from: message.from,
       to: customerOf(message),
       text: message.text,
+      ...(message.media?.length ? { media: message.media } : {}),
       conversationId: message.conversationId,
       firstAttemptAt: started.firstAttemptAt,
     });

@@ -1,4 +1,4 @@
-import type { Author, Message, MessagePurpose } from '../domain/message.js';
+import type { Author, Media, Message, MessagePurpose } from '../domain/message.js';
 import { messageSegments, validateMessageText } from '../domain/message.js';
 import { AlreadyExistsError } from '../errors.js';
 import { queueNames } from '../ports.js';
@@ -8,14 +8,15 @@ import { retryOnConflict } from './optimistic.js';
 /**
  * Puts a message on the outbound queue (session = sender number, so one number's order and rate
  * hold across instances). The queue message carries the whole message: if we crash before the
- * record is written, the outbound worker writes it, so an accepted reply is never lost.
+ * record is written, the outbound worker writes it, so an accepted reply is never lost. Media
+ * must have been checked against the channel (validateOutboundMedia) before: nothing checks it here.
  */
 export async function queueOutbound(
   deps: CoreDeps,
   conversationId: string,
   text: string,
   author: Author,
-  options: { id?: string; purpose?: MessagePurpose } = {},
+  options: { id?: string; purpose?: MessagePurpose; media?: Media[] } = {},
 ): Promise<Message> {
   validateMessageText(text);
   // One conditional write while the conversation is under way; a read and a replace otherwise
@@ -40,6 +41,7 @@ export async function queueOutbound(
     from: conversation.channelNumber,
     to: conversation.customer,
     text,
+    ...(options.media && options.media.length > 0 ? { media: options.media } : {}),
     segments: messageSegments(text),
     createdAt: conversation.lastActivityAt,
     provider: deps.directory.channel(conversation.channelId).provider,

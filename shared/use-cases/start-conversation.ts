@@ -3,6 +3,7 @@ import { type Conversation, caseNumberOf } from '../domain/conversation.js';
 import { newCustomerState } from '../domain/customer.js';
 import { opennessAt } from '../domain/hours.js';
 import { type Message, validateMessageText } from '../domain/message.js';
+import { validateOutboundMedia } from '../domain/outbound-media.js';
 import { parsePhoneNumber } from '../domain/phone.js';
 import { allowedSendTime, recipientTimeZone } from '../domain/quiet-hours.js';
 import { ConcurrencyError, ConflictError, ConsentError, ForbiddenError, NotFoundError } from '../errors.js';
@@ -15,6 +16,8 @@ export interface StartRequest {
   channelId: string;
   to: string;
   text: string;
+  /** Attachments (MMS, Twilio channels only), checked like a reply's. */
+  media?: unknown;
   /** The queue the conversation belongs to; the channel's default queue when absent. */
   queueId?: string | undefined;
 }
@@ -34,6 +37,7 @@ async function checkRules(deps: CoreDeps, request: StartRequest) {
   }
   const to = parsePhoneNumber(request.to, 'to');
   validateMessageText(request.text);
+  const media = validateOutboundMedia(request.media, channel);
   const from = channel.numbers[0]?.number;
   if (!from) throw new ConflictError(`channel ${channel.id} has no number to send from`);
   const now = deps.clock.now();
@@ -57,7 +61,7 @@ async function checkRules(deps: CoreDeps, request: StartRequest) {
   if (!agent.value.queueIds.includes(queueId)) {
     throw new ForbiddenError(`agent ${request.agentId} is not a member of queue ${queueId}`);
   }
-  return { channel, from, to, queueId, now };
+  return { channel, from, to, queueId, now, media };
 }
 
 /**
@@ -69,7 +73,7 @@ export async function startConversation(
   deps: CoreDeps,
   request: StartRequest,
 ): Promise<{ conversation: Conversation; message: Message }> {
-  const { channel, from, to, queueId, now } = await checkRules(deps, request);
+  const { channel, from, to, queueId, now, media } = await checkRules(deps, request);
   const stored = await deps.store.getCustomer(channel.id, to);
   if (stored?.value.optedOut)
     throw new ConsentError('the customer opted out of this channel; nothing can be sent to them');
@@ -116,7 +120,13 @@ export async function startConversation(
       history: [{ from: null, to: 'active', at, by: `agent:${request.agentId}`, reason: 'started by agent' }],
     };
     await deps.store.createConversation(conversation);
-    const message = await queueOutbound(deps, id, request.text, { kind: 'agent', agentId: request.agentId });
+    const message = await queueOutbound(
+      deps,
+      id,
+      request.text,
+      { kind: 'agent', agentId: request.agentId },
+      { media },
+    );
     deps.logger.info('conversation.started', {
       conversationId: id,
       agentId: request.agentId,

@@ -71,6 +71,8 @@ export interface ConversationSummary {
 export interface Media {
   url: string;
   contentType: string;
+  /** Bytes, when the sender declared it. */
+  size?: number;
 }
 
 export interface Message {

@@ -78,6 +78,7 @@ export class TwilioSender implements SmsSender {
         to: request.to,
         body: request.text,
         statusCallback: callback.toString(),
+        ...(request.media?.length ? { mediaUrl: request.media.map((media) => media.url) } : {}),
         ...(service ? { messagingServiceSid: service } : { from: request.from }),
       });
       return { providerMessageId: message.sid };

@@ -374,7 +374,7 @@ function MessageItem(props: { message: Message; styles: ReturnType<typeof useSty
                 <img
                   className={styles.thumb}
                   src={media.url}
-                  alt={`Attachment ${index + 1} from the customer (${media.contentType})`}
+                  alt={`Attachment ${index + 1} ${message.direction === 'inbound' ? 'from the customer' : 'sent'} (${media.contentType})`}
                 />
               </a>
             ) : (
