@@ -1,24 +1,27 @@
 /**
- * `npm run bench` (part): what each flow costs the store, counted operation by operation, with
- * request units estimated from document sizes (stand-ins/counting-store.ts says how). The flows run
- * through the use cases against the embedded store; Cosmos DB sees the same calls.
+ * `npm run bench` (part): what each recurring flow costs Cosmos DB, counted request by request at
+ * the container (the real SDK on @vercel/cosmosdb-server, through stand-ins/counting-store.ts),
+ * with the partitions each touched and request units estimated from document sizes. The table in
+ * docs/cosmos.md is this output. Then the same flows with much more kept (closed conversations,
+ * agents of other queues), to show their cost does not move with it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CosmosStore } from '../shared/adapters/cosmos-store.js';
 import { createApp } from '../shared/app.js';
 import { loadConfig } from '../shared/config.js';
 import type { InboundSms } from '../shared/domain/inbound-sms.js';
-import { notificationRequestSchema } from '../shared/domain/notification.js';
 import type { PhoneNumber, SenderNumber } from '../shared/domain/phone.js';
-import { assignQueue } from '../shared/use-cases/assign.js';
-import { autoCloseIdle } from '../shared/use-cases/auto-close.js';
-import { replyToCustomer, setPresence } from '../shared/use-cases/conversations.js';
-import { deliverOutbound } from '../shared/use-cases/deliver.js';
-import { applyDeliveryReport } from '../shared/use-cases/delivery-report.js';
-import { receiveInbound } from '../shared/use-cases/inbound.js';
-import { sendNotification } from '../shared/use-cases/notify.js';
-import { countingStore, estimateRu, type Operation } from '../stand-ins/counting-store.js';
+import { startCosmosServer } from '../stand-ins/cosmos-server.js';
+import { countingContainer } from '../stand-ins/counting-store.js';
+import { costTable, differences, type FlowRun, keep, runFlows } from './cosmos-flows.js';
+
+const KEPT_SMALL = { closedConversations: 25, otherAgents: 10 };
+const KEPT_LARGE = {
+  closedConversations: Number(process.env.BENCH_KEPT_CONVERSATIONS ?? 1000),
+  otherAgents: Number(process.env.BENCH_KEPT_AGENTS ?? 1000),
+};
 
 const dir = mkdtempSync(join(tmpdir(), 'sms-cost-'));
 writeFileSync(
@@ -33,10 +36,14 @@ writeFileSync(
         defaultQueueId: 'general',
       },
     ],
-    queues: [{ id: 'general', name: 'General' }],
-    agents: [{ id: 'alice', name: 'Alice', capacity: 2, queueIds: ['general'] }],
+    queues: [
+      { id: 'general', name: 'General' },
+      { id: 'billing', name: 'Billing' },
+    ],
+    agents: [],
   }),
 );
+// The embedded app gives the directory, the local provider and the queue; the store is Cosmos DB.
 const app = await createApp(
   loadConfig({
     SMS_DATA_DIR: dir,
@@ -46,10 +53,9 @@ const app = await createApp(
   }),
   { logSink: () => {} },
 );
-const counted = countingStore(app.deps.store);
-const deps = { ...app.deps, store: counted.store };
+if (!app.manualClock) throw new Error('the bench needs the manual clock');
 const clock = app.manualClock;
-if (!clock) throw new Error('the bench needs the manual clock');
+const cosmos = await startCosmosServer();
 
 let n = 0;
 const sms = (from: string, text: string): InboundSms => {
@@ -66,70 +72,40 @@ const sms = (from: string, text: string): InboundSms => {
   };
 };
 
-const rows: { flow: string; operations: Operation[] }[] = [];
-async function measure<T>(flow: string, run: () => Promise<T>): Promise<T> {
-  counted.reset();
-  const result = await run();
-  rows.push({ flow, operations: [...counted.operations] });
-  return result;
+async function measure(kept?: typeof KEPT_SMALL): Promise<FlowRun[]> {
+  const counted = countingContainer(await cosmos.container());
+  const store = new CosmosStore(counted.container);
+  await store.createAgent({
+    id: 'alice',
+    name: 'Alice',
+    capacity: 2,
+    queueIds: ['general'],
+    presence: 'offline',
+    assignments: [],
+  });
+  if (kept) await keep(store, clock.now(), kept);
+  return runFlows({ deps: { ...app.deps, store }, clock, sms }, counted);
 }
 
-const opened = await measure('customer message, new conversation', () =>
-  receiveInbound(deps, sms('+14255550123', 'Hello, I need help')),
-);
-if (opened.status !== 'stored') throw new Error('not stored');
-await measure('customer message, conversation under way', () =>
-  receiveInbound(deps, sms('+14255550123', 'It is about my order')),
-);
-await setPresence(deps, 'alice', 'available');
-await measure('assignment run (one waiting, one agent)', () => assignQueue(deps, 'general'));
-const reply = await measure('agent reply accepted', () =>
-  replyToCustomer(deps, { conversationId: opened.conversationId, agentId: 'alice', text: 'Hi, Alice here.' }),
-);
-const sent = await measure('reply sent to the provider', () =>
-  deliverOutbound(deps, reply, { deliveryCount: 1, maxDeliveryCount: 10 }),
-);
-if (sent.status !== 'sent') throw new Error('not sent');
-await measure('delivery report applied', () =>
-  applyDeliveryReport(deps, {
-    provider: 'local',
-    providerMessageId: sent.providerMessageId,
-    conversationId: opened.conversationId,
-    messageId: reply.id,
-    status: 'delivered',
-    reason: null,
-    recipientOptedOut: false,
-    reportedAt: clock.now().toISOString(),
-  }),
-);
-await measure('notification, one recipient', () =>
-  sendNotification(
-    deps,
-    notificationRequestSchema.parse({
-      channelId: 'support',
-      to: ['+14255550124'],
-      text: 'Your parcel ships today',
-    }),
-  ),
-);
-await measure('STOP on an open conversation', () => receiveInbound(deps, sms('+14255550123', 'STOP')));
-await receiveInbound(deps, sms('+14255550125', 'Anyone there?'));
-clock.advance(25 * 60 * 60_000);
-await measure('auto-close run (one idle conversation)', () => autoCloseIdle(deps));
-
-const count = (ops: Operation[], kind: Operation['kind']) => ops.filter((o) => o.kind === kind).length;
-process.stdout.write(
-  '\nStore operations per flow (Cosmos DB request units estimated from document sizes)\n\n',
-);
-process.stdout.write(
-  '| flow | point reads | writes | queries | KB moved | est. RU |\n| --- | --- | --- | --- | --- | --- |\n',
-);
-for (const { flow, operations } of rows) {
-  const kb = operations.reduce((sum, o) => sum + o.bytes, 0) / 1024;
-  const ru = operations.reduce((sum, o) => sum + estimateRu(o), 0);
+const kept = (k: typeof KEPT_SMALL) =>
+  `${k.closedConversations} closed conversations and ${k.otherAgents} agents of another queue kept`;
+try {
+  const empty = await measure();
   process.stdout.write(
-    `| ${flow} | ${count(operations, 'point-read')} | ${count(operations, 'write')} | ${count(operations, 'query')} | ${kb.toFixed(1)} | ${ru.toFixed(1)} |\n`,
+    '\nCosmos DB requests per flow, counted at the container (request units estimated from document sizes)\n\n',
   );
+  process.stdout.write(costTable(empty));
+  const small = await measure(KEPT_SMALL);
+  const large = await measure(KEPT_LARGE);
+  const report = (label: string, changed: string[]) =>
+    process.stdout.write(
+      `${label}: ${changed.length === 0 ? 'the same on every row' : `differs on ${changed.join('; ')}`}\n`,
+    );
+  process.stdout.write('\n');
+  report(`Nothing kept vs ${kept(KEPT_SMALL)}`, differences(empty, small));
+  report(`${kept(KEPT_SMALL)} vs ${kept(KEPT_LARGE)}`, differences(small, large));
+} finally {
+  await cosmos.close();
+  await app.close();
+  rmSync(dir, { recursive: true, force: true });
 }
-await app.close();
-rmSync(dir, { recursive: true, force: true });

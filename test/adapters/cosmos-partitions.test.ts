@@ -1,27 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { costOf, differences, type FlowRun, keep, runFlows } from '../../bench/cosmos-flows.js';
 import { CosmosStore } from '../../shared/adapters/cosmos-store.js';
 import type { Principal } from '../../shared/domain/access.js';
-import { notificationRequestSchema } from '../../shared/domain/notification.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
-import { autoCloseIdle } from '../../shared/use-cases/auto-close.js';
-import {
-  listAgentConversations,
-  listQueueConversations,
-  replyToCustomer,
-  setPresence,
-} from '../../shared/use-cases/conversations.js';
-import { deliverOutbound } from '../../shared/use-cases/deliver.js';
-import { applyDeliveryReport } from '../../shared/use-cases/delivery-report.js';
+import { setPresence } from '../../shared/use-cases/conversations.js';
 import { dayFigures } from '../../shared/use-cases/figures.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
-import { sendNotification } from '../../shared/use-cases/notify.js';
-import { assignAtOpening } from '../../shared/use-cases/openings.js';
-import {
-  listAgentWork,
-  listOngoing,
-  listQueueViews,
-  openConversationView,
-} from '../../shared/use-cases/workspace.js';
+import { listAgentViews, listOngoing } from '../../shared/use-cases/workspace.js';
 import { type ContainerOperation, countingContainer } from '../../stand-ins/counting-store.js';
 import { coreHarness } from '../support/core.js';
 import { startCosmosServer } from '../support/cosmos-server.js';
@@ -29,7 +14,8 @@ import { startCosmosServer } from '../support/cosmos-server.js';
 /*
  * Every recurring path, run through the use cases against the Cosmos DB store, with each request
  * to the container recorded: a query that names no partition key fans out over every partition,
- * and its cost grows with the container. Only what a person starts may do that.
+ * and its cost grows with the container. Only what a person starts may do that. The paths are the
+ * ones `npm run bench` prices (bench/cosmos-flows.ts).
  */
 let cosmos: Awaited<ReturnType<typeof startCosmosServer>>;
 beforeAll(async () => {
@@ -39,85 +25,92 @@ afterAll(async () => {
   await cosmos.close();
 });
 
-const supervisor: Principal = {
+const alice: Principal = {
   kind: 'user',
-  userId: 'sue',
-  name: 'Sue',
-  roles: ['supervisor'],
-  agentId: null,
+  userId: 'alice',
+  name: 'Alice',
+  roles: ['agent'],
+  agentId: 'alice',
 };
+
+/** A Cosmos DB store on a fresh container, counted, with the flows' agent alice in `general`. */
+async function world(kept?: Parameters<typeof keep>[2]) {
+  const counted = countingContainer(await cosmos.container());
+  const h = coreHarness(new CosmosStore(counted.container));
+  await h.addAgent({ presence: 'offline' });
+  if (kept) await keep(h.store, h.clock.now(), kept);
+  return {
+    h,
+    counted,
+    flows: { deps: h.deps, clock: h.clock, sms: (from: string, text: string) => h.sms({ from, text }) },
+  };
+}
+
+const keysOf = (operations: ContainerOperation[]) => [
+  ...new Set(operations.map((o) => o.partitionKey ?? '(every partition)')),
+];
 
 describe('the partitions each path of the Cosmos DB store touches', () => {
   it('runs every recurring path on queries that name their partition', async () => {
-    const counted = countingContainer(await cosmos.container());
-    const store = new CosmosStore(counted.container);
-    const h = coreHarness(store);
-    const alice: Principal = {
-      kind: 'user',
-      userId: 'alice',
-      name: 'Alice',
-      roles: ['agent'],
-      agentId: 'alice',
-    };
-    const paths = new Map<string, ContainerOperation[]>();
-    const run = async <T>(path: string, flow: () => Promise<T>) => {
-      counted.reset();
-      const result = await flow();
-      paths.set(path, [...counted.operations]);
-      return result;
-    };
+    const { counted, flows } = await world();
+    const runs = await runFlows(flows, counted);
 
-    await h.addAgent();
-    const opened = await run('inbound, new conversation', () => receiveInbound(h.deps, h.sms()));
-    if (opened.status !== 'stored') throw new Error('not stored');
-    await run('inbound, under way', () => receiveInbound(h.deps, h.sms({ text: 'more' })));
-    await setPresence(h.deps, 'alice', 'available');
-    await run('assignment', () => assignQueue(h.deps, 'general'));
-    const reply = await run('reply', () =>
-      replyToCustomer(h.deps, { conversationId: opened.conversationId, agentId: 'alice', text: 'Hi' }),
-    );
-    const sent = await run('delivery', () =>
-      deliverOutbound(h.deps, reply, { deliveryCount: 1, maxDeliveryCount: 10 }),
-    );
-    if (sent.status !== 'sent') throw new Error('not sent');
-    await run('delivery report', () =>
-      applyDeliveryReport(h.deps, {
-        provider: 'local',
-        providerMessageId: sent.providerMessageId,
-        conversationId: opened.conversationId,
-        messageId: reply.id,
-        status: 'delivered',
-        reason: null,
-        recipientOptedOut: false,
-        reportedAt: h.clock.now().toISOString(),
-      }),
-    );
-    await run('notification', () =>
-      sendNotification(
-        h.deps,
-        notificationRequestSchema.parse({ channelId: 'support', to: ['+14255550124'], text: 'Shipped' }),
-      ),
-    );
-    await run("an agent's list", () => listAgentConversations(h.deps, 'alice'));
-    await run("an agent's work with summaries", () => listAgentWork(h.deps, alice, 'alice'));
-    await run("a queue's line", () => listQueueConversations(h.deps, 'general'));
-    await run('the queues with their lines', () => listQueueViews(h.deps, supervisor));
-    await run("the supervisor's floor", () => listOngoing(h.deps, supervisor, {}));
-    await run("an agent's floor", () => listOngoing(h.deps, alice, {}));
-    await run('a conversation with its customer history', () =>
-      openConversationView(h.deps, alice, opened.conversationId),
-    );
-    await run('the opening timer', () => assignAtOpening(h.deps));
-    h.clock.advance(2 * 24 * 60 * 60_000);
-    const closed = await run('auto-close', () => autoCloseIdle(h.deps));
-    expect(closed.closed).toContain(opened.conversationId);
-
-    const fanOuts = [...paths].flatMap(([path, operations]) =>
-      operations.filter((o) => o.partitionKey === undefined).map((o) => `${path}: ${o.method}`),
+    const fanOuts = runs.flatMap(({ flow, operations }) =>
+      operations.filter((o) => o.partitionKey === undefined).map((o) => `${flow}: ${o.method}`),
     );
     expect(fanOuts).toEqual([]);
-    expect([...paths.values()].flat().filter((o) => o.kind === 'query').length).toBeGreaterThan(10);
+    expect(runs.flatMap((r) => r.operations).filter((o) => o.kind === 'query').length).toBeGreaterThan(10);
   });
+
+  it('assigns from the queue’s roster and the agents’ own partitions, never the directory of every agent', async () => {
+    const { h, counted } = await world({ closedConversations: 0, otherAgents: 4 });
+    await h.addAgent({ id: 'bob', presence: 'offline' });
+    await receiveInbound(h.deps, h.sms());
+    await setPresence(h.deps, 'alice', 'available');
+    counted.reset();
+
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+      { conversationId: expect.any(String), agentId: 'alice' },
+    ]);
+    const agentReads = keysOf(counted.operations).filter(
+      (pk) => pk === 'agents' || pk.startsWith('roster|') || pk.startsWith('agent|'),
+    );
+    // Bob is offline: the roster's query (available only) does not even return him.
+    expect(agentReads.sort()).toEqual(['agent|alice', 'roster|general']);
+    expect(counted.operations.filter((o) => o.kind === 'query').map((o) => o.partitionKey)).toEqual([
+      'roster|general',
+      'work',
+    ]);
+  });
+
+  it('shows an agent their team from their queues’ rosters, and the floor from the work partition', async () => {
+    const { h, counted } = await world({ closedConversations: 0, otherAgents: 4 });
+    await h.addAgent({ id: 'bob', queueIds: ['general', 'billing'] });
+    await receiveInbound(h.deps, h.sms());
+    counted.reset();
+
+    expect((await listAgentViews(h.deps, alice)).map((a) => a.id)).toEqual(['alice', 'bob']);
+    expect(keysOf(counted.operations).sort()).toEqual(['agent|alice', 'agent|bob', 'roster|general']);
+
+    counted.reset();
+    const [conversation] = await listOngoing(h.deps, alice, {});
+    // The agent's own record, the work partition, and the conversation's own (its last messages).
+    expect(keysOf(counted.operations).sort()).toEqual(['agent|alice', conversation?.id, 'work'].sort());
+  });
+
+  it('costs the same whatever is kept: 25 or 60 closed conversations, 10 or 200 agents in other queues (counted, not timed)', async () => {
+    const small = await world({ closedConversations: 25, otherAgents: 10 });
+    const smallRuns = await runFlows(small.flows, small.counted);
+    const large = await world({ closedConversations: 60, otherAgents: 200 });
+    const largeRuns = await runFlows(large.flows, large.counted);
+
+    expect(differences(smallRuns, largeRuns)).toEqual([]);
+    // Not an empty comparison: every flow ran in both, the assignment among them.
+    const flowsOf = (runs: FlowRun[]) => runs.map((r) => r.flow);
+    expect(flowsOf(largeRuns)).toEqual(flowsOf(smallRuns));
+    const assignment = largeRuns.find((r) => r.flow.startsWith('assignment run'));
+    expect(assignment && costOf(assignment).partitions).toContain('roster|general');
+  }, 120_000);
 
   it('sees the fan-out of a report a person starts (the figures of a day), paged', async () => {
     const counted = countingContainer(await cosmos.container());
