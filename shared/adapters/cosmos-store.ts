@@ -13,7 +13,12 @@ import indexingPolicy from '../../infra/cosmos-indexing-policy.json' with { type
 import type { Agent } from '../domain/agent.js';
 import type { Configuration } from '../domain/configuration.js';
 import type { Contact } from '../domain/contact.js';
-import { type Conversation, unclosedStates } from '../domain/conversation.js';
+import {
+  type Conversation,
+  statesInList,
+  statesTakingMessages,
+  unclosedStates,
+} from '../domain/conversation.js';
 import type { CustomerState } from '../domain/customer.js';
 import {
   consentEvents,
@@ -714,7 +719,7 @@ export class CosmosStore implements Store {
   async takeNextSeq(conversationId: string, at: string) {
     try {
       const { resource } = await this.container.item(conversationId, conversationId).patch<ItemDefinition>({
-        condition: "FROM c WHERE c.state IN ('open', 'active', 'wrap-up')",
+        condition: `FROM c WHERE c.state IN (${statesInList(statesTakingMessages)})`,
         operations: [
           { op: 'incr', path: '/lastSeq', value: 1 },
           { op: 'set', path: '/lastActivityAt', value: at },

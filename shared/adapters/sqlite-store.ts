@@ -1,7 +1,7 @@
 import type { Agent } from '../domain/agent.js';
 import type { Configuration } from '../domain/configuration.js';
 import type { Contact } from '../domain/contact.js';
-import type { Conversation } from '../domain/conversation.js';
+import { type Conversation, statesInList, statesTakingMessages } from '../domain/conversation.js';
 import type { CustomerState } from '../domain/customer.js';
 import {
   consentEvents,
@@ -123,7 +123,7 @@ export class SqliteStore implements Store {
       takeNextSeq: db.prepare<[string, string, string], Row>(
         `UPDATE conversations SET etag = etag + 1, last_activity_at = ?,
            doc = json_set(doc, '$.lastSeq', json_extract(doc, '$.lastSeq') + 1, '$.lastActivityAt', ?)
-         WHERE id = ? AND state IN ('open', 'active', 'wrap-up') RETURNING etag, doc`,
+         WHERE id = ? AND state IN (${statesInList(statesTakingMessages)}) RETURNING etag, doc`,
       ),
       getMessage: db.prepare<[string, string], Row>(
         'SELECT etag, doc FROM messages WHERE conversation_id = ? AND id = ?',

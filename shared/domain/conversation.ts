@@ -8,6 +8,16 @@ export type ConversationState = (typeof conversationStates)[number];
 /** Every state but closed: the work under way. */
 export type UnclosedState = Exclude<ConversationState, 'closed'>;
 export const unclosedStates: UnclosedState[] = ['open', 'active', 'waiting', 'wrap-up'];
+/**
+ * The states in which a customer's message takes the next place in one write. Waiting is not
+ * one (the message brings the conversation back to its queue, a transition), nor is closed.
+ * Every store builds its condition from this list.
+ */
+export const statesTakingMessages: readonly ConversationState[] = ['open', 'active', 'wrap-up'];
+
+/** `'a', 'b'`: a list of states for a SQL or Cosmos DB `IN (...)`; the names are fixed literals. */
+export const statesInList = (states: readonly ConversationState[]): string =>
+  states.map((state) => `'${state}'`).join(', ');
 
 export type Actor =
   | { kind: 'customer' }

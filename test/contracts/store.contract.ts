@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { transition } from '../../shared/domain/conversation.js';
+import { conversationStates, statesTakingMessages, transition } from '../../shared/domain/conversation.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../../shared/errors.js';
 import type { Store } from '../../shared/ports.js';
 import {
@@ -235,6 +235,17 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
         }
         expect(await store.takeNextSeq('ghost', '2026-11-23T10:00:00.000Z')).toBeUndefined();
       });
+
+      it.each(conversationStates)(
+        'hand out a sequence number in state %s exactly when the domain says that state takes messages',
+        async (state) => {
+          await store.createConversation(aConversation({ id: `in-${state}`, state, lastSeq: 2 }));
+          const taken = await store.takeNextSeq(`in-${state}`, '2026-11-23T10:00:00.000Z');
+          const takes = statesTakingMessages.includes(state);
+          expect(taken?.value.lastSeq).toBe(takes ? 3 : undefined);
+          expect((await store.getConversation(`in-${state}`))?.value.lastSeq).toBe(takes ? 3 : 2);
+        },
+      );
 
       it('come back with etags that a replace accepts', async () => {
         await store.createConversation(aConversation());

@@ -10,7 +10,7 @@ import {
 import type { Agent } from '../../shared/domain/agent.js';
 import type { Configuration } from '../../shared/domain/configuration.js';
 import type { Contact } from '../../shared/domain/contact.js';
-import type { Conversation } from '../../shared/domain/conversation.js';
+import { type Conversation, statesTakingMessages } from '../../shared/domain/conversation.js';
 import type { CustomerState } from '../../shared/domain/customer.js';
 import {
   consentEvents,
@@ -189,7 +189,7 @@ export class MemoryStore implements Store {
 
   async takeNextSeq(conversationId: string, at: string) {
     const row = this.conversations.get(conversationId);
-    if (!row || !['open', 'active', 'wrap-up'].includes(row.value.state)) return undefined;
+    if (!row || !statesTakingMessages.includes(row.value.state)) return undefined;
     const next = { ...row.value, lastSeq: row.value.lastSeq + 1, lastActivityAt: at };
     return this.replace(
       this.conversations,
