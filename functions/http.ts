@@ -140,11 +140,17 @@ export function httpFunction(
   };
 }
 
-type SignedInHandle = (
+/** A handler that runs once the caller is known: the admin API and every signed-in route use it. */
+export type SignedInHandle = (
   request: HttpRequest,
   principal: Principal,
   context: InvocationContext,
 ) => Promise<HttpResponseInit>;
+
+/** The one answer to a method a route does not take, on both hosts. */
+export const methodNotAllowedBody = (method: string) => ({
+  error: { code: 'method-not-allowed', message: `${method} is not allowed here` },
+});
 
 /** The roles of the agent API: agents for themselves, supervisors and admins for anyone. */
 export const agentRoles: Role[] = ['agent', 'supervisor', 'admin'];

@@ -1,7 +1,6 @@
-import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { z } from 'zod';
 import type { App } from '../shared/app.js';
-import type { Principal } from '../shared/domain/access.js';
 import type { ChannelSettings } from '../shared/domain/channel.js';
 import { issuesFrom, ValidationError } from '../shared/errors.js';
 import {
@@ -10,13 +9,14 @@ import {
   readConfiguration,
 } from '../shared/use-cases/admin-configuration.js';
 import type { HttpFunction } from './definition.js';
-import { json, param, readBody, signedInFunction } from './http.js';
-
-type Handle = (
-  request: HttpRequest,
-  principal: Principal,
-  context: InvocationContext,
-) => Promise<HttpResponseInit>;
+import {
+  json,
+  methodNotAllowedBody,
+  param,
+  readBody,
+  type SignedInHandle,
+  signedInFunction,
+} from './http.js';
 
 /**
  * An admin API function: admins only. Its route is under `manage/` because the Functions host
@@ -27,7 +27,7 @@ export function adminFunction(
   definition: {
     name: string;
     route: string;
-    handlers: Partial<Record<'GET' | 'PUT' | 'POST' | 'DELETE', Handle>>;
+    handlers: Partial<Record<'GET' | 'PUT' | 'POST' | 'DELETE', SignedInHandle>>;
   },
 ): HttpFunction {
   const methods = Object.keys(definition.handlers) as ('GET' | 'PUT' | 'POST' | 'DELETE')[];
@@ -38,12 +38,7 @@ export function adminFunction(
     roles: ['admin'],
     handle: (request, principal, context) => {
       const handler = definition.handlers[request.method as 'GET'];
-      if (!handler)
-        return Promise.resolve(
-          json(405, {
-            error: { code: 'method-not-allowed', message: `${request.method} is not allowed here` },
-          }),
-        );
+      if (!handler) return Promise.resolve(json(405, methodNotAllowedBody(request.method)));
       return handler(request, principal, context);
     },
   });

@@ -5,6 +5,7 @@ import azureFunctions, { type HttpResponse, type HttpResponseInit } from '@azure
 
 import type { FunctionDefinition, HttpFunction } from '../functions/definition.js';
 import { buildFunctions } from '../functions/definitions.js';
+import { methodNotAllowedBody } from '../functions/http.js';
 import { type App, createApp } from '../shared/app.js';
 import type { Config } from '../shared/config.js';
 import { ValidationError } from '../shared/errors.js';
@@ -52,7 +53,8 @@ const STOP_GRACE_MS = 3000;
 
 class BodyTooLargeError extends Error {}
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** The raw bytes of a request, bounded; the function's own `readBody` parses them later. */
+function readRequestBytes(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -286,17 +288,14 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     }
     if (match === undefined)
       return sendJson(res, 404, { error: { code: 'not-found', message: 'no such route' } });
-    if (match === 'method')
-      return sendJson(res, 405, {
-        error: { code: 'method-not-allowed', message: `${method} is not allowed here` },
-      });
+    if (match === 'method') return sendJson(res, 405, methodNotAllowedBody(method));
     const refusal = keyRefusal(match.definition.authLevel, req, url);
     if (refusal) return sendJson(res, 401, refusal);
     if (!ready && match.definition.name === 'health') return sendJson(res, 503, { status: 'starting' });
 
     let body: Buffer;
     try {
-      body = await readBody(req);
+      body = await readRequestBytes(req);
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) throw error;
       res.setHeader('connection', 'close');
