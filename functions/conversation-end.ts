@@ -5,9 +5,14 @@ import { endConversation } from '../shared/use-cases/conversations.js';
 import { agentRoles, json, param, readJson, signedInFunction } from './http.js';
 
 /** Supervisors and admins name the agent they act for; an agent acts as themselves. */
-const body = z.object({ agentId: z.string().min(1).optional() });
+const body = z.object({
+  agentId: z.string().min(1).optional(),
+  /** One of the queue's wrap-up codes (required when the queue says so). */
+  wrapUpCode: z.string().optional(),
+  note: z.string().optional(),
+});
 
-/** The agent ends the conversation: it moves to wrap-up for their notes. */
+/** The agent ends the conversation: it moves to wrap-up, with the wrap-up code and note they give. */
 export function conversationEndFunction(app: App) {
   return signedInFunction(app, {
     name: 'conversationEnd',
@@ -19,6 +24,8 @@ export function conversationEndFunction(app: App) {
       const conversation = await endConversation(app.deps, {
         conversationId: param(request, 'conversationId'),
         agentId: actingAgent(principal, input.agentId),
+        ...(input.wrapUpCode === undefined ? {} : { wrapUpCode: input.wrapUpCode }),
+        ...(input.note === undefined ? {} : { note: input.note }),
       });
       return json(200, { conversation });
     },

@@ -7,6 +7,7 @@ import { hoursSchema } from './hours.js';
 import { type InactivityLimits, inactivityLimitsSchema } from './inactivity.js';
 import { notificationWindowSchema } from './quiet-hours.js';
 import { routingRuleSchema } from './routing.js';
+import { queueWrapUpSchema } from './wrap-up.js';
 
 export const providerNames = ['local', 'acs', 'twilio', 'telesign'] as const;
 export type ProviderName = (typeof providerNames)[number];
@@ -102,6 +103,8 @@ export const queueSchema = z.object({
   distribution: z.enum(distributionModes).default('push'),
   /** The service level target: the share of conversations answered within this many seconds. */
   serviceLevelSeconds: z.number().int().min(1).max(86_400).optional(),
+  /** The wrap-up codes an agent chooses from on ending a conversation of this queue, and whether one is required. */
+  wrapUp: queueWrapUpSchema.optional(),
 });
 export type Queue = z.output<typeof queueSchema>;
 

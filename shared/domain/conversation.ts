@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { InvalidTransitionError } from '../errors.js';
 import type { PhoneNumber, SenderNumber } from './phone.js';
+import type { WrapUp } from './wrap-up.js';
 
 /** The states Dynamics 365 users know, plus `waiting` (set aside by the agent). */
 export const conversationStates = ['open', 'active', 'waiting', 'wrap-up', 'closed'] as const;
@@ -83,6 +84,8 @@ export interface Conversation {
    * replies are sent in that trace, so a customer's message and its answer are one transaction.
    */
   traceContext?: { traceparent: string; tracestate?: string };
+  /** The wrap-up code and note the agent gave on ending it. */
+  wrapUp?: WrapUp;
 }
 
 export type ConversationEvent =

@@ -1,4 +1,5 @@
 import type { Conversation } from './conversation.js';
+import { countWrapUpCodes } from './wrap-up.js';
 
 /** The service level target when a queue sets none: answered within a minute. */
 export const DEFAULT_SERVICE_LEVEL_SECONDS = 60;
@@ -21,6 +22,8 @@ export interface Figures {
    * targetSeconds is null for a channel whose conversations went to queues with different targets.
    */
   serviceLevel: { targetSeconds: number | null; share: number | null };
+  /** How many of the day's conversations ended with each wrap-up code (agent-started ones too). */
+  wrapUpCodes: Record<string, number>;
 }
 
 const seconds = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;
@@ -103,5 +106,6 @@ export function computeFigures(
       targetSeconds: targets.size === 1 ? ([...targets][0] ?? null) : null,
       share: received.length === 0 ? null : Math.round((withinTarget / received.length) * 1000) / 1000,
     },
+    wrapUpCodes: countWrapUpCodes(conversations),
   };
 }

@@ -3,6 +3,7 @@ import { type Conversation, type ConversationState, caseNumberOf, type Transitio
 import type { CustomerState } from './customer.js';
 import { maskPhone } from './mask.js';
 import type { Message } from './message.js';
+import type { WrapUp } from './wrap-up.js';
 
 /**
  * Integration events: the changes other systems (flows, CRMs, reports) react to. Each is derived
@@ -61,6 +62,11 @@ export interface EventData {
   purpose?: string;
   optedOut?: boolean;
   score?: number | null;
+  /** conversation.ended: the wrap-up code the agent chose (one of the queue's list) and its label. */
+  wrapUpCode?: string;
+  wrapUpLabel?: string;
+  /** conversation.ended: the agent's wrap-up note (the agent's words, never the customer's). */
+  wrapUpNote?: string;
   /** How many files a message carries (MMS), when it carries any. */
   mediaCount?: number;
   /**
@@ -140,6 +146,7 @@ export function conversationEvents(
       const data: EventData = { ...base, state: step.to, by: step.by, reason: step.reason };
       if (type === 'conversation.closed') data.closeReason = closeReasonOf(step);
       if (type === 'conversation.queued') data.agentId = null;
+      if (type === 'conversation.ended' && after.wrapUp) Object.assign(data, wrapUpData(after.wrapUp));
       events.push({ id: `${after.id}:${index}:${type}`, type, time: step.at, subject, data });
     }
   });
@@ -159,6 +166,14 @@ export function conversationEvents(
     });
   }
   return events;
+}
+
+function wrapUpData(wrapUp: WrapUp): EventData {
+  return {
+    ...(wrapUp.code === undefined ? {} : { wrapUpCode: wrapUp.code }),
+    ...(wrapUp.label === undefined ? {} : { wrapUpLabel: wrapUp.label }),
+    ...(wrapUp.note === undefined ? {} : { wrapUpNote: wrapUp.note }),
+  };
 }
 
 /** The survey's answer, once the customer gave one (its text stays with the conversation). */

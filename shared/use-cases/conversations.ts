@@ -1,7 +1,14 @@
 import type { Presence } from '../domain/agent.js';
-import { type Actor, type Conversation, holdsCapacity, transition } from '../domain/conversation.js';
+import {
+  type Actor,
+  actorName,
+  type Conversation,
+  holdsCapacity,
+  transition,
+} from '../domain/conversation.js';
 import type { Message } from '../domain/message.js';
 import { validateOutboundMedia } from '../domain/outbound-media.js';
+import { wrapUpFor } from '../domain/wrap-up.js';
 import { ConsentError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../errors.js';
 import type { Stored } from '../ports.js';
 import { releaseCapacity, releaseStaleCapacity } from './agent-capacity.js';
@@ -127,14 +134,24 @@ async function recordSurveySent(deps: CoreDeps, conversationId: string) {
   });
 }
 
-/** The agent ends the conversation: it goes to wrap-up, still counting against their capacity. */
-export async function endConversation(deps: CoreDeps, input: { conversationId: string; agentId: string }) {
+/**
+ * The agent ends the conversation: it goes to wrap-up, still counting against their capacity. The
+ * wrap-up code (from the queue's list, required when the queue says so) and note are checked
+ * before anything is written, and recorded in the same write as the end.
+ */
+export async function endConversation(
+  deps: CoreDeps,
+  input: { conversationId: string; agentId: string; wrapUpCode?: string; note?: string },
+) {
   const ended = await retryOnConflict(async () => {
     const stored = await requireConversation(deps, input.conversationId);
     requireOwner(stored.value, input.agentId);
     const actor: Actor = { kind: 'agent', agentId: input.agentId };
-    const next = transition(stored.value, { type: 'end' }, actor, deps.clock.now().toISOString());
-    return (await deps.store.replaceConversation(next, stored.etag)).value;
+    const at = deps.clock.now().toISOString();
+    const next = transition(stored.value, { type: 'end' }, actor, at);
+    const queue = deps.directory.findQueue(stored.value.queueId) ?? { id: stored.value.queueId };
+    const wrapUp = wrapUpFor(queue, { code: input.wrapUpCode, note: input.note }, at, actorName(actor));
+    return (await deps.store.replaceConversation(wrapUp ? { ...next, wrapUp } : next, stored.etag)).value;
   });
   await sayGoodbye(deps, ended);
   return ended;

@@ -89,6 +89,7 @@ describe.each(storeKinds)("a day's figures (%s)", (_kind, makeStore) => {
       p90WaitSeconds: 120,
       averageHandleSeconds: (630 + 2460 + 1860) / 3,
       serviceLevel: { targetSeconds: 60, share: 0.333 },
+      wrapUpCodes: {},
     };
     expect(figures.queues.find((q) => q.queueId === 'general')).toEqual({ queueId: 'general', ...expected });
     expect(figures.channels.find((c) => c.channelId === 'support')).toEqual({
@@ -109,6 +110,7 @@ describe.each(storeKinds)("a day's figures (%s)", (_kind, makeStore) => {
       p90WaitSeconds: null,
       averageHandleSeconds: null,
       serviceLevel: { targetSeconds: 120, share: null },
+      wrapUpCodes: {},
     });
     expect(figures.channels.map((c) => c.channelId).sort()).toEqual(['alerts', 'support']);
   });
