@@ -35,7 +35,8 @@ export function startingHealth(state: Exclude<StartupState, { status: 'ready' }>
           status: 'starting',
           mode: 'azure',
           attempts: state.attempts,
-          waitingFor: state.waitingFor ?? 'first attempt',
+          // The first attempt loads the SDKs before it connects: it can take a while on a cold instance.
+          waitingFor: state.waitingFor ?? 'Cosmos DB and Service Bus (first attempt)',
         }
       : { status: 'misconfigured', mode: 'azure', problem: state.problem };
   return { ...json(503, body), headers: { 'retry-after': state.status === 'starting' ? '10' : '300' } };

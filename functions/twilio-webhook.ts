@@ -29,7 +29,7 @@ export async function verifiedTwilioForm(
     return { refusal: json(404, { error: { code: 'not-found', message: 'Twilio is not configured here' } }) };
   }
   const params = readForm(await request.text());
-  const verification = verifyTwilioSignature({
+  const verification = await verifyTwilioSignature({
     authToken: twilio.authToken,
     signature: request.headers.get('x-twilio-signature'),
     url: signedUrl(base, request.url),

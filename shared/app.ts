@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { TokenCredential } from '@azure/core-auth';
-import { DefaultAzureCredential } from '@azure/identity';
-import { type AzureAdapters, azureAdapters } from './adapters/azure.js';
+import { AppIdentity } from './adapters/app-identity.js';
+import type { AzureAdapters } from './adapters/azure.js';
 import { ManualClock, SystemClock } from './adapters/clocks.js';
 import { type EmbeddedAdapters, embeddedAdapters } from './adapters/embedded.js';
 import { EventGridPublisher } from './adapters/event-grid-publisher.js';
@@ -160,12 +160,13 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const clock: Clock = manualClock ?? new SystemClock();
   let credential = options.azureCredential;
   const identity = () => {
-    credential ??= new DefaultAzureCredential();
+    credential ??= new AppIdentity();
     return credential;
   };
   const adapters: EmbeddedAdapters | AzureAdapters =
     config.mode === 'azure'
-      ? await azureAdapters(config, identity)
+      ? // Imported here: Cosmos DB's and Service Bus' SDKs are the embedded default's to skip.
+        await (await import('./adapters/azure.js')).azureAdapters(config, identity)
       : await embeddedAdapters(config, clock, {
           ...(options.db ? { db: options.db } : {}),
           batchWrites: options.batchWrites ?? false,

@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
-import { EventGridPublisherClient, type SendCloudEventInput } from '@azure/eventgrid';
+import type { EventGridPublisherClient, SendCloudEventInput } from '@azure/eventgrid';
 import { cloudEventType, type IntegrationEvent } from '../domain/integration-event.js';
+import { lazily } from '../lazy.js';
 import type { EventPublisher } from '../ports.js';
 
 /** Event Grid takes at most 1 MB per publish; the outbox's events are small, so 100 fit well inside. */
@@ -13,7 +14,8 @@ const PER_PUBLISH = 100;
  * not drop repeats: a repeat after a crash carries the same `id`, which subscribers check.
  */
 export class EventGridPublisher implements EventPublisher {
-  private readonly client: EventGridPublisherClient<'CloudEvent'>;
+  /** Built at the first publish: an instance that publishes nothing never loads the SDK. */
+  private readonly client: () => Promise<EventGridPublisherClient<'CloudEvent'>>;
 
   constructor(
     endpoint: string,
@@ -21,12 +23,17 @@ export class EventGridPublisher implements EventPublisher {
     private readonly source: string,
     options: { tlsOptions?: { ca: string } } = {},
   ) {
-    this.client = new EventGridPublisherClient(endpoint, 'CloudEvent', credential, options);
+    this.client = lazily(async () => {
+      const { EventGridPublisherClient } = await import('@azure/eventgrid');
+      return new EventGridPublisherClient(endpoint, 'CloudEvent', credential, options);
+    });
   }
 
   async publish(events: IntegrationEvent[]) {
+    if (events.length === 0) return;
+    const client = await this.client();
     for (let start = 0; start < events.length; start += PER_PUBLISH) {
-      await this.client.send(
+      await client.send(
         events.slice(start, start + PER_PUBLISH).map(
           (event): SendCloudEventInput<unknown> => ({
             id: event.id,

@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
-import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
+import type { SecretClient, SecretClientOptions } from '@azure/keyvault-secrets';
 import { ConfigurationError } from '../errors.js';
+import { lazily } from '../lazy.js';
 import type { Logger, SecretSource } from '../ports.js';
 
 export interface KeyVaultSecretsOptions {
@@ -25,7 +26,8 @@ interface Cached {
  * value in hand is used: a rotation waits, sending does not.
  */
 export class KeyVaultSecrets implements SecretSource {
-  private readonly client: SecretClient;
+  /** Built at the first read: an instance whose secrets are all settings never loads the SDK. */
+  private readonly client: () => Promise<SecretClient>;
   private readonly cache = new Map<string, Cached>();
   private readonly reading = new Map<string, Promise<string>>();
   private readonly now: () => number;
@@ -36,7 +38,10 @@ export class KeyVaultSecrets implements SecretSource {
     private readonly logger: Logger,
     private readonly options: KeyVaultSecretsOptions,
   ) {
-    this.client = new SecretClient(vaultUrl, credential, options.client);
+    this.client = lazily(async () => {
+      const { SecretClient } = await import('@azure/keyvault-secrets');
+      return new SecretClient(vaultUrl, credential, options.client);
+    });
     this.now = options.now ?? Date.now;
   }
 
@@ -66,7 +71,7 @@ export class KeyVaultSecrets implements SecretSource {
   private async readNow(name: string): Promise<string> {
     const cached = this.cache.get(name);
     try {
-      const secret = await this.client.getSecret(name);
+      const secret = await (await this.client()).getSecret(name);
       if (secret.value === undefined) throw new ConfigurationError(`Key Vault secret ${name} has no value`);
       if (cached && cached.value !== secret.value) this.logger.info('secret.rotated', { name });
       this.cache.set(name, { value: secret.value, readAt: this.now() });

@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
-import { WebPubSubServiceClient } from '@azure/web-pubsub';
+import type { WebPubSubServiceClient } from '@azure/web-pubsub';
 import type { LiveMessage } from '../domain/live.js';
+import { lazily } from '../lazy.js';
 import type { LiveAccess, LiveUpdates } from '../ports.js';
 
 /** How long a client token lets a page connect; it negotiates again on any reconnect. */
@@ -18,12 +19,16 @@ export interface WebPubSubOptions {
  * `POST /api/hubs/{hub}/:generateToken` (the service signs it; the app holds no key).
  */
 export class WebPubSubLive implements LiveUpdates, LiveAccess {
-  private readonly client: WebPubSubServiceClient;
+  /** Built at the first send or token: an instance that serves neither never loads the SDK. */
+  private readonly client: () => Promise<WebPubSubServiceClient>;
 
   constructor(endpoint: string, hub: string, credential: TokenCredential, options: WebPubSubOptions = {}) {
-    this.client = new WebPubSubServiceClient(endpoint, credential, hub, {
-      ...(options.tlsOptions ? { tlsOptions: options.tlsOptions } : {}),
-      retryOptions: { maxRetries: 1 },
+    this.client = lazily(async () => {
+      const { WebPubSubServiceClient } = await import('@azure/web-pubsub');
+      return new WebPubSubServiceClient(endpoint, credential, hub, {
+        ...(options.tlsOptions ? { tlsOptions: options.tlsOptions } : {}),
+        retryOptions: { maxRetries: 1 },
+      });
     });
   }
 
@@ -34,11 +39,11 @@ export class WebPubSubLive implements LiveUpdates, LiveAccess {
   async publish(groups: string[], message: LiveMessage): Promise<void> {
     if (groups.length === 0) return;
     const filter = groups.map((group) => `'${group.replace(/'/g, "''")}' in groups`).join(' or ');
-    await this.client.sendToAll({ ...message }, { filter });
+    await (await this.client()).sendToAll({ ...message }, { filter });
   }
 
   async clientUrl(request: { userId: string; groups: string[] }): Promise<string> {
-    const token = await this.client.getClientAccessToken({
+    const token = await (await this.client()).getClientAccessToken({
       userId: request.userId,
       groups: request.groups,
       expirationTimeInMinutes: TOKEN_MINUTES,

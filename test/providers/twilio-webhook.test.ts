@@ -33,39 +33,43 @@ function verify(path: string, body: string, signature: string | null, base = PUB
 }
 
 describe('Twilio webhook signatures', () => {
-  it.each(fixtures)('accepts the signed request %s', (file) => {
+  it.each(fixtures)('accepts the signed request %s', async (file) => {
     const request = readHttpFixture(file);
-    expect(verify(request.path, request.body, request.headers['x-twilio-signature'] ?? null)).toBe('valid');
+    expect(await verify(request.path, request.body, request.headers['x-twilio-signature'] ?? null)).toBe(
+      'valid',
+    );
   });
 
-  it.each(fixtures)('refuses %s when a field was changed', (file) => {
+  it.each(fixtures)('refuses %s when a field was changed', async (file) => {
     const request = readHttpFixture(file);
     const forged = request.body.replace(/From=%2B1\d+/, 'From=%2B14255550999');
     expect(forged).not.toBe(request.body);
-    expect(verify(request.path, forged, request.headers['x-twilio-signature'] ?? null)).toBe('invalid');
+    expect(await verify(request.path, forged, request.headers['x-twilio-signature'] ?? null)).toBe('invalid');
   });
 
-  it.each(fixtures)('refuses %s replayed to another URL', (file) => {
+  it.each(fixtures)('refuses %s replayed to another URL', async (file) => {
     const request = readHttpFixture(file);
     const signature = request.headers['x-twilio-signature'] ?? null;
-    expect(verify(request.path.replace('/api/twilio/', '/api/other/'), request.body, signature)).toBe(
+    expect(await verify(request.path.replace('/api/twilio/', '/api/other/'), request.body, signature)).toBe(
       'invalid',
     );
-    expect(verify(request.path, request.body, signature, 'https://attacker.example')).toBe('invalid');
+    expect(await verify(request.path, request.body, signature, 'https://attacker.example')).toBe('invalid');
   });
 
-  it.each(fixtures)('refuses %s truncated', (file) => {
+  it.each(fixtures)('refuses %s truncated', async (file) => {
     const request = readHttpFixture(file);
     const truncated = request.body.slice(0, request.body.lastIndexOf('&'));
-    expect(verify(request.path, truncated, request.headers['x-twilio-signature'] ?? null)).toBe('invalid');
+    expect(await verify(request.path, truncated, request.headers['x-twilio-signature'] ?? null)).toBe(
+      'invalid',
+    );
   });
 
-  it('says when the signature is missing', () => {
+  it('says when the signature is missing', async () => {
     const request = readHttpFixture('twilio/twilio-inbound-sms.http.txt');
-    expect(verify(request.path, request.body, null)).toBe('missing');
+    expect(await verify(request.path, request.body, null)).toBe('missing');
   });
 
-  it('works behind a proxy and with a function key: the public base and the exact query are what count', () => {
+  it('works behind a proxy and with a function key: the public base and the exact query are what count', async () => {
     const request = readHttpFixture('twilio/twilio-inbound-sms.http.txt');
     const params = readForm(request.body);
     const publicBase = 'https://sms.contoso.com/support-line';
@@ -76,11 +80,42 @@ describe('Twilio webhook signatures', () => {
     );
     const seenUrl = 'http://10.0.0.4:8080/api/twilio/inbound?code=function-key%3D%3D';
     const url = signedUrl(publicBase, seenUrl);
-    expect(verifyTwilioSignature({ authToken: AUTH_TOKEN, signature, url, params })).toBe('valid');
+    expect(await verifyTwilioSignature({ authToken: AUTH_TOKEN, signature, url, params })).toBe('valid');
     const withoutKey = signedUrl(publicBase, 'http://10.0.0.4:8080/api/twilio/inbound');
-    expect(verifyTwilioSignature({ authToken: AUTH_TOKEN, signature, url: withoutKey, params })).toBe(
+    expect(await verifyTwilioSignature({ authToken: AUTH_TOKEN, signature, url: withoutKey, params })).toBe(
       'invalid',
     );
+  });
+
+  it('accepts the URL signed with or without its default port, as Twilio signs either', async () => {
+    const request = readHttpFixture('twilio/twilio-inbound-sms.http.txt');
+    const params = readForm(request.body);
+    const url = `${PUBLIC_BASE}/api/twilio/inbound`;
+    const withPort = twilio.getExpectedTwilioSignature(
+      AUTH_TOKEN,
+      `${PUBLIC_BASE}:443/api/twilio/inbound`,
+      params,
+    );
+    expect(await verifyTwilioSignature({ authToken: AUTH_TOKEN, signature: withPort, url, params })).toBe(
+      'valid',
+    );
+    const withoutPort = twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, params);
+    expect(
+      await verifyTwilioSignature({
+        authToken: AUTH_TOKEN,
+        signature: withoutPort,
+        url: `${PUBLIC_BASE}:443/api/twilio/inbound`,
+        params,
+      }),
+    ).toBe('valid');
+    expect(
+      await verifyTwilioSignature({
+        authToken: AUTH_TOKEN,
+        signature: withPort,
+        url: `${PUBLIC_BASE}:8443/api/twilio/inbound`,
+        params,
+      }),
+    ).toBe('invalid');
   });
 
   it('refuses a form that repeats a field', () => {

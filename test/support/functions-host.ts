@@ -70,6 +70,8 @@ export interface Invocation {
   http?: { method: string; url: string; headers?: Record<string, string>; body?: string };
   message?: unknown;
   timer?: true;
+  /** Asks instead which packages the worker has loaded (with `recordPackages`). */
+  loadedPackages?: true;
 }
 export type InvocationAnswer =
   | { status: number; headers: Record<string, string>; body: unknown }
@@ -80,14 +82,22 @@ export type InvocationAnswer =
  * The app's entry point loaded as the Functions host's worker would (test/support/functions-worker.mjs),
  * kept running so its functions can be invoked: what registered, and an `invoke` for each trigger.
  */
-export async function startWorker(env: Record<string, string>, appRoot = root) {
+export async function startWorker(
+  env: Record<string, string>,
+  appRoot = root,
+  options: { recordPackages?: boolean } = {},
+) {
   const child: ChildProcess = fork(
     join(root, 'test/support/functions-worker.mjs'),
     [appRoot, join(appRoot, 'dist/functions/index.js')],
     {
       cwd: appRoot,
       env: { PATH: process.env.PATH ?? '', SMS_LOG_LEVEL: 'error', ...env },
-      execArgv: ['--require', join(root, 'test/support/fake-functions-core.cjs')],
+      execArgv: [
+        '--require',
+        join(root, 'test/support/fake-functions-core.cjs'),
+        ...(options.recordPackages ? ['--import', join(root, 'test/support/package-recorder.mjs')] : []),
+      ],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     },
   );

@@ -16,7 +16,9 @@ process.send({ registered: globalThis.__functionsHostRegistrations });
 
 const handlers = globalThis.__functionsHostHandlers;
 
-async function invoke({ name, http, message, timer }) {
+async function invoke({ name, http, message, timer, loadedPackages }) {
+  // With package-recorder.mjs preloaded: the packages this process has loaded so far.
+  if (loadedPackages) return { result: globalThis.__loadedPackages() };
   const handler = handlers.get(name);
   if (!handler) throw new Error(`no function ${name}`);
   const context = new InvocationContext({

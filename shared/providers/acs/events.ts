@@ -1,8 +1,8 @@
-import { EventGridDeserializer } from '@azure/eventgrid';
 import { z } from 'zod';
 import type { DeliveryReport } from '../../domain/delivery-report.js';
 import { type InboundSms, inboundMessageId, inboundSmsSchema } from '../../domain/inbound-sms.js';
 import { issuesFrom, ValidationError } from '../../errors.js';
+import { lazily } from '../../lazy.js';
 
 export const SMS_RECEIVED = 'Microsoft.Communication.SMSReceived';
 export const SMS_DELIVERY_REPORT = 'Microsoft.Communication.SMSDeliveryReportReceived';
@@ -15,7 +15,8 @@ export interface AcsEvent {
   data: unknown;
 }
 
-const deserializer = new EventGridDeserializer();
+/** The Event Grid SDK is loaded with the first delivery: a deployment without ACS never loads it. */
+const deserializer = lazily(async () => new (await import('@azure/eventgrid')).EventGridDeserializer());
 
 /**
  * Reads an Event Grid or CloudEvents delivery, single or batched, checking the envelope with the
@@ -27,15 +28,16 @@ export async function readEvents(body: unknown): Promise<AcsEvent[]> {
   const cloud = items.every((item) => typeof item === 'object' && item !== null && 'specversion' in item);
   // The SDK takes an array at run time; its types only name a single object or a string.
   const encoded = items as unknown as Record<string, unknown>;
+  const sdk = await deserializer();
   try {
     if (cloud) {
-      return (await deserializer.deserializeCloudEvents(encoded)).map((e) => ({
+      return (await sdk.deserializeCloudEvents(encoded)).map((e) => ({
         id: e.id,
         type: e.type,
         data: e.data,
       }));
     }
-    return (await deserializer.deserializeEventGridEvents(encoded)).map((e) => ({
+    return (await sdk.deserializeEventGridEvents(encoded)).map((e) => ({
       id: e.id,
       type: e.eventType,
       data: e.data,

@@ -1,4 +1,3 @@
-import { CommunicationServiceManagementClient } from '@azure/arm-communication';
 import type { TokenCredential } from '@azure/core-auth';
 import type { CommonClientOptions } from '@azure/core-client';
 import { ConfigurationError } from '../../errors.js';
@@ -33,6 +32,8 @@ export async function resolveAcsEndpoint(
   options: CommonClientOptions & { endpoint?: string } = {},
 ): Promise<string> {
   const id = parseAcsResourceId(resourceId);
+  // Management is needed only for a channel that names its resource: its SDK is loaded then.
+  const { CommunicationServiceManagementClient } = await import('@azure/arm-communication');
   const client = new CommunicationServiceManagementClient(credential, id.subscriptionId, {
     ...options,
     retryOptions: { maxRetries: 1 },

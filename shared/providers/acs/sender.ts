@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { SmsClient, type SmsClientOptions } from '@azure/communication-sms';
+import type { SmsClient, SmsClientOptions } from '@azure/communication-sms';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { SendError } from '../../errors.js';
+import { lazily } from '../../lazy.js';
 import type { CredentialCheck, SendRequest, SendResult, SmsSender } from '../../ports.js';
 import { deliveryTag, looksOptedOut } from './events.js';
 
@@ -62,7 +63,8 @@ const sameNumber = (a: string | undefined, b: string) =>
 export class AcsSender implements SmsSender {
   readonly provider = 'acs';
   readonly idempotent = true;
-  private readonly client: SmsClient;
+  /** Built at the first send or check: an instance that only takes events never loads the SDK. */
+  private readonly client: () => Promise<SmsClient>;
 
   constructor(
     connection: AcsConnection,
@@ -74,10 +76,12 @@ export class AcsSender implements SmsSender {
       retryOptions: { maxRetries: 0 },
       ...options,
     };
-    this.client =
-      'connectionString' in connection
+    this.client = lazily(async () => {
+      const { SmsClient } = await import('@azure/communication-sms');
+      return 'connectionString' in connection
         ? new SmsClient(connection.connectionString, clientOptions)
         : new SmsClient(connection.endpoint, connection.credential, clientOptions);
+    });
   }
 
   /**
@@ -86,7 +90,7 @@ export class AcsSender implements SmsSender {
    */
   async checkCredentials(): Promise<CredentialCheck> {
     try {
-      await this.client.send({ from: '+10000000000', to: [], message: 'credential check' });
+      await (await this.client()).send({ from: '+10000000000', to: [], message: 'credential check' });
       return { ok: true, detail: 'ACS accepted the credentials' };
     } catch (error) {
       const status = statusOf(error);
@@ -105,7 +109,7 @@ export class AcsSender implements SmsSender {
     const firstSent = new Date(request.firstAttemptAt).toUTCString();
     let results: Awaited<ReturnType<SmsClient['send']>>;
     try {
-      results = await this.client.send(
+      results = await (await this.client()).send(
         { from: request.from, to: [request.to], message: request.text },
         {
           enableDeliveryReport: true,

@@ -1,5 +1,6 @@
-import twilio from 'twilio';
+import type twilio from 'twilio';
 import { SendError } from '../../errors.js';
+import { lazily } from '../../lazy.js';
 import type { CredentialCheck, SendRequest, SendResult, SmsSender } from '../../ports.js';
 
 type TwilioClient = ReturnType<typeof twilio>;
@@ -40,17 +41,23 @@ export function classifyTwilioError(error: unknown): SendError {
 export class TwilioSender implements SmsSender {
   readonly provider = 'twilio';
   readonly idempotent = false;
-  private readonly client: TwilioClient;
+  /** Built at the first send or check: an instance that only takes webhooks never loads the SDK. */
+  private readonly client: () => Promise<TwilioClient>;
 
   constructor(private readonly options: TwilioSenderOptions) {
-    // The queue retries with backoff; the SDK's own retries would hide 429s from it.
-    this.client = twilio(options.accountSid, options.authToken, { autoRetry: false });
-    if (options.apiBaseUrl) this.client.api.baseUrl = options.apiBaseUrl;
+    this.client = lazily(async () => {
+      const { default: twilio } = await import('twilio');
+      // The queue retries with backoff; the SDK's own retries would hide 429s from it.
+      const client = twilio(options.accountSid, options.authToken, { autoRetry: false });
+      if (options.apiBaseUrl) client.api.baseUrl = options.apiBaseUrl;
+      return client;
+    });
   }
 
   async checkCredentials(): Promise<CredentialCheck> {
     try {
-      const account = await this.client.api.v2010.accounts(this.options.accountSid).fetch();
+      const client = await this.client();
+      const account = await client.api.v2010.accounts(this.options.accountSid).fetch();
       return account.status === 'active'
         ? { ok: true, detail: `Twilio account ${account.friendlyName} is active` }
         : { ok: false, detail: `Twilio account ${account.friendlyName} is ${account.status}` };
@@ -74,7 +81,8 @@ export class TwilioSender implements SmsSender {
     // A channel with a Messaging Service sends through it (Twilio picks the pool's number).
     const service = request.channel.twilio?.messagingServiceSid;
     try {
-      const message = await this.client.messages.create({
+      const client = await this.client();
+      const message = await client.messages.create({
         to: request.to,
         body: request.text,
         statusCallback: callback.toString(),

@@ -1,9 +1,10 @@
-import twilio from 'twilio';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { DeliveryReport, ProviderReport } from '../../domain/delivery-report.js';
 import { type InboundSms, inboundMessageId, inboundSmsSchema } from '../../domain/inbound-sms.js';
 import type { OutboundStatus } from '../../domain/message.js';
 import { issuesFrom, ValidationError } from '../../errors.js';
+import { lazily } from '../../lazy.js';
 
 export type TwilioParams = Record<string, string>;
 
@@ -19,17 +20,53 @@ export function signedUrl(publicBaseUrl: string, requestUrl: string): string {
 
 export type Verification = 'valid' | 'missing' | 'invalid';
 
-/** Checks X-Twilio-Signature with Twilio's own algorithm (HMAC-SHA1 over the URL and sorted params). */
-export function verifyTwilioSignature(input: {
+const twilioSdk = lazily(async () => (await import('twilio')).default);
+
+/** Twilio's algorithm: HMAC-SHA1 with the auth token over the URL, then each key and value by key. */
+function expectedSignature(authToken: string, url: string, params: TwilioParams): string {
+  let data = url;
+  for (const key of Object.keys(params).sort()) data += key + params[key];
+  return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
+}
+
+/** The URL with its port taken out, and with the scheme's default port put in when it has none. */
+function withAndWithoutPort(url: string): string[] {
+  const match = /^(https?:\/\/)([^/?#@]*@)?([^/?#:]+|\[[^\]]*\])(:\d+)?(.*)$/i.exec(url);
+  if (!match) return [url];
+  const [, scheme = '', user = '', host = '', port, rest = ''] = match;
+  const defaultPort = scheme.toLowerCase() === 'https://' ? ':443' : ':80';
+  return [scheme + user + host + rest, scheme + user + host + (port ?? defaultPort) + rest];
+}
+
+const same = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/**
+ * Checks X-Twilio-Signature with Twilio's own algorithm (HMAC-SHA1 over the URL and sorted params).
+ * Twilio signs the URL as it called it, with or without the port: those two are checked here,
+ * without the Twilio SDK, which a cold instance would otherwise load for its first webhook. A
+ * signature matching neither goes to the SDK's `validateRequest`, which also tries the URL as
+ * `new URL()` and the legacy query string re-encode it, so what it accepts is still accepted.
+ */
+export async function verifyTwilioSignature(input: {
   authToken: string;
   signature: string | null;
   url: string;
   params: TwilioParams;
-}): Verification {
+}): Promise<Verification> {
   if (!input.signature) return 'missing';
-  return twilio.validateRequest(input.authToken, input.signature, input.url, input.params)
-    ? 'valid'
-    : 'invalid';
+  const signature = input.signature;
+  if (
+    withAndWithoutPort(input.url).some((url) =>
+      same(signature, expectedSignature(input.authToken, url, input.params)),
+    )
+  )
+    return 'valid';
+  const twilio = await twilioSdk();
+  return twilio.validateRequest(input.authToken, signature, input.url, input.params) ? 'valid' : 'invalid';
 }
 
 /** Twilio posts form fields; a key given twice would be ambiguous, so it is refused. */
