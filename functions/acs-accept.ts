@@ -52,7 +52,7 @@ export async function acceptAcsEvents(app: App, delivered: DeliveredEvent[]): Pr
   const now = deps.clock.now().toISOString();
   const outcome: AcsAcceptance = { accepted: 0, poisoned: 0 };
   const poison = async (
-    event: { id?: string | undefined; type?: string | undefined; data: unknown },
+    event: { id?: string | undefined; type?: string | undefined; time?: string | undefined; data: unknown },
     reason: string,
   ) => {
     const record = poisonEvent({
@@ -62,6 +62,7 @@ export async function acceptAcsEvents(app: App, delivered: DeliveredEvent[]): Pr
       data: event.data,
       reason,
       receivedAt: now,
+      occurredAt: event.time,
     });
     await deps.store.putPoisonEvent(record);
     deps.logger.warn('acs.event-poisoned', {

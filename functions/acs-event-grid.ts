@@ -13,7 +13,9 @@ export function acsEventGridFunction(app: App): EventGridFunction {
     kind: 'eventGrid',
     name: 'acsEventGrid',
     handler: async (event) => {
-      await acceptAcsEvents(app, [{ event: { id: event.id, type: event.eventType, data: event.data } }]);
+      await acceptAcsEvents(app, [
+        { event: { id: event.id, type: event.eventType, data: event.data, time: event.eventTime } },
+      ]);
     },
   };
 }

@@ -6,7 +6,10 @@ import { maskPhone, maskPhonesIn } from './mask.js';
  * It keeps no message text, and numbers only masked: enough to recognise, not to contact.
  */
 export interface PoisonEvent {
-  /** When it arrived, then the provider and its event id: listing by id lists by time. */
+  /**
+   * When the event happened (or, when it does not say, when it arrived), then the provider and
+   * its event id: listing by id lists by time, and a redelivery of the event has the same id.
+   */
   id: string;
   provider: string;
   eventId: string;
@@ -36,13 +39,17 @@ export function poisonEvent(input: {
   data: unknown;
   reason: string;
   receivedAt: string;
+  /** The event's own time, which Event Grid keeps on every redelivery of a batch. */
+  occurredAt?: string | undefined;
 }): PoisonEvent {
   const eventId = (input.eventId ?? '').slice(0, 200) || 'unknown';
+  const occurred = input.occurredAt === undefined ? Number.NaN : Date.parse(input.occurredAt);
+  const at = Number.isNaN(occurred) ? input.receivedAt : new Date(occurred).toISOString();
   const from = field(input.data, 'from');
   const to = field(input.data, 'to');
   return {
     // Encoded: the id is a document id, which may not hold / \ ? # in Cosmos DB.
-    id: `${input.receivedAt}|${input.provider}|${encodeURIComponent(eventId)}`,
+    id: `${at}|${input.provider}|${encodeURIComponent(eventId)}`,
     provider: input.provider,
     eventId,
     eventType: (input.eventType ?? '').slice(0, 200) || 'unknown',

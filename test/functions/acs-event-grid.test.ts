@@ -36,6 +36,7 @@ describe('the ACS Event Grid trigger', () => {
       loadConfig({
         SMS_DATA_DIR: dir,
         SMS_SEED_FILE: seed,
+        SMS_CLOCK: 'manual',
         ACS_CONNECTION_STRING:
           'endpoint=https://acs-contoso.unitedstates.communication.azure.com/;accesskey=a2V5',
       }),
@@ -81,6 +82,19 @@ describe('the ACS Event Grid trigger', () => {
         reason: expect.stringMatching(/from: missing \+ and country code/),
       }),
     ]);
+  });
+
+  it('keeps one poison record however often Event Grid redelivers the event, later each time', async () => {
+    const bad = {
+      ...received(),
+      id: 'redelivered',
+      data: { messageId: 'Incoming_r', from: 'nobody', to: '+18005550100', message: 'hi' },
+    };
+    await invoke(bad);
+    app.manualClock?.advance(60_000);
+    await invoke(bad);
+    const kept = await app.deps.store.listPoisonEvents({ limit: 10 });
+    expect(kept.filter((record) => record.eventId === 'redelivered')).toHaveLength(1);
   });
 
   it('queues a message whose sender libphonenumber calls invalid for its country, instead of refusing it', async () => {

@@ -13,6 +13,8 @@ export interface AcsEvent {
   id: string;
   type: string;
   data: unknown;
+  /** When the event happened (Event Grid's eventTime, CloudEvents' time): the same on every redelivery. */
+  time?: string | undefined;
 }
 
 /** The Event Grid SDK is loaded with the first delivery: a deployment without ACS never loads it. */
@@ -35,12 +37,14 @@ export async function readEvents(body: unknown): Promise<AcsEvent[]> {
         id: e.id,
         type: e.type,
         data: e.data,
+        time: e.time?.toISOString(),
       }));
     }
     return (await sdk.deserializeEventGridEvents(encoded)).map((e) => ({
       id: e.id,
       type: e.eventType,
       data: e.data,
+      time: e.eventTime.toISOString(),
     }));
   } catch (error) {
     throw new ValidationError(`not an Event Grid or CloudEvents delivery: ${(error as Error).message}`, [], {
@@ -52,7 +56,13 @@ export async function readEvents(body: unknown): Promise<AcsEvent[]> {
 /** One item of a delivery: an event, or why its envelope could not be read (with what it told). */
 export type DeliveredEvent =
   | { event: AcsEvent }
-  | { invalid: string; id: string | undefined; type: string | undefined; data: unknown };
+  | {
+      invalid: string;
+      id: string | undefined;
+      type: string | undefined;
+      time: string | undefined;
+      data: unknown;
+    };
 
 const stringField = (item: unknown, ...names: string[]) => {
   if (typeof item !== 'object' || item === null) return undefined;
@@ -87,6 +97,7 @@ export async function readEachEvent(body: unknown): Promise<DeliveredEvent[]> {
           invalid: error.message,
           id: stringField(item, 'id'),
           type: stringField(item, 'eventType', 'type'),
+          time: stringField(item, 'eventTime', 'time'),
           data: typeof item === 'object' && item !== null ? (item as { data?: unknown }).data : undefined,
         };
       }
