@@ -150,7 +150,14 @@ describe('bad input over HTTP', () => {
     ['an unknown queue', 'GET', 'queues/vip/conversations', undefined, 404, /unknown queue vip/],
     ['an unknown route', 'GET', 'nothing-here', undefined, 404, /no such route/],
     ['a wrong method', 'DELETE', 'local/inbound', undefined, 405, /not allowed/],
-    ['a wrong method on the admin API', 'PATCH', 'manage/configuration', undefined, 405, /PATCH is not allowed here/],
+    [
+      'a wrong method on the admin API',
+      'PATCH',
+      'manage/configuration',
+      undefined,
+      405,
+      /PATCH is not allowed here/,
+    ],
   ];
 
   it.each(cases)(
