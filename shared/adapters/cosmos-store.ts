@@ -68,6 +68,31 @@ export function stateContainerDefinition(id = 'state'): ContainerDefinition {
 /** The partition of the work under way: one entry per unclosed conversation, nothing else. */
 export const WORK_PARTITION = 'work';
 
+/**
+ * The partition the events publisher reads: one pointer per write that made events, naming the
+ * partition and ids of those events. The events themselves live with their change (one batch).
+ */
+export const OUTBOX_PARTITION = 'outbox';
+
+/** A pointer to the events of one write, as the outbox partition keeps it. */
+interface OutboxPointer {
+  id: string;
+  /** The partition of the write, where its events are. */
+  at: string;
+  eventIds: string[];
+  createdAt: string;
+  _ts: number;
+}
+
+/** Where a pending event is and which pointer led to it: what removing it needs. */
+interface OutboxReceipt {
+  /** The event document's id and partition. */
+  doc: [string, string];
+  pointer: string;
+  /** The ids of the pointer's events still there when read; the pointer goes once all are removed. */
+  present: string[];
+}
+
 /** The id of a conversation's settled entry in the work partition (its intents add `~nonce`). */
 const workEntryId = (conversationId: string) => `work:${conversationId}`;
 
@@ -190,6 +215,7 @@ type Kind =
   | 'provider-message'
   | 'work'
   | 'event'
+  | 'outbox'
   | 'poison-event';
 
 /** Where each document lives: a conversation and its messages share a partition; the rest are alone. */
@@ -249,6 +275,8 @@ function statusOf(error: unknown): number | undefined {
  */
 export class CosmosStore implements Store {
   private readonly staleAfterMs: number;
+  /** Outbox pointers this instance wrote: orders those written within one millisecond. */
+  private pointers = 0;
   private readonly clock: Pick<Clock, 'now'>;
   private readonly roster: CosmosRoster;
 
@@ -276,6 +304,7 @@ export class CosmosStore implements Store {
     events: IntegrationEvent[],
     what: string,
   ): Promise<string> {
+    const pointer = await this.pointTo(pk, events);
     const response = await this.container.items.batch(
       [
         ...operations,
@@ -292,6 +321,7 @@ export class CosmosStore implements Store {
     const failed = results.find((result) => result.statusCode >= 400 && result.statusCode !== 424);
     if (failed || response.code === undefined || response.code >= 400) {
       const status = failed?.statusCode ?? response.code;
+      await this.dropPointer(pointer);
       if (status === 409) throw new AlreadyExistsError(`${what} already exists`);
       if (status === 412) throw new ConcurrencyError(`${what} changed since it was read`);
       if (status === 404) throw new NotFoundError(`${what} does not exist`);
@@ -337,27 +367,101 @@ export class CosmosStore implements Store {
     return { value, etag: written };
   }
 
-  async pendingEvents(limit: number): Promise<PendingEvent[]> {
-    const { resources } = await this.container.items
-      .query<{ id: string; pk: string; event: IntegrationEvent }>(
-        {
-          // Served by the (kind, createdAt, id) composite index; an event's createdAt is its time.
-          query: `SELECT TOP ${Math.trunc(limit)} c.id, c.pk, c.event FROM c WHERE c.kind = 'event' ORDER BY c.kind, c.createdAt, c.id`,
-        },
-        {},
-      )
-      .fetchAll();
-    return resources.map((doc) => ({ event: doc.event, receipt: JSON.stringify([doc.id, doc.pk]) }));
+  /**
+   * Points the publisher at the events a write is about to make, before the write: a crash after
+   * it leaves a pointer to nothing (dropped once stale, the events never invented), never events
+   * no pointer leads to. Each write has its own pointer (a random id), so one that fails can drop
+   * its pointer without dropping another writer's pointer to the same event ids.
+   */
+  private async pointTo(pk: string, events: IntegrationEvent[]): Promise<string | undefined> {
+    if (events.length === 0) return undefined;
+    // Pointers of the same time go in the order they were written (within an instance; across
+    // instances by their clocks), then a random part so two writers never share one.
+    this.pointers += 1;
+    const id = `outbox:${String(Date.now()).padStart(15, '0')}.${String(this.pointers % 1e9).padStart(9, '0')}:${randomUUID()}`;
+    const createdAt = events.map((event) => event.time).sort()[0] ?? this.now();
+    await this.container.items.create(
+      document(
+        { at: pk, eventIds: events.map((event) => event.id), createdAt },
+        { id, pk: OUTBOX_PARTITION },
+        'outbox',
+      ),
+    );
+    return id;
   }
 
+  /** Drops a pointer whose write surely failed (the service answered no); a gone one is fine. */
+  private async dropPointer(id: string | undefined) {
+    if (id === undefined) return;
+    try {
+      await this.container.item(id, OUTBOX_PARTITION).delete();
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
+  }
+
+  /**
+   * One query of the outbox partition (oldest pointers first, served by the (kind, createdAt, id)
+   * composite index), then a point read of each event a pointer names, in the write's partition.
+   * A write's batch is all or nothing, so a pointer whose events are all missing is either a write
+   * still under way or one that never happened (or whose events were all published, the pointer's
+   * removal cut short): once stale it is dropped.
+   */
+  async pendingEvents(limit: number): Promise<PendingEvent[]> {
+    const { resources } = await this.container.items
+      .query<OutboxPointer>(
+        {
+          query: `SELECT TOP ${Math.trunc(limit)} c.id, c.at, c.eventIds, c.createdAt, c._ts FROM c WHERE c.pk = @pk AND c.kind = 'outbox' ORDER BY c.kind, c.createdAt, c.id`,
+          parameters: [{ name: '@pk', value: OUTBOX_PARTITION }],
+        },
+        { partitionKey: OUTBOX_PARTITION },
+      )
+      .fetchAll();
+    const pending: PendingEvent[] = [];
+    for (const pointer of resources) {
+      if (pending.length >= limit) break;
+      const found = await Promise.all(
+        pointer.eventIds.map(async (eventId) => {
+          const place = keys.event(pointer.at, eventId);
+          const { resource } = await this.container
+            .item(place.id, place.pk)
+            .read<{ id: string; event: IntegrationEvent }>();
+          return resource;
+        }),
+      );
+      const events = found.flatMap((doc) => (doc ? [doc] : []));
+      if (events.length === 0) {
+        if (Date.now() - pointer._ts * 1000 > this.staleAfterMs) await this.dropPointer(pointer.id);
+        continue;
+      }
+      const present = events.map((doc) => doc.event.id);
+      for (const doc of events.slice(0, limit - pending.length)) {
+        const receipt: OutboxReceipt = { doc: [doc.id, pointer.at], pointer: pointer.id, present };
+        pending.push({ event: doc.event, receipt: JSON.stringify(receipt) });
+      }
+    }
+    return pending;
+  }
+
+  /** Deletes each event, then each pointer whose remaining events were all among them. */
   async removeEvents(receipts: string[]) {
-    for (const receipt of receipts) {
-      const [id, pk] = JSON.parse(receipt) as [string, string];
+    const byPointer = new Map<string, { present: string[]; removed: Set<string> }>();
+    for (const text of receipts) {
+      const receipt = JSON.parse(text) as OutboxReceipt;
+      const [id, pk] = receipt.doc;
       try {
         await this.container.item(id, pk).delete();
       } catch (error) {
         if (statusOf(error) !== 404) throw error;
       }
+      const entry = byPointer.get(receipt.pointer) ?? { present: receipt.present, removed: new Set() };
+      entry.removed.add(id);
+      byPointer.set(receipt.pointer, entry);
+    }
+    for (const [pointer, { present, removed }] of byPointer) {
+      // An event document's id is derived from the event's id alone (keys.event).
+      if (present.every((eventId) => removed.has(keys.event('', eventId).id)))
+        await this.dropPointer(pointer);
     }
   }
 
@@ -537,6 +641,11 @@ export class CosmosStore implements Store {
     await this.openWork(conversation);
     await this.writeHistoryEntry(conversation);
     const pk = conversation.id;
+    const events = [
+      ...conversationEvents(undefined, conversation),
+      ...messageEvents(undefined, message, this.now()),
+    ];
+    const pointer = await this.pointTo(pk, events);
     const response = await this.container.items.batch(
       [
         {
@@ -544,10 +653,7 @@ export class CosmosStore implements Store {
           resourceBody: document(conversation, keys.conversation(conversation.id), 'conversation'),
         },
         { operationType: 'Create', resourceBody: document(message, keys.message(pk, message.id), 'message') },
-        ...[
-          ...conversationEvents(undefined, conversation),
-          ...messageEvents(undefined, message, this.now()),
-        ].map(
+        ...events.map(
           (event): OperationInput => ({
             operationType: 'Create',
             resourceBody: document({ event, createdAt: event.time }, keys.event(pk, event.id), 'event'),
@@ -560,6 +666,7 @@ export class CosmosStore implements Store {
     const failed = results.find((result) => result.statusCode >= 400 && result.statusCode !== 424);
     if (failed || response.code === undefined || response.code >= 400) {
       const status = failed?.statusCode ?? response.code;
+      await this.dropPointer(pointer);
       if (status === 409) throw new AlreadyExistsError(`conversation ${conversation.id} already exists`);
       throw new Error(`creating conversation ${conversation.id} failed (${status})`);
     }

@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costOf, differences, type FlowRun, keep, runFlows } from '../../bench/cosmos-flows.js';
-import { CosmosStore } from '../../shared/adapters/cosmos-store.js';
+import { CosmosStore, OUTBOX_PARTITION } from '../../shared/adapters/cosmos-store.js';
 import type { Principal } from '../../shared/domain/access.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
 import { setPresence } from '../../shared/use-cases/conversations.js';
 import { dayFigures } from '../../shared/use-cases/figures.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
+import { publishPendingEvents } from '../../shared/use-cases/publish-events.js';
 import { listAgentViews, listOngoing } from '../../shared/use-cases/workspace.js';
 import { type ContainerOperation, countingContainer } from '../../stand-ins/counting-store.js';
 import { coreHarness } from '../support/core.js';
 import { startCosmosServer } from '../support/cosmos-server.js';
+import { RecordingPublisher } from '../support/recording-publisher.js';
 
 /*
  * Every recurring path, run through the use cases against the Cosmos DB store, with each request
@@ -111,6 +113,30 @@ describe('the partitions each path of the Cosmos DB store touches', () => {
     const assignment = largeRuns.find((r) => r.flow.startsWith('assignment run'));
     expect(assignment && costOf(assignment).partitions).toContain('roster|general');
   }, 120_000);
+
+  it('publishes the events from the outbox partition, in the order of the changes', async () => {
+    const { h, counted, flows } = await world();
+    const runs = await runFlows(flows, counted);
+    const publisherRun = runs.find((r) => r.flow.startsWith('events publisher run'));
+    expect(publisherRun?.operations.filter((o) => o.kind === 'query').map((o) => o.partitionKey)).toEqual([
+      OUTBOX_PARTITION,
+    ]);
+
+    await receiveInbound(h.deps, h.sms({ text: 'Back again' }));
+    await receiveInbound(h.deps, h.sms({ text: 'and again' }));
+    counted.reset();
+    const subscriber = new RecordingPublisher();
+    await publishPendingEvents({ store: h.store, publisher: subscriber, logger: h.deps.logger });
+    expect(subscriber.received.map((e) => e.type)).toEqual([
+      'conversation.opened',
+      'conversation.queued',
+      'message.received',
+      'message.received',
+    ]);
+    expect(counted.operations.filter((o) => o.kind === 'query').map((o) => o.partitionKey)).toEqual([
+      OUTBOX_PARTITION,
+    ]);
+  });
 
   it('sees the fan-out of a report a person starts (the figures of a day), paged', async () => {
     const counted = countingContainer(await cosmos.container());
