@@ -26,6 +26,8 @@ const CALLS = Number(process.env.BENCH_EDGE_CALLS ?? 2000);
 const dist = fileURLToPath(new URL('..', import.meta.url));
 const apps = {
   ours: join(dist, 'functions/index.js'),
+  /** What infra/package.sh ships (npm run bundle). */
+  bundle: join(dist, 'bundle/functions/index.js'),
   peer: join(dist, 'bench/peer-app.js'),
 };
 const PUBLIC_BASE = 'https://bench.contoso.example';
@@ -270,24 +272,28 @@ async function main() {
   try {
     // A first start imports the seed into Cosmos DB and warms the disk cache; it is not counted.
     await measure(apps.ours, env, 'seed');
-    const rounds: { ours: Measure; peer: Measure }[] = [];
+    const rounds: { ours: Measure; bundle: Measure; peer: Measure }[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const peer = await measure(apps.peer, env, `p${round}`);
       const ours = await measure(apps.ours, env, `o${round}`);
-      rounds.push({ ours, peer });
+      const bundle = await measure(apps.bundle, env, `b${round}`);
+      rounds.push({ ours, bundle, peer });
       process.stdout.write(
-        `round ${round}: import ${fmt(ours.importMs, 0)} ms vs peer ${fmt(peer.importMs, 0)} ms | ` +
-          `start -> first answered webhook ${fmt(ours.firstAnswerMs, 0)} ms vs ${fmt(peer.firstAnswerMs, 0)} ms | CPU per call ` +
+        `round ${round}: import ${fmt(ours.importMs, 0)} ms (bundled ${fmt(bundle.importMs, 0)}) vs peer ${fmt(peer.importMs, 0)} ms | ` +
+          `start -> first answered webhook ${fmt(ours.firstAnswerMs, 0)} ms (bundled ${fmt(bundle.firstAnswerMs, 0)}) vs ${fmt(peer.firstAnswerMs, 0)} ms | CPU per call (bundled) ` +
           providers
-            .map((p) => `${p} ${fmt(ours.cpuMicros[p], 0)} vs ${fmt(peer.cpuMicros[p], 0)} µs`)
+            .map((p) => `${p} ${fmt(bundle.cpuMicros[p], 0)} vs ${fmt(peer.cpuMicros[p], 0)} µs`)
             .join(', ') +
           ` | ${ours.functions} functions vs ${peer.functions}\n`,
       );
     }
-    const ratio = (pick: (m: Measure) => number) => median(rounds.map((r) => pick(r.ours) / pick(r.peer)));
+    type Which = 'ours' | 'bundle';
+    const ratio = (which: Which, pick: (m: Measure) => number) =>
+      median(rounds.map((r) => pick(r[which]) / pick(r.peer)));
     const line = (label: string, pick: (m: Measure) => number, unit: string, goal: number) =>
-      `median ${label}: ${fmt(median(rounds.map((r) => pick(r.ours))), 0)} ${unit} vs peer ${fmt(median(rounds.map((r) => pick(r.peer))), 0)} ${unit}, ` +
-      `${fmt(ratio(pick), 2)}x (goal <= ${goal}x)\n`;
+      `median ${label}: compiled ${fmt(median(rounds.map((r) => pick(r.ours))), 0)} ${unit} (${fmt(ratio('ours', pick), 2)}x), ` +
+      `bundled ${fmt(median(rounds.map((r) => pick(r.bundle))), 0)} ${unit} (${fmt(ratio('bundle', pick), 2)}x), ` +
+      `peer ${fmt(median(rounds.map((r) => pick(r.peer))), 0)} ${unit} (goal <= ${goal}x)\n`;
     process.stdout.write('\n');
     process.stdout.write(line('import of the entry point', (m) => m.importMs, 'ms', 2));
     process.stdout.write(line('process start -> first answered webhook', (m) => m.firstAnswerMs, 'ms', 2));

@@ -1,15 +1,18 @@
 #!/bin/sh
-# Builds app.zip, the package a Flex Consumption Function App runs: only what the Functions host
-# loads. That is the compiled functions and shared code (dist/functions, dist/shared), the JSON
-# they import (dist/infra: Cosmos DB's indexing policy), the built workspace pages when present
-# (dist/web, static files an HTTP function serves), host.json, package.json and the production
-# dependencies. Not the local host, the stand-ins, the benchmarks, the tools, the tests or any
-# source. better-sqlite3's native build is skipped: only the embedded default loads it.
+# Builds app.zip, the package a Flex Consumption Function App runs: the Functions entry point and
+# everything it imports as one tree-shaken file (infra/bundle.config.ts), shipped as
+# dist/functions/index.js (package.json's "main"), the built workspace pages when present
+# (dist/web, static files an HTTP function serves), host.json and a package.json naming the
+# entry point. No node_modules: the bundle holds the production code of every dependency it uses,
+# and the Functions host's worker provides @azure/functions-core. Not the local host, the
+# stand-ins, the benchmarks, the tools, the tests or any source. The embedded default (SQLite, a
+# native module) is not in it: the package runs on Cosmos DB and Service Bus only.
 #
 #   sh infra/package.sh [--skip-build] [OUTPUT.zip]     (default: app.zip at the project root)
 #
-# --skip-build packages dist/ as it is (the tests build once and package what they built).
-# POSIX sh: runs under dash, bash or busybox; needs npm, zip and mktemp.
+# --skip-build takes dist/web as it is instead of running `npm run build` (the tests build once);
+# the bundle is always made, from the sources.
+# POSIX sh: runs under dash, bash or busybox; needs npm, node, zip and mktemp.
 set -eu
 
 build=true
@@ -27,14 +30,20 @@ esac
 cd "$root"
 
 if $build; then npm run build; fi
+npm run --silent bundle
 staging=$(mktemp -d)
 trap 'rm -rf "$staging"' EXIT
-mkdir "$staging/dist"
-for part in functions shared infra web; do
-  if [ -d "dist/$part" ]; then cp -R "dist/$part" "$staging/dist/"; fi
-done
-cp host.json package.json package-lock.json "$staging/"
-(cd "$staging" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
+mkdir -p "$staging/dist/functions"
+cp dist/bundle/functions/index.js "$staging/dist/functions/index.js"
+if [ -d dist/web ]; then cp -R dist/web "$staging/dist/"; fi
+cp host.json "$staging/"
+# The package's identity and entry point, without the dependencies: they are in the bundle.
+node -e '
+  const p = require("./package.json");
+  const shipped = { name: p.name, version: p.version, description: p.description, license: p.license,
+    private: true, type: p.type, main: p.main, engines: p.engines };
+  process.stdout.write(JSON.stringify(shipped, null, 2) + "\n");
+' > "$staging/package.json"
 rm -f "$out"
 (cd "$staging" && zip -qr "$out" .)
 echo "$(basename "$out"): $(du -h "$out" | cut -f1)"

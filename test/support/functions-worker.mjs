@@ -9,7 +9,15 @@ import { join } from 'node:path';
 
 const appRoot = process.argv[2];
 const entry = process.argv[3];
-const { HttpRequest, InvocationContext } = createRequire(join(appRoot, 'package.json'))('@azure/functions');
+// The app's own copy when it ships one; a bundled package has none, so the project's.
+const appRequire = createRequire(join(appRoot, 'package.json'));
+let functionsPackage;
+try {
+  functionsPackage = appRequire('@azure/functions');
+} catch {
+  functionsPackage = createRequire(import.meta.url)('@azure/functions');
+}
+const { HttpRequest, InvocationContext } = functionsPackage;
 
 await import(entry);
 process.send({ registered: globalThis.__functionsHostRegistrations });
