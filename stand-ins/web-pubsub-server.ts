@@ -67,6 +67,8 @@ export interface SentToGroup {
 export class WebPubSubStandIn {
   readonly sent: SentToGroup[] = [];
   readonly refused: { path: string; reason: string }[] = [];
+  /** While set, a send is never answered: a hub that has stalled. */
+  stallSends = false;
   /** The key the stand-in signs client tokens with (the service's own access key). */
   private readonly accessKey = randomBytes(32);
   private readonly clients = new Map<WebSocket, Set<string>>();
@@ -86,6 +88,7 @@ export class WebPubSubStandIn {
       const answer = jsonAnswer(res);
       readBody(req).then(
         (body) => {
+          if (this.stallSends && req.url?.includes('/:send')) return;
           const outcome = this.handle(req, body);
           if (outcome.status >= 400)
             this.refused.push({ path: req.url ?? '', reason: outcome.message ?? '' });

@@ -91,6 +91,24 @@ describe('the Web PubSub adapter, as the service sees it', () => {
     }
   });
 
+  it('gives up a send the service does not answer, instead of holding the writer up', async () => {
+    const entraKey = randomBytes(32);
+    const service = new WebPubSubStandIn(tls, entraKey, 'workspace');
+    const endpoint = await service.start();
+    service.stallSends = true;
+    const live = new WebPubSubLive(endpoint, 'workspace', identity(entraKey), {
+      tlsOptions: { ca: tls.cert },
+      publishTimeoutMs: 300,
+    });
+    try {
+      await expect(
+        live.publish(['supervisors'], { type: 'agent.changed', at: '2026-11-23T09:00:00.000Z' }),
+      ).rejects.toThrow(/abort/i);
+    } finally {
+      await service.stop();
+    }
+  });
+
   it('is refused by the service with a token for another audience', async () => {
     const entraKey = randomBytes(32);
     const service = new WebPubSubStandIn(tls, entraKey, 'workspace');
