@@ -57,6 +57,7 @@ import { manageTemplateFunction } from './manage-template.js';
 import { manageTemplatesFunction } from './manage-templates.js';
 import { meFunction } from './me.js';
 import { mePeopleFunction } from './me-people.js';
+import { metricsTimerFunction } from './metrics-timer.js';
 import { notificationGetFunction } from './notification-get.js';
 import { notificationSendFunction } from './notification-send.js';
 import { openApiFunction } from './openapi.js';
@@ -167,6 +168,7 @@ function allFunctions(app: App): FunctionDefinition[] {
     outboundDeadLetterFunction(app),
     autoCloseTimerFunction(app),
     openingTimerFunction(app),
+    metricsTimerFunction(app),
     eventsPublisherFunction(app),
   ];
 }

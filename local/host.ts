@@ -11,8 +11,10 @@ import type { Config } from '../shared/config.js';
 import { ValidationError } from '../shared/errors.js';
 import type { LogSink } from '../shared/logger.js';
 import type { LiveUpdates } from '../shared/ports.js';
+import { PROMETHEUS_CONTENT_TYPE, PrometheusRegistry } from '../shared/telemetry/prometheus-registry.js';
 import type { CompletedMessage } from './consumer.js';
 import { claimDataDir } from './data-dir-lock.js';
+import { replayMetrics } from './forwarded-metrics.js';
 import { serveRealtime } from './realtime.js';
 import { Router } from './router.js';
 import { startRunners } from './runners.js';
@@ -39,6 +41,8 @@ export interface LocalHost {
   keys: { function: string; master: string };
   /** Runs a non-HTTP function now, as Core Tools' `POST /admin/functions/{name}` does. */
   invoke(name: string): Promise<void>;
+  /** The figures both threads recorded, as GET /metrics serves them (Prometheus text format). */
+  metrics: PrometheusRegistry;
   close(): Promise<void>;
 }
 
@@ -145,6 +149,7 @@ interface Runtime {
 async function startEmbedded(
   options: LocalHostOptions,
   logSink: LogSink,
+  registry: PrometheusRegistry,
 ): Promise<{ app: App; runtime: Runtime }> {
   const { config } = options;
   const releaseDataDir = claimDataDir(config.dataDir);
@@ -157,10 +162,11 @@ async function startEmbedded(
         log: logSink,
         ...(options.onCompleted ? { completed: options.onCompleted } : {}),
         live: (groups, message) => void live?.publish(groups, message).catch(() => {}),
+        metrics: (records) => replayMetrics(records, registry.metrics),
       },
     );
     started = bridge;
-    const app = await createApp(config, { logSink, queueSender: bridge });
+    const app = await createApp(config, { logSink, queueSender: bridge, metrics: registry.metrics });
     live = app.localLive;
     await bridge.configurationChanged();
     app.directory.onChange(() => bridge.configurationChanged());
@@ -193,8 +199,9 @@ async function startEmbedded(
 async function startInProcess(
   options: LocalHostOptions,
   logSink: LogSink,
+  registry: PrometheusRegistry,
 ): Promise<{ app: App; runtime: Runtime }> {
-  const app = await createApp(options.config, { logSink });
+  const app = await createApp(options.config, { logSink, metrics: registry.metrics });
   const functions = buildFunctions(app);
   const runners = startRunners(
     app,
@@ -212,10 +219,11 @@ async function startInProcess(
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const { config } = options;
   const logSink = options.logSink ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const registry = new PrometheusRegistry();
   const { app, runtime } =
     config.mode === 'embedded'
-      ? await startEmbedded(options, logSink)
-      : await startInProcess(options, logSink);
+      ? await startEmbedded(options, logSink, registry)
+      : await startInProcess(options, logSink, registry);
   const logger = app.deps.logger;
   const { invoke } = runtime;
   const functions = runtime.functions;
@@ -275,6 +283,17 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
           error: { code: 'function-failed', message: `${name} failed: ${(error as Error).message}` },
         });
       }
+      return;
+    }
+    // The figures, for a developer's Prometheus or a curl. They carry no person's data and the
+    // host listens on 127.0.0.1 only, so the endpoint takes no key (docs/decisions.md).
+    if (url.pathname === '/metrics' && method === 'GET') {
+      const text = await registry.exposition();
+      res.writeHead(200, {
+        'content-type': PROMETHEUS_CONTENT_TYPE,
+        'content-length': Buffer.byteLength(text),
+      });
+      res.end(text);
       return;
     }
     if (!url.pathname.startsWith('/api/'))
@@ -390,12 +409,14 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     functions,
     keys,
     invoke,
+    metrics: registry,
     close: () => {
       closing ??= (async () => {
         realtime?.close();
         await stopServer();
         await runtime.stop();
         await app.close();
+        await registry.shutdown();
         runtime.release();
       })();
       return closing;

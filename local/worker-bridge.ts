@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { LiveMessage } from '../shared/domain/live.js';
 import type { OutgoingMessage, QueueName, QueueSender } from '../shared/ports.js';
 import type { CompletedMessage } from './consumer.js';
+import type { MetricRecord } from './forwarded-metrics.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
 
 /** The compiled worker; from source (the tests), its compiled twin, which the test setup builds. */
@@ -17,6 +18,8 @@ export interface BridgeHooks {
   completed?: (message: CompletedMessage) => void;
   /** A change the queue thread made, for the HTTP thread's live stream. */
   live?: (groups: string[], message: LiveMessage) => void;
+  /** Figures the queue thread recorded, for the HTTP thread's metrics endpoint. */
+  metrics?: (records: MetricRecord[]) => void;
 }
 
 interface Waiting {
@@ -80,6 +83,9 @@ export class WorkerBridge implements QueueSender {
         break;
       case 'live':
         this.hooks.live?.(message.groups, message.message);
+        break;
+      case 'metrics':
+        this.hooks.metrics?.(message.records);
         break;
       case 'stopped':
         this.onStopped?.();

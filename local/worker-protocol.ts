@@ -2,6 +2,7 @@ import type { Config } from '../shared/config.js';
 import type { LiveMessage } from '../shared/domain/live.js';
 import type { OutgoingMessage, QueueName } from '../shared/ports.js';
 import type { CompletedMessage } from './consumer.js';
+import type { MetricRecord } from './forwarded-metrics.js';
 
 /** What the main thread hands the queue thread at start. */
 export interface WorkerSetup {
@@ -26,4 +27,5 @@ export type FromWorker =
   | { type: 'completed'; message: CompletedMessage }
   | { type: 'log'; line: string }
   | { type: 'live'; groups: string[]; message: LiveMessage }
+  | { type: 'metrics'; records: MetricRecord[] }
   | { type: 'stopped' };

@@ -9,6 +9,7 @@ import { buildFunctions } from '../functions/definitions.js';
 import { createApp } from '../shared/app.js';
 import { startTelemetry } from '../shared/telemetry/start.js';
 import type { CompletedMessage } from './consumer.js';
+import { ForwardedMetrics } from './forwarded-metrics.js';
 import { startRunners } from './runners.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
 
@@ -19,7 +20,9 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 
 async function run(setup: WorkerSetup) {
   const { config } = setup;
+  const metrics = new ForwardedMetrics((records) => post({ type: 'metrics', records }));
   const app = await createApp(config, {
+    metrics,
     logSink: (line) => post({ type: 'log', line }),
     importSeed: false,
     batchWrites: true,
@@ -77,6 +80,7 @@ async function run(setup: WorkerSetup) {
           // Sends already handed to the queue settle in the next turn; let them commit first.
           await new Promise((resolve) => setImmediate(resolve));
           await app.close();
+          metrics.flush();
           post({ type: 'stopped' });
           port.close();
         })();

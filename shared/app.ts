@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { TokenCredential } from '@azure/core-auth';
+import { metrics as otelMetrics } from '@opentelemetry/api';
 import { AppIdentity } from './adapters/app-identity.js';
 import type { AzureAdapters } from './adapters/azure.js';
 import { ManualClock, SystemClock } from './adapters/clocks.js';
@@ -20,12 +21,14 @@ import type {
   LiveAccess,
   LiveUpdates,
   Logger,
+  Metrics,
   QueueReceiver,
   QueueSender,
   Store,
 } from './ports.js';
 import { buildSenders, type SenderOptions } from './providers/build-senders.js';
 import type { ProviderRegistry } from './providers/registry.js';
+import { METER_NAME, OtelMetrics } from './telemetry/otel-metrics.js';
 import { TracedQueueSender } from './telemetry/tracing.js';
 import { AgentIndex } from './use-cases/agent-index.js';
 import type { CoreDeps } from './use-cases/deps.js';
@@ -120,6 +123,8 @@ export interface CreateAppOptions extends SenderOptions {
   liveUpdates?: LiveUpdates;
   /** TLS settings for a Web PubSub stand-in (tests). */
   webPubSub?: WebPubSubOptions;
+  /** Where figures are recorded; the global OpenTelemetry meter (Azure Monitor's) unless given. */
+  metrics?: Metrics;
 }
 
 /** Web PubSub when configured; else the local host's own stream on the embedded default. */
@@ -201,6 +206,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     clock,
     ids: new RandomIds(),
     logger,
+    metrics: options.metrics ?? new OtelMetrics(() => otelMetrics.getMeter(METER_NAME)),
     senders,
     sendRates: config.sendRates,
     pacingClock: new SystemClock(),

@@ -367,6 +367,62 @@ export interface SecretSource {
   refresh(name: string): Promise<string>;
 }
 
+/**
+ * The figures operations watch (docs/operations.md), by name, with the attributes each carries.
+ * Attributes are ids and bounded words only: never a phone number or a message's text.
+ */
+export interface CounterAttributes {
+  'sms.messages.received': { channel: string; provider: string };
+  'sms.messages.sent': { channel: string; provider: string };
+  'sms.delivery.failures': { channel: string; provider: string; reason: DeliveryFailureReason };
+  'sms.consent.changes': { channel: string; change: 'opt-out' | 'opt-in' };
+  'sms.assignments': { queue: string };
+  'sms.auto_closes': { channel: string; reason: string };
+}
+
+/** Durations in milliseconds. */
+export interface HistogramAttributes {
+  'sms.accept_to_stored': Record<string, never>;
+  'sms.accept_to_assigned': { queue: string };
+  'sms.first_reply_wait': { queue: string; channel: string };
+}
+
+/** Levels measured now and then (the metrics timer): the last value stands. */
+export interface GaugeAttributes {
+  'sms.queue.depth': { queue: string };
+  /** Seconds. */
+  'sms.queue.oldest_wait': { queue: string };
+  /** A work queue's name (sms-inbound, sms-outbound, sms-assignment). */
+  'sms.work.dead_letters': { queue: string };
+}
+
+/**
+ * Why a message did not reach the customer, in a few words that keep the attribute's values few:
+ * the provider's own words stay in the message's failure reason, where only agents read them.
+ */
+export type DeliveryFailureReason =
+  | 'rejected'
+  | 'opted-out'
+  | 'unavailable'
+  | 'interrupted'
+  | 'no-channel'
+  /** It carries media and the channel's provider sends SMS only. */
+  | 'media-unsupported'
+  /** A provider's delivery report said it failed. */
+  | 'undelivered'
+  | 'dead-lettered';
+
+export type CounterName = keyof CounterAttributes;
+export type HistogramName = keyof HistogramAttributes;
+export type GaugeName = keyof GaugeAttributes;
+
+/** Where the use cases count what happens. Recording never throws and never waits. */
+export interface Metrics {
+  add<N extends CounterName>(name: N, attributes: CounterAttributes[N], value?: number): void;
+  record<N extends HistogramName>(name: N, value: number, attributes: HistogramAttributes[N]): void;
+  gauge<N extends GaugeName>(name: N, value: number, attributes: GaugeAttributes[N]): void;
+}
+
 export interface Clock {
   now(): Date;
   /** Waits this long (a manual clock just moves on). */

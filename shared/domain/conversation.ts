@@ -75,6 +75,11 @@ export interface Conversation {
   history: Transition[];
   /** The satisfaction survey, once sent: when, and the customer's answer when they gave one. */
   survey?: SurveyRecord;
+  /**
+   * When the customer's message that opened it was accepted at the webhook: accept-to-assigned is
+   * measured from it (sms.accept_to_assigned).
+   */
+  acceptedAt?: string;
   /** When an agent first replied (the end of the customer's wait, for the figures). */
   firstAgentReplyAt?: string;
   /** Per agent, the sequence number they have read up to (their unread count starts after it). */

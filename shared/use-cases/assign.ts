@@ -52,6 +52,7 @@ export async function assignConversation(
   deps.logger.info('conversation.assigned', { conversationId, agentId });
   if (taking.kind === 'assigned') {
     const { conversation } = taking;
+    countAssignment(deps, conversation);
     // Once per assignment: the id carries the transition that made it.
     await sendAutomated(
       deps,
@@ -64,6 +65,19 @@ export async function assignConversation(
     );
   }
   return true;
+}
+
+/**
+ * Every assignment counts for its queue; the first one of a conversation a customer opened also
+ * measures how long they waited from the webhook's acceptance of their first message.
+ */
+function countAssignment(deps: CoreDeps, conversation: Conversation) {
+  deps.metrics.add('sms.assignments', { queue: conversation.queueId });
+  const first = conversation.history.filter((step) => step.to === 'active').length === 1;
+  if (first && conversation.acceptedAt) {
+    const waited = deps.clock.now().getTime() - Date.parse(conversation.acceptedAt);
+    deps.metrics.record('sms.accept_to_assigned', waited, { queue: conversation.queueId });
+  }
 }
 
 /**

@@ -38,7 +38,10 @@ export async function autoCloseIdle(deps: CoreDeps): Promise<{ closed: string[] 
           reasonOf(verdict),
           (fresh) => fresh.state === state && inactivityExpired(fresh, channel, now) !== undefined,
         );
-        if (result) closed.push(value.id);
+        if (!result) continue;
+        closed.push(value.id);
+        // The reason counted is the state it sat idle in: a bounded word, unlike the reason text.
+        deps.metrics.add('sms.auto_closes', { channel: channel.id, reason: `idle-${state}` });
       }
     }
   }

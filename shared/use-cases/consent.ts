@@ -9,18 +9,21 @@ import { retryOnConflict } from './optimistic.js';
  * `via` says what changed it, in words an agent can read (the keyword, the provider's error).
  */
 export async function setConsent(
-  deps: Pick<CoreDeps, 'store' | 'clock'>,
+  deps: Pick<CoreDeps, 'store' | 'clock' | 'metrics'>,
   channelId: string,
   customer: PhoneNumber,
   optedOut: boolean,
   via: string,
 ): Promise<void> {
-  await retryOnConflict(async () => {
+  const changed = await retryOnConflict(async () => {
     const stored = await deps.store.getCustomer(channelId, customer);
-    if (stored?.value.optedOut === optedOut) return;
+    if (stored?.value.optedOut === optedOut) return false;
     const state = stored?.value ?? newCustomerState(channelId, customer);
-    if (!stored && !optedOut) return;
-    const changed = { consentChangedAt: deps.clock.now().toISOString(), consentChangedVia: via };
-    await deps.store.putCustomer({ ...state, optedOut, ...changed }, stored?.etag ?? null);
+    if (!stored && !optedOut) return false;
+    const changes = { consentChangedAt: deps.clock.now().toISOString(), consentChangedVia: via };
+    await deps.store.putCustomer({ ...state, optedOut, ...changes }, stored?.etag ?? null);
+    return true;
   });
+  if (changed)
+    deps.metrics.add('sms.consent.changes', { channel: channelId, change: optedOut ? 'opt-out' : 'opt-in' });
 }

@@ -4,7 +4,7 @@ import { advanceStatus, type Message, type OutboundStatus } from '../domain/mess
 import { providerSendsMedia } from '../domain/outbound-media.js';
 import type { PhoneNumber } from '../domain/phone.js';
 import { AlreadyExistsError, ConcurrencyError, SendError } from '../errors.js';
-import type { SmsSender, Stored } from '../ports.js';
+import type { DeliveryFailureReason, SmsSender, Stored } from '../ports.js';
 import { setConsent } from './consent.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
@@ -162,13 +162,24 @@ async function afterRefusal(
   const reason = retryable
     ? `provider unavailable after ${attempt.deliveryCount} attempts: ${error.message}`
     : error.message;
-  await setStatus(deps, message, 'failed', { failureReason: reason });
+  const counted: DeliveryFailureReason = retryable
+    ? 'unavailable'
+    : error.kind === 'opted-out'
+      ? 'opted-out'
+      : 'rejected';
   deps.logger.warn('outbound.failed', { ...log, kind: error.kind });
-  return { status: 'failed', reason };
+  return fail(deps, message, reason, { channel: channel.id, provider: channel.provider, reason: counted });
 }
 
-async function fail(deps: CoreDeps, message: Message, reason: string): Promise<DeliveryOutcome> {
+/** Marks the message failed with the words an agent reads, and counts it by a bounded reason. */
+async function fail(
+  deps: CoreDeps,
+  message: Message,
+  reason: string,
+  counted: { channel: string; provider: string; reason: DeliveryFailureReason },
+): Promise<DeliveryOutcome> {
   await setStatus(deps, message, 'failed', { failureReason: reason });
+  deps.metrics.add('sms.delivery.failures', counted);
   return { status: 'failed', reason };
 }
 
@@ -193,23 +204,33 @@ export async function deliverOutbound(
 
   const log = { messageId: message.id, conversationId: message.conversationId, to: maskPhone(message.to) };
   const channel = deps.directory.channelForNumber(message.from);
-  if (!channel) return fail(deps, message, 'the sending number no longer belongs to a channel');
+  if (!channel) {
+    return fail(deps, message, 'the sending number no longer belongs to a channel', {
+      channel: 'none',
+      provider: message.provider,
+      reason: 'no-channel',
+    });
+  }
+  const counted = { channel: channel.id, provider: channel.provider };
 
   // Checked when the agent sent it; the channel may have moved to a provider without MMS since.
   if (message.media?.length && !providerSendsMedia(channel.provider))
-    return fail(deps, message, `it carries media, and ${channel.provider} sends SMS only; nothing went out`);
+    return fail(deps, message, `it carries media, and ${channel.provider} sends SMS only; nothing went out`, {
+      ...counted,
+      reason: 'media-unsupported',
+    });
 
   const sender = deps.senders.forChannel(channel);
   await waitForSendSlot(deps, channel, message);
   const started = await startAttempt(deps, stored.value, sender);
   if ('interrupted' in started) {
     deps.logger.warn('outbound.interrupted', log);
-    return fail(deps, message, started.interrupted);
+    return fail(deps, message, started.interrupted, { ...counted, reason: 'interrupted' });
   }
   if (await refusedByConsent(deps, channel, stored.value)) {
     const reason = 'the customer opted out of this channel';
     deps.logger.info('outbound.refused', { ...log, reason });
-    return fail(deps, message, reason);
+    return fail(deps, message, reason, { ...counted, reason: 'opted-out' });
   }
   try {
     const result = await sender.send({
@@ -223,6 +244,7 @@ export async function deliverOutbound(
       firstAttemptAt: started.firstAttemptAt,
     });
     await setStatus(deps, message, 'sent', { providerMessageId: result.providerMessageId });
+    deps.metrics.add('sms.messages.sent', counted);
     await rememberProviderId(deps, channel.provider, result.providerMessageId, message);
     deps.logger.info('outbound.sent', { ...log, provider: channel.provider });
     return { status: 'sent', providerMessageId: result.providerMessageId };
@@ -242,9 +264,9 @@ export async function deliverOutbound(
  */
 export async function failDeadLettered(deps: CoreDeps, message: Message, reason: string): Promise<void> {
   const failureReason = `it could not be sent after repeated failures (${reason}); nothing went out`;
-  await retryOnConflict(async () => {
+  const marked = await retryOnConflict(async () => {
     const stored = await deps.store.getMessage(message.conversationId, message.id);
-    if (stored && stored.value.status !== 'queued') return;
+    if (stored && stored.value.status !== 'queued') return false;
     if (!stored) {
       // Never stored (the reply crashed first): the record is written failed. A writer that got
       // there meanwhile makes this a conflict, and the next attempt reads what it wrote.
@@ -253,10 +275,19 @@ export async function failDeadLettered(deps: CoreDeps, message: Message, reason:
           ? new ConcurrencyError('message written meanwhile', { cause: error })
           : error;
       });
-      return;
+      return true;
     }
     await deps.store.replaceMessage({ ...stored.value, status: 'failed', failureReason }, stored.etag);
+    return true;
   });
+  if (marked) {
+    const channel = deps.directory.channelForNumber(message.from);
+    deps.metrics.add('sms.delivery.failures', {
+      channel: channel?.id ?? 'none',
+      provider: message.provider,
+      reason: 'dead-lettered',
+    });
+  }
   deps.logger.error('outbound.dead-lettered', {
     messageId: message.id,
     conversationId: message.conversationId,

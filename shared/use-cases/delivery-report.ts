@@ -37,7 +37,16 @@ export async function applyDeliveryReport(deps: CoreDeps, report: DeliveryReport
       { ...advanced, providerMessageId: report.providerMessageId },
       stored.etag,
     );
-    return advanced === message ? 'stale' : 'applied';
+    if (advanced === message) return 'stale';
+    if (advanced.status === 'failed') {
+      const channel = deps.directory.channelForNumber(message.from);
+      deps.metrics.add('sms.delivery.failures', {
+        channel: channel?.id ?? 'none',
+        provider: report.provider,
+        reason: 'undelivered',
+      });
+    }
+    return 'applied';
   });
   if (report.recipientOptedOut && outcome !== 'unknown-message') await optOutRecipient(deps, report);
   const log = { messageId: report.messageId, status: report.status, provider: report.provider };

@@ -2,7 +2,7 @@ import type { Channel } from '../domain/channel.js';
 import type { AutoCloseBounds } from '../domain/configuration.js';
 import type { DirectoryView } from '../domain/directory.js';
 import type { SendRates } from '../domain/sender-pace.js';
-import type { Clock, IdGenerator, Logger, QueueSender, SmsSender, Store } from '../ports.js';
+import type { Clock, IdGenerator, Logger, Metrics, QueueSender, SmsSender, Store } from '../ports.js';
 
 /** Everything a use case may touch, injected once at start-up. */
 export interface CoreDeps {
@@ -16,6 +16,8 @@ export interface CoreDeps {
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
+  /** The figures operations watch (names and attributes in shared/ports.ts). */
+  metrics: Metrics;
   senders: SenderRegistry;
   sendRates: SendRates;
   /** Real time for pacing sends: provider limits do not follow a manual domain clock. */

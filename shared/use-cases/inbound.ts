@@ -56,6 +56,7 @@ async function open(
       at: now.toISOString(),
     }),
     lastSeq: 1,
+    acceptedAt: sms.receivedAt,
     ...(traceContext ? { traceContext } : {}),
   };
   try {
@@ -146,8 +147,21 @@ async function joinQueue(deps: CoreDeps, channel: Channel, conversation: Convers
 /**
  * The inbound worker's use case: one customer message, at least once. Every step is idempotent, so
  * a redelivery after a crash at any point resumes without duplicating the conversation or message.
+ * A message stored (keywords and survey answers too) counts as received, with the time it took
+ * from the webhook's acceptance; a repeat or a dropped message does not.
  */
 export async function receiveInbound(deps: CoreDeps, sms: InboundSms): Promise<InboundOutcome> {
+  const outcome = await receive(deps, sms);
+  const channel = outcome.status === 'stored' ? deps.directory.channelForNumber(sms.to) : undefined;
+  if (channel) {
+    deps.metrics.add('sms.messages.received', { channel: channel.id, provider: sms.provider });
+    const accepted = Date.parse(sms.receivedAt);
+    deps.metrics.record('sms.accept_to_stored', deps.clock.now().getTime() - accepted, {});
+  }
+  return outcome;
+}
+
+async function receive(deps: CoreDeps, sms: InboundSms): Promise<InboundOutcome> {
   const log = { messageId: sms.id, customer: maskPhone(sms.from) };
   const channel = deps.directory.channelForNumber(sms.to);
   if (!channel) {

@@ -30,8 +30,14 @@ export async function queueOutbound(
       const next = { ...stored.value, lastSeq: stored.value.lastSeq + 1, lastActivityAt: at };
       return (await deps.store.replaceConversation(next, stored.etag)).value;
     }));
-  if (author.kind === 'agent' && !conversation.firstAgentReplyAt)
-    await markFirstAgentReply(deps, conversationId, at);
+  if (author.kind === 'agent' && !conversation.firstAgentReplyAt) {
+    if (await markFirstAgentReply(deps, conversationId, at)) {
+      deps.metrics.record('sms.first_reply_wait', Date.parse(at) - Date.parse(conversation.createdAt), {
+        queue: conversation.queueId,
+        channel: conversation.channelId,
+      });
+    }
+  }
   const message: Message = {
     id: options.id ?? deps.ids.next(),
     conversationId,
@@ -68,10 +74,11 @@ export async function queueOutbound(
 }
 
 /** The customer's wait ends at the first agent reply; later replies leave it as it is. */
-async function markFirstAgentReply(deps: CoreDeps, conversationId: string, at: string) {
-  await retryOnConflict(async () => {
+async function markFirstAgentReply(deps: CoreDeps, conversationId: string, at: string): Promise<boolean> {
+  return retryOnConflict(async () => {
     const stored = await deps.store.getConversation(conversationId);
-    if (!stored || stored.value.firstAgentReplyAt) return;
+    if (!stored || stored.value.firstAgentReplyAt) return false;
     await deps.store.replaceConversation({ ...stored.value, firstAgentReplyAt: at }, stored.etag);
+    return true;
   });
 }

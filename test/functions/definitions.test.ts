@@ -140,6 +140,10 @@ describe('function definitions', () => {
     expect(registrar.timers.get('openingTimer')).toMatchObject({ schedule: '0 */1 * * * *' });
   });
 
+  it('metricsTimer measures the lines and dead letters every minute, at half past', () => {
+    expect(registrar.timers.get('metricsTimer')).toMatchObject({ schedule: '30 */1 * * * *' });
+  });
+
   it('eventsPublisher drains the outbox on the configured schedule, every ten seconds by default', () => {
     expect(registrar.timers.get('eventsPublisher')).toMatchObject({ schedule: '*/10 * * * * *' });
   });
@@ -156,7 +160,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(69);
+    expect(names).toHaveLength(70);
     expect(new Set(names).size).toBe(names.length);
   });
 });

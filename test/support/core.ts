@@ -19,6 +19,7 @@ import type {
 import type { CoreDeps } from '../../shared/use-cases/deps.js';
 import { anAgent, CUSTOMER, SUPPORT_NUMBER } from './builders.js';
 import { MemoryStore } from './memory-store.js';
+import { RecordingMetrics } from './recording-metrics.js';
 
 /** A queue sender that only records what it was given. */
 export class RecordingQueue implements QueueSender {
@@ -103,6 +104,7 @@ export interface CoreHarness {
   clock: ManualClock;
   sender: FakeSender;
   logs: string[];
+  metrics: RecordingMetrics;
   sms(overrides?: Partial<Omit<InboundSms, 'from'>> & { from?: string }): InboundSms;
   addAgent(overrides?: Parameters<typeof anAgent>[0]): Promise<void>;
 }
@@ -112,6 +114,7 @@ export function coreHarness(store: Store = new MemoryStore()): CoreHarness {
   const clock = new ManualClock(new Date('2026-11-23T09:00:00.000Z'));
   const sender = new FakeSender();
   const logs: string[] = [];
+  const metrics = new RecordingMetrics();
   const deps: CoreDeps = {
     store,
     queue,
@@ -119,6 +122,7 @@ export function coreHarness(store: Store = new MemoryStore()): CoreHarness {
     clock,
     ids: new SequentialIds(),
     logger: createLogger((line) => logs.push(line), 'debug'),
+    metrics,
     senders: { forChannel: () => sender, prepare: async () => {} },
     configurationChanged: async () => {},
     limits: { autoClose: { defaultMinutes: 1440, minMinutes: 5, maxMinutes: 10_080 } },
@@ -133,6 +137,7 @@ export function coreHarness(store: Store = new MemoryStore()): CoreHarness {
     clock,
     sender,
     logs,
+    metrics,
     sms: (overrides = {}) => {
       n += 1;
       const providerMessageId = overrides.providerMessageId ?? `p${n}`;
