@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { App } from '../shared/app.js';
-import { type InboundSms, inboundMessageId } from '../shared/domain/inbound-sms.js';
-import { validateReceivedText } from '../shared/domain/message.js';
+import { type InboundSms, inboundMessageId, validateInboundText } from '../shared/domain/inbound-sms.js';
+import { mediaSchema } from '../shared/domain/message.js';
 import { parsePhoneNumber, parseSenderNumber } from '../shared/domain/phone.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { acceptInboundSms } from '../shared/use-cases/accept-inbound.js';
@@ -12,6 +12,8 @@ const body = z.object({
   from: z.string(),
   to: z.string(),
   text: z.string(),
+  /** MMS attachments as a provider hosts them (a picture may come without words). */
+  media: z.array(mediaSchema).max(10).default([]),
   /** The provider's message id; repeat it to simulate a provider redelivery. */
   messageId: z.string().min(1).max(200).optional(),
 });
@@ -32,7 +34,7 @@ export function localInboundFunction(app: App) {
       const input = await readJson(request, body);
       const from = parsePhoneNumber(input.from, 'from');
       const to = parseSenderNumber(input.to, 'to');
-      const text = validateReceivedText(input.text);
+      const text = validateInboundText(input.text, input.media.length > 0);
       const providerMessageId = input.messageId ?? randomUUID();
       const sms: InboundSms = {
         id: inboundMessageId('local', providerMessageId),
@@ -41,7 +43,7 @@ export function localInboundFunction(app: App) {
         from,
         to,
         text,
-        media: [],
+        media: input.media,
         receivedAt: deps.clock.now().toISOString(),
       };
       const channel = deps.directory.channelForNumber(to);

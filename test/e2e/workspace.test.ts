@@ -186,4 +186,29 @@ describe('the workspace over HTTP', () => {
     const bobs = (await t.api('GET', 'agents/bob/conversations', undefined, bob)).body.conversations;
     expect(bobs.map((c: { id: string }) => c.id)).toContain(ann);
   });
+
+  it("shows a picture texted through the local provider as the message's media, with no words", async () => {
+    const picture = { url: 'https://media.example.net/parcel.jpg', contentType: 'image/jpeg' };
+    const refused = await t.api('POST', 'local/inbound', {
+      from: '+14255550126',
+      to: SUPPORT,
+      text: '',
+      media: [{ url: 'not a link', contentType: 'image/jpeg' }],
+    });
+    expect(refused.status).toBe(400);
+    const sent = await t.api('POST', 'local/inbound', {
+      from: '+14255550126',
+      to: SUPPORT,
+      text: '',
+      media: [picture],
+    });
+    expect(sent.status).toBe(202);
+    const conversation = await t.eventually(async () => {
+      const { body } = await t.api('GET', 'conversations', undefined, dana);
+      return body.conversations.find((c: { customer: string }) => c.customer === '+14255550126');
+    }, 'the picture to open a conversation');
+    const { body } = await t.api('GET', `conversations/${conversation.id}`, undefined, dana);
+    expect(body.messages).toHaveLength(1);
+    expect(body.messages[0]).toMatchObject({ direction: 'inbound', text: '', media: [picture] });
+  });
 });

@@ -4,6 +4,7 @@ import {
   floorConversation,
   floorConversations,
   floorTotals,
+  reassignBlocked,
   transferTargets,
 } from '../../web/src/logic/floor.js';
 import { formatDuration, formatShare, secondsSince, timeAgo } from '../../web/src/logic/format.js';
@@ -169,5 +170,19 @@ describe('transfer targets', () => {
       ['away', false, 'away'],
       ['full', false, 'full (2/2)'],
     ]);
+  });
+});
+
+describe('what a supervisor may reassign', () => {
+  it('moves a conversation waiting in a queue, active or set aside', () => {
+    for (const state of ['open', 'active', 'waiting'] as const)
+      expect(reassignBlocked(state)).toBeUndefined();
+  });
+
+  it('leaves wrap-up to its agent and a closed conversation alone, saying why', () => {
+    for (const state of ['wrap-up', 'closed'] as const)
+      expect(reassignBlocked(state)).toBe(
+        'Only a conversation in a queue, active or set aside can be reassigned.',
+      );
   });
 });

@@ -12,6 +12,7 @@ import {
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type Api, errorText } from '../api.js';
+import { reassignBlocked } from '../logic/floor.js';
 import { customerLabel, dateTime } from '../logic/format.js';
 import { authorOf, inOrder, statusText } from '../logic/thread.js';
 import type { AgentView, ConversationDetail, Me, Message, QueueView } from '../types.js';
@@ -134,6 +135,8 @@ export function ConversationView(props: {
   const [notice, setNotice] = useState<string | null>(null);
   const lastRead = useRef<number>(-1);
   const threadEnd = useRef<HTMLLIElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const refocus = useRef(false);
   const styles = useStyles();
 
   const read = useCallback(async () => {
@@ -177,13 +180,29 @@ export function ConversationView(props: {
     if (lastSeq > 0) threadEnd.current?.scrollIntoView({ block: 'end' });
   }, [lastSeq]);
 
+  // An action often removes its own button (Set aside, the Transfer dialog): the keyboard would
+  // fall to the top of the page, so once the view shows the outcome it goes to the heading.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the re-read view is shown.
+  useEffect(() => {
+    if (!refocus.current) return;
+    refocus.current = false;
+    const active = document.activeElement;
+    if (!active || active === document.body) heading.current?.focus();
+  }, [detail]);
+
+  /** Does it and says so; a refusal rejects, in the API's words. */
+  const perform = async (what: string, path: string, body?: unknown): Promise<void> => {
+    await api.post(`conversations/${encodeURIComponent(conversationId)}/${path}`, body);
+    setNotice(what);
+    setError(null);
+    refocus.current = true;
+    props.onChanged();
+    await read();
+  };
+
   const act = async (what: string, path: string, body?: unknown): Promise<boolean> => {
     try {
-      await api.post(`conversations/${encodeURIComponent(conversationId)}/${path}`, body);
-      setNotice(what);
-      setError(null);
-      props.onChanged();
-      await read();
+      await perform(what, path, body);
       return true;
     } catch (failure) {
       setError(errorText(failure));
@@ -208,22 +227,24 @@ export function ConversationView(props: {
   const inMyQueue = props.me.agent?.queueIds.includes(conversation.queueId) ?? false;
   // An agent transfers what they hold; a supervisor reassigns anything in a queue, active or set aside.
   const transferBlocked = props.supervising
-    ? !['open', 'active', 'waiting'].includes(state)
-      ? 'Only a conversation in a queue, active or set aside can be reassigned.'
-      : undefined
-    : !holder || !['active', 'waiting'].includes(state)
-      ? 'Only a conversation an agent has (active or set aside) can be transferred.'
-      : undefined;
+    ? reassignBlocked(state)
+    : !mine
+      ? 'Only the agent who has this conversation can transfer it.'
+      : !['active', 'waiting'].includes(state)
+        ? 'Only a conversation an agent has (active or set aside) can be transferred.'
+        : undefined;
 
   return (
     <section className={styles.view} aria-label={`Conversation with ${customerLabel(conversation)}`}>
       <div className={styles.main}>
         <div className={styles.head}>
-          <h2 className={styles.headTitle}>{customerLabel(conversation)}</h2>
+          <h2 className={styles.headTitle} ref={heading} tabIndex={-1}>
+            {customerLabel(conversation)}
+          </h2>
           <Badge appearance="tint" color={stateBadgeColor(state)} data-testid="conversation-state">
             {stateLabel[state] ?? state}
           </Badge>
-          {conversation.caseNumber && <Text>Case {conversation.caseNumber}</Text>}
+          {conversation.caseNumber && <Text data-testid="case-number">Case {conversation.caseNumber}</Text>}
           <Text>
             Queue{' '}
             {props.queues.find((queue) => queue.id === conversation.queueId)?.name ?? conversation.queueId}
@@ -251,21 +272,21 @@ export function ConversationView(props: {
               Pick
             </Button>
           )}
-          {(mine || props.supervising) && (
-            <TransferDialog
-              agents={props.agents}
-              queues={props.queues}
-              holder={state === 'open' ? null : holder}
-              verb={props.supervising ? 'Reassign' : 'Transfer'}
-              {...(state === 'open' ? { waitingIn: conversation.queueId } : {})}
-              {...(transferBlocked ? { disabledReason: transferBlocked } : {})}
-              onTransfer={(target: TransferTarget) =>
-                props.supervising
-                  ? act('Reassigned.', 'reassign', target)
-                  : act('Transferred.', 'transfer', target)
-              }
-            />
-          )}
+          {/* Always there, disabled with the reason when it cannot move: once a transfer is done the
+              dialog hands the keyboard back to this button instead of losing it. */}
+          <TransferDialog
+            agents={props.agents}
+            queues={props.queues}
+            holder={state === 'open' ? null : holder}
+            verb={props.supervising ? 'Reassign' : 'Transfer'}
+            {...(state === 'open' ? { waitingIn: conversation.queueId } : {})}
+            {...(transferBlocked ? { disabledReason: transferBlocked } : {})}
+            onTransfer={(target: TransferTarget) =>
+              props.supervising
+                ? perform('Reassigned.', 'reassign', target)
+                : perform('Transferred.', 'transfer', target)
+            }
+          />
         </Toolbar>
         {error && (
           <MessageBar intent="error">

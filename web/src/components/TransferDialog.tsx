@@ -7,11 +7,14 @@ import {
   DialogSurface,
   DialogTitle,
   DialogTrigger,
+  MessageBar,
+  MessageBarBody,
   Radio,
   RadioGroup,
   Text,
 } from '@fluentui/react-components';
 import { useState } from 'react';
+import { errorText } from '../api.js';
 import { transferTargets } from '../logic/floor.js';
 import type { AgentView, QueueView } from '../types.js';
 
@@ -30,11 +33,15 @@ export function TransferDialog(props: {
   /** What the action is called: an agent transfers, a supervisor reassigns. */
   verb?: 'Transfer' | 'Reassign';
   disabledReason?: string;
-  onTransfer: (target: TransferTarget) => Promise<boolean>;
+  /** Whom the trigger names (the floor has one per conversation), for a screen reader. */
+  triggerLabel?: string;
+  /** Rejects with the API's words when the move is refused; the dialog shows them and stays open. */
+  onTransfer: (target: TransferTarget) => Promise<void>;
 }) {
   const [open, setOpen] = useState(false);
   const [choice, setChoice] = useState('');
   const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   const targets = transferTargets(props.agents, props.holder);
   const verb = props.verb ?? 'Transfer';
 
@@ -43,17 +50,33 @@ export function TransferDialog(props: {
     if (!kind || !id) return;
     setBusy(true);
     try {
-      const done = await props.onTransfer(kind === 'queue' ? { toQueueId: id } : { toAgentId: id });
-      if (done) setOpen(false);
+      await props.onTransfer(kind === 'queue' ? { toQueueId: id } : { toAgentId: id });
+      setOpen(false);
+      setChoice('');
+      setError(null);
+    } catch (failure) {
+      setError(errorText(failure));
     } finally {
       setBusy(false);
     }
   };
 
   return (
-    <Dialog open={open} onOpenChange={(_, data) => setOpen(data.open)}>
+    <Dialog
+      open={open}
+      onOpenChange={(_, data) => {
+        setOpen(data.open);
+        setError(null);
+      }}
+    >
       <DialogTrigger disableButtonEnhancement>
-        <Button disabled={props.disabledReason !== undefined} title={props.disabledReason}>
+        <Button
+          size={props.triggerLabel ? 'small' : 'medium'}
+          // Focusable while disabled, so a keyboard user can reach it and hear why.
+          disabledFocusable={props.disabledReason !== undefined}
+          title={props.disabledReason}
+          {...(props.triggerLabel ? { 'aria-label': props.triggerLabel } : {})}
+        >
           {verb}…
         </Button>
       </DialogTrigger>
@@ -88,6 +111,11 @@ export function TransferDialog(props: {
                 />
               ))}
             </RadioGroup>
+            {error && (
+              <MessageBar intent="error">
+                <MessageBarBody>{error}</MessageBarBody>
+              </MessageBar>
+            )}
           </DialogContent>
           <DialogActions>
             <DialogTrigger disableButtonEnhancement>

@@ -105,3 +105,13 @@ export function transferTargets(
     }))
     .sort((a, b) => Number(b.canTake) - Number(a.canTake) || a.agent.name.localeCompare(b.agent.name));
 }
+
+/**
+ * Why a supervisor cannot reassign a conversation in this state (undefined: they can). Anything
+ * waiting in a queue, active or set aside moves; wrap-up is the agent's own last step.
+ */
+export function reassignBlocked(state: ConversationState): string | undefined {
+  return ['open', 'active', 'waiting'].includes(state)
+    ? undefined
+    : 'Only a conversation in a queue, active or set aside can be reassigned.';
+}

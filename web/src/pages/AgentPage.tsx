@@ -236,16 +236,17 @@ export function AgentPage({ api, me }: { api: Api; me: Me }) {
             />
           </Field>
           <div className={styles.row}>
+            {/* One name, pressed or not (a label that flips with the state reads backwards). */}
             <ToggleButton
               size="small"
               checked={muted}
-              aria-pressed={muted}
+              data-testid="mute"
               onClick={() => {
                 saveMuted(!muted);
                 setMuted(!muted);
               }}
             >
-              {muted ? 'Sound off' : 'Sound on'}
+              Mute sound
             </ToggleButton>
             <NewConversationDialog
               api={api}
@@ -315,7 +316,11 @@ export function AgentPage({ api, me }: { api: Api; me: Me }) {
                     <li key={summary.id} className={styles.row}>
                       <Text>{customerLabel(summary)}</Text>
                       <Text className={styles.small}>{timeAgo(summary.createdAt, now)}</Text>
-                      <Button size="small" onClick={() => open(summary.id)}>
+                      <Button
+                        size="small"
+                        aria-label={`View the conversation with ${customerLabel(summary)}`}
+                        onClick={() => open(summary.id)}
+                      >
                         View
                       </Button>
                     </li>

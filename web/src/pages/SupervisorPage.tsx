@@ -19,8 +19,9 @@ import { useCallback, useEffect, useState } from 'react';
 import { type Api, errorText } from '../api.js';
 import { ConnectionBanner } from '../components/ConnectionBanner.js';
 import { ConversationView, stateBadgeColor } from '../components/ConversationView.js';
+import { TransferDialog } from '../components/TransferDialog.js';
 import { useLive, useNow, useRereader } from '../hooks.js';
-import { floorAgents, floorConversations, floorTotals } from '../logic/floor.js';
+import { floorAgents, floorConversations, floorTotals, reassignBlocked } from '../logic/floor.js';
 import { customerLabel, formatDuration, formatShare } from '../logic/format.js';
 import type { AgentView, ConversationSummary, Figures, FiguresAnswer, Me, QueueView } from '../types.js';
 
@@ -241,13 +242,33 @@ export function SupervisorPage({ api, me }: { api: Api; me: Me }) {
                   <TableCell>{formatDuration(waitSeconds)}</TableCell>
                   <TableCell>{formatDuration(handleSeconds)}</TableCell>
                   <TableCell>
-                    <Button
-                      size="small"
-                      aria-label={`Open the conversation with ${customerLabel(summary)}`}
-                      onClick={() => setSelected(summary.id)}
-                    >
-                      Open
-                    </Button>
+                    <span className={styles.chips}>
+                      <Button
+                        size="small"
+                        aria-label={`Open the conversation with ${customerLabel(summary)}`}
+                        onClick={() => setSelected(summary.id)}
+                      >
+                        Open
+                      </Button>
+                      <TransferDialog
+                        agents={agents}
+                        queues={queues}
+                        holder={summary.state === 'open' ? null : (summary.agentId ?? null)}
+                        verb="Reassign"
+                        triggerLabel={`Reassign the conversation with ${customerLabel(summary)}`}
+                        {...(summary.state === 'open' && summary.queueId
+                          ? { waitingIn: summary.queueId }
+                          : {})}
+                        {...(reassignBlocked(summary.state)
+                          ? { disabledReason: reassignBlocked(summary.state) }
+                          : {})}
+                        onTransfer={async (target) => {
+                          await api.post(`conversations/${encodeURIComponent(summary.id)}/reassign`, target);
+                          reread();
+                          setReloadKey((key) => key + 1);
+                        }}
+                      />
+                    </span>
                   </TableCell>
                 </TableRow>
               ))}
