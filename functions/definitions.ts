@@ -45,6 +45,7 @@ import { manageChannelsFunction } from './manage-channels.js';
 import { manageConfigurationFunction } from './manage-configuration.js';
 import { manageContactFunction } from './manage-contact.js';
 import { manageContactsFunction } from './manage-contacts.js';
+import { manageCustomerEraseFunction, manageCustomerExportFunction } from './manage-customer.js';
 import {
   manageEventDeliveriesFunction,
   manageEventSubscriptionFunction,
@@ -66,6 +67,7 @@ import { outboundDeadLetterFunction, outboundWorkerFunction } from './outbound-w
 import { queueConversationsFunction } from './queue-conversations.js';
 import { queuesFunction } from './queues.js';
 import { realtimeNegotiateFunction } from './realtime-negotiate.js';
+import { retentionTimerFunction } from './retention-timer.js';
 import { teleSignCallbackFunction } from './telesign-callback.js';
 import { templatesListFunction } from './templates-list.js';
 import { traced } from './traced.js';
@@ -149,6 +151,8 @@ function allFunctions(app: App): FunctionDefinition[] {
     manageAgentFunction(app),
     manageContactsFunction(app),
     manageContactFunction(app),
+    manageCustomerExportFunction(app),
+    manageCustomerEraseFunction(app),
     managePoisonEventsFunction(app),
     manageTemplatesFunction(app),
     manageTemplateFunction(app),
@@ -169,6 +173,8 @@ function allFunctions(app: App): FunctionDefinition[] {
     autoCloseTimerFunction(app),
     openingTimerFunction(app),
     metricsTimerFunction(app),
+    // Cosmos DB expires messages by their time to live; only the embedded store needs the sweep.
+    ...(app.embedded ? [retentionTimerFunction(app, app.embedded.store)] : []),
     eventsPublisherFunction(app),
   ];
 }

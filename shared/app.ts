@@ -185,6 +185,14 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   );
   const directory = new LiveDirectory(store, config.autoClose, logger);
   directory.onChange(() => senders.sync(directory.channels(), logger));
+  // Cosmos DB expires messages itself: each is written with its channel's retention as its ttl.
+  if (adapters.kind === 'azure') {
+    adapters.store.retainMessagesFor(
+      (message) =>
+        directory.channelForNumber(message.direction === 'inbound' ? message.to : message.from)
+          ?.retentionDays,
+    );
+  }
   try {
     if (options.importSeed !== false) await importSeed(store, senders, config, logger);
     await directory.refresh();
@@ -210,6 +218,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     senders,
     sendRates: config.sendRates,
     pacingClock: new SystemClock(),
+    erasureKey: config.dataLife.erasureKey,
   };
   return {
     config,

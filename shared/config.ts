@@ -78,6 +78,8 @@ export const settingsSchema = z.object({
     .optional(),
   SMS_EVENTS_SOURCE: z.string().trim().min(1).max(500).optional(),
   SMS_EVENTS_SCHEDULE: z.string().min(1).default('*/10 * * * * *'),
+  SMS_ERASURE_KEY: z.string().min(32, 'use at least 32 characters').optional(),
+  SMS_RETENTION_SCHEDULE: z.string().min(1).default('0 17 * * * *'),
   COSMOS_ENDPOINT: z.url().optional(),
   COSMOS_CONNECTION_STRING: z
     .string()
@@ -229,6 +231,12 @@ export interface Config {
    * often the outbox is drained.
    */
   events: { eventGridEndpoint: string | undefined; source: string; schedule: string };
+  /**
+   * The data's life: the secret an erased customer's opt-outs are hashed with (erasing is refused
+   * without it), and how often the embedded default removes messages past their channel's retention
+   * (Cosmos DB expires them itself).
+   */
+  dataLife: { erasureKey: string | undefined; retentionSchedule: string };
   telemetry: TelemetrySettings;
 }
 
@@ -358,6 +366,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       schedule: s.SMS_EVENTS_SCHEDULE,
     },
     azureResourceManagerUrl: s.AZURE_RESOURCE_MANAGER_URL,
+    dataLife: { erasureKey: s.SMS_ERASURE_KEY, retentionSchedule: s.SMS_RETENTION_SCHEDULE },
     telemetry: {
       azureMonitor: s.APPLICATIONINSIGHTS_CONNECTION_STRING
         ? {
@@ -393,6 +402,7 @@ const registrationSettings = [
   'WEBSITE_AUTH_ENABLED',
   'SMS_AUTO_CLOSE_SCHEDULE',
   'SMS_EVENTS_SCHEDULE',
+  'SMS_RETENTION_SCHEDULE',
   'SMS_LOG_LEVEL',
 ] as const satisfies readonly (keyof Settings)[];
 

@@ -8,6 +8,7 @@ import type { Configuration } from './domain/configuration.js';
 import type { Contact } from './domain/contact.js';
 import type { Conversation, ConversationState, UnclosedState } from './domain/conversation.js';
 import type { CustomerState } from './domain/customer.js';
+import type { ErasedOptOut } from './domain/erasure.js';
 import type { EventType, IntegrationEvent } from './domain/integration-event.js';
 import type { LiveMessage } from './domain/live.js';
 import type { Media, Message } from './domain/message.js';
@@ -191,6 +192,40 @@ export interface Store {
   pendingEvents(limit: number): Promise<PendingEvent[]>;
   /** Forgets published events by their receipts; an unknown receipt is ignored. */
   removeEvents(receipts: string[]): Promise<void>;
+
+  // The data's life (issue 14): what erasing and exporting a customer read and remove. Only an
+  // admin's request reaches these; none is on a recurring path.
+
+  /** The customer's record on every channel they have one on: one partition (theirs). */
+  listCustomerStates(customer: PhoneNumber): Promise<Stored<CustomerState>[]>;
+  /** Removes the customer's record on a channel and the history entries kept with it; false when none. */
+  deleteCustomer(channelId: string, customer: PhoneNumber): Promise<boolean>;
+  /** Removes one message; false when there was none. */
+  deleteMessage(conversationId: string, id: string): Promise<boolean>;
+  /** Forgets which message a provider's message id is; an unknown one is ignored. */
+  deleteProviderMessage(provider: string, providerMessageId: string): Promise<void>;
+  /**
+   * Notifications that had this number among their recipients, oldest first, a page at a time. It
+   * may read every partition: only for what an admin starts (an erasure, an export).
+   */
+  findNotificationsTo(
+    number: PhoneNumber,
+    page: { limit: number; continuation?: string },
+  ): Promise<{ notifications: Stored<Notification>[]; continuation?: string }>;
+  replaceNotification(notification: Notification, etag: string): Promise<Stored<Notification>>;
+  /** The opt-outs an erased customer left, by the keyed hash of their number (domain/erasure.ts). */
+  getErasedOptOut(key: string): Promise<Stored<ErasedOptOut> | undefined>;
+  /** Creates (etag null: must not exist) or replaces (etag must match) an erased customer's opt-outs. */
+  putErasedOptOut(record: ErasedOptOut, etag: string | null): Promise<Stored<ErasedOptOut>>;
+}
+
+/**
+ * The embedded default's retention timer: removes the messages (the transcripts) of a channel older
+ * than its retention. Cosmos DB needs none: each message is written with a time to live.
+ */
+export interface TranscriptExpiry {
+  /** Removes up to `limit` messages of the channel created before the instant; how many it removed. */
+  expireMessages(query: { channelId: string; createdBefore: string; limit: number }): Promise<number>;
 }
 
 /**

@@ -52,6 +52,9 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
         version: 2
       }
       indexingPolicy: loadJsonContent('../cosmos-indexing-policy.json')
+      // Time to live on, no item expiring by default: a message written with its own ttl (its
+      // channel's retention, in seconds) expires that long after its last write (docs/cosmos.md).
+      defaultTtl: -1
     }
   }
 }

@@ -20,6 +20,7 @@ import {
   unclosedStates,
 } from '../domain/conversation.js';
 import type { CustomerState } from '../domain/customer.js';
+import type { ErasedOptOut } from '../domain/erasure.js';
 import {
   consentEvents,
   conversationEvents,
@@ -62,7 +63,13 @@ export const conversationIndexes = indexingPolicy.compositeIndexes as {
 
 /** The container the store expects (the Bicep deployment creates the same), partitioned on `/pk`. */
 export function stateContainerDefinition(id = 'state'): ContainerDefinition {
-  return { id, partitionKey: { paths: ['/pk'] }, indexingPolicy: indexingPolicy as IndexingPolicy };
+  // defaultTtl -1: time to live is on, and only an item that carries its own ttl expires.
+  return {
+    id,
+    partitionKey: { paths: ['/pk'] },
+    indexingPolicy: indexingPolicy as IndexingPolicy,
+    defaultTtl: -1,
+  };
 }
 
 /** The partition of the work under way: one entry per unclosed conversation, nothing else. */
@@ -216,7 +223,8 @@ type Kind =
   | 'work'
   | 'event'
   | 'outbox'
-  | 'poison-event';
+  | 'poison-event'
+  | 'erased-opt-out';
 
 /** Where each document lives: a conversation and its messages share a partition; the rest are alone. */
 const keys = {
@@ -245,6 +253,8 @@ const keys = {
   // Poison events share one partition: rare by nature, and an admin's list is then a query of one
   // partition. Their ids start with the time they arrived, so the id orders them.
   poisonEvent: (id: string) => ({ id, pk: 'poison-events' }),
+  // Alone in its partition, found by the keyed hash of a number: one point read.
+  erasedOptOut: (key: string) => ({ id: key, pk: `erased|${key}` }),
   providerMessage: (provider: string, providerMessageId: string) => {
     const key = encodeURIComponent(`${provider}:${providerMessageId}`);
     return { id: key, pk: `provider-message|${key}` };
@@ -474,9 +484,12 @@ export class CosmosStore implements Store {
       kind === 'pace' ||
       kind === 'configuration' ||
       kind === 'contact' ||
-      kind === 'provider-message'
+      kind === 'provider-message' ||
+      kind === 'erased-opt-out'
     )
       delete value.id;
+    // The time to live is the container's business, not the message's.
+    if (kind === 'message') delete value.ttl;
     // The store's own bookkeeping, not the agent's.
     if (kind === 'agent') delete value.rosterVersion;
     return value as T;
@@ -652,7 +665,10 @@ export class CosmosStore implements Store {
           operationType: 'Create',
           resourceBody: document(conversation, keys.conversation(conversation.id), 'conversation'),
         },
-        { operationType: 'Create', resourceBody: document(message, keys.message(pk, message.id), 'message') },
+        {
+          operationType: 'Create',
+          resourceBody: document(this.withTtl(message), keys.message(pk, message.id), 'message'),
+        },
         ...events.map(
           (event): OperationInput => ({
             operationType: 'Create',
@@ -959,28 +975,148 @@ export class CosmosStore implements Store {
     const place = keys.message(message.conversationId, message.id);
     const events = messageEvents(undefined, message, this.now());
     if (events.length === 0) {
-      return this.create('message', place, message, () => {
+      const created = await this.create('message', place, this.withTtl(message), () => {
         return new AlreadyExistsError(`message ${message.id} already exists`);
       });
+      return { value: message, etag: created.etag };
     }
     const written = await this.writeWithEvents(
       place.pk,
-      [{ operationType: 'Create', resourceBody: document(message, place, 'message') }],
+      [{ operationType: 'Create', resourceBody: document(this.withTtl(message), place, 'message') }],
       events,
       `message ${message.id}`,
     );
     return { value: message, etag: written };
   }
 
-  replaceMessage(message: Message, etag: string) {
+  async replaceMessage(message: Message, etag: string) {
     const at = this.now();
-    return this.replaceWithEvents(
+    // A replace writes the whole document: the ttl goes with it, or the message would stop expiring.
+    const written = await this.replaceWithEvents(
       'message',
       keys.message(message.conversationId, message.id),
-      message,
+      this.withTtl(message),
       etag,
       `message ${message.id}`,
       (before) => messageEvents(before, message, at),
+    );
+    return { value: message, etag: written.etag };
+  }
+
+  /**
+   * The message as written: with its channel's retention as the item's time to live (seconds since
+   * its last write; the container has TTL on, docs/cosmos.md), when the channel sets one.
+   */
+  private withTtl(message: Message): Message {
+    const days = this.retentionDaysOf(message);
+    return days === undefined ? message : ({ ...message, ttl: days * 86_400 } as Message);
+  }
+
+  /**
+   * How long a message's channel keeps messages, in days: the app sets it once its directory is
+   * read (a message names its channel by the channel's number: `to` inbound, `from` outbound).
+   */
+  retainMessagesFor(retentionDaysOf: (message: Message) => number | undefined) {
+    this.retentionDaysOf = retentionDaysOf;
+  }
+
+  private retentionDaysOf: (message: Message) => number | undefined = () => undefined;
+
+  async listCustomerStates(customer: PhoneNumber) {
+    const { pk } = keys.customer('', customer);
+    const found = await this.query<CustomerState>(
+      'customer',
+      "SELECT * FROM c WHERE c.pk = @pk AND c.kind = 'customer'",
+      [{ name: '@pk', value: pk }],
+      pk,
+    );
+    return found.sort((a, b) => a.value.channelId.localeCompare(b.value.channelId));
+  }
+
+  /** The record, then the history entries on that channel: all in the customer's partition. */
+  async deleteCustomer(channelId: string, customer: PhoneNumber) {
+    const place = keys.customer(channelId, customer);
+    const removed = await this.deleteItem(place);
+    const { resources } = await this.container.items
+      .query<{ id: string }>(
+        {
+          query: "SELECT c.id FROM c WHERE c.pk = @pk AND c.kind = 'history' AND c.channelId = @channelId",
+          parameters: [
+            { name: '@pk', value: place.pk },
+            { name: '@channelId', value: channelId },
+          ],
+        },
+        { partitionKey: place.pk },
+      )
+      .fetchAll();
+    for (const entry of resources) await this.deleteItem({ id: entry.id, pk: place.pk });
+    return removed;
+  }
+
+  /** Removes an item whatever its ETag; false when it was not there. */
+  private async deleteItem(place: { id: string; pk: string }): Promise<boolean> {
+    try {
+      await this.container.item(place.id, place.pk).delete();
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw error;
+    }
+  }
+
+  deleteMessage(conversationId: string, id: string) {
+    return this.deleteItem(keys.message(conversationId, id));
+  }
+
+  async deleteProviderMessage(provider: string, providerMessageId: string) {
+    await this.deleteItem(keys.providerMessage(provider, providerMessageId));
+  }
+
+  /** A query of every partition (notifications are one per partition), a page at a time: an admin's erasure or export. */
+  async findNotificationsTo(number: PhoneNumber, page: { limit: number; continuation?: string }) {
+    const iterator = this.container.items.query<ItemDefinition>(
+      {
+        query:
+          "SELECT * FROM c WHERE c.kind = 'notification' AND EXISTS(SELECT VALUE r FROM r IN c.recipients WHERE r.to = @to)",
+        parameters: [{ name: '@to', value: number }],
+      },
+      {
+        maxItemCount: Math.trunc(page.limit),
+        ...(page.continuation === undefined ? {} : { continuationToken: page.continuation }),
+      },
+    );
+    const { resources, continuationToken } = await iterator.fetchNext();
+    const notifications = resources.map((doc) => ({
+      value: this.strip<Notification>(doc, 'notification'),
+      etag: String(doc._etag),
+    }));
+    return continuationToken && iterator.hasMoreResults()
+      ? { notifications, continuation: continuationToken }
+      : { notifications };
+  }
+
+  replaceNotification(notification: Notification, etag: string) {
+    return this.replace(
+      'notification',
+      keys.notification(notification.id),
+      notification,
+      etag,
+      `notification ${notification.id}`,
+    );
+  }
+
+  async getErasedOptOut(key: string) {
+    const { id, pk } = keys.erasedOptOut(key);
+    return this.read<ErasedOptOut>('erased-opt-out', id, pk);
+  }
+
+  putErasedOptOut(record: ErasedOptOut, etag: string | null) {
+    return this.put(
+      'erased-opt-out',
+      keys.erasedOptOut(record.key),
+      record,
+      etag,
+      "an erased customer's opt-outs",
     );
   }
 

@@ -3,6 +3,7 @@ import type { Configuration } from '../domain/configuration.js';
 import type { Contact } from '../domain/contact.js';
 import { type Conversation, statesInList, statesTakingMessages } from '../domain/conversation.js';
 import type { CustomerState } from '../domain/customer.js';
+import type { ErasedOptOut } from '../domain/erasure.js';
 import {
   consentEvents,
   conversationEvents,
@@ -27,6 +28,7 @@ import type {
   PendingEvent,
   Store,
   Stored,
+  TranscriptExpiry,
 } from '../ports.js';
 import { cursorOf, decodeContinuation, encodeContinuation } from './conversation-reads.js';
 import type { SqliteDatabase } from './sqlite-database.js';
@@ -36,6 +38,7 @@ CREATE TABLE IF NOT EXISTS customers (
   channel_id TEXT NOT NULL, customer TEXT NOT NULL, etag INTEGER NOT NULL, doc TEXT NOT NULL,
   PRIMARY KEY (channel_id, customer)
 );
+CREATE INDEX IF NOT EXISTS customers_number ON customers (customer);
 CREATE TABLE IF NOT EXISTS conversations (
   id TEXT PRIMARY KEY, channel_id TEXT NOT NULL, queue_id TEXT NOT NULL, agent_id TEXT,
   state TEXT NOT NULL, created_at TEXT NOT NULL, last_activity_at TEXT NOT NULL,
@@ -65,7 +68,13 @@ CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEX
 `;
 
 /** Documents an admin writes (configuration, contacts, templates): read by key, listed by kind. */
-type RecordKind = 'configuration' | 'contact' | 'template' | 'provider-message' | 'poison-event';
+type RecordKind =
+  | 'configuration'
+  | 'contact'
+  | 'template'
+  | 'provider-message'
+  | 'poison-event'
+  | 'erased-opt-out';
 
 interface Row {
   etag: number;
@@ -81,7 +90,7 @@ const stored = <T>(row: Row): Stored<T> => ({ value: JSON.parse(row.doc) as T, e
  * message or customer record writes the integration events it makes into the outbox in the same
  * SQLite transaction: both, or neither.
  */
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, TranscriptExpiry {
   private readonly statements;
 
   constructor(
@@ -177,6 +186,30 @@ export class SqliteStore implements Store {
       deleteRecord: db.prepare('DELETE FROM records WHERE kind = ? AND id = ? AND etag = ?'),
       listRecords: db.prepare<[RecordKind, string, number], Row>(
         'SELECT etag, doc FROM records WHERE kind = ? AND id > ? ORDER BY id LIMIT ?',
+      ),
+      customerStates: db.prepare<[string], Row>(
+        'SELECT etag, doc FROM customers WHERE customer = ? ORDER BY channel_id',
+      ),
+      deleteCustomer: db.prepare('DELETE FROM customers WHERE channel_id = ? AND customer = ?'),
+      deleteMessage: db.prepare('DELETE FROM messages WHERE conversation_id = ? AND id = ?'),
+      deleteAnyRecord: db.prepare('DELETE FROM records WHERE kind = ? AND id = ?'),
+      notificationsTo: db.prepare<{ to: string; after: string; limit: number }, Row>(
+        `SELECT etag, doc FROM notifications WHERE id > @after AND EXISTS
+           (SELECT 1 FROM json_each(doc, '$.recipients') r WHERE json_extract(r.value, '$.to') = @to)
+         ORDER BY id LIMIT @limit`,
+      ),
+      updateNotification: db.prepare(
+        'UPDATE notifications SET etag = etag + 1, doc = ? WHERE id = ? AND etag = ?',
+      ),
+      // A channel's messages: its conversations' and its notifications' (which have a partition of
+      // their own, notification:<id>). A daily sweep of the embedded default, so a scan is fine.
+      expireMessages: db.prepare<{ channelId: string; before: string; limit: number }>(
+        `DELETE FROM messages WHERE rowid IN (
+           SELECT m.rowid FROM messages m WHERE json_extract(m.doc, '$.createdAt') < @before AND (
+             m.conversation_id IN (SELECT id FROM conversations WHERE channel_id = @channelId)
+             OR m.conversation_id IN (SELECT 'notification:' || id FROM notifications
+                                      WHERE json_extract(doc, '$.channelId') = @channelId))
+           LIMIT @limit)`,
       ),
     };
   }
@@ -574,5 +607,63 @@ export class SqliteStore implements Store {
 
   async listTemplates() {
     return this.statements.listRecords.all('template', '', -1).map((row) => stored<Template>(row));
+  }
+
+  async listCustomerStates(customer: PhoneNumber) {
+    return this.statements.customerStates.all(customer).map((row) => stored<CustomerState>(row));
+  }
+
+  async deleteCustomer(channelId: string, customer: PhoneNumber) {
+    return this.statements.deleteCustomer.run(channelId, customer).changes > 0;
+  }
+
+  async deleteMessage(conversationId: string, id: string) {
+    return this.statements.deleteMessage.run(conversationId, id).changes > 0;
+  }
+
+  async deleteProviderMessage(provider: string, providerMessageId: string) {
+    this.statements.deleteAnyRecord.run('provider-message', `${provider}:${providerMessageId}`);
+  }
+
+  async findNotificationsTo(number: PhoneNumber, page: { limit: number; continuation?: string }) {
+    const limit = Math.trunc(page.limit);
+    const rows = this.statements.notificationsTo.all({
+      to: number,
+      after: page.continuation ?? '',
+      limit: limit + 1,
+    });
+    const notifications = rows.slice(0, limit).map((row) => stored<Notification>(row));
+    const last = notifications.at(-1);
+    return rows.length > limit && last ? { notifications, continuation: last.value.id } : { notifications };
+  }
+
+  async replaceNotification(notification: Notification, etag: string) {
+    const changes = this.statements.updateNotification.run(
+      JSON.stringify(notification),
+      notification.id,
+      Number(etag),
+    ).changes;
+    if (changes === 0) {
+      if (!this.statements.getNotification.get(notification.id))
+        throw new NotFoundError(`notification ${notification.id} does not exist`);
+      throw new ConcurrencyError(`notification ${notification.id} changed since it was read`);
+    }
+    return { value: notification, etag: String(Number(etag) + 1) };
+  }
+
+  async getErasedOptOut(key: string) {
+    return this.getRecord<ErasedOptOut>('erased-opt-out', key);
+  }
+
+  async putErasedOptOut(record: ErasedOptOut, etag: string | null) {
+    return this.putRecord('erased-opt-out', record.key, record, etag, "an erased customer's opt-outs");
+  }
+
+  async expireMessages(query: { channelId: string; createdBefore: string; limit: number }) {
+    return this.statements.expireMessages.run({
+      channelId: query.channelId,
+      before: query.createdBefore,
+      limit: Math.trunc(query.limit),
+    }).changes;
   }
 }

@@ -63,6 +63,11 @@ export const channelSchema = z.object({
   hours: hoursSchema.optional(),
   /** Consent keywords and their replies (STOP, START, HELP and their synonyms by default). */
   consent: consentSchema.default(consentSchema.parse({})),
+  /**
+   * Days a message is kept (the transcript); the conversation itself, which holds the figures and
+   * no text, stays. Kept for ever when absent.
+   */
+  retentionDays: z.number().int().min(1).max(3650).optional(),
   /** Messages per second each of the channel's numbers may send; by each number's type when absent. */
   sendRatePerSecond: z.number().positive().max(1000).optional(),
   /** ACS only: the channel's own Communication Services resource, found by the app's identity. */

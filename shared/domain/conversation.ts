@@ -91,6 +91,8 @@ export interface Conversation {
   traceContext?: { traceparent: string; tracestate?: string };
   /** The wrap-up code and note the agent gave on ending it. */
   wrapUp?: WrapUp;
+  /** When the customer was erased: the number, name and texts are gone, the figures stay. */
+  erasedAt?: string;
 }
 
 export type ConversationEvent =

@@ -33,7 +33,10 @@ export const EVENT_TYPE_PREFIX = 'com.omnichannel-sms.';
 export const cloudEventType = (type: EventType) => `${EVENT_TYPE_PREFIX}${type}`;
 
 /** Why a conversation closed, as a flow branches on it. */
-export type CloseReason = 'agent' | 'auto-close' | 'stop';
+/** The reason a conversation under way is closed with when its customer is erased. */
+export const ERASURE_CLOSE_REASON = 'customer erased';
+
+export type CloseReason = 'agent' | 'auto-close' | 'stop' | 'erased';
 
 /**
  * What an event says. Ids, times, channel, queue, agent and case number; the customer's number only
@@ -92,6 +95,7 @@ function closeReasonOf(step: Transition): CloseReason {
   if (step.by.startsWith('agent:') || step.by.startsWith('supervisor:')) return 'agent';
   // A customer closes a conversation only by opting out.
   if (step.by === 'customer') return 'stop';
+  if (step.reason === ERASURE_CLOSE_REASON) return 'erased';
   return 'auto-close';
 }
 

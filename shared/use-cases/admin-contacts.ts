@@ -2,6 +2,7 @@ import { type Contact, contactSchema } from '../domain/contact.js';
 import { parsePhoneNumber } from '../domain/phone.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { parsePart } from './admin-configuration.js';
+import { conversationsOf } from './customer-data.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
 
@@ -44,6 +45,11 @@ export async function putContact(deps: CoreDeps, number: string, input: unknown)
   });
 }
 
+/**
+ * Deletes the contact, and the name it gave the customer's conversations with it: no copy of the
+ * name outlives the contact. The conversations and their transcripts stay (the center's record of
+ * what was said); erasing the customer (customer-data.ts) removes those too.
+ */
 export async function deleteContact(deps: CoreDeps, number: string): Promise<void> {
   const address = parsePhoneNumber(number, 'number');
   await retryOnConflict(async () => {
@@ -51,4 +57,15 @@ export async function deleteContact(deps: CoreDeps, number: string): Promise<voi
     if (!stored) throw new NotFoundError(`no contact has the number ${number}`);
     await deps.store.deleteContact(address, stored.etag);
   });
+  for (const state of await deps.store.listCustomerStates(address)) {
+    for (const found of await conversationsOf(deps, state.value.channelId, address)) {
+      if (found.value.customerName === undefined) continue;
+      await retryOnConflict(async () => {
+        const current = await deps.store.getConversation(found.value.id);
+        if (!current || current.value.customerName === undefined) return;
+        const { customerName: _name, ...rest } = current.value;
+        await deps.store.replaceConversation(rest, current.etag);
+      });
+    }
+  }
 }

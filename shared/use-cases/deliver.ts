@@ -7,6 +7,7 @@ import { AlreadyExistsError, ConcurrencyError, SendError } from '../errors.js';
 import type { DeliveryFailureReason, SmsSender, Stored } from '../ports.js';
 import { setConsent } from './consent.js';
 import type { CoreDeps } from './deps.js';
+import { optedOutOf } from './erased-opt-outs.js';
 import { retryOnConflict } from './optimistic.js';
 import { rateFor, reserveSendSlot } from './send-pace.js';
 
@@ -136,7 +137,8 @@ async function startAttempt(
  */
 async function refusedByConsent(deps: CoreDeps, channel: Channel, message: Message): Promise<boolean> {
   if (message.purpose === 'opt-out-confirmation') return false;
-  return Boolean((await deps.store.getCustomer(channel.id, customerOf(message)))?.value.optedOut);
+  const customer = customerOf(message);
+  return optedOutOf(deps, channel.id, customer, await deps.store.getCustomer(channel.id, customer));
 }
 
 /**

@@ -22,6 +22,11 @@ export interface CoreDeps {
   sendRates: SendRates;
   /** Real time for pacing sends: provider limits do not follow a manual domain clock. */
   pacingClock: Clock;
+  /**
+   * The deployment's secret for the keyed hash an erased customer's opt-outs are kept by
+   * (SMS_ERASURE_KEY); erasing is refused without it.
+   */
+  erasureKey?: string | undefined;
 }
 
 export interface SenderRegistry {

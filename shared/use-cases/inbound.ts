@@ -1,7 +1,6 @@
 import type { Channel } from '../domain/channel.js';
 import { keywordOf } from '../domain/consent.js';
 import { type Conversation, openConversation } from '../domain/conversation.js';
-import { newCustomerState } from '../domain/customer.js';
 import { nextOpeningText, opennessAt } from '../domain/hours.js';
 import type { InboundSms } from '../domain/inbound-sms.js';
 import { maskPhone } from '../domain/mask.js';
@@ -13,6 +12,7 @@ import { appendInbound, inboundMessage } from './append-inbound.js';
 import { requestAssignment } from './assignment-request.js';
 import { sendAutomated } from './automated.js';
 import type { CoreDeps } from './deps.js';
+import { newCustomerRecord } from './erased-opt-outs.js';
 import type { InboundOutcome } from './inbound-outcome.js';
 import { handleKeyword } from './keywords.js';
 import { retryOnConflict } from './optimistic.js';
@@ -116,7 +116,7 @@ async function place(deps: CoreDeps, channel: Channel, sms: InboundSms, pass = 1
       }
     }
     const id = deps.ids.next();
-    const customer = stored?.value ?? newCustomerState(channel.id, sms.from);
+    const customer = stored?.value ?? (await newCustomerRecord(deps, channel.id, sms.from));
     await deps.store.putCustomer({ ...customer, openConversationId: id }, stored?.etag ?? null);
     return (await open(deps, channel, sms, id)) ?? (await again());
   });

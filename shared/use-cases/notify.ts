@@ -14,6 +14,7 @@ import { currentVersion, type TemplateVersion, templateText } from '../domain/te
 import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { queueNames } from '../ports.js';
 import type { CoreDeps } from './deps.js';
+import { optedOutOf } from './erased-opt-outs.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -58,7 +59,7 @@ export async function sendNotification(
     }
     if (seen.has(to)) continue;
     seen.add(to);
-    if ((await deps.store.getCustomer(channel.id, to))?.value.optedOut) {
+    if (await optedOutOf(deps, channel.id, to, await deps.store.getCustomer(channel.id, to))) {
       plan.push({ to, status: 'refused', reason: 'the recipient opted out of this channel' });
       continue;
     }

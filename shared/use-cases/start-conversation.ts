@@ -9,6 +9,7 @@ import { allowedSendTime, recipientTimeZone } from '../domain/quiet-hours.js';
 import { ConcurrencyError, ConflictError, ConsentError, ForbiddenError, NotFoundError } from '../errors.js';
 import { releaseCapacity, reserveCapacity } from './agent-capacity.js';
 import type { CoreDeps } from './deps.js';
+import { optedOutOf } from './erased-opt-outs.js';
 import { queueOutbound } from './outbound.js';
 
 export interface StartRequest {
@@ -75,7 +76,7 @@ export async function startConversation(
 ): Promise<{ conversation: Conversation; message: Message }> {
   const { channel, from, to, queueId, now, media } = await checkRules(deps, request);
   const stored = await deps.store.getCustomer(channel.id, to);
-  if (stored?.value.optedOut)
+  if (await optedOutOf(deps, channel.id, to, stored))
     throw new ConsentError('the customer opted out of this channel; nothing can be sent to them');
 
   const id = deps.ids.next();

@@ -4,6 +4,7 @@ import { createHttpServer } from '@vercel/cosmosdb-server';
 import { afterAll, beforeAll } from 'vitest';
 import { CosmosStore, stateContainerDefinition } from '../../shared/adapters/cosmos-store.js';
 import { storeContract } from '../contracts/store.contract.js';
+import { storeDataLifeContract } from '../contracts/store-data-life.contract.js';
 
 /*
  * The store contract against Cosmos DB's REST API as @vercel/cosmosdb-server speaks it, through
@@ -29,6 +30,11 @@ afterAll(async () => {
 });
 
 storeContract('Cosmos DB (real SDK, cosmosdb-server)', async () => {
+  const { container } = await database.containers.createIfNotExists(stateContainerDefinition(`state-${n++}`));
+  return new CosmosStore(container);
+});
+
+storeDataLifeContract('Cosmos DB (real SDK, cosmosdb-server)', async () => {
   const { container } = await database.containers.createIfNotExists(stateContainerDefinition(`state-${n++}`));
   return new CosmosStore(container);
 });

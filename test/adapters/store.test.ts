@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../shared/adapters/sqlite-database.js';
 import { SqliteStore } from '../../shared/adapters/sqlite-store.js';
 import { storeContract } from '../contracts/store.contract.js';
+import { storeDataLifeContract, transcriptExpiryContract } from '../contracts/store-data-life.contract.js';
 import { anAgent } from '../support/builders.js';
 import { MemoryStore } from '../support/memory-store.js';
 
@@ -14,6 +15,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 storeContract('in-memory fake', () => new MemoryStore());
 storeContract('SQLite (file, WAL)', () => new SqliteStore(openSqlite(join(dir, `store-${n++}.db`))));
+storeDataLifeContract('in-memory fake', () => new MemoryStore());
+storeDataLifeContract('SQLite', () => new SqliteStore(openSqlite(join(dir, `store-${n++}.db`))));
+transcriptExpiryContract('in-memory fake', () => new MemoryStore());
+transcriptExpiryContract('SQLite', () => new SqliteStore(openSqlite(join(dir, `store-${n++}.db`))));
 
 describe('the SQLite store opening a file written before the queues had rosters', () => {
   it("finds each queue's agents all the same", async () => {

@@ -95,6 +95,8 @@ describe('function definitions', () => {
     ['manageAgent', 'manage/agents/{agentId}', ['GET', 'PUT', 'DELETE'], 'anonymous'],
     ['manageContacts', 'manage/contacts', ['GET'], 'anonymous'],
     ['manageContact', 'manage/contacts/{number}', ['GET', 'PUT', 'DELETE'], 'anonymous'],
+    ['manageCustomerExport', 'manage/customers/{number}/export', ['GET'], 'anonymous'],
+    ['manageCustomerErase', 'manage/customers/{number}/erase', ['POST'], 'anonymous'],
     ['managePoisonEvents', 'manage/poison-events', ['GET'], 'anonymous'],
     ['manageTemplates', 'manage/templates', ['GET'], 'anonymous'],
     ['manageTemplate', 'manage/templates/{templateId}', ['GET', 'PUT', 'DELETE'], 'anonymous'],
@@ -152,6 +154,10 @@ describe('function definitions', () => {
     expect(registrar.timers.get('autoCloseTimer')).toMatchObject({ schedule: '0 */1 * * * *' });
   });
 
+  it('retentionTimer removes expired transcripts on the embedded default, at minute 17 of every hour by default', () => {
+    expect(registrar.timers.get('retentionTimer')).toMatchObject({ schedule: '0 17 * * * *' });
+  });
+
   it('registers every function exactly once, and nothing else', () => {
     const names = [
       ...registrar.httpFunctions.keys(),
@@ -160,7 +166,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(70);
+    expect(names).toHaveLength(73);
     expect(new Set(names).size).toBe(names.length);
   });
 });

@@ -214,6 +214,8 @@ describe('the Bicep deployment', () => {
     const cosmos = read('modules/cosmos.bicep');
     expect(cosmos).toContain("indexingPolicy: loadJsonContent('../cosmos-indexing-policy.json')");
     expect(cosmos).toContain("paths: ['/pk']");
+    // TTL on with no default: only the items that carry a ttl (messages under a retention) expire.
+    expect(cosmos).toContain('defaultTtl: -1');
     expect(cosmos).toContain('disableLocalAuth: true');
     const config = loadConfig({});
     expect(read('main.bicep')).toContain("databaseName: 'sms'");

@@ -97,6 +97,9 @@ export const storeKinds: [string, () => Store][] = [
   ['SQLite store', () => new SqliteStore(openSqlite(':memory:'))],
 ];
 
+/** The deployment secret erased customers' opt-outs are hashed with, in tests. */
+export const TEST_ERASURE_KEY = 'test-erasure-key-0123456789-abcdefghij';
+
 export interface CoreHarness {
   deps: CoreDeps;
   store: Store;
@@ -128,6 +131,7 @@ export function coreHarness(store: Store = new MemoryStore()): CoreHarness {
     limits: { autoClose: { defaultMinutes: 1440, minMinutes: 5, maxMinutes: 10_080 } },
     sendRates: { longCode: 1, tollFree: 3, shortCode: 100 },
     pacingClock: clock,
+    erasureKey: TEST_ERASURE_KEY,
   };
   let n = 0;
   return {

@@ -12,6 +12,7 @@ import type { Configuration } from '../../shared/domain/configuration.js';
 import type { Contact } from '../../shared/domain/contact.js';
 import { type Conversation, statesTakingMessages } from '../../shared/domain/conversation.js';
 import type { CustomerState } from '../../shared/domain/customer.js';
+import type { ErasedOptOut } from '../../shared/domain/erasure.js';
 import {
   consentEvents,
   conversationEvents,
@@ -34,6 +35,7 @@ import type {
   PendingEvent,
   Store,
   Stored,
+  TranscriptExpiry,
 } from '../../shared/ports.js';
 
 interface Row<T> {
@@ -46,7 +48,7 @@ interface Row<T> {
  * SQLite store, so a use case that works against it relies only on what the port promises.
  * Values are cloned on the way in and out, as a real store serialises them.
  */
-export class MemoryStore implements Store {
+export class MemoryStore implements Store, TranscriptExpiry {
   private readonly customers = new Map<string, Row<CustomerState>>();
   private readonly conversations = new Map<string, Row<Conversation>>();
   private readonly messages = new Map<string, Row<Message>>();
@@ -58,6 +60,7 @@ export class MemoryStore implements Store {
   private readonly templates = new Map<string, Row<Template>>();
   private readonly providerMessages = new Map<string, ProviderMessageRef>();
   private readonly outbox = new Map<string, IntegrationEvent>();
+  private readonly erasedOptOuts = new Map<string, Row<ErasedOptOut>>();
   /** The time the store gives events that carry the time of their write. */
   now: () => Date = () => new Date();
   private readonly poisonEvents = new Map<string, PoisonEvent>();
@@ -386,5 +389,71 @@ export class MemoryStore implements Store {
     return [...this.templates.values()]
       .sort((a, b) => a.value.id.localeCompare(b.value.id))
       .map((row) => this.out(row) as Stored<Template>);
+  }
+
+  async listCustomerStates(customer: PhoneNumber) {
+    return [...this.customers.values()]
+      .filter((row) => row.value.customer === customer)
+      .sort((a, b) => a.value.channelId.localeCompare(b.value.channelId))
+      .map((row) => this.out(row) as Stored<CustomerState>);
+  }
+
+  async deleteCustomer(channelId: string, customer: PhoneNumber) {
+    return this.customers.delete(`${channelId}|${customer}`);
+  }
+
+  async deleteMessage(conversationId: string, id: string) {
+    return this.messages.delete(`${conversationId}|${id}`);
+  }
+
+  async deleteProviderMessage(provider: string, providerMessageId: string) {
+    this.providerMessages.delete(`${provider}:${providerMessageId}`);
+  }
+
+  async findNotificationsTo(number: PhoneNumber, page: { limit: number; continuation?: string }) {
+    const after = page.continuation ?? '';
+    const found = [...this.notifications.values()]
+      .filter((row) => row.value.id > after && row.value.recipients.some((r) => r.to === number))
+      .sort((a, b) => (a.value.id < b.value.id ? -1 : 1));
+    const notifications = found.slice(0, page.limit).map((row) => this.out(row) as Stored<Notification>);
+    const last = notifications.at(-1);
+    return found.length > page.limit && last
+      ? { notifications, continuation: last.value.id }
+      : { notifications };
+  }
+
+  async replaceNotification(notification: Notification, etag: string) {
+    return this.replace(
+      this.notifications,
+      notification.id,
+      notification,
+      etag,
+      `notification ${notification.id}`,
+    );
+  }
+
+  async getErasedOptOut(key: string) {
+    return this.out(this.erasedOptOuts.get(key));
+  }
+
+  async putErasedOptOut(record: ErasedOptOut, etag: string | null) {
+    return this.put(this.erasedOptOuts, record.key, record, etag, "an erased customer's opt-outs");
+  }
+
+  async expireMessages(query: { channelId: string; createdBefore: string; limit: number }) {
+    const channelOf = (conversationId: string) =>
+      conversationId.startsWith('notification:')
+        ? this.notifications.get(conversationId.slice('notification:'.length))?.value.channelId
+        : this.conversations.get(conversationId)?.value.channelId;
+    let removed = 0;
+    for (const [key, row] of [...this.messages.entries()]) {
+      if (removed >= query.limit) break;
+      const message = row.value;
+      if (message.createdAt < query.createdBefore && channelOf(message.conversationId) === query.channelId) {
+        this.messages.delete(key);
+        removed += 1;
+      }
+    }
+    return removed;
   }
 }

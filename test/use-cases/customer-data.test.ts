@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import { ERASED_CUSTOMER, optOutKey } from '../../shared/domain/erasure.js';
+import { notificationRequestSchema } from '../../shared/domain/notification.js';
+import { ConfigurationError, ConsentError } from '../../shared/errors.js';
+import type { Store } from '../../shared/ports.js';
+import { putContact } from '../../shared/use-cases/admin-contacts.js';
+import { assignQueue } from '../../shared/use-cases/assign.js';
+import { setConsent } from '../../shared/use-cases/consent.js';
+import { replyToCustomer, setPresence } from '../../shared/use-cases/conversations.js';
+import { eraseCustomer, exportCustomer } from '../../shared/use-cases/customer-data.js';
+import { deliverOutbound } from '../../shared/use-cases/deliver.js';
+import { dayFigures } from '../../shared/use-cases/figures.js';
+import { receiveInbound } from '../../shared/use-cases/inbound.js';
+import { sendNotification } from '../../shared/use-cases/notify.js';
+import { startConversation } from '../../shared/use-cases/start-conversation.js';
+import { CUSTOMER, OTHER_CUSTOMER } from '../support/builders.js';
+import { type CoreHarness, coreHarness, storeKinds, TEST_ERASURE_KEY } from '../support/core.js';
+
+const notify = (h: CoreHarness, channelId: string, to: string[], text: string) =>
+  sendNotification(h.deps, notificationRequestSchema.parse({ channelId, to, text }));
+
+/**
+ * A customer with a contact, a conversation an agent answered (under way), a notification shared
+ * with another customer, and an opt-out of the alerts channel.
+ */
+async function aKnownCustomer(h: CoreHarness) {
+  await putContact(h.deps, CUSTOMER, { name: 'Ada Lovelace', language: 'en' });
+  await h.addAgent();
+  await setPresence(h.deps, 'alice', 'available');
+  const opened = await receiveInbound(h.deps, h.sms({ text: 'My card number is 4111 1111' }));
+  if (opened.status !== 'stored') throw new Error('not stored');
+  await assignQueue(h.deps, 'general');
+  h.clock.advance(30_000);
+  const reply = await replyToCustomer(h.deps, {
+    conversationId: opened.conversationId,
+    agentId: 'alice',
+    text: 'Thanks Ada, checking',
+  });
+  const sent = await deliverOutbound(h.deps, reply, { deliveryCount: 1, maxDeliveryCount: 10 });
+  if (sent.status !== 'sent') throw new Error('not sent');
+  const notification = await notify(h, 'alerts', [CUSTOMER, OTHER_CUSTOMER], 'Your parcel is on its way');
+  await setConsent(h.deps, 'alerts', CUSTOMER, true, 'STOP');
+  return { conversationId: opened.conversationId, reply, sent, notification };
+}
+
+async function everythingAbout(store: Store, conversationId: string, notificationId: string) {
+  return {
+    contact: await store.getContact(CUSTOMER),
+    states: await store.listCustomerStates(CUSTOMER),
+    conversation: (await store.getConversation(conversationId))?.value,
+    messages: await store.listMessages(conversationId),
+    notification: (await store.getNotification(notificationId))?.value,
+    notificationMessages: await store.listMessages(`notification:${notificationId}`),
+  };
+}
+
+describe.each(storeKinds)('erasing a customer (%s)', (_name, makeStore) => {
+  it('removes their contact, records and texts everywhere, and says what it removed', async () => {
+    const h = coreHarness(makeStore());
+    const { conversationId, sent, notification } = await aKnownCustomer(h);
+    expect((await h.store.getProviderMessage('local', sent.providerMessageId))?.conversationId).toBe(
+      conversationId,
+    );
+
+    const result = await eraseCustomer(h.deps, CUSTOMER);
+
+    expect(result).toEqual({
+      customer: '+1********23',
+      erasedAt: '2026-11-23T09:00:30.000Z',
+      contact: true,
+      customerRecords: ['alerts', 'support'],
+      conversations: 1,
+      closed: 1,
+      messages: 3,
+      providerMessageIds: 1,
+      notifications: 1,
+      optOutsKept: ['alerts'],
+    });
+    const left = await everythingAbout(h.store, conversationId, notification.id);
+    expect(left.contact).toBeUndefined();
+    expect(left.states).toEqual([]);
+    expect(left.messages).toEqual([]);
+    expect(left.conversation).toMatchObject({ customer: ERASED_CUSTOMER, state: 'closed', agentId: 'alice' });
+    expect(left.conversation?.customerName).toBeUndefined();
+    expect(JSON.stringify(left.conversation)).not.toContain(CUSTOMER);
+    expect(left.conversation?.history.at(-1)).toMatchObject({ to: 'closed', reason: 'customer erased' });
+    expect(await h.store.getProviderMessage('local', sent.providerMessageId)).toBeUndefined();
+    expect(left.notification?.recipients.map((r) => r.to)).toEqual([ERASED_CUSTOMER, OTHER_CUSTOMER]);
+    expect(left.notificationMessages.map((m) => m.to)).toEqual([OTHER_CUSTOMER]);
+    expect(JSON.stringify(left)).not.toContain('Ada');
+    expect(JSON.stringify(left)).not.toContain('4111');
+  });
+
+  it("keeps the supervisor's figures of the day as they were", async () => {
+    const h = coreHarness(makeStore());
+    await aKnownCustomer(h);
+    const before = await dayFigures(h.deps, '2026-11-23');
+
+    await eraseCustomer(h.deps, CUSTOMER);
+
+    const after = await dayFigures(h.deps, '2026-11-23');
+    const general = (f: typeof before) => f.queues.find((q) => q.queueId === 'general');
+    expect(general(after)).toMatchObject({ received: 1, answered: 1, averageWaitSeconds: 30 });
+    expect(general(after)).toMatchObject({
+      received: general(before)?.received,
+      answered: general(before)?.answered,
+      averageWaitSeconds: general(before)?.averageWaitSeconds,
+      serviceLevel: general(before)?.serviceLevel,
+    });
+  });
+
+  it('never lets a notification or an agent reach a number erased while opted out', async () => {
+    const h = coreHarness(makeStore());
+    await aKnownCustomer(h);
+    await setConsent(h.deps, 'support', CUSTOMER, true, 'STOP');
+    await eraseCustomer(h.deps, CUSTOMER);
+    expect(await h.store.listCustomerStates(CUSTOMER)).toEqual([]);
+    const kept = await h.store.getErasedOptOut(optOutKey(TEST_ERASURE_KEY, CUSTOMER));
+    expect(kept?.value.channelIds).toEqual(['alerts', 'support']);
+    expect(JSON.stringify(kept?.value)).not.toContain(CUSTOMER.slice(1));
+
+    const refused = await notify(h, 'alerts', [CUSTOMER], 'A new offer');
+    expect(refused.recipients).toEqual([
+      { to: CUSTOMER, status: 'refused', reason: 'the recipient opted out of this channel' },
+    ]);
+    await expect(
+      startConversation(h.deps, { agentId: 'alice', channelId: 'support', to: CUSTOMER, text: 'Hello again' }),
+    ).rejects.toBeInstanceOf(ConsentError);
+    // Another number is not affected.
+    const other = await notify(h, 'alerts', ['+14255550125'], 'A new offer');
+    expect(other.recipients[0]?.status).toBe('queued');
+  });
+
+  it('carries a kept opt-out into the record of an erased customer who writes again, until they send START', async () => {
+    const h = coreHarness(makeStore());
+    await setConsent(h.deps, 'support', CUSTOMER, true, 'STOP');
+    await eraseCustomer(h.deps, CUSTOMER);
+
+    await receiveInbound(h.deps, h.sms({ text: 'hello?' }));
+    expect((await h.store.getCustomer('support', CUSTOMER))?.value.optedOut).toBe(true);
+
+    await receiveInbound(h.deps, h.sms({ text: 'START' }));
+    expect((await h.store.getCustomer('support', CUSTOMER))?.value.optedOut).toBe(false);
+    expect(
+      (await h.store.getErasedOptOut(optOutKey(TEST_ERASURE_KEY, CUSTOMER)))?.value.channelIds,
+    ).toEqual([]);
+    const queued = await notify(h, 'support', [CUSTOMER], 'Welcome back');
+    expect(queued.recipients[0]?.status).toBe('queued');
+  });
+
+  it('finds nothing left the second time, and keeps the opt-outs', async () => {
+    const h = coreHarness(makeStore());
+    await aKnownCustomer(h);
+    await eraseCustomer(h.deps, CUSTOMER);
+    expect(await eraseCustomer(h.deps, CUSTOMER)).toMatchObject({
+      contact: false,
+      customerRecords: [],
+      conversations: 0,
+      messages: 0,
+      notifications: 0,
+      optOutsKept: ['alerts'],
+    });
+  });
+
+  it('is refused, changing nothing, without an erasure key', async () => {
+    const h = coreHarness(makeStore());
+    await aKnownCustomer(h);
+    h.deps.erasureKey = undefined;
+    await expect(eraseCustomer(h.deps, CUSTOMER)).rejects.toBeInstanceOf(ConfigurationError);
+    expect(await h.store.getContact(CUSTOMER)).toBeDefined();
+    expect(await h.store.listCustomerStates(CUSTOMER)).toHaveLength(2);
+  });
+});
+
+describe.each(storeKinds)("exporting a customer's data (%s)", (_name, makeStore) => {
+  it('gives their contact, consent, conversations with every message and notifications as one document', async () => {
+    const h = coreHarness(makeStore());
+    const { conversationId, notification } = await aKnownCustomer(h);
+
+    const exported = await exportCustomer(h.deps, '+1 425 555 0123');
+
+    expect(exported.customer).toBe(CUSTOMER);
+    expect(exported.contact).toMatchObject({ number: CUSTOMER, name: 'Ada Lovelace' });
+    expect(exported.channels).toEqual([
+      expect.objectContaining({ channelId: 'alerts', optedOut: true, consentChangedVia: 'STOP' }),
+      expect.objectContaining({ channelId: 'support', optedOut: false }),
+    ]);
+    expect(exported.conversations.map((c) => c.id)).toEqual([conversationId]);
+    expect(exported.conversations[0]?.messages.map((m) => m.text)).toEqual([
+      'My card number is 4111 1111',
+      'Thanks Ada, checking',
+    ]);
+    expect(exported.notifications).toEqual([
+      expect.objectContaining({
+        id: notification.id,
+        channelId: 'alerts',
+        outcome: expect.objectContaining({ to: CUSTOMER, status: 'queued' }),
+        messages: [expect.objectContaining({ text: 'Your parcel is on its way', to: CUSTOMER })],
+      }),
+    ]);
+    expect(JSON.stringify(exported)).not.toContain(OTHER_CUSTOMER);
+  });
+});
