@@ -124,7 +124,12 @@ describe.each(storeKinds)('erasing a customer (%s)', (_name, makeStore) => {
       { to: CUSTOMER, status: 'refused', reason: 'the recipient opted out of this channel' },
     ]);
     await expect(
-      startConversation(h.deps, { agentId: 'alice', channelId: 'support', to: CUSTOMER, text: 'Hello again' }),
+      startConversation(h.deps, {
+        agentId: 'alice',
+        channelId: 'support',
+        to: CUSTOMER,
+        text: 'Hello again',
+      }),
     ).rejects.toBeInstanceOf(ConsentError);
     // Another number is not affected.
     const other = await notify(h, 'alerts', ['+14255550125'], 'A new offer');
@@ -141,9 +146,9 @@ describe.each(storeKinds)('erasing a customer (%s)', (_name, makeStore) => {
 
     await receiveInbound(h.deps, h.sms({ text: 'START' }));
     expect((await h.store.getCustomer('support', CUSTOMER))?.value.optedOut).toBe(false);
-    expect(
-      (await h.store.getErasedOptOut(optOutKey(TEST_ERASURE_KEY, CUSTOMER)))?.value.channelIds,
-    ).toEqual([]);
+    expect((await h.store.getErasedOptOut(optOutKey(TEST_ERASURE_KEY, CUSTOMER)))?.value.channelIds).toEqual(
+      [],
+    );
     const queued = await notify(h, 'support', [CUSTOMER], 'Welcome back');
     expect(queued.recipients[0]?.status).toBe('queued');
   });
