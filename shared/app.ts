@@ -34,6 +34,7 @@ import { AgentIndex } from './use-cases/agent-index.js';
 import type { CoreDeps } from './use-cases/deps.js';
 import { withLiveUpdates } from './use-cases/live-changes.js';
 import { LiveDirectory } from './use-cases/live-directory.js';
+import { retentionDaysOf } from './use-cases/retention.js';
 
 /** Everything built once at start-up and handed to the functions. */
 export interface App {
@@ -187,11 +188,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   directory.onChange(() => senders.sync(directory.channels(), logger));
   // Cosmos DB expires messages itself: each is written with its channel's retention as its ttl.
   if (adapters.kind === 'azure') {
-    adapters.store.retainMessagesFor(
-      (message) =>
-        directory.channelForNumber(message.direction === 'inbound' ? message.to : message.from)
-          ?.retentionDays,
-    );
+    adapters.store.retainMessagesFor(retentionDaysOf(directory));
   }
   try {
     if (options.importSeed !== false) await importSeed(store, senders, config, logger);

@@ -11,7 +11,7 @@ import { maskPhone } from '../domain/mask.js';
 import type { Message } from '../domain/message.js';
 import { type Notification, notificationPartition } from '../domain/notification.js';
 import { type PhoneNumber, parsePhoneNumber } from '../domain/phone.js';
-import { ConfigurationError } from '../errors.js';
+import { ConflictError } from '../errors.js';
 import type { Stored } from '../ports.js';
 import { closeConversation } from './conversations.js';
 import type { CoreDeps } from './deps.js';
@@ -69,8 +69,9 @@ export interface CustomerExport {
 function erasureKeyOf(deps: CoreDeps): string {
   const key = deps.erasureKey;
   if (!key || key.length < MIN_ERASURE_KEY_LENGTH) {
-    throw new ConfigurationError(
-      `erasing a customer needs SMS_ERASURE_KEY (a secret of at least ${MIN_ERASURE_KEY_LENGTH} characters) to keep their opt-outs by a keyed hash of the number`,
+    // The admin is told what the deployment lacks (a 409 that says it), not an internal error.
+    throw new ConflictError(
+      `this deployment cannot erase customers: erasing needs SMS_ERASURE_KEY (a secret of at least ${MIN_ERASURE_KEY_LENGTH} characters) to keep their opt-outs by a keyed hash of the number`,
     );
   }
   return key;

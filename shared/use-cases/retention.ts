@@ -1,3 +1,5 @@
+import type { DirectoryView } from '../domain/directory.js';
+import type { Message } from '../domain/message.js';
 import type { TranscriptExpiry } from '../ports.js';
 import type { CoreDeps } from './deps.js';
 
@@ -35,3 +37,12 @@ export async function expireTranscripts(
   }
   return swept;
 }
+
+/**
+ * The retention of a message's channel, in days, found by the channel's number the message names
+ * (`to` when it came in, `from` when it went out): no read. Cosmos DB writes it as the message's ttl.
+ */
+export const retentionDaysOf =
+  (directory: Pick<DirectoryView, 'channelForNumber'>) =>
+  (message: Message): number | undefined =>
+    directory.channelForNumber(message.direction === 'inbound' ? message.to : message.from)?.retentionDays;

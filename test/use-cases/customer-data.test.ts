@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ERASED_CUSTOMER, optOutKey } from '../../shared/domain/erasure.js';
 import { notificationRequestSchema } from '../../shared/domain/notification.js';
-import { ConfigurationError, ConsentError } from '../../shared/errors.js';
+import { ConflictError, ConsentError } from '../../shared/errors.js';
 import type { Store } from '../../shared/ports.js';
 import { putContact } from '../../shared/use-cases/admin-contacts.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
@@ -171,7 +171,7 @@ describe.each(storeKinds)('erasing a customer (%s)', (_name, makeStore) => {
     const h = coreHarness(makeStore());
     await aKnownCustomer(h);
     h.deps.erasureKey = undefined;
-    await expect(eraseCustomer(h.deps, CUSTOMER)).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(eraseCustomer(h.deps, CUSTOMER)).rejects.toBeInstanceOf(ConflictError);
     expect(await h.store.getContact(CUSTOMER)).toBeDefined();
     expect(await h.store.listCustomerStates(CUSTOMER)).toHaveLength(2);
   });
