@@ -26,15 +26,21 @@ export function optOutKey(secret: string, number: PhoneNumber): string {
 export const ERASED_CUSTOMER = 'erased' as PhoneNumber;
 
 /**
- * A conversation with the customer taken out: no number, no name, no survey text. Its times,
- * transitions, queue, agent and survey score stay, so the supervisor's figures stay what they were.
+ * A conversation with the customer taken out: no number, no name, no survey text, no wrap-up
+ * note. Its times, transitions, queue, agent, survey score and wrap-up code stay, so the
+ * supervisor's figures stay what they were.
  */
 export function anonymisedConversation(conversation: Conversation, at: string): Conversation {
-  const { customerName: _name, survey, traceContext: _trace, ...rest } = conversation;
+  const { customerName: _name, survey, wrapUp, traceContext: _trace, ...rest } = conversation;
   const kept: Conversation = { ...rest, customer: ERASED_CUSTOMER, erasedAt: at };
   if (survey) {
     const { text: _text, ...score } = survey;
     kept.survey = score;
+  }
+  // The agent's note may say anything about the customer; the code is what the figures count.
+  if (wrapUp) {
+    const { note: _note, ...code } = wrapUp;
+    kept.wrapUp = code;
   }
   return kept;
 }
