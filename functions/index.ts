@@ -9,7 +9,7 @@ import azureFunctions from '@azure/functions';
 
 import { createApp } from '../shared/app.js';
 import { loadStartupConfig } from '../shared/config.js';
-import { createLogger } from '../shared/logger.js';
+import { createLogger, stdoutSink } from '../shared/logger.js';
 import { startTelemetry } from '../shared/telemetry/start.js';
 import { deferredFunctions } from './deferred.js';
 import { buildFunctions } from './definitions.js';
@@ -20,7 +20,7 @@ import { registrationApp, Startup } from './startup.js';
 const { app } = azureFunctions;
 
 const { config, problem } = loadStartupConfig();
-const hostLogger = createLogger((line) => process.stdout.write(`${line}\n`), config.logLevel);
+const hostLogger = createLogger(stdoutSink(), config.logLevel);
 
 // In the background, like the services: the distro is imported only when Application Insights is
 // configured, and a failure to start it costs the traces, never the functions.

@@ -9,7 +9,7 @@ import { methodNotAllowedBody } from '../functions/http.js';
 import { type App, createApp } from '../shared/app.js';
 import type { Config } from '../shared/config.js';
 import { ValidationError } from '../shared/errors.js';
-import type { LogSink } from '../shared/logger.js';
+import { type LogSink, stdoutSink } from '../shared/logger.js';
 import type { LiveUpdates } from '../shared/ports.js';
 import { PROMETHEUS_CONTENT_TYPE, PrometheusRegistry } from '../shared/telemetry/prometheus-registry.js';
 import type { CompletedMessage } from './consumer.js';
@@ -218,7 +218,7 @@ async function startInProcess(
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const { config } = options;
-  const logSink = options.logSink ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const logSink = options.logSink ?? stdoutSink();
   const registry = new PrometheusRegistry();
   const { app, runtime } =
     config.mode === 'embedded'

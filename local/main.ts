@@ -1,6 +1,6 @@
 import { loadConfig } from '../shared/config.js';
 import { SmsError } from '../shared/errors.js';
-import { createLogger } from '../shared/logger.js';
+import { createLogger, stdoutSink } from '../shared/logger.js';
 import { startTelemetry } from '../shared/telemetry/start.js';
 import { startLocalHost } from './host.js';
 
@@ -8,7 +8,7 @@ import { startLocalHost } from './host.js';
 async function main() {
   const config = loadConfig();
   const stopTelemetry = await startTelemetry(config.telemetry, {
-    logger: createLogger((line) => process.stdout.write(`${line}\n`), config.logLevel),
+    logger: createLogger(stdoutSink(), config.logLevel),
   });
   const host = await startLocalHost({ config });
   const { directory } = host.app.deps;

@@ -13,7 +13,7 @@ import { WebPubSubLive, type WebPubSubOptions } from './adapters/web-pubsub-live
 import type { Config } from './config.js';
 import { parseSeed, type Seed } from './domain/seed.js';
 import { AlreadyExistsError, ConcurrencyError, ConfigurationError, ValidationError } from './errors.js';
-import { createLogger, type LogSink } from './logger.js';
+import { createLogger, type LogSink, stdoutSink } from './logger.js';
 import type {
   Clock,
   EventPublisher,
@@ -158,10 +158,7 @@ function eventsOf(
 }
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
-  const logger = createLogger(
-    options.logSink ?? ((line) => process.stdout.write(`${line}\n`)),
-    config.logLevel,
-  );
+  const logger = createLogger(options.logSink ?? stdoutSink(), config.logLevel);
   const manualClock = config.clock === 'manual' ? new ManualClock() : undefined;
   const clock: Clock = manualClock ?? new SystemClock();
   let credential = options.azureCredential;

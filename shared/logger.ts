@@ -45,3 +45,33 @@ export function createLogger(sink: LogSink, minLevel: LogLevel = 'info', base: L
 }
 
 export const silentLogger: Logger = createLogger(() => {}, 'error');
+
+/**
+ * A sink that never writes on the caller's path: the lines of one turn of the event loop are
+ * joined and handed to `write` once, after the turn. Standard output to a file or a pipe is written
+ * synchronously on Linux (Node's documented behaviour), so a line written at once cost a system
+ * call inside every request that logged; now a burst of requests shares one. Lines still held
+ * when the process exits are written then, in order.
+ */
+export function bufferedSink(write: (text: string) => void): LogSink {
+  let held: string[] = [];
+  const flush = () => {
+    if (held.length === 0) return;
+    const text = `${held.join('\n')}\n`;
+    held = [];
+    write(text);
+  };
+  process.once('exit', flush);
+  return (line) => {
+    if (held.length === 0) setImmediate(flush);
+    held.push(line);
+  };
+}
+
+let stdout: LogSink | undefined;
+
+/** Standard output, buffered as above; one buffer for the process, so lines keep their order. */
+export function stdoutSink(): LogSink {
+  stdout ??= bufferedSink((text) => process.stdout.write(text));
+  return stdout;
+}

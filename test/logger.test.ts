@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maskPhone, maskPhonesIn } from '../shared/domain/mask.js';
-import { createLogger } from '../shared/logger.js';
+import { bufferedSink, createLogger } from '../shared/logger.js';
 
 describe('log masking', () => {
   it('keeps the country prefix and the last two digits of a number', () => {
@@ -52,5 +52,33 @@ describe('structured logger', () => {
     const { lines, logger } = capture();
     logger.debug('noise');
     expect(lines).toEqual([]);
+  });
+});
+
+describe('the buffered sink', () => {
+  it('writes nothing while the caller runs, then the turn’s lines in one write, in order', async () => {
+    const writes: string[] = [];
+    const sink = bufferedSink((text) => writes.push(text));
+    const logger = createLogger(sink, 'info');
+    logger.info('first', { n: 1 });
+    logger.warn('second', { n: 2 });
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(1);
+    const lines = (writes[0] ?? '').split('\n');
+    expect(lines.at(-1)).toBe('');
+    expect(lines.slice(0, -1).map((line) => JSON.parse(line).event)).toEqual(['first', 'second']);
+  });
+
+  it('costs no write for a level that is off', async () => {
+    const writes: string[] = [];
+    const logger = createLogger(
+      bufferedSink((text) => writes.push(text)),
+      'error',
+    );
+    logger.info('ignored', { conversationId: 'c1' });
+    logger.warn('ignored too');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual([]);
   });
 });
