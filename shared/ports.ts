@@ -16,6 +16,7 @@ import type { Notification } from './domain/notification.js';
 import type { PhoneNumber, SenderNumber } from './domain/phone.js';
 import type { PoisonEvent } from './domain/poison-event.js';
 import type { ProviderMessageRef } from './domain/provider-message.js';
+import type { QuickReply } from './domain/quick-reply.js';
 import type { SenderPace } from './domain/sender-pace.js';
 import type { Template } from './domain/template.js';
 
@@ -183,6 +184,17 @@ export interface Store {
   putTemplate(template: Template, etag: string | null): Promise<Stored<Template>>;
   deleteTemplate(id: string, etag: string): Promise<boolean>;
   listTemplates(): Promise<Stored<Template>[]>;
+
+  /**
+   * Quick replies, kept per owner (`organization`, or `agent:<id>` for an agent's own: see
+   * quickReplyOwner), so the composer's list is two reads of one partition each.
+   */
+  getQuickReply(owner: string, id: string): Promise<Stored<QuickReply> | undefined>;
+  /** Creates (etag null: must not exist) or replaces (etag must match) a quick reply. */
+  putQuickReply(reply: QuickReply, etag: string | null): Promise<Stored<QuickReply>>;
+  deleteQuickReply(owner: string, id: string, etag: string): Promise<boolean>;
+  /** An owner's quick replies, by id. */
+  listQuickReplies(owner: string): Promise<Stored<QuickReply>[]>;
 
   /**
    * The outbox. Every write of a conversation, a message or a customer record writes the

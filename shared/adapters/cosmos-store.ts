@@ -32,6 +32,7 @@ import type { Notification } from '../domain/notification.js';
 import type { PhoneNumber } from '../domain/phone.js';
 import type { PoisonEvent } from '../domain/poison-event.js';
 import type { ProviderMessageRef } from '../domain/provider-message.js';
+import { type QuickReply, quickReplyOwner } from '../domain/quick-reply.js';
 import type { SenderPace } from '../domain/sender-pace.js';
 import type { Template } from '../domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
@@ -218,6 +219,7 @@ type Kind =
   | 'configuration'
   | 'contact'
   | 'template'
+  | 'quick-reply'
   | 'history'
   | 'provider-message'
   | 'work'
@@ -245,6 +247,9 @@ const keys = {
   configuration: () => ({ id: 'configuration', pk: 'configuration' }),
   contact: (number: string) => ({ id: number, pk: `contact|${number}` }),
   template: (id: string) => ({ id, pk: `template|${id}` }),
+  // An owner's quick replies share a partition (the organization's, or one agent's): the composer's
+  // list is a query of one partition each, and no owner's list reads another's.
+  quickReply: (owner: string, id: string) => ({ id, pk: `quick-replies|${owner}` }),
   // An event lives in the partition of the document whose change it reports, so the two are
   // written in one transactional batch.
   event: (pk: string, id: string) => ({ id: `event:${encodeURIComponent(id)}`, pk }),
@@ -1330,6 +1335,30 @@ export class CosmosStore implements Store {
 
   deleteTemplate(id: string, etag: string) {
     return this.remove(keys.template(id), etag, `template ${id}`);
+  }
+
+  getQuickReply(owner: string, id: string) {
+    const { pk } = keys.quickReply(owner, id);
+    return this.read<QuickReply>('quick-reply', id, pk);
+  }
+
+  putQuickReply(reply: QuickReply, etag: string | null) {
+    const place = keys.quickReply(quickReplyOwner(reply), reply.id);
+    return this.put('quick-reply', place, reply, etag, `quick reply ${reply.id}`);
+  }
+
+  deleteQuickReply(owner: string, id: string, etag: string) {
+    return this.remove(keys.quickReply(owner, id), etag, `quick reply ${id}`);
+  }
+
+  listQuickReplies(owner: string) {
+    const { pk } = keys.quickReply(owner, '');
+    return this.query<QuickReply>(
+      'quick-reply',
+      "SELECT * FROM c WHERE c.pk = @pk AND c.kind = 'quick-reply' ORDER BY c.id",
+      [{ name: '@pk', value: pk }],
+      pk,
+    );
   }
 
   listTemplates() {

@@ -15,6 +15,7 @@ import type { Notification } from '../domain/notification.js';
 import type { PhoneNumber } from '../domain/phone.js';
 import type { PoisonEvent } from '../domain/poison-event.js';
 import type { ProviderMessageRef } from '../domain/provider-message.js';
+import { type QuickReply, quickReplyOwner } from '../domain/quick-reply.js';
 import type { SenderPace } from '../domain/sender-pace.js';
 import type { Template } from '../domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
@@ -72,6 +73,7 @@ type RecordKind =
   | 'configuration'
   | 'contact'
   | 'template'
+  | 'quick-reply'
   | 'provider-message'
   | 'poison-event'
   | 'erased-opt-out';
@@ -603,6 +605,30 @@ export class SqliteStore implements Store, TranscriptExpiry {
 
   async deleteTemplate(id: string, etag: string) {
     return this.deleteRecord('template', id, etag, `template ${id}`);
+  }
+
+  // Keyed <owner>/<id>: an owner's replies are one range of the primary key.
+  async getQuickReply(owner: string, id: string) {
+    return this.getRecord<QuickReply>('quick-reply', `${owner}/${id}`);
+  }
+
+  async putQuickReply(reply: QuickReply, etag: string | null) {
+    const key = `${quickReplyOwner(reply)}/${reply.id}`;
+    return this.putRecord('quick-reply', key, reply, etag, `quick reply ${reply.id}`);
+  }
+
+  async deleteQuickReply(owner: string, id: string, etag: string) {
+    return this.deleteRecord('quick-reply', `${owner}/${id}`, etag, `quick reply ${id}`);
+  }
+
+  async listQuickReplies(owner: string) {
+    const found: Stored<QuickReply>[] = [];
+    for (const row of this.statements.listRecords.iterate('quick-reply', `${owner}/`, -1)) {
+      const reply = stored<QuickReply>(row);
+      if (quickReplyOwner(reply.value) !== owner) break;
+      found.push(reply);
+    }
+    return found;
   }
 
   async listTemplates() {

@@ -552,6 +552,59 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
       });
     });
 
+    describe('quick replies', () => {
+      const reply = (
+        id: string,
+        owner: { scope: 'organization' } | { scope: 'personal'; agentId: string },
+        name = 'Thanks',
+      ) => ({
+        id,
+        ...owner,
+        name,
+        texts: { en: 'Thanks {customerName}, case {caseNumber}' },
+        defaultLanguage: 'en',
+        variables: ['customerName', 'caseNumber'],
+        updatedAt: '2026-11-23T09:00:00.000Z',
+        updatedBy: 'admin',
+      });
+      const org = { scope: 'organization' } as const;
+      const alice = { scope: 'personal', agentId: 'alice' } as const;
+      const aliceB = { scope: 'personal', agentId: 'alice-b' } as const;
+
+      it("are kept per owner: each owner's list holds its own, by id, and no one else's", async () => {
+        await store.putQuickReply(reply('b', org), null);
+        await store.putQuickReply(reply('a', org), null);
+        await store.putQuickReply(reply('a', alice), null);
+        await store.putQuickReply(reply('z', aliceB), null);
+        const ids = async (owner: string) => (await store.listQuickReplies(owner)).map((r) => r.value.id);
+        expect(await ids('organization')).toEqual(['a', 'b']);
+        expect(await ids('agent:alice')).toEqual(['a']);
+        expect(await ids('agent:alice-b')).toEqual(['z']);
+        expect(await ids('agent:bob')).toEqual([]);
+        expect((await store.getQuickReply('agent:alice', 'a'))?.value).toMatchObject({
+          scope: 'personal',
+          agentId: 'alice',
+        });
+        expect(await store.getQuickReply('agent:bob', 'a')).toBeUndefined();
+      });
+
+      it('are created once, replaced under their etag and deleted under it', async () => {
+        const created = await store.putQuickReply(reply('a', alice), null);
+        await expect(store.putQuickReply(reply('a', alice), null)).rejects.toBeInstanceOf(ConcurrencyError);
+        const updated = await store.putQuickReply(reply('a', alice, 'Thank you'), created.etag);
+        await expect(store.putQuickReply(reply('a', alice, 'stale'), created.etag)).rejects.toBeInstanceOf(
+          ConcurrencyError,
+        );
+        expect((await store.getQuickReply('agent:alice', 'a'))?.value.name).toBe('Thank you');
+        await expect(store.deleteQuickReply('agent:alice', 'a', created.etag)).rejects.toBeInstanceOf(
+          ConcurrencyError,
+        );
+        expect(await store.deleteQuickReply('agent:alice', 'a', updated.etag)).toBe(true);
+        expect(await store.getQuickReply('agent:alice', 'a')).toBeUndefined();
+        expect(await store.deleteQuickReply('agent:alice', 'a', updated.etag)).toBe(false);
+      });
+    });
+
     describe('the outbox', () => {
       const types = async () => (await store.pendingEvents(100)).map((pending) => pending.event.type);
 

@@ -24,6 +24,7 @@ import type { Notification } from '../../shared/domain/notification.js';
 import type { PhoneNumber } from '../../shared/domain/phone.js';
 import type { PoisonEvent } from '../../shared/domain/poison-event.js';
 import type { ProviderMessageRef } from '../../shared/domain/provider-message.js';
+import { type QuickReply, quickReplyOwner } from '../../shared/domain/quick-reply.js';
 import type { SenderPace } from '../../shared/domain/sender-pace.js';
 import type { Template } from '../../shared/domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../../shared/errors.js';
@@ -58,6 +59,7 @@ export class MemoryStore implements Store, TranscriptExpiry {
   private readonly configurations = new Map<string, Row<Configuration>>();
   private readonly contacts = new Map<string, Row<Contact>>();
   private readonly templates = new Map<string, Row<Template>>();
+  private readonly quickReplies = new Map<string, Row<QuickReply>>();
   private readonly providerMessages = new Map<string, ProviderMessageRef>();
   private readonly outbox = new Map<string, IntegrationEvent>();
   private readonly erasedOptOuts = new Map<string, Row<ErasedOptOut>>();
@@ -383,6 +385,27 @@ export class MemoryStore implements Store, TranscriptExpiry {
 
   async deleteTemplate(id: string, etag: string) {
     return this.remove(this.templates, id, etag, `template ${id}`);
+  }
+
+  async getQuickReply(owner: string, id: string) {
+    await this.beforeRead();
+    return this.out(this.quickReplies.get(`${owner}/${id}`));
+  }
+
+  async putQuickReply(reply: QuickReply, etag: string | null) {
+    const key = `${quickReplyOwner(reply)}/${reply.id}`;
+    return this.put(this.quickReplies, key, reply, etag, `quick reply ${reply.id}`);
+  }
+
+  async deleteQuickReply(owner: string, id: string, etag: string) {
+    return this.remove(this.quickReplies, `${owner}/${id}`, etag, `quick reply ${id}`);
+  }
+
+  async listQuickReplies(owner: string) {
+    return [...this.quickReplies.entries()]
+      .filter(([key]) => key.startsWith(`${owner}/`))
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([, row]) => this.out(row) as Stored<QuickReply>);
   }
 
   async listTemplates() {
