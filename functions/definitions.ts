@@ -14,6 +14,7 @@ import { conversationCloseFunction } from './conversation-close.js';
 import { conversationEndFunction } from './conversation-end.js';
 import { conversationGetFunction } from './conversation-get.js';
 import { conversationPickFunction } from './conversation-pick.js';
+import { conversationQuickRepliesFunction } from './conversation-quick-replies.js';
 import { conversationReadFunction } from './conversation-read.js';
 import { conversationReassignFunction } from './conversation-reassign.js';
 import { conversationReplyFunction } from './conversation-reply.js';
@@ -66,6 +67,8 @@ import { openingTimerFunction } from './opening-timer.js';
 import { outboundDeadLetterFunction, outboundWorkerFunction } from './outbound-worker.js';
 import { queueConversationsFunction } from './queue-conversations.js';
 import { queuesFunction } from './queues.js';
+import { quickRepliesFunction } from './quick-replies.js';
+import { quickReplyFunction } from './quick-reply.js';
 import { realtimeNegotiateFunction } from './realtime-negotiate.js';
 import { retentionTimerFunction } from './retention-timer.js';
 import { teleSignCallbackFunction } from './telesign-callback.js';
@@ -127,6 +130,9 @@ function allFunctions(app: App): FunctionDefinition[] {
     conversationReassignFunction(app),
     conversationPickFunction(app),
     conversationStartFunction(app),
+    conversationQuickRepliesFunction(app),
+    quickRepliesFunction(app),
+    quickReplyFunction(app),
     twilioInboundFunction(app),
     twilioStatusFunction(app),
     // On Azure the Event Grid trigger takes ACS events; the HTTP endpoint exists only where a
