@@ -169,7 +169,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(73);
+    expect(names).toHaveLength(76);
     expect(new Set(names).size).toBe(names.length);
   });
 });
