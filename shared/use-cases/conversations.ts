@@ -17,6 +17,7 @@ import { agentName, sendAutomated } from './automated.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
 import { queueOutbound } from './outbound.js';
+import { recordSurveySent, recoverSurveySent, surveyMessageId } from './survey-answer.js';
 
 async function requireConversation(deps: CoreDeps, id: string): Promise<Stored<Conversation>> {
   const stored = await deps.store.getConversation(id);
@@ -119,19 +120,15 @@ async function sayGoodbye(deps: CoreDeps, conversation: Conversation) {
   await sendAutomated(deps, conversation, 'ended', `${conversation.id}:ended`, values);
   // Nobody served a conversation that never left the queue: there is nothing to rate.
   if (!conversation.history.some((step) => step.to === 'active')) return;
-  if (await sendAutomated(deps, conversation, 'survey', `${conversation.id}:survey`, values)) {
-    await recordSurveySent(deps, conversation.id);
-  }
-}
-
-/** The conversation remembers when its survey went out, so a reply in the window is its answer. */
-async function recordSurveySent(deps: CoreDeps, conversationId: string) {
   const sentAt = deps.clock.now().toISOString();
-  await retryOnConflict(async () => {
-    const stored = await deps.store.getConversation(conversationId);
-    if (!stored || stored.value.survey) return;
-    await deps.store.replaceConversation({ ...stored.value, survey: { sentAt } }, stored.etag);
-  });
+  if (await sendAutomated(deps, conversation, 'survey', surveyMessageId(conversation.id), values)) {
+    await recordSurveySent(deps, conversation.id, sentAt);
+    return;
+  }
+  // Sent by an earlier goodbye that stopped before recording it (an end, then the close).
+  const channel = deps.directory.findChannel(conversation.channelId);
+  const fresh = channel && (await deps.store.getConversation(conversation.id));
+  if (channel && fresh) await recoverSurveySent(deps, channel, fresh.value);
 }
 
 /**

@@ -16,7 +16,7 @@ import { newCustomerRecord } from './erased-opt-outs.js';
 import type { InboundOutcome } from './inbound-outcome.js';
 import { handleKeyword } from './keywords.js';
 import { retryOnConflict } from './optimistic.js';
-import { answerSurvey, surveyReplyWindow } from './survey-answer.js';
+import { answerSurvey, recoverSurveySent, surveyReplyWindow } from './survey-answer.js';
 
 /** Where a customer's message went: a new sequence number in a conversation, or nowhere (a repeat). */
 type Placed =
@@ -106,10 +106,10 @@ async function place(deps: CoreDeps, channel: Channel, sms: InboundSms, pass = 1
       if (await deps.store.getMessage(pointer, sms.id))
         return { kind: 'duplicate', conversation: existing.value };
       // A reply to the survey of the conversation just closed is its answer, not a new request.
-      const survey = existing.value.survey;
+      const closed = await recoverSurveySent(deps, channel, existing.value);
       if (
-        survey?.messageId === sms.id ||
-        awaitsSurveyAnswer(existing.value, deps.clock.now(), surveyReplyWindow(channel))
+        closed.survey?.messageId === sms.id ||
+        awaitsSurveyAnswer(closed, deps.clock.now(), surveyReplyWindow(channel))
       ) {
         const answered = await answerSurvey(deps, channel, pointer, sms);
         if (answered) return { kind: 'survey', conversation: answered };
@@ -216,7 +216,9 @@ async function receive(deps: CoreDeps, sms: InboundSms): Promise<InboundOutcome>
       return { status: 'duplicate', messageId: sms.id };
     }
     // In wrap-up the survey may be out already: the reply is its answer.
-    if (awaitsSurveyAnswer(conversation, deps.clock.now(), surveyReplyWindow(channel))) {
+    const inWrapUp =
+      conversation.state === 'wrap-up' ? await recoverSurveySent(deps, channel, conversation) : conversation;
+    if (awaitsSurveyAnswer(inWrapUp, deps.clock.now(), surveyReplyWindow(channel))) {
       await answerSurvey(deps, channel, conversation.id, sms, { seqTaken: conversation.lastSeq });
     }
   }

@@ -11,6 +11,35 @@ export function surveyReplyWindow(channel: Channel): number {
   return channel.automatedMessages.survey.replyWindowMinutes ?? SURVEY_REPLY_WINDOW_MINUTES;
 }
 
+/** The id of a conversation's survey message: fixed, so a repeat of the goodbye sends it once. */
+export const surveyMessageId = (conversationId: string) => `${conversationId}:survey`;
+
+/** The conversation remembers when its survey went out, so a reply in the window is its answer. */
+export async function recordSurveySent(deps: CoreDeps, conversationId: string, sentAt: string) {
+  return retryOnConflict(async () => {
+    const stored = await deps.store.getConversation(conversationId);
+    if (!stored || stored.value.survey) return stored?.value;
+    return (await deps.store.replaceConversation({ ...stored.value, survey: { sentAt } }, stored.etag)).value;
+  });
+}
+
+/**
+ * A conversation whose survey went out but was not recorded (the process stopped between the two):
+ * the survey message is there, so it is recorded now, from when that message was made. Read only
+ * for a served conversation on a channel that sends surveys.
+ */
+export async function recoverSurveySent(
+  deps: CoreDeps,
+  channel: Channel,
+  conversation: Conversation,
+): Promise<Conversation> {
+  if (conversation.survey || !channel.automatedMessages.survey.enabled) return conversation;
+  if (!conversation.history.some((step) => step.to === 'active')) return conversation;
+  const message = await deps.store.getMessage(conversation.id, surveyMessageId(conversation.id));
+  if (!message) return conversation;
+  return (await recordSurveySent(deps, conversation.id, message.value.createdAt)) ?? conversation;
+}
+
 /**
  * Records a customer's reply as the answer to the survey of a conversation that is over (closed
  * or in wrap-up): the answer and the message's place in one write, then the message itself.

@@ -131,6 +131,75 @@ describe.each(storeKinds)('a reply to the survey (%s)', (_kind, makeStore) => {
   });
 });
 
+/**
+ * The process stops after the survey is queued and before the conversation records it: the write
+ * that records it fails once, as the request or the timer carrying it would have died there.
+ */
+function stopBeforeRecordingTheSurvey(h: Harness) {
+  const replace = h.store.replaceConversation.bind(h.store);
+  let stopped = false;
+  h.store.replaceConversation = async (conversation, etag) => {
+    if (!stopped && conversation.survey && !conversation.survey.answeredAt) {
+      stopped = true;
+      throw new Error('the process stopped');
+    }
+    return replace(conversation, etag);
+  };
+}
+
+describe.each(storeKinds)(
+  'a survey sent by a goodbye that stopped before recording it (%s)',
+  (_kind, makeStore) => {
+    async function endedWithTheStop(h: Harness) {
+      const outcome = await receiveInbound(h.deps, h.sms({ text: 'My parcel is late' }));
+      if (outcome.status !== 'stored') throw new Error('not stored');
+      await assignQueue(h.deps, 'general');
+      stopBeforeRecordingTheSurvey(h);
+      await expect(
+        endConversation(h.deps, { conversationId: outcome.conversationId, agentId: 'alice' }),
+      ).rejects.toThrow(/stopped/);
+      expect(automated(h).at(-1)).toMatch(/How did we do/);
+      return outcome.conversationId;
+    }
+
+    it('still takes the reply in wrap-up as its answer', async () => {
+      const h = await harness(makeStore);
+      const id = await endedWithTheStop(h);
+      h.clock.advance(minutes(5));
+      await receiveInbound(h.deps, h.sms({ text: '4 fine' }));
+      expect((await h.store.getConversation(id))?.value.survey).toMatchObject({ score: 4, text: '4 fine' });
+    });
+
+    it('is recorded when the agent closes the conversation, and the reply after the close is its answer', async () => {
+      const h = await harness(makeStore);
+      const id = await endedWithTheStop(h);
+      await closeByAgent(h.deps, { conversationId: id, agentId: 'alice' });
+      expect((await h.store.getConversation(id))?.value.survey?.sentAt).toBeDefined();
+      h.clock.advance(minutes(5));
+      const reply = await receiveInbound(h.deps, h.sms({ text: '2 slow' }));
+      expect(reply).toMatchObject({ conversationId: id, state: 'closed' });
+      expect((await h.store.getConversation(id))?.value.survey).toMatchObject({ score: 2 });
+    });
+
+    it('is found from its message when the customer answers a closed conversation that never recorded it', async () => {
+      const h = await harness(makeStore);
+      const outcome = await receiveInbound(h.deps, h.sms({ text: 'My parcel is late' }));
+      if (outcome.status !== 'stored') throw new Error('not stored');
+      await assignQueue(h.deps, 'general');
+      stopBeforeRecordingTheSurvey(h);
+      await expect(
+        closeByAgent(h.deps, { conversationId: outcome.conversationId, agentId: 'alice' }),
+      ).rejects.toThrow(/stopped/);
+      h.clock.advance(minutes(5));
+      const reply = await receiveInbound(h.deps, h.sms({ text: '5' }));
+      expect(reply).toMatchObject({ conversationId: outcome.conversationId, state: 'closed' });
+      expect((await h.store.getConversation(outcome.conversationId))?.value.survey).toMatchObject({
+        score: 5,
+      });
+    });
+  },
+);
+
 describe('a survey reply score', () => {
   it.each([
     ['5 - merci', 5],
