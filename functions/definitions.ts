@@ -22,6 +22,7 @@ import { conversationSetAsideFunction } from './conversation-set-aside.js';
 import { conversationStartFunction } from './conversation-start.js';
 import { conversationTransferFunction } from './conversation-transfer.js';
 import { conversationsOngoingFunction } from './conversations-ongoing.js';
+import { customerHistoryFunction } from './customer-history.js';
 import type { FunctionDefinition } from './definition.js';
 import { eventsPublisherFunction } from './events-publisher.js';
 import { figuresFunction } from './figures.js';
@@ -122,6 +123,7 @@ function allFunctions(app: App): FunctionDefinition[] {
     agentConversationsFunction(app),
     queueConversationsFunction(app),
     conversationGetFunction(app),
+    customerHistoryFunction(app),
     conversationReplyFunction(app),
     conversationEndFunction(app),
     conversationCloseFunction(app),

@@ -5,6 +5,7 @@
  */
 import { oversees, type Principal, type Role } from '../domain/access.js';
 import type { Agent } from '../domain/agent.js';
+import type { ContactCrmLink } from '../domain/contact.js';
 import {
   type Conversation,
   type ConversationState,
@@ -226,6 +227,8 @@ export interface CustomerPanel {
   optedOut: boolean;
   consentChangedAt?: string;
   consentChangedVia?: string;
+  /** The contact's record in the CRM, when an admin or a CRM sync linked one. */
+  crm?: ContactCrmLink;
 }
 
 export interface EarlierConversation {
@@ -265,6 +268,7 @@ export async function openConversationView(deps: CoreDeps, principal: Principal,
     optedOut: consent?.value.optedOut ?? false,
     ...(consent?.value.consentChangedAt ? { consentChangedAt: consent.value.consentChangedAt } : {}),
     ...(consent?.value.consentChangedVia ? { consentChangedVia: consent.value.consentChangedVia } : {}),
+    ...(contact?.value.crm ? { crm: contact.value.crm } : {}),
   };
   const history: EarlierConversation[] = earlier
     .map((s) => s.value)

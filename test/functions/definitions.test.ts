@@ -58,6 +58,7 @@ describe('function definitions', () => {
     ['agentConversations', 'agents/{agentId}/conversations', ['GET'], 'anonymous'],
     ['queueConversations', 'queues/{queueId}/conversations', ['GET'], 'anonymous'],
     ['conversationGet', 'conversations/{conversationId}', ['GET'], 'anonymous'],
+    ['customerHistory', 'customers/{number}/conversations', ['GET'], 'anonymous'],
     ['conversationReply', 'conversations/{conversationId}/messages', ['POST'], 'anonymous'],
     ['conversationEnd', 'conversations/{conversationId}/end', ['POST'], 'anonymous'],
     ['conversationClose', 'conversations/{conversationId}/close', ['POST'], 'anonymous'],
@@ -169,7 +170,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(76);
+    expect(names).toHaveLength(77);
     expect(new Set(names).size).toBe(names.length);
   });
 });

@@ -111,6 +111,7 @@ export interface CustomerPanel {
   optedOut: boolean;
   consentChangedAt?: string;
   consentChangedVia?: string;
+  crm?: { id: string; url?: string };
 }
 
 export interface ConversationDetail {

@@ -329,6 +329,20 @@ export function ConversationView(props: {
           <dd className={styles.dd}>{customer?.number ?? conversation.customer}</dd>
           <dt className={styles.term}>Language</dt>
           <dd className={styles.dd}>{customer?.language ?? 'Channel default'}</dd>
+          {customer?.crm && (
+            <>
+              <dt className={styles.term}>CRM record</dt>
+              <dd className={styles.dd} data-testid="crm">
+                {customer.crm.url ? (
+                  <Link href={customer.crm.url} target="_blank" rel="noopener noreferrer">
+                    {customer.crm.id}
+                  </Link>
+                ) : (
+                  customer.crm.id
+                )}
+              </dd>
+            </>
+          )}
           <dt className={styles.term}>Texts</dt>
           <dd className={styles.dd} data-testid="consent">
             {optedOut ? (
