@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { numbersOf } from '../domain/channel-number.js';
 import { fill } from '../domain/localized.js';
 import type { Message } from '../domain/message.js';
 import { messageSegments } from '../domain/message.js';
@@ -10,6 +11,7 @@ import {
 } from '../domain/notification.js';
 import { type PhoneNumber, parsePhoneNumber } from '../domain/phone.js';
 import { allowedSendTime } from '../domain/quiet-hours.js';
+import { stickySender } from '../domain/sticky-sender.js';
 import { currentVersion, type TemplateVersion, templateText } from '../domain/template.js';
 import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { queueNames } from '../ports.js';
@@ -36,8 +38,9 @@ export async function sendNotification(
   if (earlier) return answerAgain(earlier.value, requestHash);
 
   const now = deps.clock.now().toISOString();
-  const from = channel.numbers[0]?.number;
-  if (!from) throw new ConflictError(`channel ${channel.id} has no number to send from`);
+  // The channel's numbers are its pool: each recipient always hears from the same one of them.
+  const pool = numbersOf(channel);
+  if (pool.length === 0) throw new ConflictError(`channel ${channel.id} has no number to send from`);
   const version = request.templateId ? await templateVersion(deps, request) : undefined;
   // Every recipient is planned first (number, consent, quiet hours, the filled text), so a request
   // that fails for one of them (a text too long once filled) queues nothing at all.
@@ -89,6 +92,7 @@ export async function sendNotification(
       continue;
     }
     const { to, text, language, slot } = planned;
+    const from = stickySender(pool, to);
     const message: Message = {
       id: `${id}-${recipients.length + 1}`,
       conversationId: notificationPartition(id),
