@@ -147,6 +147,9 @@ export function registrationApp(config: Config, logger: Logger): App {
     get agents(): App['agents'] {
       return notReady('the agent index');
     },
+    get accounts(): App['accounts'] {
+      return notReady('the provider accounts');
+    },
     get queue(): App['queue'] {
       return notReady('the queue');
     },

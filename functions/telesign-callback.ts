@@ -1,9 +1,33 @@
+import type { HttpRequest } from '@azure/functions';
 import type { App } from '../shared/app.js';
+import type { Channel } from '../shared/domain/channel.js';
 import { ValidationError } from '../shared/errors.js';
-import { parseTeleSignCallback } from '../shared/providers/telesign/callback.js';
+import { verifiedWith } from '../shared/providers/accounts.js';
+import { parseTeleSignCallback, teleSignToE164 } from '../shared/providers/telesign/callback.js';
 import { verifyTeleSignCallback } from '../shared/providers/telesign/signing.js';
 import { acceptDeliveryReport, acceptInboundSms } from '../shared/use-cases/accept-inbound.js';
 import { httpFunction, json } from './http.js';
+
+/**
+ * The channel a callback is about, read before the signature is checked only to choose the account
+ * to check it with: an inbound message's sender id is our number; a delivery report names the
+ * conversation in the callback URL we gave, whose channel sent the message. Whatever the request
+ * claims, it must then be signed with that channel's account, so it can only touch that channel.
+ */
+async function owningChannel(app: App, rawBody: string, request: HttpRequest): Promise<Channel | undefined> {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    return undefined;
+  }
+  const senderId = (body as { user_response?: { sender_id?: unknown } } | null)?.user_response?.sender_id;
+  if (typeof senderId === 'string') return app.directory.channelForNumber(teleSignToE164(senderId));
+  const conversationId = request.query.get('conversationId');
+  if (!conversationId) return undefined;
+  const conversation = await app.deps.store.getConversation(conversationId);
+  return conversation ? app.directory.findChannel(conversation.value.channelId) : undefined;
+}
 
 /**
  * TeleSign's one callback endpoint, for inbound messages (`mo_sms`) and delivery reports: verify
@@ -17,19 +41,26 @@ export function teleSignCallbackFunction(app: App) {
     authLevel: 'anonymous',
     logger: app.deps.logger,
     handle: async (request) => {
-      const credentials = app.config.telesign;
-      if (!credentials)
-        return json(404, { error: { code: 'not-found', message: 'TeleSign is not configured here' } });
       const rawBody = await request.text();
-      const verification = verifyTeleSignCallback(credentials, {
-        rawBody,
-        authorization: request.headers.get('authorization'),
-        xTsAuthorization: request.headers.get('x-ts-authorization'),
-      });
+      const channel = await owningChannel(app, rawBody, request);
+      const account = app.accounts.telesign(channel);
+      if (!account)
+        return json(404, { error: { code: 'not-found', message: 'TeleSign is not configured here' } });
+      const verification = await verifiedWith(account.apiKey, (apiKey) =>
+        verifyTeleSignCallback(
+          { customerId: account.customerId, apiKey },
+          {
+            rawBody,
+            authorization: request.headers.get('authorization'),
+            xTsAuthorization: request.headers.get('x-ts-authorization'),
+          },
+        ),
+      );
       if (verification !== 'valid') {
         app.deps.logger.warn('webhook.rejected', {
           provider: 'telesign',
           reason: `${verification} signature`,
+          channelId: channel?.id,
         });
         return verification === 'missing'
           ? json(401, { error: { code: 'unauthorized', message: 'the TSA signature is missing' } })

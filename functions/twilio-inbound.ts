@@ -17,7 +17,7 @@ export function twilioInboundFunction(app: App) {
     authLevel: 'anonymous',
     logger: app.deps.logger,
     handle: async (request) => {
-      const verified = await verifiedTwilioForm(app, request);
+      const verified = await verifiedTwilioForm(app, request, 'To');
       if ('refusal' in verified) return verified.refusal;
       const sms = parseTwilioInbound(verified.params, app.deps.clock.now().toISOString());
       await acceptInboundSms(app.deps, sms);

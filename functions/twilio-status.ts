@@ -13,7 +13,7 @@ export function twilioStatusFunction(app: App) {
     authLevel: 'anonymous',
     logger: app.deps.logger,
     handle: async (request) => {
-      const verified = await verifiedTwilioForm(app, request);
+      const verified = await verifiedTwilioForm(app, request, 'From');
       if ('refusal' in verified) return verified.refusal;
       const status = parseTwilioStatus(verified.params, request.query, app.deps.clock.now().toISOString());
       if (status) {

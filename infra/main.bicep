@@ -237,6 +237,7 @@ module appSettings 'modules/app-settings.bicep' = {
     telesignCustomerId: telesignCustomerId
     telesignApiKeyReference: keyVault.outputs.telesignApiKeyReference
     acsWebhookSecretReference: keyVault.outputs.acsWebhookSecretReference
+    keyVaultUri: keyVault.outputs.uri
     functionKeyRoles: functionKeyRoles
     maxDeliveryCount: maxDeliveryCount
   }

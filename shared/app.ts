@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import type { TokenCredential } from '@azure/core-auth';
+import type { SecretClientOptions } from '@azure/keyvault-secrets';
 import { metrics as otelMetrics } from '@opentelemetry/api';
 import { AppIdentity } from './adapters/app-identity.js';
 import type { AzureAdapters } from './adapters/azure.js';
 import { ManualClock, SystemClock } from './adapters/clocks.js';
 import { type EmbeddedAdapters, embeddedAdapters } from './adapters/embedded.js';
 import { EventGridPublisher } from './adapters/event-grid-publisher.js';
+import { KeyVaultSecrets } from './adapters/key-vault-secrets.js';
 import { LocalLiveHub } from './adapters/local-live-hub.js';
 import { RandomIds } from './adapters/random-ids.js';
+import { SettingsSecrets } from './adapters/settings-secrets.js';
 import type { SqliteDatabase } from './adapters/sqlite-database.js';
 import { WebPubSubLive, type WebPubSubOptions } from './adapters/web-pubsub-live.js';
 import type { Config } from './config.js';
@@ -24,8 +27,10 @@ import type {
   Metrics,
   QueueReceiver,
   QueueSender,
+  SecretSource,
   Store,
 } from './ports.js';
+import { ProviderAccounts } from './providers/accounts.js';
 import { buildSenders, type SenderOptions } from './providers/build-senders.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { METER_NAME, OtelMetrics } from './telemetry/otel-metrics.js';
@@ -42,6 +47,8 @@ export interface App {
   deps: CoreDeps;
   /** The configuration this instance serves, re-read when it changes. */
   directory: LiveDirectory;
+  /** Which provider account serves each channel (its own, else the settings'): webhooks check with it. */
+  accounts: ProviderAccounts;
   /** Which agent a signed-in person is. */
   agents: AgentIndex;
   /** The queue as a host sees it (the local host consumes from it; on Azure the Functions host does). */
@@ -126,6 +133,27 @@ export interface CreateAppOptions extends SenderOptions {
   webPubSub?: WebPubSubOptions;
   /** Where figures are recorded; the global OpenTelemetry meter (Azure Monitor's) unless given. */
   metrics?: Metrics;
+  /** Key Vault client options (tests: the stand-in's CA, and its localhost name that is no vault's). */
+  keyVaultClient?: SecretClientOptions;
+}
+
+/** A refusal re-reads a secret at most this often, however many sends or forged webhooks are refused. */
+const SECRET_MIN_REFRESH_MS = 30_000;
+
+/** The channels' provider secrets: Key Vault with the app's identity, or the SMS_SECRETS map. */
+function secretSource(
+  config: Config,
+  identity: () => TokenCredential,
+  logger: Logger,
+  options: CreateAppOptions,
+): SecretSource {
+  const { secrets } = config;
+  if ('values' in secrets) return new SettingsSecrets(secrets.values);
+  return new KeyVaultSecrets(secrets.keyVaultUrl, identity(), logger, {
+    ttlMs: secrets.cacheMs,
+    minRefreshMs: Math.min(SECRET_MIN_REFRESH_MS, secrets.cacheMs),
+    ...(options.keyVaultClient ? { client: options.keyVaultClient } : {}),
+  });
 }
 
 /** Web PubSub when configured; else the local host's own stream on the embedded default. */
@@ -175,10 +203,12 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
           batchWrites: options.batchWrites ?? false,
         });
   const { store } = adapters;
+  const accounts = new ProviderAccounts(config, secretSource(config, identity, logger, options));
   const senders = buildSenders(
     config,
     identity,
     adapters.kind === 'embedded' ? adapters.localProvider : undefined,
+    { accounts, logger },
     options,
   );
   const directory = new LiveDirectory(store, config.autoClose, logger);
@@ -218,6 +248,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     config,
     deps,
     directory,
+    accounts,
     agents: new AgentIndex(store),
     queue: adapters.queue,
     embedded: adapters.kind === 'embedded' ? adapters : undefined,

@@ -60,6 +60,31 @@ export const settingsSchema = z.object({
   TELESIGN_CUSTOMER_ID: z.string().min(1).optional(),
   TELESIGN_API_KEY: z.base64('the API key is base64, as TeleSign issues it').optional(),
   TELESIGN_API_BASE_URL: z.url().default('https://rest-api.telesign.com'),
+  /** Where channels' provider secrets are held by name, read with the app's identity. */
+  SMS_KEY_VAULT_URL: z
+    .url({ protocol: /^https$/, error: 'the vault URI as Azure shows it, https://<name>.vault.azure.net' })
+    .optional(),
+  /** Without Key Vault: the channels' provider secrets, a JSON object of name to value. */
+  SMS_SECRETS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON: a JSON object of secret name to value' });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z.record(
+        z.string().regex(/^[0-9A-Za-z-]{1,127}$/, 'a secret name: letters, digits and dashes, at most 127'),
+        z.string().min(1, 'a secret value is not empty'),
+        'a JSON object of secret name to value',
+      ),
+    )
+    .optional(),
+  /** How long a secret read from Key Vault is used before it is read again (a rotation's delay). */
+  SMS_SECRET_CACHE_SECONDS: int(10, 86_400).default(300),
   SMS_CONFIG_REFRESH_SECONDS: int(1, 3600).default(10),
   SMS_DEV_SIGN_IN: onOff.optional(),
   SMS_FUNCTION_KEY_ROLES: z
@@ -156,6 +181,7 @@ export const azureDeploymentSettings = [
   'TELESIGN_CUSTOMER_ID',
   'TELESIGN_API_KEY',
   'ACS_WEBHOOK_SECRET',
+  'SMS_KEY_VAULT_URL',
   'SMS_FUNCTION_KEY_ROLES',
   'SMS_QUEUE_MAX_DELIVERY_COUNT',
   'SMS_CONFIG_REFRESH_SECONDS',
@@ -223,6 +249,13 @@ export interface Config {
   /** Azure Resource Manager, where channels named by ACS resource id are looked up. */
   azureResourceManagerUrl: string;
   telesign: { customerId: string; apiKey: string; apiBaseUrl: string } | undefined;
+  /** Where the providers' APIs are (tests: local servers), for the default and the channels' accounts. */
+  providerApis: { twilio: string | undefined; telesign: string };
+  /**
+   * Where the secrets channels name are read: Key Vault with the app's identity (cached this long,
+   * read again at once when a provider refuses a value), or the SMS_SECRETS map.
+   */
+  secrets: { keyVaultUrl: string; cacheMs: number } | { values: Readonly<Record<string, string>> };
   /** Live updates through Azure Web PubSub (the app's identity); the local host's own when absent. */
   webPubSub: { endpoint: string; hub: string } | undefined;
   /**
@@ -297,6 +330,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (s.ACS_CONNECTION_STRING && s.ACS_ENDPOINT) {
     throw new ConfigurationError(
       'invalid settings: set ACS_CONNECTION_STRING or ACS_ENDPOINT (managed identity), not both',
+    );
+  }
+  if (s.SMS_KEY_VAULT_URL && s.SMS_SECRETS) {
+    throw new ConfigurationError(
+      'invalid settings: set SMS_KEY_VAULT_URL (Key Vault) or SMS_SECRETS (the secrets themselves), not both',
     );
   }
   const azure = azureSettings(s);
@@ -377,6 +415,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       traces: s.SMS_TRACES,
       otlpUrl: s.SMS_TRACES_OTLP_URL,
     },
+    providerApis: {
+      twilio: s.TWILIO_API_BASE_URL,
+      telesign: s.TELESIGN_API_BASE_URL.replace(/\/+$/, ''),
+    },
+    secrets: s.SMS_KEY_VAULT_URL
+      ? { keyVaultUrl: s.SMS_KEY_VAULT_URL.replace(/\/+$/, ''), cacheMs: s.SMS_SECRET_CACHE_SECONDS * 1000 }
+      : { values: s.SMS_SECRETS ?? {} },
     telesign:
       s.TELESIGN_CUSTOMER_ID && s.TELESIGN_API_KEY
         ? {

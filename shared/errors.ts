@@ -148,6 +148,16 @@ export class SendError extends SmsError {
   }
 }
 
+/**
+ * The provider refused the account's credentials (401/403 on authentication): nothing was sent, so
+ * a send may be tried again once the secret is read anew (it may have been rotated).
+ */
+export class CredentialsRefusedError extends SendError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('permanent', message, undefined, options);
+  }
+}
+
 export class ConfigurationError extends SmsError {
   constructor(message: string, options: ErrorOptions = {}) {
     super('configuration', message, options);

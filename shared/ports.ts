@@ -398,6 +398,8 @@ export interface CredentialCheck {
   ok: boolean;
   /** What the provider said, in words an admin can act on (no secrets). */
   detail: string;
+  /** The provider refused the credentials themselves (not merely unreachable). */
+  refused?: boolean;
 }
 
 /**

@@ -18,6 +18,8 @@ param twilioAuthTokenReference string
 param telesignCustomerId string
 param telesignApiKeyReference string
 param acsWebhookSecretReference string
+@description('The Key Vault URI, where the app reads the secrets channels name for their own provider accounts')
+param keyVaultUri string
 param functionKeyRoles string
 param maxDeliveryCount int
 @description('The integration events topic (…/api/events); the identity holds EventGrid Data Sender on it')
@@ -48,6 +50,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     TELESIGN_CUSTOMER_ID: telesignCustomerId
     TELESIGN_API_KEY: telesignApiKeyReference
     ACS_WEBHOOK_SECRET: acsWebhookSecretReference
+    SMS_KEY_VAULT_URL: keyVaultUri
     SMS_FUNCTION_KEY_ROLES: functionKeyRoles
     SMS_QUEUE_MAX_DELIVERY_COUNT: string(maxDeliveryCount)
     SMS_CONFIG_REFRESH_SECONDS: '10'

@@ -1,6 +1,8 @@
 // Key Vault for the app's secrets (Twilio's auth token, TeleSign's API key, the ACS webhook's shared
 // secret). The Function App reads them through Key Vault references in its app settings; nothing
-// else holds them. Access is by Azure RBAC only.
+// else holds them. Access is by Azure RBAC only. The secrets of the provider accounts channels name
+// themselves are added here by an operator (az keyvault secret set) and read by the app by name, at
+// SMS_KEY_VAULT_URL, with its identity (Key Vault Secrets User, roles.bicep).
 //
 // Whether the app references a secret follows from whether its provider (or delivery) is enabled,
 // never from whether this deployment was given its value: a redeploy that leaves a secret out keeps
@@ -56,6 +58,8 @@ resource acsWebhookSecretValue 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = 
 
 output name string = vault.name
 output id string = vault.id
+// The vault URI (https://<name>.vault.azure.net/), where the app reads secrets by name.
+output uri string = vault.properties.vaultUri
 // App settings reference secrets by vault and name, so a setting resolves to the latest version. An
 // enabled provider whose secret was never given resolves to nothing: the app's health names the
 // setting (an unresolved Key Vault reference) instead of starting without the provider.

@@ -19,6 +19,14 @@ const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lowercase letters, digits and dashes (at most 63)');
 
+/** A secret's name in the secret store (Key Vault's rule): never its value. */
+const secretName = z
+  .string()
+  .regex(
+    /^[0-9A-Za-z-]{1,127}$/,
+    "a secret name (Key Vault's rule: letters, digits and dashes, at most 127)",
+  );
+
 export const channelSchema = z.object({
   id,
   name: nameSchema(),
@@ -70,7 +78,11 @@ export const channelSchema = z.object({
   retentionDays: z.number().int().min(1).max(3650).optional(),
   /** Messages per second each of the channel's numbers may send; by each number's type when absent. */
   sendRatePerSecond: z.number().positive().max(1000).optional(),
-  /** ACS only: the channel's own Communication Services resource, found by the app's identity. */
+  /**
+   * ACS only: the channel's own Communication Services resource, found by the app's identity
+   * (`resourceId`), or named by its endpoint, reached with the app's identity or, when
+   * `accessKeySecret` names one, with the access key held in the secret store.
+   */
   acs: z
     .object({
       resourceId: z
@@ -78,15 +90,69 @@ export const channelSchema = z.object({
         .regex(
           /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.Communication\/communicationServices\/[^/]+$/i,
           'an ACS resource id is /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Communication/communicationServices/<name>',
-        ),
+        )
+        .optional(),
+      endpoint: z
+        .url({
+          protocol: /^https?$/,
+          error: 'the resource endpoint, for example https://contoso.communication.azure.com',
+        })
+        .optional(),
+      accessKeySecret: secretName.optional(),
+    })
+    .superRefine((acs, ctx) => {
+      if ((acs.resourceId === undefined) === (acs.endpoint === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'name the resource by resourceId or by endpoint (one of them)',
+        });
+      }
+      if (acs.accessKeySecret !== undefined && acs.endpoint === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accessKeySecret'],
+          message: 'an access key goes with an endpoint (a resource id is reached with the app identity)',
+        });
+      }
     })
     .optional(),
-  /** Twilio only: send through a Messaging Service instead of from the number itself. */
+  /**
+   * Twilio only: the channel's own Twilio account (its SID and the name of the secret holding its
+   * auth token), and a Messaging Service to send through instead of from the number itself.
+   * Without an account the deployment's (TWILIO_ACCOUNT_SID) serves the channel.
+   */
   twilio: z
     .object({
+      accountSid: z
+        .string()
+        .regex(/^AC[0-9a-f]{32}$/, 'an account SID is AC and 32 hex digits')
+        .optional(),
+      authTokenSecret: secretName.optional(),
       messagingServiceSid: z
         .string()
-        .regex(/^MG[0-9a-f]{32}$/, 'a Messaging Service SID is MG and 32 hex digits'),
+        .regex(/^MG[0-9a-f]{32}$/, 'a Messaging Service SID is MG and 32 hex digits')
+        .optional(),
+    })
+    .superRefine((account, ctx) => {
+      if ((account.accountSid === undefined) !== (account.authTokenSecret === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [account.accountSid === undefined ? 'accountSid' : 'authTokenSecret'],
+          message: 'an account names its SID and the secret holding its auth token together',
+        });
+      }
+    })
+    .optional(),
+  /**
+   * TeleSign only: the channel's own TeleSign account (customer id and the name of the secret
+   * holding its API key). Without one the deployment's (TELESIGN_CUSTOMER_ID) serves the channel.
+   */
+  telesign: z
+    .object({
+      customerId: z
+        .string()
+        .regex(/^[A-Za-z0-9-]{1,64}$/, 'the customer id as TeleSign shows it (letters, digits and dashes)'),
+      apiKeySecret: secretName,
     })
     .optional(),
 });

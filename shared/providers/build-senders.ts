@@ -1,7 +1,10 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { CommonClientOptions } from '@azure/core-client';
 import type { Config } from '../config.js';
-import type { SmsSender } from '../ports.js';
+import { ConfigurationError } from '../errors.js';
+import type { Logger, SmsSender } from '../ports.js';
+import { AccountSenders } from './account-senders.js';
+import type { ProviderAccounts } from './accounts.js';
 import { resolveAcsEndpoint } from './acs/resource.js';
 import { AcsSender } from './acs/sender.js';
 import { ProviderRegistry } from './registry.js';
@@ -9,7 +12,7 @@ import { TeleSignSender } from './telesign/sender.js';
 import { TwilioSender } from './twilio/sender.js';
 
 /** Plain HTTP is allowed only to a server on this machine (the tests' ACS stand-in). */
-function isLoopback(connection: { connectionString: string } | { endpoint: string }): boolean {
+export function isLoopback(connection: { connectionString: string } | { endpoint: string }): boolean {
   const endpoint =
     'endpoint' in connection
       ? connection.endpoint
@@ -18,19 +21,37 @@ function isLoopback(connection: { connectionString: string } | { endpoint: strin
   return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 }
 
+/** What the channels' own accounts are built from: who they are, and where their secrets are read. */
+export interface AccountSources {
+  accounts: ProviderAccounts;
+  logger: Logger;
+}
+
 export interface SenderOptions {
   /** Client options for Azure Resource Manager and the resolved ACS endpoints (tests: a local CA). */
   azureClientOptions?: Pick<CommonClientOptions, 'tlsOptions'>;
 }
 
+/** Where a provider calls back: the public base URL is needed by every Twilio or TeleSign account. */
+function publicBase(config: Config, provider: string): string {
+  if (!config.publicBaseUrl) {
+    throw new ConfigurationError(
+      `a channel names its own ${provider} account, but SMS_PUBLIC_BASE_URL (where ${provider} calls back) is not set`,
+    );
+  }
+  return config.publicBaseUrl;
+}
+
 /**
  * Builds every provider client once, from configuration: one per configured provider (the local
- * provider on the embedded default), and a resolver for channels that name their own ACS resource.
+ * provider on the embedded default), one per account a channel names (built when first needed),
+ * and a resolver for channels that name their own ACS resource.
  */
 export function buildSenders(
   config: Config,
   identity: () => TokenCredential,
   localProvider: SmsSender | undefined,
+  sources: AccountSources,
   options: SenderOptions = {},
 ): ProviderRegistry {
   const senders: ConstructorParameters<typeof ProviderRegistry>[0] = localProvider
@@ -49,11 +70,45 @@ export function buildSenders(
   if (config.twilio && config.publicBaseUrl) {
     senders.twilio = new TwilioSender({ ...config.twilio, publicBaseUrl: config.publicBaseUrl });
   }
-  return new ProviderRegistry(senders, async (resourceId) => {
-    const endpoint = await resolveAcsEndpoint(resourceId, identity(), {
-      endpoint: config.azureResourceManagerUrl,
-      ...options.azureClientOptions,
-    });
-    return new AcsSender({ endpoint, credential: identity() }, options.azureClientOptions);
-  });
+  const accounts = new AccountSenders(
+    sources.accounts,
+    {
+      twilio: (account, authToken, hint) =>
+        new TwilioSender({
+          accountSid: account.accountSid,
+          authToken,
+          apiBaseUrl: config.providerApis.twilio,
+          publicBaseUrl: publicBase(config, 'Twilio'),
+          credentialsHint: hint,
+        }),
+      telesign: (account, apiKey, hint) =>
+        new TeleSignSender({
+          customerId: account.customerId,
+          apiKey,
+          apiBaseUrl: config.providerApis.telesign,
+          publicBaseUrl: publicBase(config, 'TeleSign'),
+          credentialsHint: hint,
+        }),
+      acs: (endpoint, accessKey, hint) =>
+        new AcsSender(
+          accessKey === undefined
+            ? { endpoint, credential: identity() }
+            : { connectionString: `endpoint=${endpoint};accesskey=${accessKey}` },
+          { allowInsecureConnection: isLoopback({ endpoint }), ...options.azureClientOptions },
+          hint,
+        ),
+    },
+    sources.logger,
+  );
+  return new ProviderRegistry(
+    senders,
+    async (resourceId) => {
+      const endpoint = await resolveAcsEndpoint(resourceId, identity(), {
+        endpoint: config.azureResourceManagerUrl,
+        ...options.azureClientOptions,
+      });
+      return new AcsSender({ endpoint, credential: identity() }, options.azureClientOptions);
+    },
+    accounts,
+  );
 }

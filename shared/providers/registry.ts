@@ -2,13 +2,16 @@ import type { Channel, ProviderName } from '../domain/channel.js';
 import { ConfigurationError } from '../errors.js';
 import type { Logger, SmsSender } from '../ports.js';
 import type { SenderRegistry } from '../use-cases/deps.js';
+import type { AccountSenders } from './account-senders.js';
 
 /** What a provider needs before a channel may use it. */
 const missingSettings: Partial<Record<ProviderName, string>> = {
   local: ' (the local provider exists only on the embedded default)',
-  twilio: ' (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and SMS_PUBLIC_BASE_URL)',
+  twilio:
+    ' (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and SMS_PUBLIC_BASE_URL, or give the channel its own twilio.accountSid and twilio.authTokenSecret)',
   acs: ' (set ACS_CONNECTION_STRING, or ACS_ENDPOINT to use the managed identity, or give the channel an acs.resourceId)',
-  telesign: ' (set TELESIGN_CUSTOMER_ID, TELESIGN_API_KEY and SMS_PUBLIC_BASE_URL)',
+  telesign:
+    ' (set TELESIGN_CUSTOMER_ID, TELESIGN_API_KEY and SMS_PUBLIC_BASE_URL, or give the channel its own telesign.customerId and telesign.apiKeySecret)',
 };
 
 /** Builds a sender for a Communication Services resource named by its Azure resource id. */
@@ -25,9 +28,13 @@ export class ProviderRegistry implements SenderRegistry {
   constructor(
     private readonly senders: Partial<Record<ProviderName, SmsSender>>,
     private readonly resolveAcs: AcsResolver | undefined = undefined,
+    /** The accounts channels name themselves; the settings' account serves the others. */
+    private readonly accounts: AccountSenders | undefined = undefined,
   ) {}
 
   forChannel(channel: Channel): SmsSender {
+    const own = this.accounts?.forChannel(channel);
+    if (own) return own;
     const resourceId = channel.acs?.resourceId;
     if (resourceId) {
       const resolved = this.byResource.get(resourceId);
@@ -49,6 +56,7 @@ export class ProviderRegistry implements SenderRegistry {
 
   /** Makes the channel's sender ready, or says why it cannot be (nothing is cached on failure). */
   async prepare(channel: Channel): Promise<void> {
+    await this.accounts?.prepare(channel);
     const resourceId = channel.acs?.resourceId;
     if (
       resourceId &&

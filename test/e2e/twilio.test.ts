@@ -252,6 +252,7 @@ describe('a Twilio channel, end to end', () => {
     expect((await t.api('GET', 'manage/channels/support/credentials')).body).toEqual({
       channelId: 'support',
       provider: 'twilio',
+      account: "the deployment's account (settings)",
       ok: true,
       detail: 'Twilio account Contoso support is active',
     });

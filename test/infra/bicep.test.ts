@@ -139,6 +139,7 @@ describe('the Bicep deployment', () => {
       TELESIGN_CUSTOMER_ID: '',
       TELESIGN_API_KEY: '',
       ACS_WEBHOOK_SECRET: '',
+      SMS_KEY_VAULT_URL: 'https://kv-contoso-abc.vault.azure.net/',
       SMS_FUNCTION_KEY_ROLES: 'notifier',
       SMS_QUEUE_MAX_DELIVERY_COUNT: '10',
       SMS_CONFIG_REFRESH_SECONDS: '10',
@@ -157,6 +158,8 @@ describe('the Bicep deployment', () => {
       webPubSub: { endpoint: 'https://contoso.webpubsub.azure.com', hub: 'workspace' },
       // Traces and metrics go to Application Insights with the app's identity.
       telemetry: { azureMonitor: { entraAuth: true } },
+      // Channels' own provider accounts: their secrets read by name from the deployment's vault.
+      secrets: { keyVaultUrl: 'https://kv-contoso-abc.vault.azure.net', cacheMs: 300_000 },
     });
   });
 

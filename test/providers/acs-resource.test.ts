@@ -108,6 +108,7 @@ describe('connecting ACS by resource id', () => {
       expect(await checkChannelCredentials(app.deps, 'support')).toEqual({
         channelId: 'support',
         provider: 'acs',
+        account: expect.stringMatching(/^ACS resource \/subscriptions\/.+ \(the app's identity\)$/),
         ok: true,
         detail: 'ACS accepted the credentials',
       });

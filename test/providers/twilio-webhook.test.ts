@@ -263,6 +263,7 @@ describe('Twilio credential check', () => {
       expect(await sender(AUTH_TOKEN).checkCredentials()).toMatchObject({ ok: true });
       expect(await sender('wrong-token').checkCredentials()).toEqual({
         ok: false,
+        refused: true,
         detail:
           'Twilio refused the account SID and auth token (check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)',
       });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SmsClient, SmsClientOptions } from '@azure/communication-sms';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import { SendError } from '../../errors.js';
+import { CredentialsRefusedError, SendError } from '../../errors.js';
 import { lazily } from '../../lazy.js';
 import type { CredentialCheck, SendRequest, SendResult, SmsSender } from '../../ports.js';
 import { deliveryTag, looksOptedOut } from './events.js';
@@ -69,6 +69,8 @@ export class AcsSender implements SmsSender {
   constructor(
     connection: AcsConnection,
     options: Pick<SmsClientOptions, 'allowInsecureConnection' | 'tlsOptions'> = {},
+    /** Where an admin fixes refused credentials (the settings, or the secret a channel names). */
+    private readonly credentialsHint = "check ACS_CONNECTION_STRING, or the app identity's role on the resource",
   ) {
     const clientOptions: SmsClientOptions = {
       additionalPolicies: [{ policy: repeatabilityPolicy, position: 'perCall' }],
@@ -98,7 +100,8 @@ export class AcsSender implements SmsSender {
       if (status === 401 || status === 403) {
         return {
           ok: false,
-          detail: `ACS refused the credentials (${status}): check ACS_CONNECTION_STRING, or the app identity's role on the resource`,
+          refused: true,
+          detail: `ACS refused the credentials (${status}): ${this.credentialsHint}`,
         };
       }
       return { ok: false, detail: `ACS could not be asked: ${status ?? (error as Error).message}` };
@@ -133,6 +136,8 @@ export class AcsSender implements SmsSender {
           { cause: error },
         );
       }
+      if (status === 401)
+        throw new CredentialsRefusedError(`ACS refused the credentials (${status})`, { cause: error });
       throw new SendError('permanent', `ACS refused the request (${status})`, undefined, { cause: error });
     }
     // A 202 answers per recipient (the REST spec's example lists several), and a recipient may

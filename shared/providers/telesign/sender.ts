@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { SendError } from '../../errors.js';
+import { CredentialsRefusedError, SendError } from '../../errors.js';
 import type { CredentialCheck, SendRequest, SendResult, SmsSender } from '../../ports.js';
 import { signTeleSignRequest, type TeleSignCredentials } from './signing.js';
 
 export interface TeleSignSenderOptions extends TeleSignCredentials {
   apiBaseUrl: string;
   publicBaseUrl: string;
+  /** Where an admin fixes refused credentials (the settings, or the secret a channel names). */
+  credentialsHint?: string;
 }
 
 const PATH = '/v1/messaging';
@@ -40,7 +42,8 @@ export class TeleSignSender implements SmsSender {
       if (response.status === 401 || response.status === 403) {
         return {
           ok: false,
-          detail: `TeleSign refused the credentials (${response.status}): check TELESIGN_CUSTOMER_ID and TELESIGN_API_KEY`,
+          refused: true,
+          detail: `TeleSign refused the credentials (${response.status}): ${this.options.credentialsHint ?? 'check TELESIGN_CUSTOMER_ID and TELESIGN_API_KEY'}`,
         };
       }
       if (response.ok || response.status === 404)
@@ -85,6 +88,8 @@ export class TeleSignSender implements SmsSender {
     };
     if (response.ok && answer.reference_id) return { providerMessageId: answer.reference_id };
     const detail = `TeleSign ${response.status}${answer.status?.code ? `/${answer.status.code}` : ''}: ${answer.status?.description ?? 'no description'}`;
+    if (response.status === 401)
+      throw new CredentialsRefusedError(`TeleSign refused the credentials: ${detail}`);
     if (response.status === 429) {
       const seconds = Number(response.headers.get('retry-after'));
       throw new SendError(

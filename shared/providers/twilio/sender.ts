@@ -1,5 +1,5 @@
 import type twilio from 'twilio';
-import { SendError } from '../../errors.js';
+import { CredentialsRefusedError, SendError } from '../../errors.js';
 import { lazily } from '../../lazy.js';
 import type { CredentialCheck, SendRequest, SendResult, SmsSender } from '../../ports.js';
 
@@ -11,7 +11,14 @@ export interface TwilioSenderOptions {
   /** Tests point the SDK at a local server speaking Twilio's API. */
   apiBaseUrl: string | undefined;
   publicBaseUrl: string;
+  /** Where an admin fixes refused credentials (the settings, or the secret a channel names). */
+  credentialsHint?: string;
 }
+
+const DEFAULT_HINT = 'check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN';
+
+/** 401, or 20003 ("Authenticate"): the account SID and auth token were not accepted. */
+const refusedCredentials = (status: unknown, code: unknown) => status === 401 || code === 20003;
 
 /** Twilio's answer to a failed send, sorted into what the outbound worker does about it. */
 export function classifyTwilioError(error: unknown): SendError {
@@ -20,6 +27,11 @@ export function classifyTwilioError(error: unknown): SendError {
   const message = error instanceof Error ? error.message : String(error);
   if (typeof status !== 'number')
     return new SendError('transient', `Twilio unreachable: ${message}`, undefined, { cause: error });
+  if (refusedCredentials(status, code)) {
+    return new CredentialsRefusedError(`Twilio refused the account's credentials (${code ?? status})`, {
+      cause: error,
+    });
+  }
   if (code === 21610) {
     return new SendError('opted-out', 'the recipient replied STOP to this number (Twilio 21610)', undefined, {
       cause: error,
@@ -66,8 +78,8 @@ export class TwilioSender implements SmsSender {
       if (status === 401 || status === 403) {
         return {
           ok: false,
-          detail:
-            'Twilio refused the account SID and auth token (check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)',
+          refused: true,
+          detail: `Twilio refused the account SID and auth token (${this.options.credentialsHint ?? DEFAULT_HINT})`,
         };
       }
       return { ok: false, detail: `Twilio could not be asked: ${classifyTwilioError(error).message}` };
