@@ -81,7 +81,7 @@ describe('administering the contact center', () => {
       'a provider this deployment has not configured',
       { provider: 'twilio' },
       409,
-      'channel sales uses provider twilio, which is not configured (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and SMS_PUBLIC_BASE_URL)',
+      'channel sales uses provider twilio, which is not configured (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and SMS_PUBLIC_BASE_URL, or give the channel its own twilio.accountSid and twilio.authTokenSecret)',
     ],
   ])('refuses %s, saying why, and changes nothing', async (_name, change, status, reason) => {
     const before = await configurationEtag();
