@@ -25,6 +25,20 @@ param acsDataLocation string = 'United States'
 param cosmosServerless bool = true
 param cosmosMaxThroughput int = 1000
 
+@description('Where the alerts are emailed (infra/README.md, Alerts); empty: the action group has no receiver yet.')
+param alertEmail string = ''
+
+@description('Alert when more than this percent of sends failed in 15 minutes.')
+@minValue(1)
+@maxValue(100)
+param alertSendFailurePercent int = 10
+
+@description('Alert when more than this many function invocations failed in 15 minutes.')
+param alertFunctionFailures int = 10
+
+@description('Alert when a conversation has waited longer than this many seconds for an agent.')
+param alertOldestWaitSeconds int = 600
+
 @description('Deliveries before Service Bus dead-letters a message; the app is told the same.')
 @minValue(2)
 @maxValue(100)
@@ -262,6 +276,22 @@ module acsEvents 'modules/acs-events.bicep' = if (subscribeAcsEvents) {
     functionAppId: functionApp.outputs.id
     deadLetterStorageId: storage.outputs.id
     deadLetterContainerName: storage.outputs.deadLetterContainerName
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    location: location
+    tags: tags
+    alertEmail: alertEmail
+    appInsightsName: monitoring.outputs.appInsightsName
+    serviceBusNamespaceName: serviceBus.outputs.namespaceName
+    acsTopicName: communication.outputs.topicName
+    eventsTopicName: eventsTopic.outputs.name
+    sendFailurePercent: alertSendFailurePercent
+    functionFailures: alertFunctionFailures
+    oldestWaitSeconds: alertOldestWaitSeconds
   }
 }
 

@@ -388,4 +388,85 @@ describe('the Bicep deployment', () => {
     for (const path of excluded.filter((p) => p?.startsWith('/api/')))
       expect(sources, path).toContain(`route: '${path?.slice('/api/'.length)}'`);
   });
+
+  describe('alerts (modules/alerts.bicep)', () => {
+    const alerts = read('modules/alerts.bicep');
+    /** A resource's text: from its declaration to the next top-level resource or var. */
+    const resource = (name: string) => {
+      const start = alerts.search(new RegExp(`^resource ${name} `, 'm'));
+      expect(start, name).toBeGreaterThanOrEqual(0);
+      const rest = alerts.slice(start + 1);
+      const end = rest.search(/^(resource|var|output) /m);
+      return rest.slice(0, end < 0 ? undefined : end);
+    };
+
+    it('emails an action group whose address is a parameter of the deployment', () => {
+      expect(resource('actionGroup')).toContain('emailAddress: alertEmail');
+      expect(read('main.bicep')).toMatch(/^param alertEmail string/m);
+      expect(read('main.bicep')).toContain('alertEmail: alertEmail');
+      expect(read('main.bicepparam')).toContain(
+        "param alertEmail = readEnvironmentVariable('SMS_ALERT_EMAIL'",
+      );
+    });
+
+    it.each([
+      ['deadLetters', 'scopes: [serviceBus.id]', "metricName: 'DeadletteredMessages'", 'actions: actions'],
+      [
+        'functionFailureAlert',
+        'scopes: [appInsights.id]',
+        "metricName: 'requests/failed'",
+        'actions: actions',
+      ],
+      ['sendFailures', 'scopes: [appInsights.id]', 'sms.delivery.failures', 'actionGroups: [actionGroup.id]'],
+      ['oldestWait', 'scopes: [appInsights.id]', 'sms.queue.oldest_wait', 'actionGroups: [actionGroup.id]'],
+      ['eventGrid', 'scopes: [check.scope]', 'metricName: check.metric', 'actions: actions'],
+    ])('%s exists, targets %s, watches %s and tells the action group', (name, scope, metric, action) => {
+      const text = resource(name);
+      expect(text).toContain(scope);
+      expect(text).toContain(metric);
+      expect(text).toContain(action);
+    });
+
+    it('checks Event Grid delivery failures and dead-lettered events on both topics', () => {
+      const checks = resource('eventGrid');
+      const listed = alerts.slice(
+        alerts.indexOf('var eventGridChecks'),
+        alerts.indexOf('resource eventGrid '),
+      );
+      for (const [scope, namespace] of [
+        ['acsTopic.id', 'Microsoft.EventGrid/systemTopics'],
+        ['eventsTopic.id', 'Microsoft.EventGrid/topics'],
+      ]) {
+        for (const metric of ['DeliveryAttemptFailCount', 'DeadLetteredCount']) {
+          expect(listed).toMatch(
+            new RegExp(
+              `scope: ${(scope ?? '').replace('.', '\\.')}\\s+namespace: '${namespace}'\\s+metric: '${metric}'`,
+            ),
+          );
+        }
+      }
+      expect(checks).toContain('for check in eventGridChecks');
+    });
+
+    it('alerts on the custom metric names the app records', () => {
+      for (const name of ['sms.messages.sent', 'sms.delivery.failures', 'sms.queue.oldest_wait'])
+        expect(alerts).toContain(`"${name}"`);
+    });
+
+    it('has a workbook of the last day per channel and per queue', () => {
+      const workbook = resource('workbook');
+      expect(workbook).toContain('sourceId: appInsights.id');
+      expect(alerts).toContain('ago(1d)');
+      expect(alerts).toContain('by channel');
+      expect(alerts).toContain('by queue');
+    });
+
+    it('describes every alert in infra/README.md with what to do', () => {
+      const readme = read('README.md');
+      const names = [...alerts.matchAll(/name: '(sms-[a-z-]+)'/g)].map((m) => m[1] ?? '');
+      expect(names.length).toBeGreaterThanOrEqual(8);
+      for (const name of names.filter((n) => n !== 'sms-operations'))
+        expect(readme, name).toContain(`### ${name}`);
+    });
+  });
 });
