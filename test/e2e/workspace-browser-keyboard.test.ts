@@ -216,4 +216,14 @@ describe('the workspace by keyboard alone', { timeout: 90_000 }, () => {
     await item(alice, DAN).waitFor({ timeout: LIVE });
     await screenshot(floor, 'keyboard-supervisor');
   });
+
+  it('sets a conversation aside from the action bar, and the keyboard stays on the conversation', async () => {
+    await toToolbarButton(alice, 'Set aside');
+    await alice.keyboard.press('Enter');
+    await alice.getByTestId('list-waiting').getByText(EVE).waitFor({ timeout: LIVE });
+    const heading = alice.getByRole('heading', { name: EVE, level: 2 });
+    await expect
+      .poll(async () => ((await isFocused(heading)) ? 'on the heading' : await focusedDescription(alice)))
+      .toBe('on the heading');
+  });
 });

@@ -130,7 +130,10 @@ export function ConversationView(props: {
   onChanged: () => void;
 }) {
   const { api, conversationId } = props;
-  const [detail, setDetail] = useState<ConversationDetail | null>(null);
+  const [fetched, setDetail] = useState<ConversationDetail | null>(null);
+  // Right after another conversation is chosen, the last one's detail is still in state for a
+  // render: never show it (or mark its messages read) under the new conversation's id.
+  const detail = fetched?.conversation.id === conversationId ? fetched : null;
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const lastRead = useRef<number>(-1);
