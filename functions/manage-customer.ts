@@ -23,7 +23,10 @@ export function manageCustomerEraseFunction(app: App) {
     name: 'manageCustomerErase',
     route: 'manage/customers/{number}/erase',
     handlers: {
-      POST: async (request) => json(200, { erased: await eraseCustomer(app.deps, param(request, 'number')) }),
+      POST: async (request) =>
+        json(200, {
+          erased: await eraseCustomer(app.deps, param(request, 'number'), app.events.subscriptions),
+        }),
     },
   });
 }

@@ -293,6 +293,12 @@ export interface EventSubscriptions {
   remove(id: string): Promise<boolean>;
   /** The subscription's latest deliveries, newest first. */
   deliveries(id: string, limit: number): Promise<EventDelivery[]>;
+  /**
+   * Forgets the logged deliveries of events about these subjects (a subject, or anything under it:
+   * `conversations/<id>` takes its messages' too), for every subscriber; how many it forgot. An
+   * erasure's: the log held the customer's masked number and their consent events' number hash.
+   */
+  forgetDeliveries?(subjects: string[]): Promise<number>;
 }
 
 export const queueNames = {

@@ -125,6 +125,21 @@ export class WebhookEvents implements EventPublisher, EventSubscriptions {
     })();
   }
 
+  async forgetDeliveries(subjects: string[]): Promise<number> {
+    const forget = this.db.prepare<[string, string, string]>(
+      `DELETE FROM event_deliveries WHERE json_extract(event, '$.subject') = ?
+         OR substr(json_extract(event, '$.subject'), 1, length(?)) = ?`,
+    );
+    let forgotten = 0;
+    this.db.transaction(() => {
+      for (const subject of subjects) {
+        const under = `${subject}/`;
+        forgotten += forget.run(subject, under, under).changes;
+      }
+    })();
+    return forgotten;
+  }
+
   async deliveries(id: string, limit: number): Promise<EventDelivery[]> {
     return this.db
       .prepare<[string, number], DeliveryRow>(

@@ -242,6 +242,10 @@ export function messageEvents(before: Message | undefined, after: Message, at: s
 /** A number's stand-in in ids: a hash, so an event id never carries the number itself. */
 const numberKey = (number: string) => createHash('sha256').update(number).digest('hex').slice(0, 16);
 
+/** The subject of a customer's consent events on a channel (an erasure forgets what was logged of it). */
+export const customerSubject = (channelId: string, number: string) =>
+  `channels/${channelId}/customers/${numberKey(number)}`;
+
 /** A customer opted out of or back into a channel. */
 export function consentEvents(
   before: CustomerState | undefined,
@@ -255,7 +259,7 @@ export function consentEvents(
       id: `consent:${after.channelId}:${key}:${at}`,
       type: 'consent.changed',
       time: at,
-      subject: `channels/${after.channelId}/customers/${key}`,
+      subject: customerSubject(after.channelId, after.customer),
       data: { channelId: after.channelId, customer: maskPhone(after.customer), optedOut: after.optedOut },
     },
   ];

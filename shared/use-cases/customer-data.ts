@@ -6,13 +6,13 @@ import {
   MIN_ERASURE_KEY_LENGTH,
   optOutKey,
 } from '../domain/erasure.js';
-import { ERASURE_CLOSE_REASON } from '../domain/integration-event.js';
+import { customerSubject, ERASURE_CLOSE_REASON } from '../domain/integration-event.js';
 import { maskPhone } from '../domain/mask.js';
 import type { Message } from '../domain/message.js';
 import { type Notification, notificationPartition } from '../domain/notification.js';
 import { type PhoneNumber, parsePhoneNumber } from '../domain/phone.js';
 import { ConflictError } from '../errors.js';
-import type { Stored } from '../ports.js';
+import type { EventSubscriptions, Stored } from '../ports.js';
 import { closeConversation } from './conversations.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
@@ -40,6 +40,8 @@ export interface ErasureResult {
   notifications: number;
   /** The channels the customer had opted out of: kept by a keyed hash of the number only. */
   optOutsKept: string[];
+  /** Logged webhook deliveries of events about them, forgotten (the embedded default keeps a log). */
+  eventDeliveries: number;
 }
 
 /** A customer's data as one document: what the product keeps about them (the right of access). */
@@ -129,7 +131,11 @@ async function deleteMessages(deps: CoreDeps, messages: Message[]) {
  * them never lets a message reach them again. Safe to repeat: a second erasure finds nothing left.
  * The opt-outs are written first, so an erasure interrupted midway has kept them already.
  */
-export async function eraseCustomer(deps: CoreDeps, rawNumber: string): Promise<ErasureResult> {
+export async function eraseCustomer(
+  deps: CoreDeps,
+  rawNumber: string,
+  eventLog?: Pick<EventSubscriptions, 'forgetDeliveries'>,
+): Promise<ErasureResult> {
   const secret = erasureKeyOf(deps);
   const number = parsePhoneNumber(rawNumber, 'number');
   const at = deps.clock.now().toISOString();
@@ -160,7 +166,12 @@ export async function eraseCustomer(deps: CoreDeps, rawNumber: string): Promise<
     providerMessageIds: 0,
     notifications: 0,
     optOutsKept,
+    eventDeliveries: 0,
   };
+  // What the webhook log holds about them: their conversations' events (their messages' under
+  // them), their consent events (whose subject hashes the number without a key), and the events of
+  // the notification messages sent to them.
+  const subjects = states.map((s) => customerSubject(s.value.channelId, number));
 
   for (const state of states) {
     const channelId = state.value.channelId;
@@ -188,6 +199,7 @@ export async function eraseCustomer(deps: CoreDeps, rawNumber: string): Promise<
         await deps.store.replaceConversation(anonymisedConversation(current.value, at), current.etag);
       });
       result.conversations += 1;
+      subjects.push(`conversations/${id}`);
     }
     if (await deps.store.deleteCustomer(channelId, number)) result.customerRecords.push(channelId);
   }
@@ -196,6 +208,7 @@ export async function eraseCustomer(deps: CoreDeps, rawNumber: string): Promise<
     const id = found.value.id;
     const sent = (await deps.store.listMessages(notificationPartition(id))).filter((m) => m.to === number);
     const removed = await deleteMessages(deps, sent);
+    for (const m of sent) subjects.push(`conversations/${m.conversationId}/messages/${m.id}`);
     result.messages += removed.messages;
     result.providerMessageIds += removed.providerMessageIds;
     await retryOnConflict(async () => {
@@ -213,6 +226,8 @@ export async function eraseCustomer(deps: CoreDeps, rawNumber: string): Promise<
     const contact = await deps.store.getContact(number);
     if (contact) result.contact = await deps.store.deleteContact(number, contact.etag);
   });
+
+  if (eventLog?.forgetDeliveries) result.eventDeliveries = await eventLog.forgetDeliveries(subjects);
 
   deps.logger.info('customer.erased', {
     customer: result.customer,

@@ -197,6 +197,24 @@ describe('webhook deliveries', () => {
     expect(withText.receiver.accepted[0]?.data).not.toHaveProperty('text');
   });
 
+  it('forget, for an erasure, the logged deliveries about a subject and what is under it, and nothing else', async () => {
+    const { webhooks } = await webhookHarness();
+    const other = {
+      ...sampleEvents[0],
+      id: 'conv-10:0:conversation.opened',
+      subject: 'conversations/conv-10',
+    } as (typeof sampleEvents)[number];
+    await webhooks.publish([...sampleEvents, other]);
+    expect(await webhooks.deliveries('crm', 10)).toHaveLength(sampleEvents.length + 1);
+
+    expect(await webhooks.forgetDeliveries(['conversations/conv-1'])).toBe(sampleEvents.length);
+
+    expect((await webhooks.deliveries('crm', 10)).map((d) => d.eventId)).toEqual([
+      'conv-10:0:conversation.opened',
+    ]);
+    expect(await webhooks.forgetDeliveries(['conversations/conv-1'])).toBe(0);
+  });
+
   it('never read back the secret', async () => {
     const { webhooks } = await webhookHarness();
     expect(JSON.stringify(await webhooks.list())).not.toContain(SECRET);

@@ -1,4 +1,6 @@
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeServer, listenOnLoopback } from '../../stand-ins/http.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 
 const SUPPORT = '+14255550100';
@@ -18,12 +20,31 @@ describe("a customer's data, exported and erased by an admin", () => {
   const notify = (to: string, channelId: string, text: string) =>
     t.api('POST', 'notifications', { channelId, to, text }, { user: 'order-flow', roles: 'notifier' });
 
+  // A webhook subscriber that takes every event: the embedded default logs each delivery.
+  const subscriber = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(204).end());
+  });
+
   beforeAll(async () => {
     t = await startTestHost({ SMS_ERASURE_KEY: ERASURE_KEY });
+    const url = await listenOnLoopback(subscriber);
+    await t.api('PUT', 'manage/event-subscriptions/flow', {
+      url,
+      secret: 'a-subscriber-secret-of-32-chars!',
+    });
   });
   afterAll(async () => {
     await t.stop();
+    await closeServer(subscriber);
   });
+  const publish = () => fetch(`${t.host.url}/admin/functions/eventsPublisher`, { method: 'POST' });
+  const logged = async () =>
+    (
+      (await t.api('GET', 'manage/event-subscriptions/flow/deliveries')).body.deliveries as {
+        eventId: string;
+      }[]
+    ).map((d) => d.eventId);
 
   it('exports, then erases everywhere, and the opt-out outlives the number', async () => {
     await t.api('PUT', `manage/contacts/${path(GRACE)}`, { name: 'Grace Hopper', language: 'en' });
@@ -57,6 +78,11 @@ describe("a customer's data, exported and erased by an admin", () => {
     );
     expect(texts).toEqual(expect.arrayContaining(['My account is 998877', 'Hello Grace, looking', 'STOP']));
 
+    expect((await publish()).status).toBeLessThan(300);
+    const about = (ids: string[]) =>
+      ids.filter((e) => e.startsWith(`${id}:`) || e.startsWith('consent:support:'));
+    expect(about(await logged()).length).toBeGreaterThan(3);
+
     const erased = await t.api('POST', `manage/customers/${path(GRACE)}/erase`);
     expect(erased.status).toBe(200);
     expect(erased.body.erased).toMatchObject({
@@ -68,6 +94,8 @@ describe("a customer's data, exported and erased by an admin", () => {
     });
     expect(erased.body.erased.conversations).toBeGreaterThanOrEqual(1);
     expect(erased.body.erased.messages).toBeGreaterThanOrEqual(4);
+    expect(erased.body.erased.eventDeliveries).toBeGreaterThan(3);
+    expect(about(await logged())).toEqual([]);
 
     const after = (await t.api('GET', `manage/customers/${path(GRACE)}/export`)).body.export;
     expect(after).toMatchObject({ contact: null, channels: [], conversations: [], notifications: [] });

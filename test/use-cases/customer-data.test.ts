@@ -75,6 +75,7 @@ describe.each(storeKinds)('erasing a customer (%s)', (_name, makeStore) => {
       providerMessageIds: 1,
       notifications: 1,
       optOutsKept: ['alerts'],
+      eventDeliveries: 0,
     });
     const left = await everythingAbout(h.store, conversationId, notification.id);
     expect(left.contact).toBeUndefined();
