@@ -109,3 +109,8 @@ export function route(
     ? { queueId: rule.queueId, skills: rule.skills, rule: index }
     : { queueId: channel.defaultQueueId, skills: [], rule: null };
 }
+
+/** Whether a channel's new conversations may be routed to a queue: its default queue or a rule's. */
+export function routesTo(channel: { defaultQueueId: string; routing: RoutingRule[] }, queueId: string) {
+  return channel.defaultQueueId === queueId || channel.routing.some((rule) => rule.queueId === queueId);
+}

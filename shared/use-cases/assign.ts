@@ -2,6 +2,7 @@ import type { Agent } from '../domain/agent.js';
 import { canTakeWork, freeCapacity, hasSkills } from '../domain/agent.js';
 import { type Actor, type Conversation, transition } from '../domain/conversation.js';
 import { opennessAt } from '../domain/hours.js';
+import { routesTo } from '../domain/routing.js';
 import type { ConversationCursor } from '../ports.js';
 import { releaseCapacity, reserveCapacity } from './agent-capacity.js';
 import { agentName, sendAutomated } from './automated.js';
@@ -113,7 +114,11 @@ export async function assignQueue(deps: CoreDeps, queueId: string): Promise<Assi
     .map((s) => s.value)
     .filter((a) => canTakeWork(a, queueId));
   const room = agents.reduce((sum, agent) => sum + freeCapacity(agent), 0);
-  const announcing = deps.directory.channels().some((c) => c.automatedMessages.queued.enabled);
+  // Places are told on channels that ask for it; only those routing into this queue count, so a
+  // queue none of them feeds is not read for nothing on every run (docs/decisions.md: transfers).
+  const announcing = deps.directory
+    .channels()
+    .some((c) => c.automatedMessages.queued.enabled && routesTo(c, queueId));
   // A pick-mode queue is never pushed: its agents take conversations from the line themselves.
   const pushing = deps.directory.findQueue(queueId)?.distribution !== 'pick';
   if ((room === 0 || !pushing) && !announcing) return outcome;

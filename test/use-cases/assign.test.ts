@@ -6,7 +6,7 @@ import type { ConversationQuery } from '../../shared/ports.js';
 import { assignConversation, assignQueue } from '../../shared/use-cases/assign.js';
 import { closeByAgent, endConversation, setPresence } from '../../shared/use-cases/conversations.js';
 import { countingStore } from '../../stand-ins/counting-store.js';
-import { aConversation } from '../support/builders.js';
+import { aConversation, OTHER_CUSTOMER } from '../support/builders.js';
 import { coreHarness, storeKinds, testSeed } from '../support/core.js';
 import { MemoryStore } from '../support/memory-store.js';
 
@@ -224,5 +224,26 @@ describe('the assigner of a queue, at scale', () => {
     ]);
     expect(queries.length).toBeGreaterThan(1);
     for (const query of queries) expect(query.limit).toBeLessThanOrEqual(50);
+  });
+
+  it('does not read a queue’s line to tell places when no channel routing into it tells them', async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    const [support, ...rest] = testSeed.channels;
+    if (!support) throw new Error('the test seed has a support channel');
+    // Support (into general) tells places; nothing routes into billing.
+    const queued = { ...support.automatedMessages, queued: { enabled: true } };
+    h.deps.directory = new Directory([{ ...support, automatedMessages: queued }, ...rest], testSeed.queues);
+    await h.store.createConversation(aConversation({ id: 'moved-1', queueId: 'billing' }));
+    await h.store.createConversation(aConversation({ id: 'waiting-1', customer: OTHER_CUSTOMER }));
+    counted.reset();
+
+    // Nobody can take work in billing: nothing to push, no place worth telling.
+    expect((await assignQueue(h.deps, 'billing')).assigned).toEqual([]);
+    expect(counted.operations.filter((o) => o.method === 'findConversations')).toEqual([]);
+    // General's line is still read, and its customer told their place.
+    await assignQueue(h.deps, 'general');
+    expect(counted.operations.filter((o) => o.method === 'findConversations')).toHaveLength(1);
+    expect(h.queue.on('sms-outbound')).toHaveLength(1);
   });
 });
