@@ -14,9 +14,18 @@ import { loadConfig } from '../shared/config.js';
 import type { InboundSms } from '../shared/domain/inbound-sms.js';
 import type { PhoneNumber, SenderNumber } from '../shared/domain/phone.js';
 import { startCosmosServer } from '../stand-ins/cosmos-server.js';
-import { countingContainer } from '../stand-ins/counting-store.js';
-import { costTable, differences, type FlowRun, keep, runFlows } from './cosmos-flows.js';
+import { countingContainer, estimateRu } from '../stand-ins/counting-store.js';
+import {
+  assignmentWithRoster,
+  byPartition,
+  costTable,
+  differences,
+  type FlowRun,
+  keep,
+  runFlows,
+} from './cosmos-flows.js';
 
+const ROSTER_SIZES = (process.env.BENCH_ROSTER_SIZES ?? '1,10,100').split(',').map(Number);
 const KEPT_SMALL = { closedConversations: 25, otherAgents: 10 };
 const KEPT_LARGE = {
   closedConversations: Number(process.env.BENCH_KEPT_CONVERSATIONS ?? 1000),
@@ -72,9 +81,14 @@ const sms = (from: string, text: string): InboundSms => {
   };
 };
 
-async function measure(kept?: typeof KEPT_SMALL): Promise<FlowRun[]> {
+async function fresh() {
   const counted = countingContainer(await cosmos.container());
   const store = new CosmosStore(counted.container);
+  return { counted, store, world: { deps: { ...app.deps, store }, clock, sms } };
+}
+
+async function measure(kept?: typeof KEPT_SMALL): Promise<FlowRun[]> {
+  const { counted, store, world } = await fresh();
   await store.createAgent({
     id: 'alice',
     name: 'Alice',
@@ -84,7 +98,7 @@ async function measure(kept?: typeof KEPT_SMALL): Promise<FlowRun[]> {
     assignments: [],
   });
   if (kept) await keep(store, clock.now(), kept);
-  return runFlows({ deps: { ...app.deps, store }, clock, sms }, counted);
+  return runFlows(world, counted);
 }
 
 const kept = (k: typeof KEPT_SMALL) =>
@@ -95,6 +109,26 @@ try {
     '\nCosmos DB requests per flow, counted at the container (request units estimated from document sizes)\n\n',
   );
   process.stdout.write(costTable(empty));
+  const assignment = empty.find((run) => run.flow.startsWith('assignment run'));
+  if (assignment) {
+    process.stdout.write('\nThe assignment run by partition: requests, est. RU\n\n');
+    for (const row of byPartition(assignment))
+      process.stdout.write(`- ${row.partition}: ${row.requests}, ${row.ru.toFixed(1)}\n`);
+  }
+  process.stdout.write("\nAn assignment run as its queue's roster grows (one conversation waiting)\n\n");
+  process.stdout.write(
+    '| available in the queue | requests | est. RU | of which roster\\|general (one query) |\n',
+  );
+  process.stdout.write('| --- | --- | --- | --- |\n');
+  for (const size of ROSTER_SIZES) {
+    const { counted, world } = await fresh();
+    const run = await assignmentWithRoster(world, counted, size);
+    const roster = byPartition(run).find((row) => row.partition === 'roster|general');
+    const ru = run.operations.reduce((sum, o) => sum + estimateRu(o), 0);
+    process.stdout.write(
+      `| ${size} | ${run.operations.length} | ${ru.toFixed(1)} | ${roster ? roster.ru.toFixed(1) : '0'} |\n`,
+    );
+  }
   const small = await measure(KEPT_SMALL);
   const large = await measure(KEPT_LARGE);
   const report = (label: string, changed: string[]) =>

@@ -248,7 +248,9 @@ export function costTable(runs: FlowRun[]): string {
   ];
   for (const cost of runs.map(costOf)) {
     const partitions =
-      cost.partitionCount === 0 ? '0' : `${cost.partitionCount} (${cost.partitions.join(', ')})`;
+      cost.partitionCount === 0
+        ? '0'
+        : `${cost.partitionCount} (${cost.partitions.join(', ').replace(/\|/g, '\\|')})`;
     lines.push(
       `| ${cost.flow} | ${cost.pointReads} | ${cost.writes} | ${cost.queries} | ${partitions} | ${cost.kb.toFixed(1)} | ${cost.ru.toFixed(1)} |`,
     );
@@ -269,4 +271,48 @@ export function differences(a: FlowRun[], b: FlowRun[]): string[] {
     const theirs = other.get(run.flow);
     return theirs && shape(theirs) === shape(mine) ? [] : [run.flow];
   });
+}
+
+/** A flow's requests and estimated request units per partition key (by label), most expensive first. */
+export function byPartition({ operations }: FlowRun): { partition: string; requests: number; ru: number }[] {
+  const rows = new Map<string, { partition: string; requests: number; ru: number }>();
+  for (const operation of operations) {
+    const partition =
+      operation.partitionKey === undefined ? '(every partition)' : partitionLabel(operation.partitionKey);
+    const row = rows.get(partition) ?? { partition, requests: 0, ru: 0 };
+    row.requests += 1;
+    row.ru += estimateRu(operation);
+    rows.set(partition, row);
+  }
+  return [...rows.values()].sort((a, b) => b.ru - a.ru);
+}
+
+/**
+ * One assignment run with this many available agents in the queue (and one conversation waiting):
+ * what grows with a queue's roster is its query and a point read per agent it names.
+ */
+export async function assignmentWithRoster(
+  world: FlowWorld,
+  counted: CountedContainer,
+  availableAgents: number,
+): Promise<FlowRun> {
+  for (let i = 0; i < availableAgents; i += 1) {
+    await world.deps.store.createAgent({
+      id: `member-${String(i).padStart(4, '0')}`,
+      name: `Member ${i}`,
+      capacity: 3,
+      queueIds: ['general'],
+      presence: 'available',
+      assignments: [],
+    });
+  }
+  const opened = await receiveInbound(world.deps, world.sms(FLOW_CUSTOMER, 'Hello, I need help'));
+  if (opened.status !== 'stored') throw new Error(`the first message was ${opened.status}`);
+  counted.reset();
+  const assigned = await assignQueue(world.deps, 'general');
+  if (assigned.assigned.length !== 1) throw new Error('the assignment run gave nothing');
+  return {
+    flow: `assignment run, ${availableAgents} available in the queue`,
+    operations: [...counted.operations],
+  };
 }
