@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type RoutingRule, route, routingRuleSchema } from '../../shared/domain/routing.js';
+import { type RoutingRule, route, routesTo, routingRuleSchema } from '../../shared/domain/routing.js';
 
 const rules: RoutingRule[] = [
   { when: { keywords: ['refund', 'invoice'] }, queueId: 'billing', skills: ['billing'] },
@@ -69,5 +69,11 @@ describe('routing rules', () => {
   it('refuses a rule with a broken pattern or a bad number', () => {
     expect(routingRuleSchema.safeParse({ when: { pattern: '(' }, queueId: 'x' }).success).toBe(false);
     expect(routingRuleSchema.safeParse({ when: { numbers: ['+1425'] }, queueId: 'x' }).success).toBe(false);
+  });
+
+  it('routes into its default queue and each rule’s queue, and no other', () => {
+    expect(['general', 'billing', 'orders', 'vip', 'weekend'].every((q) => routesTo(channel, q))).toBe(true);
+    expect(routesTo(channel, 'sales')).toBe(false);
+    expect(routesTo({ defaultQueueId: 'general', routing: [] }, 'billing')).toBe(false);
   });
 });
