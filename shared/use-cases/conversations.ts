@@ -127,8 +127,9 @@ async function sayGoodbye(deps: CoreDeps, conversation: Conversation) {
   }
   // Sent by an earlier goodbye that stopped before recording it (an end, then the close).
   const channel = deps.directory.findChannel(conversation.channelId);
-  const fresh = channel && (await deps.store.getConversation(conversation.id));
-  if (channel && fresh) await recoverSurveySent(deps, channel, fresh.value);
+  if (!channel?.automatedMessages.survey.enabled || conversation.survey) return;
+  const fresh = await deps.store.getConversation(conversation.id);
+  if (fresh) await recoverSurveySent(deps, channel, fresh.value);
 }
 
 /**
