@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Browser, type BrowserContext, chromium, type Page, type WebSocketRoute } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPages, launchBrowser } from '../support/browser.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 
 /**
@@ -10,7 +10,6 @@ import { startTestHost, type TestHost } from '../support/host.js';
  * host: an agent's day, the supervisor's floor and the phone simulator, live, with a dropped
  * connection, keyboard use and axe's accessibility rules. Screenshots go to test-artifacts/.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SUPPORT = '+14255550100';
 const ANN = '+14255550123';
 const BEN = '+14255550124';
@@ -116,23 +115,9 @@ describe('the workspace pages in a browser', { timeout: 60_000 }, () => {
   }
 
   beforeAll(async () => {
-    // The pages the console function serves: dist/web, built as `npm run build` builds them.
-    // The runner sets NODE_ENV=test, which would make a development React build: build as npm does.
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      await build({
-        configFile: new URL('../../web/vite.config.ts', import.meta.url).pathname,
-        logLevel: 'error',
-      });
-    } finally {
-      process.env.NODE_ENV = nodeEnv;
-    }
+    await buildPages();
     t = await startTestHost({ SMS_CLOCK: 'system' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    browser = await launchBrowser();
     phone = await newPage();
     floor = await newPage();
     bob = await newPage();
