@@ -1,20 +1,14 @@
 import type { HttpRequest } from '@azure/functions';
 import type { App } from '../shared/app.js';
-import type { Channel } from '../shared/domain/channel.js';
 import { ValidationError } from '../shared/errors.js';
-import { verifiedWith } from '../shared/providers/accounts.js';
+import { type TeleSignAccount, verifiedWith } from '../shared/providers/accounts.js';
 import { parseTeleSignCallback, teleSignToE164 } from '../shared/providers/telesign/callback.js';
 import { verifyTeleSignCallback } from '../shared/providers/telesign/signing.js';
 import { acceptDeliveryReport, acceptInboundSms } from '../shared/use-cases/accept-inbound.js';
 import { httpFunction, json } from './http.js';
 
-/**
- * The channel a callback is about, read before the signature is checked only to choose the account
- * to check it with: an inbound message's sender id is our number; a delivery report names the
- * conversation in the callback URL we gave, whose channel sent the message. Whatever the request
- * claims, it must then be signed with that channel's account, so it can only touch that channel.
- */
-async function owningChannel(app: App, rawBody: string, request: HttpRequest): Promise<Channel | undefined> {
+/** The sender id of an inbound message (`mo_sms`): our number, which names the channel. */
+function inboundSenderId(rawBody: string): string | undefined {
   let body: unknown;
   try {
     body = JSON.parse(rawBody);
@@ -22,11 +16,53 @@ async function owningChannel(app: App, rawBody: string, request: HttpRequest): P
     return undefined;
   }
   const senderId = (body as { user_response?: { sender_id?: unknown } } | null)?.user_response?.sender_id;
-  if (typeof senderId === 'string') return app.directory.channelForNumber(teleSignToE164(senderId));
-  const conversationId = request.query.get('conversationId');
-  if (!conversationId) return undefined;
-  const conversation = await app.deps.store.getConversation(conversationId);
-  return conversation ? app.directory.findChannel(conversation.value.channelId) : undefined;
+  return typeof senderId === 'string' ? senderId : undefined;
+}
+
+/**
+ * The accounts a callback may be signed by, from the channels in memory and never from the store: a
+ * forged callback must cost no read. An inbound message's sender id is our number, so its
+ * channel's account; a delivery report names only a conversation (in the callback URL, which the
+ * signature does not cover), so every TeleSign account in use, narrowed to the customer id the TSA
+ * header names. The conversation is read after the signature matched, to check that its channel
+ * uses the account that signed.
+ */
+function candidateAccounts(app: App, senderId: string | undefined, request: HttpRequest): TeleSignAccount[] {
+  if (senderId !== undefined) {
+    const account = app.accounts.telesign(app.directory.channelForNumber(teleSignToE164(senderId)));
+    return account ? [account] : [];
+  }
+  const byKey = new Map<string, TeleSignAccount>();
+  for (const channel of [undefined, ...app.directory.channels().filter((c) => c.provider === 'telesign')]) {
+    const account = app.accounts.telesign(channel);
+    if (account) byKey.set(account.key, account);
+  }
+  const named = [request.headers.get('authorization'), request.headers.get('x-ts-authorization')].flatMap(
+    (value) => /^TSA ([^:]+):/.exec(value?.trim() ?? '')?.[1] ?? [],
+  );
+  const all = [...byKey.values()];
+  return named.length > 0 ? all.filter((account) => named.includes(account.customerId)) : all;
+}
+
+/** The account whose key signed the callback, or why none did. */
+async function signer(
+  candidates: TeleSignAccount[],
+  rawBody: string,
+  request: HttpRequest,
+): Promise<TeleSignAccount | 'missing' | 'invalid'> {
+  const input = {
+    rawBody,
+    authorization: request.headers.get('authorization'),
+    xTsAuthorization: request.headers.get('x-ts-authorization'),
+  };
+  if (!input.authorization && !input.xTsAuthorization) return 'missing';
+  for (const account of candidates) {
+    const verification = await verifiedWith(account.apiKey, (apiKey) =>
+      verifyTeleSignCallback({ customerId: account.customerId, apiKey }, input),
+    );
+    if (verification === 'valid') return account;
+  }
+  return 'invalid';
 }
 
 /**
@@ -42,29 +78,30 @@ export function teleSignCallbackFunction(app: App) {
     logger: app.deps.logger,
     handle: async (request) => {
       const rawBody = await request.text();
-      const channel = await owningChannel(app, rawBody, request);
-      const account = app.accounts.telesign(channel);
-      if (!account)
+      const senderId = inboundSenderId(rawBody);
+      const candidates = candidateAccounts(app, senderId, request);
+      if (!app.accounts.telesign(undefined) && !app.directory.channels().some((c) => c.telesign))
         return json(404, { error: { code: 'not-found', message: 'TeleSign is not configured here' } });
-      const verification = await verifiedWith(account.apiKey, (apiKey) =>
-        verifyTeleSignCallback(
-          { customerId: account.customerId, apiKey },
-          {
-            rawBody,
-            authorization: request.headers.get('authorization'),
-            xTsAuthorization: request.headers.get('x-ts-authorization'),
-          },
-        ),
-      );
-      if (verification !== 'valid') {
-        app.deps.logger.warn('webhook.rejected', {
-          provider: 'telesign',
-          reason: `${verification} signature`,
-          channelId: channel?.id,
-        });
-        return verification === 'missing'
+      const signed = await signer(candidates, rawBody, request);
+      if (typeof signed === 'string') {
+        app.deps.logger.warn('webhook.rejected', { provider: 'telesign', reason: `${signed} signature` });
+        return signed === 'missing'
           ? json(401, { error: { code: 'unauthorized', message: 'the TSA signature is missing' } })
           : json(403, { error: { code: 'forbidden', message: 'the TSA signature does not match' } });
+      }
+      const conversationId = senderId === undefined ? request.query.get('conversationId') : null;
+      if (conversationId) {
+        // Signed, but the URL is not: the report may touch only a conversation of the signer's account.
+        const conversation = await app.deps.store.getConversation(conversationId);
+        const channel = conversation && app.directory.findChannel(conversation.value.channelId);
+        if (channel && app.accounts.telesign(channel)?.key !== signed.key) {
+          app.deps.logger.warn('webhook.rejected', {
+            provider: 'telesign',
+            reason: "signed by another channel's account",
+            channelId: channel.id,
+          });
+          return json(403, { error: { code: 'forbidden', message: 'the TSA signature does not match' } });
+        }
       }
       let body: unknown;
       try {

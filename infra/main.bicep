@@ -71,6 +71,12 @@ param acsEventsWebhook bool = false
 @description('The shared secret ACS event deliveries to /api/acs/events carry (at least 16 characters): kept in Key Vault. Give it once; later deployments keep it.')
 param acsWebhookSecret string = ''
 
+@description('Erase customers on request (POST manage/customers/{number}/erase): the app then requires erasureKey, kept in Key Vault and referenced as SMS_ERASURE_KEY. false: erasing answers 409.')
+param customerErasure bool = true
+@secure()
+@description('The secret erased customers\' opt-outs are kept by (HMAC-SHA256, at least 32 characters): kept in Key Vault. Give it once and never change it; later deployments keep it.')
+param erasureKey string = ''
+
 @description('Roles a function-key holder gets where keys are the identity (no Entra ID): notifier by default. Adding agent, supervisor or admin is unfit for production (anyone with a key acts as every agent and the admin).')
 param functionKeyRoles string = 'notifier'
 
@@ -164,6 +170,8 @@ module keyVault 'modules/key-vault.bicep' = {
     telesignApiKey: telesignApiKey
     acsWebhookEnabled: acsEventsWebhook
     acsWebhookSecret: acsWebhookSecret
+    erasureEnabled: customerErasure
+    erasureKey: erasureKey
     tags: tags
   }
 }
@@ -251,6 +259,7 @@ module appSettings 'modules/app-settings.bicep' = {
     telesignCustomerId: telesignCustomerId
     telesignApiKeyReference: keyVault.outputs.telesignApiKeyReference
     acsWebhookSecretReference: keyVault.outputs.acsWebhookSecretReference
+    erasureKeyReference: keyVault.outputs.erasureKeyReference
     keyVaultUri: keyVault.outputs.uri
     functionKeyRoles: functionKeyRoles
     maxDeliveryCount: maxDeliveryCount

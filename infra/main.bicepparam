@@ -1,5 +1,5 @@
 // Parameters for infra/main.bicep. Secrets come from the environment of whoever deploys, never
-// from this file:  TWILIO_AUTH_TOKEN=... TELESIGN_API_KEY=... az deployment group create ...
+// from this file:  TWILIO_AUTH_TOKEN=... TELESIGN_API_KEY=... SMS_ERASURE_KEY=... az deployment group create ...
 using 'main.bicep'
 
 param baseName = readEnvironmentVariable('SMS_BASE_NAME', 'sms')
@@ -12,6 +12,8 @@ param telesignCustomerId = readEnvironmentVariable('TELESIGN_CUSTOMER_ID', '')
 param telesignApiKey = readEnvironmentVariable('TELESIGN_API_KEY', '')
 param acsEventsWebhook = bool(readEnvironmentVariable('SMS_ACS_EVENTS_WEBHOOK', 'false'))
 param acsWebhookSecret = readEnvironmentVariable('ACS_WEBHOOK_SECRET', '')
+param customerErasure = bool(readEnvironmentVariable('SMS_CUSTOMER_ERASURE', 'true'))
+param erasureKey = readEnvironmentVariable('SMS_ERASURE_KEY', '')
 param functionKeyRoles = readEnvironmentVariable('SMS_FUNCTION_KEY_ROLES', 'notifier')
 param entraClientId = readEnvironmentVariable('SMS_ENTRA_CLIENT_ID', '')
 param subscribeAcsEvents = bool(readEnvironmentVariable('SMS_SUBSCRIBE_ACS_EVENTS', 'false'))

@@ -18,6 +18,8 @@ param twilioAuthTokenReference string
 param telesignCustomerId string
 param telesignApiKeyReference string
 param acsWebhookSecretReference string
+@description('SMS_ERASURE_KEY as a Key Vault reference; empty when customer erasure is off')
+param erasureKeyReference string
 @description('The Key Vault URI, where the app reads the secrets channels name for their own provider accounts')
 param keyVaultUri string
 param functionKeyRoles string
@@ -50,6 +52,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     TELESIGN_CUSTOMER_ID: telesignCustomerId
     TELESIGN_API_KEY: telesignApiKeyReference
     ACS_WEBHOOK_SECRET: acsWebhookSecretReference
+    SMS_ERASURE_KEY: erasureKeyReference
     SMS_KEY_VAULT_URL: keyVaultUri
     SMS_FUNCTION_KEY_ROLES: functionKeyRoles
     SMS_QUEUE_MAX_DELIVERY_COUNT: string(maxDeliveryCount)

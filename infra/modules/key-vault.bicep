@@ -18,6 +18,9 @@ param telesignApiKey string
 param acsWebhookEnabled bool
 @secure()
 param acsWebhookSecret string
+param erasureEnabled bool
+@secure()
+param erasureKey string
 param tags object
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
@@ -56,6 +59,13 @@ resource acsWebhookSecretValue 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = 
   properties: { value: acsWebhookSecret }
 }
 
+// Written only when given: a new value would lose the opt-outs kept under the old one.
+resource erasureKeyValue 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(erasureKey)) {
+  parent: vault
+  name: 'erasure-key'
+  properties: { value: erasureKey }
+}
+
 output name string = vault.name
 output id string = vault.id
 // The vault URI (https://<name>.vault.azure.net/), where the app reads secrets by name.
@@ -66,3 +76,4 @@ output uri string = vault.properties.vaultUri
 output twilioAuthTokenReference string = twilioEnabled ? '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=twilio-auth-token)' : ''
 output telesignApiKeyReference string = telesignEnabled ? '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=telesign-api-key)' : ''
 output acsWebhookSecretReference string = acsWebhookEnabled ? '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=acs-webhook-secret)' : ''
+output erasureKeyReference string = erasureEnabled ? '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=erasure-key)' : ''

@@ -139,6 +139,7 @@ describe('the Bicep deployment', () => {
       TELESIGN_CUSTOMER_ID: '',
       TELESIGN_API_KEY: '',
       ACS_WEBHOOK_SECRET: '',
+      SMS_ERASURE_KEY: 'a resolved reference: 32 characters at least',
       SMS_KEY_VAULT_URL: 'https://kv-contoso-abc.vault.azure.net/',
       SMS_FUNCTION_KEY_ROLES: 'notifier',
       SMS_QUEUE_MAX_DELIVERY_COUNT: '10',
@@ -160,6 +161,7 @@ describe('the Bicep deployment', () => {
       telemetry: { azureMonitor: { entraAuth: true } },
       // Channels' own provider accounts: their secrets read by name from the deployment's vault.
       secrets: { keyVaultUrl: 'https://kv-contoso-abc.vault.azure.net', cacheMs: 300_000 },
+      dataLife: { erasureKey: 'a resolved reference: 32 characters at least' },
     });
   });
 
@@ -184,9 +186,16 @@ describe('the Bicep deployment', () => {
     const vault = read('modules/key-vault.bicep');
     expect(vault).toMatch(/@Microsoft\.KeyVault\(VaultName=\$\{vault\.name\};SecretName=twilio-auth-token\)/);
     expect(vault).toMatch(/@Microsoft\.KeyVault\(VaultName=\$\{vault\.name\};SecretName=telesign-api-key\)/);
+    expect(vault).toMatch(/@Microsoft\.KeyVault\(VaultName=\$\{vault\.name\};SecretName=erasure-key\)/);
+    expect(read('modules/app-settings.bicep')).toContain('SMS_ERASURE_KEY: erasureKeyReference');
+    // Written only when given: a redeploy without it keeps the key erased customers' opt-outs are kept by.
+    expect(vault).toMatch(/secrets@[^']+' = if \(!empty\(erasureKey\)\)/);
     const main = read('main.bicep');
     expect(main).toMatch(/@secure\(\)\n@description\('Twilio auth token[^\n]*\nparam twilioAuthToken string/);
     expect(main).toMatch(/@secure\(\)\n@description\('TeleSign API key[^\n]*\nparam telesignApiKey string/);
+    expect(main).toMatch(
+      /@secure\(\)\n@description\('The secret erased customers[^\n]*\nparam erasureKey string/,
+    );
   });
 
   it('creates the queues the app uses, named once in main.bicep, with sessions, duplicate detection and dead-lettering', () => {
