@@ -1,8 +1,10 @@
 import { Button, makeStyles, Text, Textarea, tokens } from '@fluentui/react-components';
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { composerState } from '../logic/composer.js';
 import { counterText, countMessage, describeCharacter } from '../logic/counter.js';
+import { applyQuickReply, type OfferedQuickReply } from '../logic/quick-replies.js';
 import type { ConversationState } from '../types.js';
+import { QuickReplyPicker } from './QuickReplyPicker.js';
 
 const useStyles = makeStyles({
   composer: {
@@ -14,6 +16,7 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground1,
   },
   row: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
+  label: { flexGrow: 1 },
   counter: { color: tokens.colorNeutralForeground2, flexGrow: 1 },
   over: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
   reason: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
@@ -23,9 +26,12 @@ export function Composer(props: {
   state: ConversationState;
   optedOut: boolean;
   readOnly: boolean;
+  /** Filled for this conversation by the API; the picker shows when there are any to offer. */
+  quickReplies?: OfferedQuickReply[];
   onSend: (text: string) => Promise<boolean>;
 }) {
   const [text, setText] = useState('');
+  const box = useRef<HTMLTextAreaElement>(null);
   const [sending, setSending] = useState(false);
   const counter = countMessage(text);
   const composer = composerState({
@@ -58,8 +64,25 @@ export function Composer(props: {
         void send();
       }}
     >
-      <label htmlFor={`${counterId}-text`}>Reply to the customer</label>
+      <div className={styles.row}>
+        <label htmlFor={`${counterId}-text`} className={styles.label}>
+          Reply to the customer
+        </label>
+        {props.quickReplies && props.quickReplies.length > 0 && (
+          <QuickReplyPicker
+            replies={props.quickReplies}
+            draft={text}
+            disabled={!composer.editable}
+            onPick={(reply) => {
+              setText((draft) => applyQuickReply(draft, reply));
+              // The agent reads and edits it before sending: the keyboard goes to the text.
+              requestAnimationFrame(() => box.current?.focus());
+            }}
+          />
+        )}
+      </div>
       <Textarea
+        ref={box}
         id={`${counterId}-text`}
         value={text}
         disabled={!composer.editable}

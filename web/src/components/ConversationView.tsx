@@ -14,6 +14,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { type Api, errorText } from '../api.js';
 import { reassignBlocked } from '../logic/floor.js';
 import { customerLabel, dateTime } from '../logic/format.js';
+import type { OfferedQuickReply } from '../logic/quick-replies.js';
 import { authorOf, inOrder, statusText } from '../logic/thread.js';
 import type { AgentView, ConversationDetail, Me, Message, QueueView } from '../types.js';
 import { Composer } from './Composer.js';
@@ -169,6 +170,26 @@ export function ConversationView(props: {
   const messages = detail ? inOrder(detail.messages) : [];
   const lastSeq = messages.at(-1)?.seq ?? 0;
 
+  // The composer's quick replies, filled for this conversation (its customer, case, queue, agent).
+  const [quickReplies, setQuickReplies] = useState<OfferedQuickReply[]>([]);
+  useEffect(() => {
+    setQuickReplies([]);
+    if (!mine) return;
+    let current = true;
+    api
+      .get<{ quickReplies: OfferedQuickReply[] }>(
+        `conversations/${encodeURIComponent(conversationId)}/quick-replies`,
+      )
+      .then((answer) => {
+        if (current) setQuickReplies(answer.quickReplies);
+      })
+      // Without them the agent still writes; the picker is simply not offered.
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, [mine, api, conversationId]);
+
   // The holder has read what they see: unread counts go to zero.
   useEffect(() => {
     if (!mine || lastSeq <= lastRead.current) return;
@@ -319,6 +340,7 @@ export function ConversationView(props: {
             state={state}
             optedOut={optedOut}
             readOnly={!mine}
+            quickReplies={quickReplies}
             onSend={async (text) => act('Reply queued.', 'messages', { text })}
           />
         )}

