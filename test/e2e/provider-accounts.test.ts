@@ -1,0 +1,181 @@
+import twilio from 'twilio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TwilioApiServer } from '../../stand-ins/twilio-api-server.js';
+import { startTestHost, type TestHost } from '../support/host.js';
+
+const PUBLIC_BASE = 'https://func-contoso-sms.azurewebsites.net';
+/** The deployment's account (settings), still serving the channels that name none. */
+const DEFAULT_SID = `AC${'d'.repeat(32)}`;
+const DEFAULT_TOKEN = 'default-token-0123456789abcdef01';
+/** Northwind's account sends through its Messaging Service; Southridge's from its number. */
+const NORTH_SID = `AC${'1'.repeat(32)}`;
+const NORTH_TOKEN = 'north-token-0123456789abcdef0123';
+const NORTH_SERVICE = `MG${'1'.repeat(32)}`;
+const SOUTH_SID = `AC${'2'.repeat(32)}`;
+const SOUTH_TOKEN = 'south-token-0123456789abcdef0123';
+/** Westwood's secret holds a token its account no longer takes. */
+const WEST_SID = `AC${'3'.repeat(32)}`;
+
+const NORTH = '+12065550101';
+const SOUTH = '+12065550102';
+const WEST = '+12065550103';
+const CENTRAL = '+12065550104';
+const flow = { user: 'order-flow', roles: 'notifier' };
+
+const twilioChannel = (id: string, number: string, account?: Record<string, string>) => ({
+  id,
+  name: `${id} on Twilio`,
+  numbers: [number],
+  provider: 'twilio',
+  ...(account ? { twilio: account } : {}),
+  defaultQueueId: 'general',
+});
+
+/**
+ * Channels on their own Twilio accounts, through the local host: each webhook is checked with the
+ * account of the channel owning the `To` number, each send goes out with its channel's account
+ * and Messaging Service, and the credential check answers for each channel's own account. The
+ * Twilio stand-in holds the four accounts and checks each request's credentials and service
+ * against the account its path names, as Twilio does.
+ */
+describe("channels on their own providers' accounts", () => {
+  const api = new TwilioApiServer(DEFAULT_SID, DEFAULT_TOKEN);
+  api.addAccount(NORTH_SID, NORTH_TOKEN, { messagingServices: [NORTH_SERVICE] });
+  api.addAccount(SOUTH_SID, SOUTH_TOKEN, { messagingServices: [] });
+  api.addAccount(WEST_SID, 'west-token-now-0123456789abcdef0');
+  let t: TestHost;
+
+  /** Twilio posting an inbound text to our webhook, signed with `token`. */
+  const inbound = (token: string, params: Record<string, string>) => {
+    const signature = twilio.getExpectedTwilioSignature(token, `${PUBLIC_BASE}/api/twilio/inbound`, params);
+    return fetch(`${t.host.url}/api/twilio/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+      body: new URLSearchParams(params).toString(),
+    });
+  };
+  const text = (accountSid: string, from: string, to: string, body: string, sid: string) => ({
+    MessageSid: sid,
+    AccountSid: accountSid,
+    From: from,
+    To: to,
+    Body: body,
+    NumMedia: '0',
+  });
+  const queued = async () =>
+    (await t.api('GET', 'queues/general/conversations')).body.conversations as {
+      customer: string;
+      channelNumber: string;
+    }[];
+
+  beforeAll(async () => {
+    const apiUrl = await api.start();
+    t = await startTestHost(
+      {
+        SMS_PUBLIC_BASE_URL: PUBLIC_BASE,
+        TWILIO_ACCOUNT_SID: DEFAULT_SID,
+        TWILIO_AUTH_TOKEN: DEFAULT_TOKEN,
+        TWILIO_API_BASE_URL: apiUrl,
+        SMS_SECRETS: JSON.stringify({
+          'twilio-north-token': NORTH_TOKEN,
+          'twilio-south-token': SOUTH_TOKEN,
+          'twilio-west-token': 'west-token-before-0123456789abcd',
+        }),
+      },
+      {
+        channels: [
+          twilioChannel('north', NORTH, {
+            accountSid: NORTH_SID,
+            authTokenSecret: 'twilio-north-token',
+            messagingServiceSid: NORTH_SERVICE,
+          }),
+          twilioChannel('south', SOUTH, { accountSid: SOUTH_SID, authTokenSecret: 'twilio-south-token' }),
+          twilioChannel('west', WEST, { accountSid: WEST_SID, authTokenSecret: 'twilio-west-token' }),
+          twilioChannel('central', CENTRAL),
+        ],
+        queues: [{ id: 'general', name: 'General' }],
+        agents: [{ id: 'alice', name: 'Alice', capacity: 2, queueIds: ['general'] }],
+      },
+    );
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await api.stop();
+  });
+
+  it("takes a text signed with the account of the channel owning the To number, and refuses one signed with another channel's account (403, nothing stored)", async () => {
+    const toNorth = text(NORTH_SID, '+14255550131', NORTH, 'Where is my order?', `SM${'a'.repeat(32)}`);
+    expect((await inbound(NORTH_TOKEN, toNorth)).status).toBe(200);
+    const toSouth = text(
+      SOUTH_SID,
+      '+14255550132',
+      SOUTH,
+      'Signed by the wrong account',
+      `SM${'b'.repeat(32)}`,
+    );
+    expect((await inbound(NORTH_TOKEN, toSouth)).status).toBe(403);
+    // Nor does the deployment's token open another account's channel.
+    expect((await inbound(DEFAULT_TOKEN, toSouth)).status).toBe(403);
+    // The default account still serves the channel that names none, and only it.
+    const toCentral = text(DEFAULT_SID, '+14255550133', CENTRAL, 'Hello', `SM${'c'.repeat(32)}`);
+    expect((await inbound(NORTH_TOKEN, toCentral)).status).toBe(403);
+    expect((await inbound(DEFAULT_TOKEN, toCentral)).status).toBe(200);
+    await t.settle();
+    const conversations = await queued();
+    expect(conversations.map((c) => c.channelNumber).sort()).toEqual([NORTH, CENTRAL]);
+    expect(conversations.some((c) => c.customer === '+14255550132')).toBe(false);
+    expect(t.logs.join('\n')).toContain('"webhook.rejected"');
+    expect(t.logs.join('\n')).not.toContain('+14255550132');
+  });
+
+  it("sends each channel's messages with its own account: Northwind's through its Messaging Service, Southridge's from its number", async () => {
+    for (const [channelId, to] of [
+      ['north', '+14255550141'],
+      ['south', '+14255550142'],
+      ['central', '+14255550143'],
+    ] as const) {
+      const sent = await t.api(
+        'POST',
+        'notifications',
+        { channelId, to, text: `Hello from ${channelId}` },
+        flow,
+      );
+      expect(sent.status).toBe(202);
+    }
+    await t.eventually(async () => api.sends.length === 3, 'the three sends at Twilio');
+    expect(api.sendsOf(NORTH_SID).map((s) => s.params)).toEqual([
+      expect.objectContaining({ To: '+14255550141', MessagingServiceSid: NORTH_SERVICE }),
+    ]);
+    expect(api.sendsOf(NORTH_SID)[0]?.params.From).toBeUndefined();
+    expect(api.sendsOf(SOUTH_SID).map((s) => s.params)).toEqual([
+      expect.objectContaining({ To: '+14255550142', From: SOUTH }),
+    ]);
+    expect(api.sendsOf(SOUTH_SID)[0]?.params.MessagingServiceSid).toBeUndefined();
+    expect(api.sendsOf(DEFAULT_SID).map((s) => s.params)).toEqual([
+      expect.objectContaining({ To: '+14255550143', From: CENTRAL }),
+    ]);
+    expect(api.refused).toEqual([]);
+  });
+
+  it("checks each channel's own account: Northwind's works, Westwood's token is refused and says which secret to fix", async () => {
+    const north = await t.api('GET', 'manage/channels/north/credentials');
+    expect(north.body).toEqual({
+      channelId: 'north',
+      provider: 'twilio',
+      account: `Twilio account ${NORTH_SID} (auth token in secret twilio-north-token)`,
+      ok: true,
+      detail: 'Twilio account Contoso support is active',
+    });
+    const west = await t.api('GET', 'manage/channels/west/credentials');
+    expect(west.status).toBe(200);
+    expect(west.body).toMatchObject({
+      channelId: 'west',
+      account: `Twilio account ${WEST_SID} (auth token in secret twilio-west-token)`,
+      ok: false,
+    });
+    expect(west.body.detail).toMatch(/refused.*secret twilio-west-token/);
+    expect(api.refused).toEqual([`authentication ${WEST_SID}`]);
+    const central = await t.api('GET', 'manage/channels/central/credentials');
+    expect(central.body).toMatchObject({ account: "the deployment's account (settings)", ok: true });
+  });
+});
