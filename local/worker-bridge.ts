@@ -111,6 +111,12 @@ export class WorkerBridge implements QueueSender {
     return this.request((requestId) => ({ type: 'send', requestId, queue, message }));
   }
 
+  /** One message to the queue thread for the whole batch, committed there in one transaction. */
+  sendBatch(queue: QueueName, messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    return this.request((requestId) => ({ type: 'send-batch', requestId, queue, messages }));
+  }
+
   invoke(name: string): Promise<void> {
     return this.request((requestId) => ({ type: 'invoke', requestId, name }));
   }

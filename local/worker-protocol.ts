@@ -13,6 +13,7 @@ export interface WorkerSetup {
 
 export type ToWorker =
   | { type: 'send'; requestId: number; queue: QueueName; message: OutgoingMessage }
+  | { type: 'send-batch'; requestId: number; queue: QueueName; messages: readonly OutgoingMessage[] }
   | { type: 'clock'; at: number }
   | { type: 'invoke'; requestId: number; name: string }
   | { type: 'configuration-changed'; requestId: number }

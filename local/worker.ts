@@ -57,6 +57,13 @@ async function run(setup: WorkerSetup) {
           (error: unknown) => post({ type: 'sent', requestId: message.requestId, error: errorText(error) }),
         );
         break;
+      case 'send-batch':
+        // Outside work like a single send: accepted durably, all of it in one commit.
+        queue.acceptBatch(message.queue, message.messages).then(
+          () => post({ type: 'sent', requestId: message.requestId }),
+          (error: unknown) => post({ type: 'sent', requestId: message.requestId, error: errorText(error) }),
+        );
+        break;
       case 'clock':
         app.manualClock?.set(new Date(message.at));
         break;

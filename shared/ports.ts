@@ -331,6 +331,13 @@ export interface OutgoingMessage {
 
 export interface QueueSender {
   send(queue: QueueName, message: OutgoingMessage): Promise<void>;
+  /**
+   * Sends many messages at once: the embedded queue in one transaction, Service Bus in as few
+   * batches as fit (one per session at least, so a partitioned entity takes them). When it throws,
+   * some of them may have gone: a retry with the same message ids sends the rest, and duplicate
+   * detection drops the ones that went. An empty list sends nothing.
+   */
+  sendBatch(queue: QueueName, messages: readonly OutgoingMessage[]): Promise<void>;
 }
 
 /** A message taken from a queue under a lock; settle it with complete, abandon or deadLetter. */

@@ -1,7 +1,7 @@
 /**
  * A small AMQP 1.0 broker that answers the real `@azure/service-bus` SDK the way Service Bus does,
  * for the features this project relies on: claims-based auth ($cbs), senders with duplicate
- * detection and scheduled enqueue, session receivers (next available or named) with session locks
+ * detection and scheduled enqueue (one message or a batch of them), session receivers (next available or named) with session locks
  * that expire and renew, settlement (complete, abandon, dead-letter) with delivery counts and
  * dead-lettering at the maximum, session state, and peek on a queue and its dead-letter queue.
  *
@@ -63,6 +63,22 @@ interface Entity {
 interface AttachFrame {
   local: { attach: { source?: unknown; properties?: Record<string, unknown>; max_message_size?: number } };
 }
+
+/**
+ * The transfer format of a batch (Service Bus' own): the envelope's body is one data section per
+ * message, each a whole encoded AMQP message with its own id, session and annotations.
+ */
+const BATCH_FORMAT = 0x80013700;
+
+/** The messages a batch envelope carries (one data section holds one; rhea lists several). */
+function batched(bytes: Buffer): Message[] {
+  const body = rhea.message.decode(bytes).body as { content?: Buffer | Buffer[] } | undefined;
+  const content = body?.content;
+  const sections = content === undefined ? [] : Array.isArray(content) ? content : [content];
+  return sections.map((section): Message => ({ body: undefined, ...rhea.message.decode(section) }));
+}
+
+const sessionOf = (message: Message) => String(message.group_id ?? '');
 
 const ticks = (ms: number) => {
   const buffer = Buffer.alloc(8);
@@ -147,6 +163,9 @@ export class ServiceBusBroker {
     if (!server) return;
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+
+  /** Each batch received, in order: its queue and its messages' sessions, for tests that look inside. */
+  readonly batches: { queue: string; sessions: string[] }[] = [];
 
   /** Messages waiting in a queue (scheduled ones included), for tests that look inside. */
   depth(queue: string): number {
@@ -358,28 +377,33 @@ export class ServiceBusBroker {
       return;
     }
     const now = this.now();
-    const messageId = String(message.message_id ?? '');
     for (const [id, at] of entity.seen) if (at < now - this.windowMs) entity.seen.delete(id);
+    // rhea decodes only the standard format; a batch comes as the envelope's bytes.
+    const format = (delivery as Delivery & { format?: number }).format;
+    const messages = format === BATCH_FORMAT ? batched(context.message as unknown as Buffer) : [message];
+    if (format === BATCH_FORMAT) this.batches.push({ queue: address, sessions: messages.map(sessionOf) });
+    for (const one of messages) this.enqueue(entity, one, now);
+    this.promoteDue(entity, now);
+    delivery.accept();
+    for (const link of this.sessionLinks.keys()) this.pump(link);
+  }
+
+  private enqueue(entity: Entity, message: Message, now: number) {
+    const messageId = String(message.message_id ?? '');
     // Duplicate detection: a repeated id inside the window is accepted and dropped.
-    if (messageId && entity.seen.has(messageId)) {
-      delivery.accept();
-      return;
-    }
+    if (messageId && entity.seen.has(messageId)) return;
     if (messageId) entity.seen.set(messageId, now);
     const scheduled = message.message_annotations?.['x-opt-scheduled-enqueue-time'] as Date | undefined;
     const due = scheduled ? new Date(scheduled).getTime() : undefined;
     entity.messages.push({
       seq: ++this.seq,
       messageId,
-      sessionId: String(message.group_id ?? ''),
+      sessionId: sessionOf(message),
       message: { ...message },
       enqueuedAt: now,
       deliveryCount: 0,
       ...(due !== undefined && due > now ? { dueAt: due } : {}),
     });
-    this.promoteDue(entity, now);
-    delivery.accept();
-    for (const link of this.sessionLinks.keys()) this.pump(link);
   }
 
   /** Request and response, as Service Bus answers $cbs and $management. */

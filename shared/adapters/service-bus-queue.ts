@@ -1,6 +1,7 @@
 import {
   isServiceBusError,
   type ServiceBusClient,
+  type ServiceBusMessage,
   type ServiceBusReceivedMessage,
   type ServiceBusSender,
   type ServiceBusSessionReceiver,
@@ -33,6 +34,28 @@ interface Held {
   queue: QueueName;
   receiver: ServiceBusSessionReceiver;
   message: ServiceBusReceivedMessage;
+}
+
+function toServiceBus(message: OutgoingMessage): ServiceBusMessage {
+  return {
+    messageId: message.id,
+    sessionId: message.sessionId,
+    body: message.body,
+    contentType: 'application/json',
+    ...(message.scheduledAt ? { scheduledEnqueueTimeUtc: message.scheduledAt } : {}),
+    ...(message.traceContext ? { applicationProperties: { ...message.traceContext } } : {}),
+  };
+}
+
+/** The messages grouped by session, each group in the order given, groups by first appearance. */
+function bySession(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
+  const groups = new Map<string, OutgoingMessage[]>();
+  for (const message of messages) {
+    const group = groups.get(message.sessionId);
+    if (group) group.push(message);
+    else groups.set(message.sessionId, [message]);
+  }
+  return [...groups.values()];
 }
 
 /** Codes Service Bus answers when no session can be locked right now: nothing to receive. */
@@ -76,14 +99,33 @@ export class ServiceBusQueue implements QueueSender, QueueReceiver {
   }
 
   async send(queue: QueueName, message: OutgoingMessage): Promise<void> {
-    await this.sender(queue).sendMessages({
-      messageId: message.id,
-      sessionId: message.sessionId,
-      body: message.body,
-      contentType: 'application/json',
-      ...(message.scheduledAt ? { scheduledEnqueueTimeUtc: message.scheduledAt } : {}),
-      ...(message.traceContext ? { applicationProperties: { ...message.traceContext } } : {}),
-    });
+    await this.sender(queue).sendMessages(toServiceBus(message));
+  }
+
+  /**
+   * Sends in the SDK's batches, each as large as the link allows, one session's messages to a
+   * batch: a partitioned entity takes a batch only when all its messages share a partition key,
+   * which for a session is the session id. A fanned-out notification has few sessions (one per
+   * sending number), so this is still a batch or a few per number. Batches go one after another,
+   * so the messages of a session keep their order.
+   */
+  async sendBatch(queue: QueueName, messages: readonly OutgoingMessage[]): Promise<void> {
+    const sender = this.sender(queue);
+    for (const group of bySession(messages)) {
+      let batch = await sender.createMessageBatch();
+      for (const message of group) {
+        const outgoing = toServiceBus(message);
+        if (batch.tryAddMessage(outgoing)) continue;
+        if (batch.count > 0) {
+          await sender.sendMessages(batch);
+          batch = await sender.createMessageBatch();
+          if (batch.tryAddMessage(outgoing)) continue;
+        }
+        // Larger than any batch: sent alone, it fails with Service Bus' own answer, as `send` does.
+        await sender.sendMessages(outgoing);
+      }
+      if (batch.count > 0) await sender.sendMessages(batch);
+    }
   }
 
   private async acceptNext(queue: QueueName): Promise<ServiceBusSessionReceiver | undefined> {

@@ -242,6 +242,35 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
   }
 
   /**
+   * Sends many messages in one transaction: with batched writes they join the open batch, as
+   * `send` does; otherwise they are accepted durably, all in the same commit.
+   */
+  sendBatch(queue: QueueName, messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    if (!this.options.batchWrites) return this.acceptBatch(queue, messages);
+    try {
+      this.openBatch();
+      const now = this.clock.now().getTime();
+      this.atomic(() => {
+        this.statements.forgetSeen.run(now - this.options.duplicateWindowMs);
+        for (const message of messages) this.insert(queue, message, now);
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.events.emit('ready', queue);
+    return Promise.resolve();
+  }
+
+  /**
+   * Accepts many messages of outside work durably, in one commit: they join the acceptances
+   * gathered for the next flush, and all of them settle with it.
+   */
+  acceptBatch(queue: QueueName, messages: readonly OutgoingMessage[]): Promise<void> {
+    return Promise.all(messages.map((message) => this.accept(queue, message))).then(() => undefined);
+  }
+
+  /**
    * Accepts outside work (a webhook's message): group-committed, so every acceptance made in the
    * same turn of the event loop shares one transaction, and each caller's promise settles only
    * once that transaction is on disk. Under load one fsync accepts many messages.

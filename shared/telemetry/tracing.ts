@@ -102,4 +102,31 @@ export class TracedQueueSender implements QueueSender {
       },
     );
   }
+
+  /**
+   * One producer span for the whole batch (a fan-out of thousands is one operation, not thousands
+   * of spans); every message that names no trace of its own carries the batch's.
+   */
+  sendBatch(queue: QueueName, messages: readonly OutgoingMessage[]): Promise<void> {
+    return inSpan(
+      `send ${queue}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': queue,
+          'messaging.batch.message_count': messages.length,
+        },
+      },
+      async () => {
+        const traceContext = currentTraceContext();
+        await this.inner.sendBatch(
+          queue,
+          traceContext
+            ? messages.map((message) => (message.traceContext ? message : { ...message, traceContext }))
+            : messages,
+        );
+      },
+    );
+  }
 }

@@ -1,4 +1,5 @@
 import { ServiceBusClient } from '@azure/service-bus';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../shared/adapters/clocks.js';
 import { ServiceBusQueue } from '../../shared/adapters/service-bus-queue.js';
 import { queueNames } from '../../shared/ports.js';
@@ -12,7 +13,9 @@ import { type QueueHarness, queueContract, queueContractOptions } from '../contr
  * does not check Service Bus itself: the broker answers as the documentation and the SDK say the
  * service does, and answers "no session" at once where Service Bus would wait out a timeout.
  */
-async function serviceBusHarness(): Promise<QueueHarness> {
+async function serviceBusHarness(): Promise<
+  QueueHarness & { broker: ServiceBusBroker; queue: ServiceBusQueue; close(): Promise<void> }
+> {
   const clock = new ManualClock();
   const broker = new ServiceBusBroker({
     queues: Object.values(queueNames),
@@ -30,6 +33,7 @@ async function serviceBusHarness(): Promise<QueueHarness> {
     receiveWaitMs: 500,
   });
   return {
+    broker,
     queue,
     now: () => clock.now(),
     advance: async (ms) => {
@@ -43,3 +47,42 @@ async function serviceBusHarness(): Promise<QueueHarness> {
 }
 
 queueContract('Service Bus (real SDK over AMQP, test broker)', serviceBusHarness);
+
+describe('Service Bus batches', () => {
+  it("sends a batch as the SDK's batches: one session to a batch, a new one when the link's size is reached", async () => {
+    const h = await serviceBusHarness();
+    try {
+      const filler = 'x'.repeat(2048);
+      const pool = ['+14255550100', '+14255550101'];
+      // 300 messages of 2 kB over two numbers: 150 each, about 300 kB a number, over the 256 kB limit.
+      await h.queue.sendBatch(
+        queueNames.outbound,
+        Array.from({ length: 300 }, (_, i) => ({
+          id: `m${i}`,
+          sessionId: pool[i % 2] ?? '',
+          body: { i, filler },
+        })),
+      );
+      const batches = h.broker.batches;
+      expect(batches.every((batch) => new Set(batch.sessions).size === 1)).toBe(true);
+      for (const number of pool) {
+        const sizes = batches.filter((batch) => batch.sessions[0] === number).map((b) => b.sessions.length);
+        expect(sizes.length).toBeGreaterThanOrEqual(2);
+        expect(sizes.reduce((a, b) => a + b, 0)).toBe(150);
+      }
+      expect(h.broker.depth(queueNames.outbound)).toBe(300);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('makes no call for an empty batch', async () => {
+    const h = await serviceBusHarness();
+    try {
+      await h.queue.sendBatch(queueNames.outbound, []);
+      expect(h.broker.batches).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -221,6 +221,81 @@ export function queueContract(name: string, makeHarness: () => Promise<QueueHarn
       expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
     });
 
+    it('delivers a batch whole: every message with its own id, session, body and trace, a scheduled one at its time', async () => {
+      const traced = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+      await h.queue.sendBatch(Q, [
+        { id: 'b1', sessionId: 's1', body: { text: 'first', n: 1 }, traceContext: traced },
+        { id: 'b2', sessionId: 's2', body: { text: 'second', n: 2 } },
+        { id: 'b3', sessionId: 's3', body: { n: 3 }, scheduledAt: new Date(h.now().getTime() + 60_000) },
+      ]);
+      expect(await h.queue.depth(Q)).toBe(3);
+      const got = [await receive(), await receive()].sort((a, b) => a.id.localeCompare(b.id));
+      expect(got).toMatchObject([
+        { id: 'b1', sessionId: 's1', body: { text: 'first', n: 1 }, deliveryCount: 1, traceContext: traced },
+        { id: 'b2', sessionId: 's2', body: { text: 'second', n: 2 }, deliveryCount: 1 },
+      ]);
+      expect(got[1]?.traceContext).toBeUndefined();
+      for (const message of got) await h.queue.complete(Q, message);
+      expect(await h.queue.receive(Q)).toBeUndefined();
+      await h.advance(61_000);
+      expect(await receive()).toMatchObject({ id: 'b3', sessionId: 's3', body: { n: 3 } });
+    });
+
+    it("keeps each session's order within a batch, sessions interleaved", async () => {
+      const ids = ['a1', 'b1', 'a2', 'b2', 'a3'];
+      await h.queue.sendBatch(
+        Q,
+        ids.map((id) => ({ id, sessionId: id.slice(0, 1), body: { id } })),
+      );
+      const seen: string[] = [];
+      for (let i = 0; i < ids.length; i++) {
+        const message = await receive();
+        seen.push(message.id);
+        await h.queue.complete(Q, message);
+      }
+      expect(seen.filter((id) => id.startsWith('a'))).toEqual(['a1', 'a2', 'a3']);
+      expect(seen.filter((id) => id.startsWith('b'))).toEqual(['b1', 'b2']);
+    });
+
+    it('drops the messages of a batch already sent inside the duplicate window, and keeps the rest', async () => {
+      await send('d1', 's1', { copy: 1 });
+      await h.queue.sendBatch(Q, [
+        { id: 'd1', sessionId: 's1', body: { copy: 2 } },
+        { id: 'd2', sessionId: 's1', body: { copy: 1 } },
+      ]);
+      const first = await receive();
+      expect(first.body).toEqual({ copy: 1 });
+      await h.queue.complete(Q, first);
+      expect((await receive()).id).toBe('d2');
+      expect(await h.queue.depth(Q)).toBe(1);
+    });
+
+    it('sends nothing for an empty batch', async () => {
+      await h.queue.sendBatch(Q, []);
+      expect(await h.queue.depth(Q)).toBe(0);
+      expect(await h.queue.receive(Q)).toBeUndefined();
+    });
+
+    it('delivers a batch larger than one transfer may carry, every message, in order', async () => {
+      // 300 messages of 2 kB: about 600 kB, more than a Service Bus batch may hold (256 kB).
+      const filler = 'x'.repeat(2048);
+      const messages = Array.from({ length: 300 }, (_, i) => ({
+        id: `big-${i}`,
+        sessionId: 'pool-number',
+        body: { i, filler },
+      }));
+      await h.queue.sendBatch(Q, messages);
+      expect(await h.queue.depth(Q)).toBe(300);
+      const seen: number[] = [];
+      for (let i = 0; i < messages.length; i++) {
+        const message = await receive();
+        seen.push((message.body as { i: number }).i);
+        await h.queue.complete(Q, message);
+      }
+      expect(seen).toEqual(messages.map((_, i) => i));
+      expect(await h.queue.receive(Q)).toBeUndefined();
+    });
+
     it('keeps queues apart', async () => {
       await h.queue.send('sms-outbound', { id: 'o1', sessionId: 'a', body: {} });
       expect(await h.queue.receive(Q)).toBeUndefined();

@@ -24,8 +24,14 @@ import { RecordingMetrics } from './recording-metrics.js';
 /** A queue sender that only records what it was given. */
 export class RecordingQueue implements QueueSender {
   readonly sent: { queue: QueueName; message: OutgoingMessage }[] = [];
+  /** How many messages each sendBatch call carried, in order. */
+  readonly batches: number[] = [];
   async send(queue: QueueName, message: OutgoingMessage) {
     this.sent.push({ queue, message: structuredClone(message) });
+  }
+  async sendBatch(queue: QueueName, messages: readonly OutgoingMessage[]) {
+    this.batches.push(messages.length);
+    for (const message of messages) this.sent.push({ queue, message: structuredClone(message) });
   }
   on(queue: QueueName) {
     return this.sent.filter((s) => s.queue === queue).map((s) => s.message);
