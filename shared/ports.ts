@@ -353,12 +353,39 @@ export interface ReceivedMessage {
   traceContext?: TraceContext;
 }
 
+/** A message its queue gave up on, kept for an operator to look at, replay or discard. */
 export interface DeadLetter {
+  /**
+   * Its place among its queue's dead letters (Service Bus' sequence number, a decimal string: it
+   * is 64-bit): the handle an operator replays or discards it by, unique where the message id
+   * need not be (the same id may be dead-lettered twice, once per duplicate window).
+   */
+  sequence: string;
   id: string;
   sessionId: string;
   body: unknown;
   deliveryCount: number;
   reason: string;
+  /** The words kept with the reason (Service Bus' DeadLetterErrorDescription), when they differ. */
+  description?: string;
+  /** When the message was first enqueued. */
+  enqueuedAt: Date;
+  traceContext?: TraceContext;
+}
+
+/** A page of dead letters, oldest first: those after this sequence, at most `limit`. */
+export interface DeadLetterPage {
+  after?: string;
+  limit?: number;
+}
+
+/**
+ * The message id a dead letter is replayed under. Not its own id: the duplicate window may still
+ * remember that one and drop the replay. Derived from the dead letter, so a replay repeated after a
+ * crash (sent, not yet removed) is dropped by duplicate detection and the work runs once.
+ */
+export function replayMessageId(id: string, sequence: string): string {
+  return `${id}:replay-${sequence}`;
 }
 
 /** What a host does with a queue: the Functions host does this itself for Service Bus triggers. */
@@ -369,7 +396,16 @@ export interface QueueReceiver {
   abandon(queue: QueueName, message: ReceivedMessage, retryAfterMs?: number): Promise<void>;
   deadLetter(queue: QueueName, message: ReceivedMessage, reason: string): Promise<void>;
   renewLock(queue: QueueName, message: ReceivedMessage): Promise<ReceivedMessage>;
-  deadLetters(queue: QueueName): Promise<DeadLetter[]>;
+  /** The queue's dead letters, oldest first; all of them without a page. */
+  deadLetters(queue: QueueName, page?: DeadLetterPage): Promise<DeadLetter[]>;
+  /**
+   * Sends a dead letter back to its queue as new work (same session, body and trace context, at
+   * the end of its session's line, a first delivery; id replayMessageId) and then removes it.
+   * False, and nothing changes, when the queue has no dead letter with that sequence.
+   */
+  replayDeadLetter(queue: QueueName, sequence: string): Promise<boolean>;
+  /** Removes a dead letter for good; false, and nothing changes, when there is none. */
+  discardDeadLetter(queue: QueueName, sequence: string): Promise<boolean>;
   /** Messages waiting (not dead-lettered), for health and tests. */
   depth(queue: QueueName): Promise<number>;
 }

@@ -3,7 +3,12 @@
  * for the features this project relies on: claims-based auth ($cbs), senders with duplicate
  * detection and scheduled enqueue (one message or a batch of them), session receivers (next available or named) with session locks
  * that expire and renew, settlement (complete, abandon, dead-letter) with delivery counts and
- * dead-lettering at the maximum, session state, and peek on a queue and its dead-letter queue.
+ * dead-lettering at the maximum, session state, and peek on a queue and its dead-letter queue. A
+ * queue's dead letters are received from `<queue>/$DeadLetterQueue` as Service Bus gives them: no
+ * sessions, each message under its own lock, with its DeadLetterReason and
+ * DeadLetterErrorDescription among the application properties; complete removes one, abandon
+ * leaves it (one delivery more), and one a receiver neither settles stays locked until its lock
+ * expires, even when the receiver goes away.
  *
  * It runs on an injected clock, so a test can move time past a lock or a schedule. It exists to
  * check our use of the SDK over the wire; it is not Service Bus, and says nothing about Service
@@ -16,6 +21,7 @@ import rhea, { type Delivery, type EventContext, type Message, type Receiver, ty
 const SESSION_FILTER = 'com.microsoft:session-filter';
 const LOCKED_UNTIL = 'com.microsoft:locked-until-utc';
 const DEAD_LETTER = 'com.microsoft:dead-letter';
+const DEAD_LETTER_QUEUE = '/$DeadLetterQueue';
 /** .NET ticks (100 ns since 0001-01-01) at the Unix epoch: Service Bus sends lock times as ticks. */
 const EPOCH_TICKS = 621_355_968_000_000_000n;
 
@@ -42,6 +48,8 @@ interface Stored {
   inFlight?: { link: Sender };
   deadLetterReason?: string;
   deadLetterDescription?: string;
+  /** A dead letter's own lock, while a dead-letter receiver holds it. */
+  lockedUntil?: number;
 }
 
 interface SessionState {
@@ -104,6 +112,8 @@ export class ServiceBusBroker {
   private readonly replyLinks = new Set<Sender>();
   /** Each session receiver's session, by link. */
   private readonly sessionLinks = new Map<Sender, { entity: string; sessionId: string; epoch: number }>();
+  /** Receivers of a queue's dead letters, by link: the queue's name. */
+  private readonly deadLetterLinks = new Map<Sender, string>();
   private server: ReturnType<typeof rhea.listen> | undefined;
   private seq = 0;
   private readonly now: () => number;
@@ -125,12 +135,18 @@ export class ServiceBusBroker {
     this.container.on('receiver_open', (context: EventContext) => this.onReceiverOpen(context));
     this.container.on('message', (context: EventContext) => this.onMessage(context));
     this.container.on('sendable', (context: EventContext) => this.pump(context.sender as Sender));
+    // A receiver that stops asking (the SDK's receiveMessages ends) drains its credit and closes
+    // the link unless told it is drained: what is on hand went out with the credit already given.
+    this.container.on('sender_draining', (context: EventContext) =>
+      (context.sender as Sender & { set_drained(drained: boolean): void }).set_drained(true),
+    );
     this.container.on('accepted', (context: EventContext) => this.settle(context, 'complete'));
     this.container.on('released', (context: EventContext) => this.settle(context, 'abandon'));
     this.container.on('modified', (context: EventContext) => this.settle(context, 'abandon'));
     this.container.on('rejected', (context: EventContext) => this.settle(context, 'dead-letter'));
     this.container.on('sender_close', (context: EventContext) => {
       this.replyLinks.delete(context.sender as Sender);
+      this.deadLetterLinks.delete(context.sender as Sender);
       this.release(context.sender as Sender);
     });
     this.container.on('disconnected', (context: EventContext) => {
@@ -138,6 +154,8 @@ export class ServiceBusBroker {
         if (link.connection === context.connection) this.release(link);
       for (const link of [...this.replyLinks])
         if (link.connection === context.connection) this.replyLinks.delete(link);
+      for (const link of [...this.deadLetterLinks.keys()])
+        if (link.connection === context.connection) this.deadLetterLinks.delete(link);
     });
     // Errors a client causes (an abrupt disconnect) are the client's; the broker carries on.
     this.container.on('error', () => {});
@@ -191,8 +209,13 @@ export class ServiceBusBroker {
       this.replyLinks.add(link);
       return;
     }
-    if (address.endsWith('/$DeadLetterQueue') || !source?.filter || !(SESSION_FILTER in source.filter))
+    if (address.endsWith(DEAD_LETTER_QUEUE)) {
+      const queue = address.slice(0, -DEAD_LETTER_QUEUE.length);
+      if (this.entities.has(queue)) this.deadLetterLinks.set(link, queue);
+      else link.close({ condition: 'amqp:not-found', description: `no queue named ${queue}` });
       return;
+    }
+    if (!source?.filter || !(SESSION_FILTER in source.filter)) return;
 
     const entityName = address;
     const entity = this.entities.get(entityName);
@@ -269,7 +292,10 @@ export class ServiceBusBroker {
     message.inFlight = undefined;
     message.deadLetterReason = reason;
     if (description !== undefined) message.deadLetterDescription = description;
+    // The dead-letter queue is a line of its own, numbered as its messages join it.
+    message.seq = ++this.seq;
     entity.deadLetters.push(message);
+    for (const link of this.deadLetterLinks.keys()) this.pump(link);
   }
 
   /**
@@ -277,6 +303,8 @@ export class ServiceBusBroker {
    * turn: rhea takes the credit only when it writes the transfer, so the next is sent after that.
    */
   private pump(link: Sender) {
+    const deadLetterQueue = this.deadLetterLinks.get(link);
+    if (deadLetterQueue !== undefined) return this.pumpDeadLetters(link, this.entity(deadLetterQueue));
     const held = this.sessionLinks.get(link);
     if (!held || !link.sendable()) return;
     const entity = this.entity(held.entity);
@@ -304,11 +332,64 @@ export class ServiceBusBroker {
     setImmediate(() => this.pump(link));
   }
 
+  /** Delivers the oldest dead letter no one holds, under a lock of its own; one per turn, as pump. */
+  private pumpDeadLetters(link: Sender, entity: Entity) {
+    if (!link.sendable()) return;
+    const now = this.now();
+    const message = entity.deadLetters.find((m) => (m.lockedUntil ?? 0) <= now);
+    if (!message) return;
+    message.inFlight = { link };
+    message.lockedUntil = now + this.lockMs;
+    const peeked = this.asPeeked(message);
+    const delivery = link.send(
+      {
+        ...peeked,
+        message_annotations: {
+          ...peeked.message_annotations,
+          'x-opt-locked-until': new Date(message.lockedUntil),
+        },
+      },
+      randomBytes(16),
+    );
+    this.carried.set(delivery, message);
+    setImmediate(() => this.pump(link));
+  }
+
+  /**
+   * A dead letter's settlement: complete removes it; anything else unlocks it with one delivery
+   * more (a dead-letter queue has no dead-letter queue of its own). Refused once its lock expired.
+   */
+  private settleDeadLetter(delivery: Delivery, link: Sender, entity: Entity, action: string) {
+    const carried = this.carried.get(delivery);
+    const message =
+      carried?.inFlight?.link === link && entity.deadLetters.includes(carried) ? carried : undefined;
+    if (!message || (message.lockedUntil ?? 0) <= this.now()) {
+      delivery.update(
+        true,
+        outcome
+          .rejected({
+            error: { condition: 'com.microsoft:message-lock-lost', description: 'the message lock was lost' },
+          })
+          .described() as never,
+      );
+      return;
+    }
+    message.inFlight = undefined;
+    message.lockedUntil = undefined;
+    if (action === 'complete') entity.deadLetters = entity.deadLetters.filter((m) => m !== message);
+    else message.deliveryCount += 1;
+    delivery.update(true, outcome.accepted().described() as never);
+    for (const other of this.deadLetterLinks.keys()) this.pump(other);
+  }
+
   private settle(context: EventContext, action: 'complete' | 'abandon' | 'dead-letter') {
     const delivery = context.delivery as Delivery & {
       remote_state?: { described(): unknown; error?: { condition?: string; info?: Record<string, string> } };
     };
     const link = context.sender as Sender;
+    const deadLetterQueue = this.deadLetterLinks.get(link);
+    if (deadLetterQueue !== undefined)
+      return this.settleDeadLetter(delivery, link, this.entity(deadLetterQueue), action);
     const held = this.sessionLinks.get(link);
     const entity = held ? this.entities.get(held.entity) : undefined;
     const carried = this.carried.get(delivery);
@@ -434,9 +515,9 @@ export class ServiceBusBroker {
     if (address === '$cbs') return send(200, undefined);
 
     const entityPath = address.slice(0, -'/$management'.length);
-    const deadLetter = entityPath.endsWith('/$DeadLetterQueue');
+    const deadLetter = entityPath.endsWith(DEAD_LETTER_QUEUE);
     const entity = this.entities.get(
-      deadLetter ? entityPath.slice(0, -'/$DeadLetterQueue'.length) : entityPath,
+      deadLetter ? entityPath.slice(0, -DEAD_LETTER_QUEUE.length) : entityPath,
     );
     if (!entity) return send(404, undefined, 'amqp:not-found');
     const body = (request.body ?? {}) as Record<string, unknown>;

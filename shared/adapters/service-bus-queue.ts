@@ -3,19 +3,23 @@ import {
   type ServiceBusClient,
   type ServiceBusMessage,
   type ServiceBusReceivedMessage,
+  type ServiceBusReceiver,
   type ServiceBusSender,
   type ServiceBusSessionReceiver,
 } from '@azure/service-bus';
+import Long from 'long';
 import { LockLostError } from '../errors.js';
 import type {
   Clock,
   DeadLetter,
+  DeadLetterPage,
   OutgoingMessage,
   QueueName,
   QueueReceiver,
   QueueSender,
   ReceivedMessage,
 } from '../ports.js';
+import { replayMessageId } from '../ports.js';
 import { traceContextOf } from '../telemetry/tracing.js';
 
 export interface ServiceBusQueueOptions {
@@ -56,6 +60,17 @@ function bySession(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
     else groups.set(message.sessionId, [message]);
   }
   return [...groups.values()];
+}
+
+/** Messages peeked (or dead letters received) at a time. */
+const PEEK_PAGE = 250;
+
+/** A sequence number as a decimal string (the SDK gives a 64-bit Long). */
+const sequenceNumberOf = (message: ServiceBusReceivedMessage): string => String(message.sequenceNumber ?? '');
+
+/** Whether a string can be a sequence number (a 64-bit Long, so at most 19 digits). */
+function sequenceOf(sequence: string): bigint | undefined {
+  return /^\d{1,19}$/.test(sequence) && BigInt(sequence) < 2n ** 63n ? BigInt(sequence) : undefined;
 }
 
 /** Codes Service Bus answers when no session can be locked right now: nothing to receive. */
@@ -234,28 +249,113 @@ export class ServiceBusQueue implements QueueSender, QueueReceiver {
     }
   }
 
-  private async peekAll(queue: QueueName, deadLetter: boolean): Promise<ServiceBusReceivedMessage[]> {
+  /**
+   * Peeks the queue (or its dead letters) a page at a time, from a sequence number on, until
+   * `enough` says stop. Always from a number given: left to itself the SDK goes on from the last
+   * message peeked on the entity by any receiver of this client, so a second look would see nothing.
+   */
+  private async peek(
+    queue: QueueName,
+    deadLetter: boolean,
+    options: { from?: Long; enough?: (seen: ServiceBusReceivedMessage[]) => boolean } = {},
+  ): Promise<ServiceBusReceivedMessage[]> {
     const receiver = this.client.createReceiver(queue, deadLetter ? { subQueueType: 'deadLetter' } : {});
     try {
       const all: ServiceBusReceivedMessage[] = [];
-      for (;;) {
-        const page = await receiver.peekMessages(250);
-        if (page.length === 0) return all;
+      for (let from = options.from ?? Long.ONE; ; ) {
+        const page = await receiver.peekMessages(PEEK_PAGE, { fromSequenceNumber: from });
+        const last = page.at(-1)?.sequenceNumber;
         all.push(...page);
+        if (!last || options.enough?.(all)) return all;
+        from = last.add(1);
       }
     } finally {
       await receiver.close();
     }
   }
 
-  async deadLetters(queue: QueueName): Promise<DeadLetter[]> {
-    return (await this.peekAll(queue, true)).map((message) => ({
-      id: String(message.messageId),
-      sessionId: message.sessionId ?? '',
-      body: message.body as unknown,
-      deliveryCount: message.deliveryCount ?? 0,
-      reason: message.deadLetterReason ?? 'dead-lettered',
-    }));
+  async deadLetters(queue: QueueName, page: DeadLetterPage = {}): Promise<DeadLetter[]> {
+    if (page.after !== undefined && sequenceOf(page.after) === undefined) return [];
+    const { limit } = page;
+    const found = await this.peek(queue, true, {
+      ...(page.after !== undefined ? { from: Long.fromString(page.after).add(1) } : {}),
+      enough: (seen) => limit !== undefined && seen.length >= limit,
+    });
+    return (limit === undefined ? found : found.slice(0, limit)).map((message) => {
+      const reason = message.deadLetterReason ?? 'dead-lettered';
+      const description = message.deadLetterErrorDescription;
+      const traceContext = traceContextOf(message.applicationProperties);
+      return {
+        sequence: sequenceNumberOf(message),
+        id: String(message.messageId),
+        sessionId: message.sessionId ?? '',
+        body: message.body as unknown,
+        deliveryCount: message.deliveryCount ?? 0,
+        reason,
+        ...(description && description !== reason ? { description } : {}),
+        enqueuedAt: message.enqueuedTimeUtc ?? this.clock.now(),
+        ...(traceContext ? { traceContext } : {}),
+      };
+    });
+  }
+
+  /**
+   * Receives the dead letter with this sequence number from `<queue>/$DeadLetterQueue` (Service Bus
+   * receives a sequence number only of a deferred message, so the others taken on the way are held
+   * and abandoned after) and settles it; false when the queue has none such.
+   */
+  private async takeDeadLetter(
+    queue: QueueName,
+    sequence: string,
+    settle: (receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage) => Promise<void>,
+  ): Promise<boolean> {
+    if (sequenceOf(sequence) === undefined) return false;
+    // Peeking first: asking for one that is not there costs no locks and no delivery counts.
+    const [known] = await this.peek(queue, true, {
+      from: Long.fromString(sequence),
+      enough: () => true,
+    });
+    if (!known || sequenceNumberOf(known) !== sequence) return false;
+    const receiver = this.client.createReceiver(queue, {
+      subQueueType: 'deadLetter',
+      maxAutoLockRenewalDurationInMs: 0,
+    });
+    const passedOver: ServiceBusReceivedMessage[] = [];
+    try {
+      for (;;) {
+        const batch = await receiver.receiveMessages(PEEK_PAGE, {
+          maxWaitTimeInMs: this.options.receiveWaitMs ?? 1000,
+        });
+        if (batch.length === 0) return false;
+        const found = batch.find((message) => sequenceNumberOf(message) === sequence);
+        passedOver.push(...batch.filter((message) => message !== found));
+        if (found) {
+          await settle(receiver, found);
+          return true;
+        }
+      }
+    } finally {
+      await Promise.all(passedOver.map((message) => receiver.abandonMessage(message).catch(() => {})));
+      await receiver.close();
+    }
+  }
+
+  /** Sends the replay first and completes the dead letter after: a crash between repeats the send, which duplicate detection drops. */
+  replayDeadLetter(queue: QueueName, sequence: string): Promise<boolean> {
+    return this.takeDeadLetter(queue, sequence, async (receiver, message) => {
+      const traceContext = traceContextOf(message.applicationProperties);
+      await this.send(queue, {
+        id: replayMessageId(String(message.messageId), sequence),
+        sessionId: message.sessionId ?? '',
+        body: message.body as unknown,
+        ...(traceContext ? { traceContext } : {}),
+      });
+      await receiver.completeMessage(message);
+    });
+  }
+
+  discardDeadLetter(queue: QueueName, sequence: string): Promise<boolean> {
+    return this.takeDeadLetter(queue, sequence, (receiver, message) => receiver.completeMessage(message));
   }
 
   /**
@@ -263,7 +363,7 @@ export class ServiceBusQueue implements QueueSender, QueueReceiver {
    * queues. On Azure, queue depth comes from Service Bus' own metrics, not from the app.
    */
   async depth(queue: QueueName): Promise<number> {
-    return (await this.peekAll(queue, false)).length;
+    return (await this.peek(queue, false)).length;
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import { LockLostError } from '../errors.js';
 import type {
   Clock,
   DeadLetter,
+  DeadLetterPage,
   OutgoingMessage,
   QueueName,
   QueueReceiver,
@@ -11,6 +12,7 @@ import type {
   ReceivedMessage,
   TraceContext,
 } from '../ports.js';
+import { replayMessageId } from '../ports.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 /*
@@ -59,6 +61,12 @@ const traceColumn = (trace: TraceContext | undefined): string | null =>
 
 function traceFrom(column: string | null): TraceContext | undefined {
   return column ? (JSON.parse(column) as TraceContext) : undefined;
+}
+
+/** A dead letter's sequence as the row's seq; undefined for anything that cannot be one. */
+function sequenceOf(sequence: string): number | undefined {
+  if (!/^\d{1,15}$/.test(sequence)) return undefined;
+  return Number(sequence);
 }
 
 /** How long the queue thread keeps a write batch open before committing it. */
@@ -197,8 +205,12 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
         'UPDATE queue_sessions SET locked_until = ? WHERE queue = ? AND session_id = ? AND lock_token = ?',
       ),
       releaseLocks: db.prepare('UPDATE queue_sessions SET locked_until = 0, lock_token = NULL'),
-      dead: db.prepare<[string], MessageRow & { dead_reason: string }>(
-        "SELECT * FROM queue_messages WHERE queue = ? AND state = 'dead' ORDER BY seq",
+      // LIMIT -1: no limit.
+      dead: db.prepare<[string, number, number], MessageRow & { dead_reason: string }>(
+        "SELECT * FROM queue_messages WHERE queue = ? AND state = 'dead' AND seq > ? ORDER BY seq LIMIT ?",
+      ),
+      deadOne: db.prepare<[string, number], MessageRow>(
+        "SELECT * FROM queue_messages WHERE queue = ? AND state = 'dead' AND seq = ?",
       ),
       depth: db.prepare<[string, string], { n: number }>(
         `SELECT (SELECT COUNT(*) FROM queue_messages WHERE queue = ? AND state = 'active')
@@ -455,14 +467,62 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
     this.statements.releaseLocks.run();
   }
 
-  async deadLetters(queue: QueueName): Promise<DeadLetter[]> {
-    return this.statements.dead.all(queue).map((row) => ({
-      id: row.id,
-      sessionId: row.session_id,
-      body: JSON.parse(row.body) as unknown,
-      deliveryCount: row.delivery_count,
-      reason: row.dead_reason,
-    }));
+  async deadLetters(queue: QueueName, page: DeadLetterPage = {}): Promise<DeadLetter[]> {
+    const after = page.after === undefined ? 0 : sequenceOf(page.after);
+    if (after === undefined) return [];
+    return this.statements.dead.all(queue, after, page.limit ?? -1).map((row) => {
+      const traceContext = traceFrom(row.trace_context);
+      return {
+        sequence: String(row.seq),
+        id: row.id,
+        sessionId: row.session_id,
+        body: JSON.parse(row.body) as unknown,
+        deliveryCount: row.delivery_count,
+        reason: row.dead_reason,
+        enqueuedAt: new Date(row.enqueued_at),
+        ...(traceContext ? { traceContext } : {}),
+      };
+    });
+  }
+
+  /**
+   * One transaction: the dead letter goes and its replay comes, or neither. The replay passes
+   * duplicate detection like any send (an id seen inside the window is dropped).
+   */
+  async replayDeadLetter(queue: QueueName, sequence: string): Promise<boolean> {
+    const seq = sequenceOf(sequence);
+    if (seq === undefined) return false;
+    const now = this.clock.now().getTime();
+    const replayed = this.atomic.immediate(() => {
+      const row = this.statements.deadOne.get(queue, seq);
+      if (!row) return false;
+      this.statements.remove.run(seq);
+      this.statements.forgetSeen.run(now - this.options.duplicateWindowMs);
+      const traceContext = traceFrom(row.trace_context);
+      this.insert(
+        queue,
+        {
+          id: replayMessageId(row.id, sequence),
+          sessionId: row.session_id,
+          body: JSON.parse(row.body) as unknown,
+          ...(traceContext ? { traceContext } : {}),
+        },
+        now,
+      );
+      return true;
+    }) as boolean;
+    if (replayed) this.events.emit('ready', queue);
+    return replayed;
+  }
+
+  async discardDeadLetter(queue: QueueName, sequence: string): Promise<boolean> {
+    const seq = sequenceOf(sequence);
+    if (seq === undefined) return false;
+    return this.atomic.immediate(() => {
+      if (!this.statements.deadOne.get(queue, seq)) return false;
+      this.statements.remove.run(seq);
+      return true;
+    }) as boolean;
   }
 
   /** Messages waiting, scheduled ones included (dead letters are not). */

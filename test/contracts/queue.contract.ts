@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LockLostError } from '../../shared/errors.js';
-import type { QueueReceiver, QueueSender, ReceivedMessage } from '../../shared/ports.js';
+import {
+  type QueueReceiver,
+  type QueueSender,
+  type ReceivedMessage,
+  replayMessageId,
+} from '../../shared/ports.js';
 
 export interface QueueHarness {
   queue: QueueSender & QueueReceiver;
@@ -159,6 +164,93 @@ export function queueContract(name: string, makeHarness: () => Promise<QueueHarn
       await h.queue.deadLetter(Q, await receive(), 'body is not an inbound SMS');
       expect(await h.queue.depth(Q)).toBe(0);
       expect((await h.queue.deadLetters(Q)).map((d) => d.reason)).toEqual(['body is not an inbound SMS']);
+    });
+
+    /** Sends a message and dead-letters it on its first delivery, with the reason given. */
+    const bury = async (id: string, sessionId: string, reason: string, body: unknown = { id }) => {
+      await send(id, sessionId, body);
+      const message = await receive();
+      expect(message.id).toBe(id);
+      await h.queue.deadLetter(Q, message, reason);
+    };
+    const deadLetter = async (id: string) => {
+      const found = (await h.queue.deadLetters(Q)).find((d) => d.id === id);
+      if (!found) throw new Error(`expected a dead letter ${id}`);
+      return found;
+    };
+
+    it('lists dead letters oldest first with their reason, a page at a time by sequence', async () => {
+      await bury('a1', 'a', 'body is not an inbound SMS');
+      await bury('b1', 'b', 'the conversation store refused the write');
+      const all = await h.queue.deadLetters(Q);
+      expect(all.map((d) => [d.id, d.sessionId, d.reason])).toEqual([
+        ['a1', 'a', 'body is not an inbound SMS'],
+        ['b1', 'b', 'the conversation store refused the write'],
+      ]);
+      expect(all[0]?.sequence).toMatch(/^\d+$/);
+      expect(all[0]?.enqueuedAt).toBeInstanceOf(Date);
+      const first = await h.queue.deadLetters(Q, { limit: 1 });
+      expect(first.map((d) => d.id)).toEqual(['a1']);
+      const next = await h.queue.deadLetters(Q, { after: first[0]?.sequence ?? '', limit: 1 });
+      expect(next.map((d) => d.id)).toEqual(['b1']);
+      expect(await h.queue.deadLetters(Q, { after: next[0]?.sequence ?? '' })).toEqual([]);
+      expect(await h.queue.deadLetters('sms-outbound')).toEqual([]);
+    });
+
+    it('replays a dead letter as a first delivery in its session, under its replay id, and forgets it', async () => {
+      const traced = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+      await h.queue.send(Q, { id: 'a1', sessionId: 'a', body: { n: 1 }, traceContext: traced });
+      await h.queue.deadLetter(Q, await receive(), 'the store was unreachable');
+      const { sequence } = await deadLetter('a1');
+      expect(await h.queue.replayDeadLetter(Q, sequence)).toBe(true);
+      expect(await h.queue.deadLetters(Q)).toEqual([]);
+      const again = await receive();
+      expect(again).toMatchObject({
+        id: replayMessageId('a1', sequence),
+        sessionId: 'a',
+        body: { n: 1 },
+        deliveryCount: 1,
+        traceContext: traced,
+      });
+      await h.queue.complete(Q, again);
+      expect(await h.queue.receive(Q)).toBeUndefined();
+      expect(await h.queue.replayDeadLetter(Q, sequence)).toBe(false);
+    });
+
+    it('delivers a replay once: the same replay sent again inside the duplicate window is dropped', async () => {
+      await bury('a1', 'a', 'the store was unreachable');
+      const { sequence } = await deadLetter('a1');
+      await h.queue.replayDeadLetter(Q, sequence);
+      // What a replay repeated after a crash between its send and its removal sends.
+      await send(replayMessageId('a1', sequence), 'a', { id: 'a1' });
+      await h.queue.complete(Q, await receive());
+      expect(await h.queue.receive(Q)).toBeUndefined();
+    });
+
+    it('discards a dead letter, and only that one', async () => {
+      await bury('a1', 'a', 'first');
+      await bury('b1', 'b', 'second');
+      const { sequence } = await deadLetter('a1');
+      expect(await h.queue.discardDeadLetter(Q, sequence)).toBe(true);
+      expect((await h.queue.deadLetters(Q)).map((d) => d.id)).toEqual(['b1']);
+      expect(await h.queue.depth(Q)).toBe(0);
+      expect(await h.queue.receive(Q)).toBeUndefined();
+      expect(await h.queue.discardDeadLetter(Q, sequence)).toBe(false);
+    });
+
+    it('neither replays nor discards a dead letter it does not have, and changes nothing', async () => {
+      await bury('a1', 'a', 'first');
+      const { sequence } = await deadLetter('a1');
+      for (const wrong of ['999999', '0', 'not-a-sequence', '']) {
+        expect(await h.queue.replayDeadLetter(Q, wrong)).toBe(false);
+        expect(await h.queue.discardDeadLetter(Q, wrong)).toBe(false);
+      }
+      // Another queue's sequence numbers are its own.
+      expect(await h.queue.replayDeadLetter('sms-outbound', sequence)).toBe(false);
+      expect(await h.queue.discardDeadLetter('sms-outbound', sequence)).toBe(false);
+      expect((await h.queue.deadLetters(Q)).map((d) => [d.id, d.sequence])).toEqual([['a1', sequence]]);
+      expect(await h.queue.depth(Q)).toBe(0);
+      expect(await h.queue.depth('sms-outbound')).toBe(0);
     });
 
     it('does not deliver a scheduled message before its time', async () => {
