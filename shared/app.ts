@@ -12,6 +12,7 @@ import { LocalLiveHub } from './adapters/local-live-hub.js';
 import { RandomIds } from './adapters/random-ids.js';
 import { SettingsSecrets } from './adapters/settings-secrets.js';
 import type { SqliteDatabase } from './adapters/sqlite-database.js';
+import { TokenEndpointIdentity } from './adapters/token-endpoint-identity.js';
 import { WebPubSubLive, type WebPubSubOptions } from './adapters/web-pubsub-live.js';
 import type { Config } from './config.js';
 import { parseSeed, type Seed } from './domain/seed.js';
@@ -31,7 +32,7 @@ import type {
   Store,
 } from './ports.js';
 import { ProviderAccounts } from './providers/accounts.js';
-import { buildSenders, type SenderOptions } from './providers/build-senders.js';
+import { buildSenders, isLoopback, type SenderOptions } from './providers/build-senders.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { METER_NAME, OtelMetrics } from './telemetry/otel-metrics.js';
 import { TracedQueueSender } from './telemetry/tracing.js';
@@ -133,27 +134,43 @@ export interface CreateAppOptions extends SenderOptions {
   webPubSub?: WebPubSubOptions;
   /** Where figures are recorded; the global OpenTelemetry meter (Azure Monitor's) unless given. */
   metrics?: Metrics;
-  /** Key Vault client options (tests: the stand-in's CA, and its localhost name that is no vault's). */
-  keyVaultClient?: SecretClientOptions;
 }
 
 /** A refusal re-reads a secret at most this often, however many sends or forged webhooks are refused. */
 const SECRET_MIN_REFRESH_MS = 30_000;
 
-/** The channels' provider secrets: Key Vault with the app's identity, or the SMS_SECRETS map. */
+/**
+ * The channels' provider secrets: Key Vault with the app's identity, or the SMS_SECRETS map. The
+ * cache runs on the app's clock, so a manual clock (development, tests) moves a rotation along as
+ * it moves the timers.
+ */
 function secretSource(
   config: Config,
   identity: () => TokenCredential,
   logger: Logger,
-  options: CreateAppOptions,
+  clock: Clock,
 ): SecretSource {
   const { secrets } = config;
   if ('values' in secrets) return new SettingsSecrets(secrets.values);
   return new KeyVaultSecrets(secrets.keyVaultUrl, identity(), logger, {
     ttlMs: secrets.cacheMs,
     minRefreshMs: Math.min(SECRET_MIN_REFRESH_MS, secrets.cacheMs),
-    ...(options.keyVaultClient ? { client: options.keyVaultClient } : {}),
+    now: () => clock.now().getTime(),
+    client: keyVaultClientOptions(secrets.keyVaultUrl, secrets.ca),
   });
+}
+
+/**
+ * A vault on this machine is a stand-in: no public authority signs its certificate (SMS_KEY_VAULT_CA_FILE
+ * names the one to trust) and its challenge cannot name a *.vault.azure.net resource matching its
+ * host, which the SDK checks of a real vault.
+ */
+function keyVaultClientOptions(vaultUrl: string, ca: string | undefined): SecretClientOptions {
+  const local = isLoopback({ endpoint: vaultUrl });
+  return {
+    ...(ca ? { tlsOptions: { ca } } : {}),
+    ...(local ? { disableChallengeResourceVerification: true } : {}),
+  };
 }
 
 /** Web PubSub when configured; else the local host's own stream on the embedded default. */
@@ -191,7 +208,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const clock: Clock = manualClock ?? new SystemClock();
   let credential = options.azureCredential;
   const identity = () => {
-    credential ??= new AppIdentity();
+    credential ??= config.devIdentityEndpoint
+      ? new TokenEndpointIdentity(config.devIdentityEndpoint)
+      : new AppIdentity();
     return credential;
   };
   const adapters: EmbeddedAdapters | AzureAdapters =
@@ -203,7 +222,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
           batchWrites: options.batchWrites ?? false,
         });
   const { store } = adapters;
-  const accounts = new ProviderAccounts(config, secretSource(config, identity, logger, options));
+  const accounts = new ProviderAccounts(config, secretSource(config, identity, logger, clock));
   const senders = buildSenders(
     config,
     identity,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { type Role, roles } from './domain/access.js';
 import { ConfigurationError } from './errors.js';
@@ -85,6 +86,23 @@ export const settingsSchema = z.object({
     .optional(),
   /** How long a secret read from Key Vault is used before it is read again (a rotation's delay). */
   SMS_SECRET_CACHE_SECONDS: int(10, 86_400).default(300),
+  /**
+   * A PEM certificate file the Key Vault client trusts besides the system's: a vault stand-in on
+   * this machine (development), which no public authority signs.
+   */
+  SMS_KEY_VAULT_CA_FILE: z.string().min(1).optional(),
+  /**
+   * Development: a token endpoint on this machine that stands in for the app's identity
+   * (`GET <url>?resource=<audience>` answering `{access_token, expires_on}`), so the app reaches
+   * local stand-ins of identity-only Azure services from configuration alone.
+   */
+  SMS_DEV_IDENTITY_ENDPOINT: z
+    .url({
+      protocol: /^https?$/,
+      hostname: /^(localhost|127\.0\.0\.1|\[::1\])$/,
+      error: 'a URL on this machine (http://127.0.0.1:<port>/...)',
+    })
+    .optional(),
   SMS_CONFIG_REFRESH_SECONDS: int(1, 3600).default(10),
   SMS_DEV_SIGN_IN: onOff.optional(),
   SMS_FUNCTION_KEY_ROLES: z
@@ -256,7 +274,19 @@ export interface Config {
    * Where the secrets channels name are read: Key Vault with the app's identity (cached this long,
    * read again at once when a provider refuses a value), or the SMS_SECRETS map.
    */
-  secrets: { keyVaultUrl: string; cacheMs: number } | { values: Readonly<Record<string, string>> };
+  secrets:
+    | {
+        keyVaultUrl: string;
+        cacheMs: number;
+        /** A certificate (PEM) to trust for the vault besides the system's: a local stand-in's. */
+        ca: string | undefined;
+      }
+    | { values: Readonly<Record<string, string>> };
+  /**
+   * The app's identity: DefaultAzureCredential (the managed identity on Azure, a developer's
+   * sign-in elsewhere), or in development a token endpoint on this machine standing in for it.
+   */
+  devIdentityEndpoint: string | undefined;
   /** Live updates through Azure Web PubSub (the app's identity); the local host's own when absent. */
   webPubSub: { endpoint: string; hub: string } | undefined;
   /**
@@ -295,6 +325,24 @@ const KEY_VAULT_REFERENCE = /^\s*@Microsoft\.KeyVault\(/i;
 /** The settings that still hold an unresolved Key Vault reference, by name (never their values). */
 export function unresolvedKeyVaultReferences(env: Record<string, string | undefined>): string[] {
   return settingNames.filter((name) => KEY_VAULT_REFERENCE.test(env[name] ?? ''));
+}
+
+/** A certificate file's PEM text, read once at start-up; a missing or unfit file stops it, naming the setting. */
+function certificateFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigurationError(`invalid settings: SMS_KEY_VAULT_CA_FILE: cannot read ${path}`, {
+      cause: error,
+    });
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigurationError(
+      `invalid settings: SMS_KEY_VAULT_CA_FILE: ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+    );
+  }
+  return text;
 }
 
 /** Reads the environment once. A bad or contradictory setting stops start-up, naming the setting. */
@@ -336,6 +384,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (s.SMS_KEY_VAULT_URL && s.SMS_SECRETS) {
     throw new ConfigurationError(
       'invalid settings: set SMS_KEY_VAULT_URL (Key Vault) or SMS_SECRETS (the secrets themselves), not both',
+    );
+  }
+  if (s.SMS_KEY_VAULT_CA_FILE && !s.SMS_KEY_VAULT_URL) {
+    throw new ConfigurationError(
+      'invalid settings: SMS_KEY_VAULT_CA_FILE is the certificate of the vault at SMS_KEY_VAULT_URL, which is not set',
     );
   }
   const azure = azureSettings(s);
@@ -421,8 +474,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       telesign: s.TELESIGN_API_BASE_URL.replace(/\/+$/, ''),
     },
     secrets: s.SMS_KEY_VAULT_URL
-      ? { keyVaultUrl: s.SMS_KEY_VAULT_URL.replace(/\/+$/, ''), cacheMs: s.SMS_SECRET_CACHE_SECONDS * 1000 }
+      ? {
+          keyVaultUrl: s.SMS_KEY_VAULT_URL.replace(/\/+$/, ''),
+          cacheMs: s.SMS_SECRET_CACHE_SECONDS * 1000,
+          ca: s.SMS_KEY_VAULT_CA_FILE === undefined ? undefined : certificateFile(s.SMS_KEY_VAULT_CA_FILE),
+        }
       : { values: s.SMS_SECRETS ?? {} },
+    devIdentityEndpoint: s.SMS_DEV_IDENTITY_ENDPOINT,
     telesign:
       s.TELESIGN_CUSTOMER_ID && s.TELESIGN_API_KEY
         ? {

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../shared/config.js';
 import { ConfigurationError } from '../shared/errors.js';
 
@@ -112,5 +115,58 @@ describe('configuration loader', () => {
   ])('stops on a missing or contradictory Azure setting and names it: %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigurationError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  describe("channels' provider secrets", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sms-config-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    writeFileSync(join(dir, 'vault.pem'), pem);
+    writeFileSync(join(dir, 'not-a-certificate.txt'), 'hello');
+    const vault = { SMS_KEY_VAULT_URL: 'https://contoso-sms-kv.vault.azure.net/' };
+
+    it('reads them from Key Vault, trusting the certificate file given, with the identity the settings name', () => {
+      const config = loadConfig({
+        ...vault,
+        SMS_KEY_VAULT_CA_FILE: join(dir, 'vault.pem'),
+        SMS_SECRET_CACHE_SECONDS: '60',
+        SMS_DEV_IDENTITY_ENDPOINT: 'http://127.0.0.1:40123/msi/token',
+      });
+      expect(config.secrets).toEqual({
+        keyVaultUrl: 'https://contoso-sms-kv.vault.azure.net',
+        cacheMs: 60_000,
+        ca: pem,
+      });
+      expect(config.devIdentityEndpoint).toBe('http://127.0.0.1:40123/msi/token');
+      expect(loadConfig(vault)).toMatchObject({ secrets: { ca: undefined }, devIdentityEndpoint: undefined });
+      expect(loadConfig({ SMS_SECRETS: '{"twilio-a-token": "t"}' }).secrets).toEqual({
+        values: { 'twilio-a-token': 't' },
+      });
+    });
+
+    it.each([
+      [
+        { ...vault, SMS_KEY_VAULT_CA_FILE: join(dir, 'missing.pem') },
+        /SMS_KEY_VAULT_CA_FILE: cannot read .*missing\.pem/,
+      ],
+      [
+        { ...vault, SMS_KEY_VAULT_CA_FILE: join(dir, 'not-a-certificate.txt') },
+        /SMS_KEY_VAULT_CA_FILE: .* holds no PEM certificate/,
+      ],
+      [
+        { SMS_KEY_VAULT_CA_FILE: join(dir, 'vault.pem') },
+        /SMS_KEY_VAULT_CA_FILE is the certificate of the vault at SMS_KEY_VAULT_URL, which is not set/,
+      ],
+      [
+        { SMS_DEV_IDENTITY_ENDPOINT: 'https://tokens.example.com/msi/token' },
+        /SMS_DEV_IDENTITY_ENDPOINT: a URL on this machine/,
+      ],
+      [{ SMS_KEY_VAULT_URL: 'http://contoso-sms-kv.vault.azure.net' }, /SMS_KEY_VAULT_URL/],
+      [{ ...vault, SMS_SECRETS: '{}' }, /SMS_KEY_VAULT_URL \(Key Vault\) or SMS_SECRETS/],
+      [{ SMS_SECRETS: '{"bad name": "x"}' }, /SMS_SECRETS.bad name/],
+    ])('stops on a bad or contradictory secrets setting and names it: %o', (env, message) => {
+      expect(() => loadConfig(env)).toThrow(ConfigurationError);
+      expect(() => loadConfig(env)).toThrow(message);
+    });
   });
 });

@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IdentityEndpoint } from '../../stand-ins/identity-endpoint.js';
+import { KeyVaultStandIn } from '../../stand-ins/key-vault.js';
 import { TwilioApiServer } from '../../stand-ins/twilio-api-server.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 
@@ -31,6 +36,25 @@ const twilioChannel = (id: string, number: string, account?: Record<string, stri
   defaultQueueId: 'general',
 });
 
+/** Twilio posting an inbound text to a host's webhook, signed with `token`. */
+function inboundTo(t: TestHost, token: string, params: Record<string, string>) {
+  const signature = twilio.getExpectedTwilioSignature(token, `${PUBLIC_BASE}/api/twilio/inbound`, params);
+  return fetch(`${t.host.url}/api/twilio/inbound`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    body: new URLSearchParams(params).toString(),
+  });
+}
+
+const text = (accountSid: string, from: string, to: string, body: string, sid: string) => ({
+  MessageSid: sid,
+  AccountSid: accountSid,
+  From: from,
+  To: to,
+  Body: body,
+  NumMedia: '0',
+});
+
 /**
  * Channels on their own Twilio accounts, through the local host: each webhook is checked with the
  * account of the channel owning the `To` number, each send goes out with its channel's account
@@ -45,23 +69,7 @@ describe("channels on their own providers' accounts", () => {
   api.addAccount(WEST_SID, 'west-token-now-0123456789abcdef0');
   let t: TestHost;
 
-  /** Twilio posting an inbound text to our webhook, signed with `token`. */
-  const inbound = (token: string, params: Record<string, string>) => {
-    const signature = twilio.getExpectedTwilioSignature(token, `${PUBLIC_BASE}/api/twilio/inbound`, params);
-    return fetch(`${t.host.url}/api/twilio/inbound`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-      body: new URLSearchParams(params).toString(),
-    });
-  };
-  const text = (accountSid: string, from: string, to: string, body: string, sid: string) => ({
-    MessageSid: sid,
-    AccountSid: accountSid,
-    From: from,
-    To: to,
-    Body: body,
-    NumMedia: '0',
-  });
+  const inbound = (token: string, params: Record<string, string>) => inboundTo(t, token, params);
   const queued = async () =>
     (await t.api('GET', 'queues/general/conversations')).body.conversations as {
       customer: string;
@@ -177,5 +185,121 @@ describe("channels on their own providers' accounts", () => {
     expect(api.refused).toEqual([`authentication ${WEST_SID}`]);
     const central = await t.api('GET', 'manage/channels/central/credentials');
     expect(central.body).toMatchObject({ account: "the deployment's account (settings)", ok: true });
+  });
+});
+
+const APP_OID = '6d0f7c5e-1111-4a2b-9c3d-0e1f2a3b4c5d';
+
+/**
+ * A channel's auth token in Key Vault, reached by the local host from its settings alone: the
+ * vault's URL and certificate (SMS_KEY_VAULT_URL, SMS_KEY_VAULT_CA_FILE) and a token endpoint
+ * standing in for the app's identity (SMS_DEV_IDENTITY_ENDPOINT), so the queue thread, which
+ * builds its own app from the configuration, reads it as the HTTP thread does. The vault stand-in
+ * lets only the app's identity read. Rotating is a new version of the secret and a new token at
+ * Twilio; the manual clock moves the cache along, so nothing here waits on real time.
+ */
+describe("a channel's auth token in Key Vault, rotated while the host runs", () => {
+  const vault = new KeyVaultStandIn();
+  const identity = new IdentityEndpoint(APP_OID);
+  const api = new TwilioApiServer(DEFAULT_SID, DEFAULT_TOKEN);
+  api.addAccount(NORTH_SID, NORTH_TOKEN, { messagingServices: [NORTH_SERVICE] });
+  const caDir = mkdtempSync(join(tmpdir(), 'sms-vault-ca-'));
+  let t: TestHost;
+  let customers = 0;
+
+  const notifyNorth = async () => {
+    customers += 1;
+    const to = `+1425555017${customers}`;
+    const sent = await t.api(
+      'POST',
+      'notifications',
+      { channelId: 'north', to, text: 'Your order shipped' },
+      flow,
+    );
+    expect(sent.status).toBe(202);
+    return t.eventually(async () => api.sends.find((send) => send.params.To === to), `the send to ${to}`);
+  };
+  const advanceMinutes = (minutes: number) => t.api('POST', 'local/clock', { advanceMinutes: minutes });
+
+  beforeAll(async () => {
+    const vaultUrl = await vault.start();
+    vault.readers = new Set([APP_OID]);
+    vault.setSecret('twilio-north-token', NORTH_TOKEN);
+    writeFileSync(join(caDir, 'vault.pem'), vault.ca);
+    const identityUrl = await identity.start();
+    const apiUrl = await api.start();
+    t = await startTestHost(
+      {
+        SMS_PUBLIC_BASE_URL: PUBLIC_BASE,
+        TWILIO_ACCOUNT_SID: DEFAULT_SID,
+        TWILIO_AUTH_TOKEN: DEFAULT_TOKEN,
+        TWILIO_API_BASE_URL: apiUrl,
+        SMS_KEY_VAULT_URL: vaultUrl,
+        SMS_KEY_VAULT_CA_FILE: join(caDir, 'vault.pem'),
+        SMS_DEV_IDENTITY_ENDPOINT: identityUrl,
+        SMS_SECRET_CACHE_SECONDS: '300',
+      },
+      {
+        channels: [
+          twilioChannel('north', NORTH, {
+            accountSid: NORTH_SID,
+            authTokenSecret: 'twilio-north-token',
+            messagingServiceSid: NORTH_SERVICE,
+          }),
+        ],
+        queues: [{ id: 'general', name: 'General' }],
+        agents: [{ id: 'alice', name: 'Alice', capacity: 2, queueIds: ['general'] }],
+      },
+    );
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await Promise.all([api.stop(), vault.stop(), identity.stop()]);
+    rmSync(caDir, { recursive: true, force: true });
+  });
+
+  it("reads the token from Key Vault with the app's identity, and not again while it is fresh", async () => {
+    expect(identity.asked).toContain('https://vault.azure.net');
+    const inbound = text(NORTH_SID, '+14255550161', NORTH, 'Hi', `SM${'e'.repeat(32)}`);
+    expect((await inboundTo(t, NORTH_TOKEN, inbound)).status).toBe(200);
+    expect((await notifyNorth()).accountSid).toBe(NORTH_SID);
+    const reads = vault.reads.length;
+    expect(reads).toBeGreaterThan(0);
+    await notifyNorth();
+    expect((await inboundTo(t, NORTH_TOKEN, { ...inbound, MessageSid: `SM${'f'.repeat(32)}` })).status).toBe(
+      200,
+    );
+    expect(vault.reads.length).toBe(reads);
+    expect(vault.refused.filter((r) => r.status === 403)).toEqual([]);
+  });
+
+  it('takes a rotated token at once when Twilio refuses the old one: the send goes out once, the new signature is accepted and the old refused', async () => {
+    vault.setSecret('twilio-north-token', 'north-token-rotated-0123456789ab');
+    api.rotateToken(NORTH_SID, 'north-token-rotated-0123456789ab');
+    // Past the guard against re-reading on every refusal (30 s), well inside the cache time (5 min).
+    await advanceMinutes(1);
+    const sends = api.sends.length;
+    const sent = await notifyNorth();
+    expect(sent.accountSid).toBe(NORTH_SID);
+    expect(api.refused).toEqual([`authentication ${NORTH_SID}`]);
+    await t.settle();
+    expect(api.sends.length).toBe(sends + 1);
+    const signed = text(NORTH_SID, '+14255550162', NORTH, 'New token', `SM${'1'.repeat(32)}`);
+    expect((await inboundTo(t, 'north-token-rotated-0123456789ab', signed)).status).toBe(200);
+    const stale = { ...signed, MessageSid: `SM${'2'.repeat(32)}` };
+    expect((await inboundTo(t, NORTH_TOKEN, stale)).status).toBe(403);
+  });
+
+  it('takes a rotated token once the cache time has passed, before any refusal', async () => {
+    vault.setSecret('twilio-north-token', 'north-token-third-0123456789abcd');
+    api.rotateToken(NORTH_SID, 'north-token-third-0123456789abcd');
+    const refused = api.refused.length;
+    await advanceMinutes(6);
+    await notifyNorth();
+    const signed = text(NORTH_SID, '+14255550163', NORTH, 'Third token', `SM${'3'.repeat(32)}`);
+    expect((await inboundTo(t, 'north-token-third-0123456789abcd', signed)).status).toBe(200);
+    expect(api.refused.length).toBe(refused);
+    expect(t.logs.join('\n')).toContain('"secret.rotated"');
+    expect(t.logs.join('\n')).not.toContain('north-token-third');
   });
 });
