@@ -20,6 +20,7 @@ import {
   summarize,
   waitingSinceOf,
 } from '../domain/workspace-views.js';
+import type { WrapUpCode } from '../domain/wrap-up.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { Stored } from '../ports.js';
 import { actingAgent, requireConversationAccess, requireQueueAccess } from './access.js';
@@ -106,6 +107,8 @@ export interface QueueView {
   waiting: number;
   longestWaitSeconds: number;
   serviceLevelSeconds?: number;
+  /** The codes an agent chooses from on ending one of its conversations, and whether one is needed. */
+  wrapUp: { codes: WrapUpCode[]; required: boolean };
 }
 
 /** Queues with their lines: waiting count and longest wait. An agent sees their own queues. */
@@ -131,6 +134,11 @@ export async function listQueueViews(deps: CoreDeps, principal: Principal): Prom
         ...(queue.serviceLevelSeconds !== undefined
           ? { serviceLevelSeconds: queue.serviceLevelSeconds }
           : {}),
+        // The workspace's End dialog offers these: it reads the public API only.
+        wrapUp: {
+          codes: (queue.wrapUp?.codes ?? []).map(({ code, label }) => ({ code, label })),
+          required: queue.wrapUp?.required ?? false,
+        },
       };
     }),
   );

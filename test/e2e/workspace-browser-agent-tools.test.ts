@@ -81,7 +81,19 @@ describe("an agent's tools and a customer's history in the workspace", { timeout
             defaultQueueId: 'general',
           },
         ],
-        queues: [{ id: 'general', name: 'General support' }],
+        queues: [
+          {
+            id: 'general',
+            name: 'General support',
+            wrapUp: {
+              codes: [
+                { code: 'resolved', label: 'Resolved' },
+                { code: 'callback', label: 'Call back' },
+              ],
+              required: true,
+            },
+          },
+        ],
         agents: [{ id: 'alice', name: 'Alice', capacity: 5, queueIds: ['general'] }],
       },
     );
@@ -154,6 +166,42 @@ describe("an agent's tools and a customer's history in the workspace", { timeout
       'the edited quick reply to be sent',
     );
     await expect.poll(() => reply.inputValue()).toBe('');
+  });
+
+  it('ending asks for the wrap-up code the queue requires, says so clearly when none is chosen, and records the code and note', async () => {
+    const endButton = alice.getByRole('button', { name: 'End (wrap-up)…' });
+    await endButton.focus();
+    await alice.keyboard.press('Enter');
+    const dialog = alice.getByRole('dialog', { name: 'End the conversation' });
+    await dialog.waitFor();
+    const code = dialog.getByLabel(/Wrap-up code/);
+    expect(await code.locator('option').allTextContents()).toEqual([
+      'Choose a code…',
+      'Resolved',
+      'Call back',
+    ]);
+    await dialog.getByLabel('Note (optional)').fill('Sent the tracking link.');
+    await dialog.getByRole('button', { name: 'End conversation' }).click();
+    await dialog
+      .getByText('Choose a wrap-up code: queue General support requires one to end a conversation.')
+      .waitFor();
+    // The keyboard is taken to the field that needs it, and nothing was ended.
+    await expect.poll(() => isFocused(code)).toBe(true);
+    expect((await t.api('GET', `conversations/${anaConversation}`)).body.conversation.state).toBe('active');
+    await screenshot(alice, 'agent-tools-02-end-needs-code');
+
+    await code.selectOption('callback');
+    await expect.poll(() => dialog.getByText(/Choose a wrap-up code:/).count()).toBe(0);
+    await dialog.getByRole('button', { name: 'End conversation' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => alice.getByTestId('conversation-state').textContent()).toBe('Wrap-up');
+    const ended = (await t.api('GET', `conversations/${anaConversation}`)).body.conversation;
+    expect(ended.wrapUp).toMatchObject({
+      code: 'callback',
+      label: 'Call back',
+      note: 'Sent the tracking link.',
+      by: 'agent:alice',
+    });
   });
 
   it('has no serious accessibility violations with the new controls', async () => {

@@ -267,7 +267,8 @@ describe('issue 11, walked through in a browser', { timeout: 90_000 }, () => {
     await alice.getByTestId('list-waiting').getByText('Ann Lee').waitFor({ timeout: LIVE });
     await item(alice, FAY).click();
     await thread(alice).getByText('Can I change my delivery address?').waitFor();
-    await alice.getByRole('button', { name: 'End (wrap-up)' }).click();
+    await alice.getByRole('button', { name: 'End (wrap-up)…' }).click();
+    await alice.getByRole('dialog').getByRole('button', { name: 'End conversation' }).click();
     await alice.getByTestId('list-wrap-up').getByText(FAY).waitFor({ timeout: LIVE });
     await screenshot(alice, 'walkthrough-07-groups');
   });

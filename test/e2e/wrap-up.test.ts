@@ -48,6 +48,17 @@ describe('wrap-up codes and notes, end to end', () => {
     expect(bad.status).toBe(400);
   });
 
+  it("an agent's GET queues gives the list and that it is required, as the End dialog shows it", async () => {
+    const queues = (await t.api('GET', 'queues', undefined, alice)).body.queues;
+    expect(queues.find((q: { id: string }) => q.id === 'general').wrapUp).toEqual({
+      codes: [
+        { code: 'resolved', label: 'Resolved' },
+        { code: 'callback', label: 'Call back' },
+      ],
+      required: true,
+    });
+  });
+
   it('refuses an end without a code or with one not in the list (400), and the conversation stays active', async () => {
     const id = await start('+14255550160');
     const missing = await end(id, { note: 'done' });

@@ -55,8 +55,22 @@ describe('the workspace reads', () => {
     const { h } = await floor();
     h.clock.advance(30_000);
     expect(await listQueueViews(h.deps, supervisor)).toEqual([
-      { id: 'general', name: 'General', distribution: 'push', waiting: 1, longestWaitSeconds: 90 },
-      { id: 'billing', name: 'Billing', distribution: 'push', waiting: 1, longestWaitSeconds: 30 },
+      {
+        id: 'general',
+        name: 'General',
+        distribution: 'push',
+        waiting: 1,
+        longestWaitSeconds: 90,
+        wrapUp: { codes: [], required: false },
+      },
+      {
+        id: 'billing',
+        name: 'Billing',
+        distribution: 'push',
+        waiting: 1,
+        longestWaitSeconds: 30,
+        wrapUp: { codes: [], required: false },
+      },
     ]);
     expect((await listQueueViews(h.deps, agent('alice'))).map((q) => q.id)).toEqual(['general']);
   });

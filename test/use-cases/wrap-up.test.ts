@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Principal } from '../../shared/domain/access.js';
 import type { Queue } from '../../shared/domain/channel.js';
 import { Directory } from '../../shared/domain/directory.js';
 import { ValidationError } from '../../shared/errors.js';
@@ -7,6 +8,7 @@ import { assignQueue } from '../../shared/use-cases/assign.js';
 import { endConversation } from '../../shared/use-cases/conversations.js';
 import { dayFigures } from '../../shared/use-cases/figures.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
+import { listQueueViews } from '../../shared/use-cases/workspace.js';
 import { coreHarness, storeKinds, testSeed } from '../support/core.js';
 
 const general: Queue = {
@@ -40,6 +42,23 @@ describe.each(storeKinds)('wrap-up on ending a conversation (%s)', (_kind, makeS
     await assignQueue(h.deps, 'general');
     return { h, ids };
   }
+
+  it("gives an agent each of their queues' codes and whether one is required (the End dialog's list)", async () => {
+    const { h } = await withConversations(0);
+    const alice: Principal = {
+      kind: 'user',
+      userId: 'alice',
+      name: 'Alice',
+      roles: ['agent'],
+      agentId: 'alice',
+    };
+    const views = await listQueueViews(h.deps, { ...alice, roles: ['supervisor'], agentId: null });
+    expect(views.map(({ id, wrapUp }) => ({ id, wrapUp }))).toEqual([
+      { id: 'general', wrapUp: { codes: general.wrapUp?.codes, required: true } },
+      { id: 'billing', wrapUp: { codes: [], required: false } },
+    ]);
+    expect((await listQueueViews(h.deps, alice)).find((q) => q.id === 'general')?.wrapUp.required).toBe(true);
+  });
 
   it('records the code (with its label) and the note with the end, in one write', async () => {
     const { h, ids } = await withConversations();

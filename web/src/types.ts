@@ -1,3 +1,5 @@
+import type { QueueWrapUpView } from './logic/wrap-up.js';
+
 /** The shapes of the public HTTP API the pages read (see WORKSPACE-CONTRACT / README). */
 export type Presence = 'available' | 'busy' | 'away' | 'offline';
 export const presences: Presence[] = ['available', 'busy', 'away', 'offline'];
@@ -35,6 +37,8 @@ export interface QueueView {
   waiting: number;
   longestWaitSeconds: number;
   serviceLevelSeconds?: number;
+  /** The codes the End dialog offers, and whether one is needed to end. */
+  wrapUp?: QueueWrapUpView;
 }
 
 /** A channel an agent may text a customer first on (`GET channels`). */

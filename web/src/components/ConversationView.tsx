@@ -18,6 +18,7 @@ import type { OfferedQuickReply } from '../logic/quick-replies.js';
 import { authorOf, inOrder, statusText } from '../logic/thread.js';
 import type { AgentView, ConversationDetail, Me, Message, QueueView } from '../types.js';
 import { Composer } from './Composer.js';
+import { EndDialog } from './EndDialog.js';
 import { TransferDialog, type TransferTarget } from './TransferDialog.js';
 
 const useStyles = makeStyles({
@@ -279,9 +280,11 @@ export function ConversationView(props: {
         </div>
         <Toolbar aria-label="Conversation actions" style={{ flexWrap: 'wrap', padding: '4px 12px' }}>
           {mine && (state === 'active' || state === 'waiting') && (
-            <Button onClick={() => void act('Ended: the conversation is in wrap-up.', 'end')}>
-              End (wrap-up)
-            </Button>
+            <EndDialog
+              queue={props.queues.find((queue) => queue.id === conversation.queueId)}
+              queueId={conversation.queueId}
+              onEnd={(body) => perform('Ended: the conversation is in wrap-up.', 'end', body)}
+            />
           )}
           {mine && state === 'active' && (
             <Button
