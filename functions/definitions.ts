@@ -18,6 +18,7 @@ import { conversationQuickRepliesFunction } from './conversation-quick-replies.j
 import { conversationReadFunction } from './conversation-read.js';
 import { conversationReassignFunction } from './conversation-reassign.js';
 import { conversationReplyFunction } from './conversation-reply.js';
+import { conversationSearchFunction } from './conversation-search.js';
 import { conversationSetAsideFunction } from './conversation-set-aside.js';
 import { conversationStartFunction } from './conversation-start.js';
 import { conversationTransferFunction } from './conversation-transfer.js';
@@ -124,6 +125,7 @@ function allFunctions(app: App): FunctionDefinition[] {
     queueConversationsFunction(app),
     conversationGetFunction(app),
     customerHistoryFunction(app),
+    conversationSearchFunction(app),
     conversationReplyFunction(app),
     conversationEndFunction(app),
     conversationCloseFunction(app),

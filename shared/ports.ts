@@ -86,6 +86,17 @@ export interface ConversationSearch {
   createdFrom?: string;
   /** Created strictly before this instant. */
   createdBefore?: string;
+  /** The customer's number, exactly. */
+  customer?: PhoneNumber;
+  /** The case number, exactly. */
+  caseNumber?: string;
+  /**
+   * A prefix of the customer's name as the conversation recorded it, folded (foldName: case and
+   * accents ignored). Already folded by the caller.
+   */
+  customerNamePrefix?: string;
+  /** Only what an agent may see: conversations in these queues, or last held by this agent. */
+  visibleTo?: { queueIds: string[]; agentId: string };
 }
 
 export interface ConversationPage {
@@ -127,8 +138,9 @@ export interface Store {
   /** A customer's conversations on a channel, newest first: one partition (the customer's). */
   findCustomerConversations(query: CustomerConversationsQuery): Promise<Stored<Conversation>[]>;
   /**
-   * Conversations of any state matching every given filter, oldest first, a page at a time. It may
-   * read every partition: only for what a person starts (reports, searches), never a timer or queue.
+   * Conversations of any state matching every given filter, newest first (createdAt, id), a page
+   * at a time. It may read every partition: only for what a person starts (reports, searches),
+   * never a timer or queue.
    */
   searchConversations(
     search: ConversationSearch,

@@ -1,4 +1,5 @@
 import { type Conversation, unclosedStates } from '../domain/conversation.js';
+import { foldName } from '../domain/name-fold.js';
 import { ValidationError } from '../errors.js';
 import type { ConversationCursor, ConversationQuery, ConversationSearch } from '../ports.js';
 
@@ -24,7 +25,16 @@ export function matchesWork(conversation: Conversation, query: ConversationQuery
 
 /** Whether a conversation matches a search a person started. */
 export function matchesSearch(conversation: Conversation, search: ConversationSearch): boolean {
+  const visible = search.visibleTo;
+  const prefix = search.customerNamePrefix;
   return (
+    (search.customer === undefined || conversation.customer === search.customer) &&
+    (search.caseNumber === undefined || conversation.caseNumber === search.caseNumber) &&
+    (prefix === undefined ||
+      (conversation.customerName !== undefined && foldName(conversation.customerName).startsWith(prefix))) &&
+    (visible === undefined ||
+      visible.queueIds.includes(conversation.queueId) ||
+      conversation.agentId === visible.agentId) &&
     (search.states === undefined || search.states.includes(conversation.state)) &&
     (search.channelId === undefined || conversation.channelId === search.channelId) &&
     (search.queueId === undefined || conversation.queueId === search.queueId) &&

@@ -47,8 +47,9 @@ import type {
   Stored,
 } from '../ports.js';
 import { byAgentId, matchesAgents } from './agent-reads.js';
-import { matchesWork } from './conversation-reads.js';
+import { cursorOf, decodeContinuation, encodeContinuation, matchesWork } from './conversation-reads.js';
 import { type AgentTruth, CosmosRoster, changedRosters, nextVersion } from './cosmos-roster.js';
+import { NAME_KEY, searchableConversation, searchQuery } from './cosmos-search.js';
 
 /**
  * The container's indexing policy, shared with the Bicep deployment (loadJsonContent) so the two
@@ -267,8 +268,12 @@ const keys = {
 };
 
 /** A value as stored: its placement and kind added (the batch API wants plain JSON objects). */
+/** What a document holds besides the value: a conversation also its folded name (cosmos-search.ts). */
+const stored = (value: object, kind: Kind): object =>
+  kind === 'conversation' ? searchableConversation(value as Conversation) : value;
+
 const document = (value: object, place: { id: string; pk: string }, kind: Kind) =>
-  JSON.parse(JSON.stringify({ ...value, ...place, kind })) as JSONObject;
+  JSON.parse(JSON.stringify({ ...stored(value, kind), ...place, kind })) as JSONObject;
 
 const SYSTEM_FIELDS = ['pk', 'kind', '_rid', '_self', '_etag', '_attachments', '_ts'];
 
@@ -483,6 +488,7 @@ export class CosmosStore implements Store {
   private strip<T>(doc: ItemDefinition, kind: Kind): T {
     const value: Record<string, unknown> = { ...doc };
     for (const field of SYSTEM_FIELDS) delete value[field];
+    if (kind === 'conversation') delete value[NAME_KEY];
     // These have no id of their own: it is a placement detail.
     if (
       kind === 'customer' ||
@@ -513,7 +519,7 @@ export class CosmosStore implements Store {
     conflict: () => Error,
   ) {
     try {
-      const { resource } = await this.container.items.create({ ...value, ...place, kind });
+      const { resource } = await this.container.items.create({ ...stored(value, kind), ...place, kind });
       return { value, etag: String(resource?._etag) };
     } catch (error) {
       if (statusOf(error) === 409) throw conflict();
@@ -531,7 +537,10 @@ export class CosmosStore implements Store {
     try {
       const { resource } = await this.container
         .item(place.id, place.pk)
-        .replace({ ...value, ...place, kind }, { accessCondition: { type: 'IfMatch', condition: etag } });
+        .replace(
+          { ...stored(value, kind), ...place, kind },
+          { accessCondition: { type: 'IfMatch', condition: etag } },
+        );
       return { value, etag: String(resource?._etag) };
     } catch (error) {
       const status = statusOf(error);
@@ -938,37 +947,32 @@ export class CosmosStore implements Store {
     return found;
   }
 
+  /**
+   * One query across the conversations' partitions, newest first, served by a composite index
+   * (cosmos-search.ts). The continuation is where the page ended, as on the embedded store, so a
+   * caller's token is checked before anything is read.
+   */
   async searchConversations(search: ConversationSearch, page: { limit: number; continuation?: string }) {
-    const where = ["c.kind = 'conversation'"];
-    const parameters: SqlParameter[] = [];
-    const add = (condition: string, name: string, value: string | string[] | undefined) => {
-      if (value === undefined) return;
-      where.push(condition);
-      parameters.push({ name, value });
-    };
-    add('c.channelId = @channelId', '@channelId', search.channelId);
-    add('c.queueId = @queueId', '@queueId', search.queueId);
-    add('c.agentId = @agentId', '@agentId', search.agentId);
-    add('ARRAY_CONTAINS(@states, c.state)', '@states', search.states);
-    add('c.createdAt >= @createdFrom', '@createdFrom', search.createdFrom);
-    add('c.createdAt < @createdBefore', '@createdBefore', search.createdBefore);
+    const before = page.continuation === undefined ? undefined : decodeContinuation(page.continuation);
+    if (search.states?.length === 0) return { conversations: [] };
+    const limit = Math.max(1, Math.trunc(page.limit));
+    const { sql, parameters } = searchQuery(search, before);
     const iterator = this.container.items.query<ItemDefinition>(
-      {
-        query: `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.kind, c.createdAt, c.id`,
-        parameters,
-      },
-      {
-        maxItemCount: Math.trunc(page.limit),
-        ...(page.continuation === undefined ? {} : { continuationToken: page.continuation }),
-      },
+      { query: sql, parameters },
+      { maxItemCount: limit + 1 },
     );
-    const { resources, continuationToken } = await iterator.fetchNext();
-    const conversations = resources.map((doc) => ({
-      value: this.strip<Conversation>(doc, 'conversation'),
-      etag: String(doc._etag),
-    }));
-    return continuationToken && iterator.hasMoreResults()
-      ? { conversations, continuation: continuationToken }
+    const found: Stored<Conversation>[] = [];
+    // A cross-partition page may come back short of maxItemCount: read on until one more than the
+    // page (which says there is a next one) or the end.
+    while (found.length <= limit && iterator.hasMoreResults()) {
+      const { resources } = await iterator.fetchNext();
+      for (const doc of resources)
+        found.push({ value: this.strip<Conversation>(doc, 'conversation'), etag: String(doc._etag) });
+    }
+    const conversations = found.slice(0, limit);
+    const last = conversations.at(-1);
+    return found.length > limit && last
+      ? { conversations, continuation: encodeContinuation(cursorOf(last.value)) }
       : { conversations };
   }
 

@@ -11,6 +11,7 @@ import {
   messageEvents,
 } from '../domain/integration-event.js';
 import type { Message } from '../domain/message.js';
+import { foldName } from '../domain/name-fold.js';
 import type { Notification } from '../domain/notification.js';
 import type { PhoneNumber } from '../domain/phone.js';
 import type { PoisonEvent } from '../domain/poison-event.js';
@@ -51,6 +52,10 @@ CREATE INDEX IF NOT EXISTS conversations_idle ON conversations (channel_id, stat
 CREATE INDEX IF NOT EXISTS conversations_work ON conversations (created_at, id) WHERE state <> 'closed';
 CREATE INDEX IF NOT EXISTS conversations_customer
   ON conversations (channel_id, json_extract(doc, '$.customer'), created_at, id);
+CREATE INDEX IF NOT EXISTS conversations_created ON conversations (created_at, id);
+CREATE INDEX IF NOT EXISTS conversations_number
+  ON conversations (json_extract(doc, '$.customer'), created_at, id);
+CREATE INDEX IF NOT EXISTS conversations_case ON conversations (json_extract(doc, '$.caseNumber'));
 CREATE TABLE IF NOT EXISTS messages (
   conversation_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, etag INTEGER NOT NULL, doc TEXT NOT NULL,
   PRIMARY KEY (conversation_id, id)
@@ -100,6 +105,10 @@ export class SqliteStore implements Store, TranscriptExpiry {
     private readonly clock: Pick<Clock, 'now'> = { now: () => new Date() },
   ) {
     db.exec(SCHEMA);
+    // A search by name compares names folded as every store folds them (case and accents ignored).
+    db.function('sms_fold_name', { deterministic: true }, (name: unknown) =>
+      typeof name === 'string' ? foldName(name) : null,
+    );
     // The queues' rosters follow the agents: rebuilt on opening, so a file written before the
     // rosters existed (or by an older version) reads the same.
     db.transaction(() => {
@@ -395,10 +404,44 @@ export class SqliteStore implements Store, TranscriptExpiry {
   }
 
   async searchConversations(search: ConversationSearch, page: { limit: number; continuation?: string }) {
-    const after = page.continuation === undefined ? undefined : decodeContinuation(page.continuation);
-    const { where, params } = this.conversationFilters(search, after);
+    const before = page.continuation === undefined ? undefined : decodeContinuation(page.continuation);
+    const { where, params } = this.conversationFilters(search);
+    if (search.customer !== undefined) {
+      where.push("json_extract(doc, '$.customer') = @customer");
+      params.customer = search.customer;
+    }
+    if (search.caseNumber !== undefined) {
+      where.push("json_extract(doc, '$.caseNumber') = @caseNumber");
+      params.caseNumber = search.caseNumber;
+    }
+    if (search.customerNamePrefix !== undefined) {
+      // substr, not LIKE: a name's % or _ is a letter here, not a wildcard.
+      where.push(
+        "substr(sms_fold_name(json_extract(doc, '$.customerName')), 1, length(@namePrefix)) = @namePrefix",
+      );
+      params.namePrefix = search.customerNamePrefix;
+    }
+    if (search.visibleTo !== undefined) {
+      const queues = search.visibleTo.queueIds.map((queueId, index) => {
+        params[`visibleQueue${index}`] = queueId;
+        return `@visibleQueue${index}`;
+      });
+      where.push(
+        `(${queues.length > 0 ? `queue_id IN (${queues.join(', ')}) OR ` : ''}agent_id = @visibleAgent)`,
+      );
+      params.visibleAgent = search.visibleTo.agentId;
+    }
+    if (before !== undefined) {
+      where.push('(created_at < @beforeCreatedAt OR (created_at = @beforeCreatedAt AND id < @beforeId))');
+      params.beforeCreatedAt = before.createdAt;
+      params.beforeId = before.id;
+    }
     const limit = Math.trunc(page.limit);
-    const found = this.selectConversations(where, params, `ORDER BY created_at, id LIMIT ${limit + 1}`);
+    const found = this.selectConversations(
+      where,
+      params,
+      `ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
+    );
     const conversations = found.slice(0, limit);
     const last = conversations.at(-1);
     return found.length > limit && last

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { searchQuery, servedByIndex } from '../../shared/adapters/cosmos-search.js';
 import { conversationIndexes, conversationQuery } from '../../shared/adapters/cosmos-store.js';
+import type { Principal } from '../../shared/domain/access.js';
 import { Directory } from '../../shared/domain/directory.js';
-import type { ConversationQuery } from '../../shared/ports.js';
+import type { ConversationQuery, ConversationSearch } from '../../shared/ports.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
 import { autoCloseIdle } from '../../shared/use-cases/auto-close.js';
+import { parseSearchQuery, searchConversations } from '../../shared/use-cases/conversation-search.js';
 import { listAgentConversations, listQueueConversations } from '../../shared/use-cases/conversations.js';
+import { dayFigures } from '../../shared/use-cases/figures.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import { assignAtOpening } from '../../shared/use-cases/openings.js';
 import { aChannel } from '../support/builders.js';
@@ -14,9 +18,17 @@ import { MemoryStore } from '../support/memory-store.js';
 /** Records the conversation queries the use cases make. */
 class RecordingStore extends MemoryStore {
   readonly queries: ConversationQuery[] = [];
+  readonly searches: ConversationSearch[] = [];
   override async findConversations(query: ConversationQuery) {
     this.queries.push(query);
     return super.findConversations(query);
+  }
+  override async searchConversations(
+    search: ConversationSearch,
+    page: { limit: number; continuation?: string },
+  ) {
+    this.searches.push(search);
+    return super.searchConversations(search, page);
   }
 }
 
@@ -67,5 +79,79 @@ describe('Cosmos DB indexing for the conversation queries the app makes', () => 
   it('tells a served query from one no index serves', () => {
     expect(served({ queueId: 'general', states: ['open'] })).toBe(true);
     expect(served({ agentId: 'alice', queueId: 'general', states: ['open'] })).toBe(false);
+  });
+});
+
+describe('Cosmos DB indexing for the searches a person starts', () => {
+  const supervisor: Principal = {
+    kind: 'user',
+    userId: 'dana',
+    name: 'dana',
+    roles: ['supervisor'],
+    agentId: null,
+  };
+  const alice: Principal = {
+    kind: 'user',
+    userId: 'alice',
+    name: 'alice',
+    roles: ['agent'],
+    agentId: 'alice',
+  };
+  // Each filter of GET search/conversations alone, the page's usual pairs, and every one at once.
+  const queries: Record<string, string>[] = [
+    {},
+    { number: '+14255550123' },
+    { contact: 'jos' },
+    { caseNumber: 'C-1' },
+    { from: '2026-12-01', to: '2026-12-02' },
+    { queue: 'general' },
+    { agent: 'alice' },
+    { state: 'closed' },
+    { state: 'active,wrap-up' },
+    { queue: 'general', state: 'open' },
+    { agent: 'alice', from: '2026-12-01' },
+    { contact: 'jos', state: 'closed', from: '2026-12-01' },
+    {
+      number: '+14255550123',
+      contact: 'jos',
+      caseNumber: 'C-1',
+      from: '2026-12-01',
+      to: '2026-12-02',
+      queue: 'general',
+      agent: 'alice',
+      state: 'closed,active',
+    },
+  ];
+
+  it("serves every search of GET search/conversations, a supervisor's and an agent's, and the figures' day", async () => {
+    const store = new RecordingStore();
+    const h = coreHarness(store);
+    await h.addAgent();
+    for (const query of queries) {
+      await searchConversations(h.deps, supervisor, parseSearchQuery(query));
+      await searchConversations(h.deps, alice, parseSearchQuery(query));
+    }
+    await dayFigures(h.deps, '2026-12-01');
+    expect(store.searches).toHaveLength(queries.length * 2 + 1);
+    for (const search of store.searches) {
+      const { orderBy } = searchQuery(search);
+      expect({ search, orderBy, served: servedByIndex(orderBy) }).toEqual({ search, orderBy, served: true });
+    }
+  });
+
+  it('leads with the most selective equality filter given, and tells a served sort from one no index serves', () => {
+    expect(searchQuery({ customer: '+14255550123' as never, queueId: 'general' }).orderBy).toEqual([
+      'kind',
+      'customer',
+      'createdAt',
+      'id',
+    ]);
+    expect(searchQuery({ states: ['closed', 'open'], createdFrom: '2026-12-01' }).orderBy).toEqual([
+      'kind',
+      'createdAt',
+      'id',
+    ]);
+    expect(servedByIndex(['kind', 'customerNameKey', 'createdAt', 'id'])).toBe(false);
+    expect(servedByIndex(['kind', 'queueId', 'state', 'createdAt', 'id'])).toBe(false);
   });
 });

@@ -1,7 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { conversationStates, statesTakingMessages, transition } from '../../shared/domain/conversation.js';
+import {
+  type Conversation,
+  conversationStates,
+  statesTakingMessages,
+  transition,
+} from '../../shared/domain/conversation.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../../shared/errors.js';
-import type { Store } from '../../shared/ports.js';
+import type { ConversationSearch, Store } from '../../shared/ports.js';
 import {
   aConversation,
   aCustomerState,
@@ -177,7 +182,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
         expect(next[0]?.value.state).toBe('closed');
       });
 
-      it('are searched in any state, by creation time, a page at a time to the end', async () => {
+      it('are searched in any state, newest first, a page at a time to the end', async () => {
         const at = (minute: number) => `2026-11-23T09:0${minute}:00.000Z`;
         for (const [id, minute, state] of [
           ['s1', 1, 'closed'],
@@ -202,10 +207,97 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
           continuation = page.continuation;
           pages += 1;
         } while (continuation !== undefined && pages < 10);
-        expect(seen).toEqual(['s1', 's2', 's3', 's4', 's5']);
+        expect(seen).toEqual(['s5', 's4', 's3', 's2', 's1']);
         const closed = await store.searchConversations({ states: ['closed'] }, { limit: 10 });
-        expect(closed.conversations.map((c) => c.value.id)).toEqual(['s1', 's3', 's5', 's6']);
+        expect(closed.conversations.map((c) => c.value.id)).toEqual(['s6', 's5', 's3', 's1']);
         expect(closed.continuation).toBeUndefined();
+      });
+
+      it('break a tie in creation time by id, newest first, across pages', async () => {
+        for (const id of ['t1', 't2', 't3']) {
+          await store.createConversation(aConversation({ id, createdAt: '2026-11-23T09:00:00.000Z' }));
+        }
+        const first = await store.searchConversations({}, { limit: 2 });
+        expect(first.conversations.map((c) => c.value.id)).toEqual(['t3', 't2']);
+        const second = await store.searchConversations(
+          {},
+          { limit: 2, ...(first.continuation === undefined ? {} : { continuation: first.continuation }) },
+        );
+        expect(second.conversations.map((c) => c.value.id)).toEqual(['t1']);
+        expect(second.continuation).toBeUndefined();
+      });
+
+      describe('searched by what a person knows of them', () => {
+        const at = (minute: number) => `2026-11-23T10:0${minute}:00.000Z`;
+        beforeEach(async () => {
+          const rows: Partial<Conversation>[] = [
+            { id: 'f1', customerName: 'José Álvarez', caseNumber: 'C-1001', agentId: 'alice' },
+            {
+              id: 'f2',
+              customer: OTHER_CUSTOMER,
+              customerName: 'Joseph Brown',
+              caseNumber: 'C-1002',
+              queueId: 'billing',
+              agentId: 'bob',
+              state: 'closed',
+            },
+            { id: 'f3', customerName: 'Ann Lee', caseNumber: 'C-1003', channelId: 'other', state: 'active' },
+            { id: 'f4', caseNumber: 'C-1004', queueId: 'billing', agentId: null },
+            {
+              id: 'f5',
+              customerName: '50%_off Ltd',
+              caseNumber: 'C-1005',
+              queueId: 'billing',
+              agentId: 'alice',
+            },
+          ];
+          for (const [index, row] of rows.entries())
+            await store.createConversation(aConversation({ ...row, createdAt: at(index + 1) }));
+        });
+        const ids = async (search: ConversationSearch) =>
+          (await store.searchConversations(search, { limit: 10 })).conversations.map((c) => c.value.id);
+
+        it("by the customer's number", async () => {
+          expect(await ids({ customer: OTHER_CUSTOMER })).toEqual(['f2']);
+          expect(await ids({ customer: CUSTOMER })).toEqual(['f5', 'f4', 'f3', 'f1']);
+        });
+
+        it('by case number, exactly', async () => {
+          expect(await ids({ caseNumber: 'C-1003' })).toEqual(['f3']);
+          expect(await ids({ caseNumber: 'C-100' })).toEqual([]);
+        });
+
+        it("by a folded prefix of the customer's name (case and accents ignored, no wildcards)", async () => {
+          expect(await ids({ customerNamePrefix: 'jos' })).toEqual(['f2', 'f1']);
+          expect(await ids({ customerNamePrefix: 'jose a' })).toEqual(['f1']);
+          expect(await ids({ customerNamePrefix: 'lee' })).toEqual([]);
+          expect(await ids({ customerNamePrefix: '50%_' })).toEqual(['f5']);
+          expect(await ids({ customerNamePrefix: '5%' })).toEqual([]);
+        });
+
+        it('by channel, queue, agent and state, together', async () => {
+          expect(await ids({ channelId: 'other' })).toEqual(['f3']);
+          expect(await ids({ queueId: 'billing' })).toEqual(['f5', 'f4', 'f2']);
+          expect(await ids({ agentId: 'alice' })).toEqual(['f5', 'f1']);
+          expect(await ids({ states: ['closed', 'active'] })).toEqual(['f3', 'f2']);
+          expect(await ids({ queueId: 'billing', agentId: 'alice', states: ['open'] })).toEqual(['f5']);
+        });
+
+        it('by date range: from inclusive, before exclusive', async () => {
+          expect(await ids({ createdFrom: at(2), createdBefore: at(4) })).toEqual(['f3', 'f2']);
+        });
+
+        it("as an agent sees them: their queues' conversations and those they held", async () => {
+          expect(await ids({ visibleTo: { queueIds: ['general'], agentId: 'bob' } })).toEqual([
+            'f3',
+            'f2',
+            'f1',
+          ]);
+          expect(await ids({ visibleTo: { queueIds: [], agentId: 'alice' } })).toEqual(['f5', 'f1']);
+          expect(
+            await ids({ visibleTo: { queueIds: ['billing'], agentId: 'carol' }, customerNamePrefix: 'jo' }),
+          ).toEqual(['f2']);
+        });
       });
 
       it('hand out the next sequence number in one write while open, active or in wrap-up', async () => {

@@ -59,6 +59,7 @@ describe('function definitions', () => {
     ['queueConversations', 'queues/{queueId}/conversations', ['GET'], 'anonymous'],
     ['conversationGet', 'conversations/{conversationId}', ['GET'], 'anonymous'],
     ['customerHistory', 'customers/{number}/conversations', ['GET'], 'anonymous'],
+    ['conversationSearch', 'search/conversations', ['GET'], 'anonymous'],
     ['conversationReply', 'conversations/{conversationId}/messages', ['POST'], 'anonymous'],
     ['conversationEnd', 'conversations/{conversationId}/end', ['POST'], 'anonymous'],
     ['conversationClose', 'conversations/{conversationId}/close', ['POST'], 'anonymous'],
@@ -170,7 +171,7 @@ describe('function definitions', () => {
       ...registrar.eventGrids.keys(),
     ];
     expect(names).toHaveLength(buildFunctions(app).length);
-    expect(names).toHaveLength(77);
+    expect(names).toHaveLength(78);
     expect(new Set(names).size).toBe(names.length);
   });
 });

@@ -231,10 +231,10 @@ export class MemoryStore implements Store, TranscriptExpiry {
   }
 
   async searchConversations(search: ConversationSearch, page: { limit: number; continuation?: string }) {
-    const after = page.continuation === undefined ? undefined : decodeContinuation(page.continuation);
+    const before = page.continuation === undefined ? undefined : decodeContinuation(page.continuation);
     const matches = this.sorted(
-      (c) => matchesSearch(c, search) && (after === undefined || compareByCreation(c, after) > 0),
-    );
+      (c) => matchesSearch(c, search) && (before === undefined || compareByCreation(c, before) < 0),
+    ).reverse();
     const conversations = matches.slice(0, page.limit).map((row) => this.out(row) as Stored<Conversation>);
     const last = conversations.at(-1);
     return matches.length > page.limit && last
