@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Directory } from '../../shared/domain/directory.js';
 import type { SenderNumber } from '../../shared/domain/phone.js';
 import { numberType } from '../../shared/domain/sender-pace.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
@@ -88,5 +89,30 @@ describe('delivering at the number pace', () => {
     }
     expect(h.sender.sends.map((s) => s.text)).toEqual(['one', 'two', 'three']);
     expect(h.clock.now().getTime() - start).toBe(2000);
+  });
+
+  it('paces a number by the type the admin gave it: a number marked toll-free sends three a second, though it reads as a long code', async () => {
+    const h = coreHarness();
+    const [, alerts] = testSeed.channels;
+    if (!alerts) throw new Error('the test seed has an alerts channel');
+    const tollFree = {
+      ...support,
+      numbers: [{ number: support.numbers[0]?.number as SenderNumber, type: 'toll-free' as const }],
+    };
+    h.deps.directory = new Directory([tollFree, alerts], testSeed.queues);
+    await h.addAgent({ id: 'alice' });
+    const outcome = await receiveInbound(h.deps, h.sms());
+    if (outcome.status !== 'stored') throw new Error('not stored');
+    await assignQueue(h.deps, 'general');
+    const start = h.clock.now().getTime();
+    for (const text of ['one', 'two', 'three', 'four']) {
+      await replyToCustomer(h.deps, { conversationId: outcome.conversationId, agentId: 'alice', text });
+      const message = h.queue.on('sms-outbound').at(-1)?.body;
+      await deliverOutbound(h.deps, message as never, { deliveryCount: 1, maxDeliveryCount: 3 });
+    }
+    expect(h.sender.sends).toHaveLength(4);
+    // Four sends at three a second take one second of the manual clock (slots fall on whole
+    // milliseconds); as the long code the number reads as, they would take three.
+    expect(h.clock.now().getTime() - start).toBeCloseTo(1000, -1);
   });
 });
