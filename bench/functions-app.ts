@@ -132,7 +132,10 @@ const requests = {
   },
 };
 type Provider = keyof typeof requests;
-const providers = Object.keys(requests) as Provider[];
+/** BENCH_PROVIDERS=acs,twilio measures only those (to profile one path). */
+const providers = (
+  process.env.BENCH_PROVIDERS ? process.env.BENCH_PROVIDERS.split(',') : Object.keys(requests)
+).filter((p): p is Provider => p in requests);
 
 async function startStandIns() {
   const cosmos = createHttpServer();
@@ -156,7 +159,13 @@ async function startStandIns() {
 function startWorker(entry: string, env: Record<string, string>) {
   const spawnedAt = performance.now();
   const child: ChildProcess = fork(join(dist, 'bench/functions-worker.js'), [entry], {
-    env: { PATH: process.env.PATH ?? '', SMS_LOG_LEVEL: 'error', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      SMS_LOG_LEVEL: 'error',
+      // BENCH_CPU_PROF=<dir>: each worker writes a CPU profile of each measured burst there.
+      ...(process.env.BENCH_CPU_PROF ? { BENCH_CPU_PROF: process.env.BENCH_CPU_PROF } : {}),
+      ...env,
+    },
     execArgv: ['--import', join(dist, 'bench/functions-core-stand-in.js')],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

@@ -5,6 +5,9 @@
  * the parent asks: one request (answered with the time since this process started), or a burst
  * (answered with the CPU time the burst took in this process).
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { HttpResponseInit } from '@azure/functions';
 
@@ -56,7 +59,33 @@ async function invoke(request: BenchRequest): Promise<number> {
   return response.status ?? 200;
 }
 
+/** BENCH_CPU_PROF=<dir>: a CPU profile of each burst, to open in DevTools (not while measuring). */
+const profileDir = process.env.BENCH_CPU_PROF;
+let profiled = 0;
+async function profiling<T>(name: string, run: () => Promise<T>): Promise<T> {
+  if (!profileDir) return run();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    const app = basename(entry.includes('/bundle/') ? 'bundle' : entry, '.js');
+    writeFileSync(
+      join(profileDir, `${app}-${process.pid}-${profiled++}-${name}.cpuprofile`),
+      JSON.stringify(profile),
+    );
+    session.disconnect();
+  }
+}
+
 async function burst(requests: BenchRequest[]) {
+  return profiling(requests[0]?.name ?? 'none', () => measureBurst(requests));
+}
+
+async function measureBurst(requests: BenchRequest[]) {
   const statuses: Record<string, number> = {};
   const before = process.cpuUsage();
   // Ten at a time, as a host instance takes concurrent requests.

@@ -1,6 +1,6 @@
 import type { HttpRequest, InvocationContext } from '@azure/functions';
 import type { TraceContext } from '../shared/ports.js';
-import { contextOf, inSpan, SpanKind, traceContextOf } from '../shared/telemetry/tracing.js';
+import { contextOf, inSpan, SpanKind, traceContextOf, tracingOn } from '../shared/telemetry/tracing.js';
 import type {
   EventGridFunction,
   FunctionDefinition,
@@ -40,6 +40,7 @@ function queueParent(context: InvocationContext): TraceContext | undefined {
  * Event Grid. Attributes name the route or queue and the outcome, never who or what.
  */
 export function traced(definition: FunctionDefinition): FunctionDefinition {
+  // With no tracer provider registered each handler is called as it is (see tracingOn).
   const base = { 'faas.name': definition.name };
   switch (definition.kind) {
     case 'http': {
@@ -47,26 +48,28 @@ export function traced(definition: FunctionDefinition): FunctionDefinition {
       const wrapped: HttpFunction = {
         ...definition,
         handler: (request, context) =>
-          inSpan(
-            definition.name,
-            {
-              kind: SpanKind.SERVER,
-              attributes: {
-                ...base,
-                'faas.trigger': 'http',
-                'http.route': definition.route,
-                'http.request.method': request.method,
-              },
-              parent: contextOf(httpParent(request, context)),
-            },
-            async (span) => {
-              const response = await handler(request, context);
-              const status = response.status ?? 200;
-              span.setAttribute('http.response.status_code', status);
-              if (status >= 500) span.setStatus({ code: 2 });
-              return response;
-            },
-          ),
+          !tracingOn()
+            ? handler(request, context)
+            : inSpan(
+                definition.name,
+                {
+                  kind: SpanKind.SERVER,
+                  attributes: {
+                    ...base,
+                    'faas.trigger': 'http',
+                    'http.route': definition.route,
+                    'http.request.method': request.method,
+                  },
+                  parent: contextOf(httpParent(request, context)),
+                },
+                async (span) => {
+                  const response = await handler(request, context);
+                  const status = response.status ?? 200;
+                  span.setAttribute('http.response.status_code', status);
+                  if (status >= 500) span.setStatus({ code: 2 });
+                  return response;
+                },
+              ),
       };
       return wrapped;
     }
@@ -75,23 +78,25 @@ export function traced(definition: FunctionDefinition): FunctionDefinition {
       const wrapped: QueueFunction = {
         ...definition,
         handler: (message, context) =>
-          inSpan(
-            definition.name,
-            {
-              kind: SpanKind.CONSUMER,
-              attributes: {
-                ...base,
-                'faas.trigger': 'pubsub',
-                'messaging.operation.type': 'process',
-                'messaging.destination.name': definition.queueName,
-                'messaging.servicebus.message.delivery_count': Number(
-                  context.triggerMetadata?.deliveryCount ?? 1,
-                ),
-              },
-              parent: contextOf(queueParent(context)),
-            },
-            () => handler(message, context),
-          ),
+          !tracingOn()
+            ? handler(message, context)
+            : inSpan(
+                definition.name,
+                {
+                  kind: SpanKind.CONSUMER,
+                  attributes: {
+                    ...base,
+                    'faas.trigger': 'pubsub',
+                    'messaging.operation.type': 'process',
+                    'messaging.destination.name': definition.queueName,
+                    'messaging.servicebus.message.delivery_count': Number(
+                      context.triggerMetadata?.deliveryCount ?? 1,
+                    ),
+                  },
+                  parent: contextOf(queueParent(context)),
+                },
+                () => handler(message, context),
+              ),
       };
       return wrapped;
     }
@@ -100,11 +105,13 @@ export function traced(definition: FunctionDefinition): FunctionDefinition {
       const wrapped: TimerFunction = {
         ...definition,
         handler: (timer, context) =>
-          inSpan(
-            definition.name,
-            { kind: SpanKind.INTERNAL, attributes: { ...base, 'faas.trigger': 'timer' } },
-            () => handler(timer, context),
-          ),
+          !tracingOn()
+            ? handler(timer, context)
+            : inSpan(
+                definition.name,
+                { kind: SpanKind.INTERNAL, attributes: { ...base, 'faas.trigger': 'timer' } },
+                () => handler(timer, context),
+              ),
       };
       return wrapped;
     }
@@ -113,14 +120,20 @@ export function traced(definition: FunctionDefinition): FunctionDefinition {
       const wrapped: EventGridFunction = {
         ...definition,
         handler: (event, context) =>
-          inSpan(
-            definition.name,
-            {
-              kind: SpanKind.CONSUMER,
-              attributes: { ...base, 'faas.trigger': 'pubsub', 'cloudevents.event_type': event.eventType },
-            },
-            () => handler(event, context),
-          ),
+          !tracingOn()
+            ? handler(event, context)
+            : inSpan(
+                definition.name,
+                {
+                  kind: SpanKind.CONSUMER,
+                  attributes: {
+                    ...base,
+                    'faas.trigger': 'pubsub',
+                    'cloudevents.event_type': event.eventType,
+                  },
+                },
+                () => handler(event, context),
+              ),
       };
       return wrapped;
     }

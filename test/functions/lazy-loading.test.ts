@@ -114,4 +114,19 @@ describe('functions/index.ts loads each SDK at its first use', () => {
     expect(packages).toEqual(expect.arrayContaining(['@azure/cosmos', '@azure/service-bus']));
     expect(packages.filter((name) => ON_FIRST_USE.includes(name))).toEqual([]);
   }, 60_000);
+
+  it('reads an ACS Event Grid delivery without the Event Grid SDK', async () => {
+    const request = readHttpFixture('acs/eventgrid-notification.http.txt');
+    const answer = await worker.invoke({
+      name: 'acsEvents',
+      http: {
+        method: 'POST',
+        url: `http://localhost:7071${request.path}`,
+        headers: { ...request.headers, 'x-sms-webhook-secret': env.ACS_WEBHOOK_SECRET ?? '' },
+        body: request.body,
+      },
+    });
+    expect(status(answer)).toBe(200);
+    expect(await loaded()).not.toContain('@azure/eventgrid');
+  }, 60_000);
 });

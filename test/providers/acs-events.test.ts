@@ -46,6 +46,47 @@ describe('ACS event deliveries', () => {
     await expect(readEvents([{ id: 'x' }])).rejects.toBeInstanceOf(ValidationError);
     await expect(readEvents({ hello: 'world' })).rejects.toBeInstanceOf(ValidationError);
   });
+
+  it('check the envelope as the Event Grid SDK does: required properties, schema versions, a readable time', async () => {
+    const grid = () => eventGrid('acs-sms-received.eventgrid.json')[0] as Raw;
+    const cloud = () => jsonFixture<Raw>('acs/acs-sms-received.cloudevents.json');
+    const without = (event: Raw, key: string) => {
+      const copy: Record<string, unknown> = { ...event };
+      delete copy[key];
+      return copy;
+    };
+    for (const key of [
+      'id',
+      'topic',
+      'subject',
+      'eventType',
+      'eventTime',
+      'dataVersion',
+      'metadataVersion',
+      'data',
+    ])
+      await expect(readEvents([without(grid(), key)]), key).rejects.toBeInstanceOf(ValidationError);
+    await expect(readEvents([{ ...grid(), metadataVersion: '2' }])).rejects.toBeInstanceOf(ValidationError);
+    await expect(readEvents([{ ...grid(), eventTime: 'yesterday' }])).rejects.toBeInstanceOf(ValidationError);
+    await expect(readEvents([{ ...grid(), data: null }])).resolves.toHaveLength(1);
+    for (const key of ['id', 'source', 'type'])
+      await expect(readEvents([without(cloud(), key)]), key).rejects.toBeInstanceOf(ValidationError);
+    await expect(readEvents([{ ...cloud(), specversion: '0.3' }])).rejects.toBeInstanceOf(ValidationError);
+    await expect(readEvents([{ ...cloud(), subject: 42 }])).rejects.toBeInstanceOf(ValidationError);
+    await expect(readEvents([{ ...cloud(), time: 'soon' }])).rejects.toBeInstanceOf(ValidationError);
+    await expect(readEvents([without(cloud(), 'data')])).resolves.toHaveLength(1);
+  });
+
+  it('give the event time as an ISO instant, and binary CloudEvents data decoded', async () => {
+    const [grid] = await readEvents(eventGrid('acs-sms-received.eventgrid.json'));
+    expect(grid?.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const { data: _data, ...binary } = jsonFixture<Raw>('acs/acs-sms-received.cloudevents.json');
+    const [decoded] = await readEvents([{ ...binary, data_base64: Buffer.from('hello').toString('base64') }]);
+    expect(Buffer.from(decoded?.data as Uint8Array).toString()).toBe('hello');
+    await expect(
+      readEvents([{ ...binary, data: {}, data_base64: Buffer.from('hello').toString('base64') }]),
+    ).rejects.toBeInstanceOf(ValidationError);
+  });
 });
 
 describe('ACS SMSReceived', () => {
