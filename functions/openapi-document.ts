@@ -1,5 +1,6 @@
 import type { IdentitySource } from '../shared/config.js';
 import { type ApiOperation, definitions, operations, type Schema } from './notifications-api.js';
+import { searchDefinitions, searchOperations } from './search-api.js';
 
 /**
  * Swagger 2.0 to OpenAPI 3.0 schemas: references move to where 3.0 keeps schemas, and the
@@ -76,7 +77,7 @@ function security(identity: IdentitySource): { name: string; scheme: Schema } {
         scheme: {
           type: 'oauth2',
           description:
-            "Microsoft Entra ID. The caller's token must be for this app's registration and carry the Sms.Notify (or Sms.Supervisor, Sms.Admin) app role.",
+            "Microsoft Entra ID. The caller's token must be for this app's registration and carry the Sms.Notify (or Sms.Supervisor, Sms.Admin) app role; the conversation search takes Sms.Agent, Sms.Supervisor or Sms.Admin.",
           flows: {
             authorizationCode: {
               authorizationUrl: 'https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize',
@@ -101,12 +102,13 @@ function security(identity: IdentitySource): { name: string; scheme: Schema } {
 
 /**
  * The notifications API as OpenAPI 3.0, for any client; generated from the same description as the
- * Power Platform connector (`connector-definition.ts`).
+ * Power Platform connector (`connector-definition.ts`). The conversation search is described here
+ * too (search-api.ts), not in the connector: it is a person's search, not a flow's action.
  */
 export function openApiDocument(identity: IdentitySource = 'function-keys') {
   const auth = security(identity);
   const paths: Record<string, Record<string, ReturnType<typeof operation>>> = {};
-  for (const op of operations) {
+  for (const op of [...operations, ...searchOperations]) {
     paths[op.path] = { ...paths[op.path], [op.method]: operation(op) };
   }
   return {
@@ -115,13 +117,13 @@ export function openApiDocument(identity: IdentitySource = 'function-keys') {
       title: 'Omnichannel SMS notifications',
       version: '1.0.0',
       description:
-        'Send an SMS to up to 100 recipients through a configured channel, and follow each message.',
+        'Send an SMS to up to 100 recipients through a configured channel, and follow each message; search the conversations.',
     },
     servers: [{ url: '/api' }],
     security: [{ [auth.name]: [] }],
     components: {
       securitySchemes: { [auth.name]: auth.scheme },
-      schemas: toComponents(definitions) as Record<string, Schema>,
+      schemas: toComponents({ ...definitions, ...searchDefinitions }) as Record<string, Schema>,
     },
     paths,
   };

@@ -3,5 +3,5 @@ import { startTestHost } from '../support/host.js';
 import { searchScenario, searchSeed } from '../support/search-scenario.js';
 
 describe('searching conversations, over HTTP on the embedded default', () => {
-  searchScenario(() => startTestHost({}, searchSeed));
+  searchScenario(() => startTestHost({}, searchSeed), 'dev');
 });

@@ -7,8 +7,10 @@ import type { HttpFunction } from '../../functions/definition.js';
 import { buildFunctions } from '../../functions/definitions.js';
 import { notificationRequestFields } from '../../functions/notifications-api.js';
 import { openApiDocument } from '../../functions/openapi-document.js';
+import { searchParameterNames } from '../../functions/search-api.js';
 import { type App, createApp } from '../../shared/app.js';
 import { loadConfig } from '../../shared/config.js';
+import { searchQuerySchema } from '../../shared/use-cases/conversation-search.js';
 
 describe('the OpenAPI document for the notifications API', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sms-openapi-'));
@@ -63,13 +65,18 @@ describe('the OpenAPI document for the notifications API', () => {
     expect(Object.keys(request.properties).sort()).toEqual([...notificationRequestFields].sort());
   });
 
-  it('describes exactly the routes and methods the notification functions serve', () => {
+  it('describes exactly the routes and methods the notification and search functions serve', () => {
     const http = buildFunctions(app).filter((f): f is HttpFunction => f.kind === 'http');
     const documented = Object.entries(openApiDocument().paths).flatMap(([path, operations]) =>
       Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.slice(1)}`),
     );
     const served = http
-      .filter((f) => f.route.startsWith('notifications') || f.route === 'templates')
+      .filter(
+        (f) =>
+          f.route.startsWith('notifications') ||
+          f.route === 'templates' ||
+          f.route === 'search/conversations',
+      )
       .flatMap((f) => f.methods.map((method) => `${method} ${f.route}`));
     expect(documented.sort()).toEqual(served.sort());
   });
@@ -78,6 +85,17 @@ describe('the OpenAPI document for the notifications API', () => {
     const ids = Object.values(openApiDocument().paths).flatMap((operations) =>
       Object.values(operations).map((operation) => (operation as { operationId?: string }).operationId),
     );
-    expect(ids).toEqual(['SendNotification', 'GetNotificationStatus', 'ListTemplates']);
+    expect(ids).toEqual([
+      'SendNotification',
+      'GetNotificationStatus',
+      'ListTemplates',
+      'SearchConversations',
+    ]);
+  });
+
+  it("documents exactly the search's query parameters the function validates, and its answer", () => {
+    expect([...searchParameterNames].sort()).toEqual(Object.keys(searchQuerySchema.shape).sort());
+    const page = openApiDocument().components.schemas.ConversationSearchPage as { required: string[] };
+    expect(page.required).toEqual(['conversations']);
   });
 });

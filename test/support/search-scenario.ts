@@ -41,7 +41,15 @@ interface Hit {
  * billing; a stranger's in general), written through the API and searched through it: the search
  * a supervisor's page makes, and an agent's. `start` makes them; the searches only read.
  */
-export function searchScenario(start: () => Promise<TestHost>) {
+export function searchScenario(
+  start: () => Promise<TestHost>,
+  /**
+   * `dev`: the development sign-in, where a person is an agent or a supervisor. `keys`: function
+   * keys (the Azure adapters without App Service Authentication), where the key holder oversees
+   * and names the agent it acts for: the agent's own view is not reachable there.
+   */
+  identity: 'dev' | 'keys' = 'dev',
+) {
   let t: TestHost;
   const ids: Record<'jose' | 'joseph' | 'stranger', string> = { jose: '', joseph: '', stranger: '' };
   const search = async (query: string, as: { user: string; roles?: string } | null = dana) =>
@@ -58,7 +66,13 @@ export function searchScenario(start: () => Promise<TestHost>) {
       const started = await t.api(
         'POST',
         'conversations',
-        { channelId: 'support', to, text: 'Hello from Contoso', ...(queueId ? { queueId } : {}) },
+        {
+          channelId: 'support',
+          to,
+          text: 'Hello from Contoso',
+          agentId: as.user,
+          ...(queueId ? { queueId } : {}),
+        },
         as,
       );
       expect(started.status).toBe(201);
@@ -67,7 +81,12 @@ export function searchScenario(start: () => Promise<TestHost>) {
     await t.api('PUT', `manage/contacts/${encodeURIComponent('+14255550161')}`, { name: 'José Álvarez' });
     await t.api('PUT', `manage/contacts/${encodeURIComponent('+14255550162')}`, { name: 'Joseph Brown' });
     ids.jose = await begin('+14255550161', alice);
-    const ended = await t.api('POST', `conversations/${ids.jose}/end`, { wrapUpCode: 'resolved' }, alice);
+    const ended = await t.api(
+      'POST',
+      `conversations/${ids.jose}/end`,
+      { wrapUpCode: 'resolved', agentId: 'alice' },
+      alice,
+    );
     expect(ended.status).toBe(200);
     await t.api('POST', 'local/clock', { advanceMinutes: 60 });
     ids.joseph = await begin('+14255550162', bob, 'billing');
@@ -125,16 +144,19 @@ export function searchScenario(start: () => Promise<TestHost>) {
     expect(body.conversations[0].messages).toBeUndefined();
   });
 
-  it("an agent finds their queues' conversations and those they held, and is refused another queue", async () => {
-    expect(await found('', alice)).toEqual([ids.stranger, ids.jose]);
-    expect(await found('?contact=jos', alice)).toEqual([ids.jose]);
-    expect(await found('', bob)).toEqual([ids.joseph]);
-    const refused = await search('?queue=billing', alice);
-    expect(refused.status).toBe(403);
-    expect(refused.body.error.message).toContain('not a member of queue billing');
-  });
+  it.skipIf(identity === 'keys')(
+    "an agent finds their queues' conversations and those they held, and is refused another queue",
+    async () => {
+      expect(await found('', alice)).toEqual([ids.stranger, ids.jose]);
+      expect(await found('?contact=jos', alice)).toEqual([ids.jose]);
+      expect(await found('', bob)).toEqual([ids.joseph]);
+      const refused = await search('?queue=billing', alice);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toContain('not a member of queue billing');
+    },
+  );
 
-  it('answers bad input with a 400 naming the field, and no sign-in or the wrong role with 401 and 403', async () => {
+  it('answers bad input with a 400 naming the field, and no sign-in with 401', async () => {
     const bad = async (query: string, field: string) => {
       const { status, body } = await search(query);
       expect({ query, status, fields: body.error.issues.map((i: { path: string }) => i.path) }).toEqual({
@@ -156,6 +178,12 @@ export function searchScenario(start: () => Promise<TestHost>) {
     await bad('?continuation=nonsense', 'continuation');
     await bad('?queueId=general', '(root)');
     expect((await search('', null)).status).toBe(401);
-    expect((await search('', { user: 'flow', roles: 'notifier' })).status).toBe(403);
   });
+
+  it.skipIf(identity === 'keys')(
+    'refuses a signed-in caller without an agent, supervisor or admin role (403)',
+    async () => {
+      expect((await search('', { user: 'flow', roles: 'notifier' })).status).toBe(403);
+    },
+  );
 }
