@@ -1,6 +1,7 @@
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../shared/errors.js';
+import { CredentialsRefusedError, SendError, ValidationError } from '../../shared/errors.js';
+import type { SendRequest } from '../../shared/ports.js';
 import { TwilioSender } from '../../shared/providers/twilio/sender.js';
 import {
   parseTwilioInbound,
@@ -267,6 +268,49 @@ describe('Twilio credential check', () => {
         detail:
           'Twilio refused the account SID and auth token (check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)',
       });
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('Twilio accounts at the API stand-in', () => {
+  const A = `AC${'a'.repeat(32)}`;
+  const B = `AC${'b'.repeat(32)}`;
+  const SERVICE_OF_A = `MG${'a'.repeat(32)}`;
+  const request = (messagingServiceSid?: string) =>
+    ({
+      channel: { id: 'sales', twilio: messagingServiceSid ? { messagingServiceSid } : undefined },
+      idempotencyKey: 'm1',
+      from: '+12065550100',
+      to: '+14255550123',
+      text: 'Hello',
+      conversationId: 'c1',
+      firstAttemptAt: '2026-11-23T09:00:00.000Z',
+    }) as unknown as SendRequest;
+
+  it("refuses another account's token (credentials, to re-read) and another account's Messaging Service (21701, permanent), and takes each account's own", async () => {
+    const server = new TwilioApiServer(A, 'token-of-a');
+    server.addAccount(B, 'token-of-b', { messagingServices: [] });
+    const apiBaseUrl = await server.start();
+    const sender = (accountSid: string, authToken: string) =>
+      new TwilioSender({ accountSid, authToken, apiBaseUrl, publicBaseUrl: PUBLIC_BASE });
+    try {
+      await expect(sender(B, 'token-of-a').send(request())).rejects.toBeInstanceOf(CredentialsRefusedError);
+      const foreign = await sender(B, 'token-of-b')
+        .send(request(SERVICE_OF_A))
+        .catch((error: unknown) => error);
+      expect(foreign).toBeInstanceOf(SendError);
+      expect(foreign).not.toBeInstanceOf(CredentialsRefusedError);
+      expect((foreign as SendError).kind).toBe('permanent');
+      expect((foreign as Error).message).toContain('21701');
+      await sender(A, 'token-of-a').send(request(SERVICE_OF_A));
+      await sender(B, 'token-of-b').send(request());
+      expect(server.sends.map((send) => send.accountSid)).toEqual([A, B]);
+      server.rotateToken(A, 'token-of-a-2');
+      await expect(sender(A, 'token-of-a').send(request())).rejects.toBeInstanceOf(CredentialsRefusedError);
+      await sender(A, 'token-of-a-2').send(request());
+      expect(server.refused).toEqual([`authentication ${B}`, `authentication ${A}`]);
     } finally {
       await server.stop();
     }
