@@ -14,7 +14,7 @@ import { allowedSendTime } from '../domain/quiet-hours.js';
 import { stickySender } from '../domain/sticky-sender.js';
 import { currentVersion, type TemplateVersion, templateText } from '../domain/template.js';
 import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import { queueNames } from '../ports.js';
+import { type OutgoingMessage, queueNames } from '../ports.js';
 import type { CoreDeps } from './deps.js';
 import { optedOutOf } from './erased-opt-outs.js';
 
@@ -85,7 +85,14 @@ export async function sendNotification(
     plan.push({ to, text, language, slot });
   }
 
+  // Accepted in two writes whatever the count: one batch to the outbound queue, then the
+  // notification. Each recipient's message record is the outbound worker's to create (it stores a
+  // message it does not find); until then the status answers queued. A crash between the two
+  // leaves messages queued for a notification not written yet: the caller saw a failure and
+  // retries with the same Idempotency-Key, which derives the same ids, so the queue drops the
+  // repeats and the notification is written then (docs/decisions.md).
   const recipients: RecipientOutcome[] = [];
+  const outgoing: OutgoingMessage[] = [];
   for (const planned of plan) {
     if ('status' in planned) {
       recipients.push(planned);
@@ -110,14 +117,11 @@ export async function sendNotification(
       failureReason: null,
       purpose: 'notification',
     };
-    await deps.queue.send(queueNames.outbound, {
+    outgoing.push({
       id: message.id,
       sessionId: from,
       body: message,
       ...(request.sendAt || slot.held ? { scheduledAt: slot.at } : {}),
-    });
-    await deps.store.createMessage(message).catch((error) => {
-      if (!(error instanceof AlreadyExistsError)) throw error;
     });
     recipients.push({
       to,
@@ -127,6 +131,7 @@ export async function sendNotification(
       ...(language ? { language } : {}),
     });
   }
+  await deps.queue.sendBatch(queueNames.outbound, outgoing);
 
   const notification: Notification = {
     id,

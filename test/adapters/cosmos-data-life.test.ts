@@ -16,7 +16,7 @@ import { retentionDaysOf } from '../../shared/use-cases/retention.js';
 import { startConversation } from '../../shared/use-cases/start-conversation.js';
 import { countingContainer } from '../../stand-ins/counting-store.js';
 import { CUSTOMER } from '../support/builders.js';
-import { coreHarness, testSeed } from '../support/core.js';
+import { coreHarness, deliverQueuedNotifications, testSeed } from '../support/core.js';
 import { startCosmosServer } from '../support/cosmos-server.js';
 
 /*
@@ -65,6 +65,7 @@ describe("a channel's retention on Cosmos DB", () => {
       h.deps,
       notificationRequestSchema.parse({ channelId: 'alerts', to: [CUSTOMER], text: 'Shipped' }),
     );
+    await deliverQueuedNotifications(h);
 
     const raw = async (id: string, pk: string) => (await container.item(id, pk).read()).resource;
     const messages = await store.listMessages(opened.conversationId);
@@ -104,6 +105,7 @@ describe('erasing a customer on Cosmos DB', () => {
       h.deps,
       notificationRequestSchema.parse({ channelId: 'alerts', to: [CUSTOMER], text: 'Shipped' }),
     );
+    await deliverQueuedNotifications(h);
     await setConsent(h.deps, 'alerts', CUSTOMER, true, 'STOP');
     const before = await dayFigures(h.deps, '2026-11-23');
 

@@ -137,6 +137,28 @@ describe('a conversation on Cosmos DB and Service Bus', () => {
     await t.eventually(async () => (await messages())[1]?.status === 'delivered', 'delivered');
   });
 
+  it('fans a notification out in one Service Bus batch, and the outbound worker texts each recipient once', async () => {
+    const to = ['+14255550131', '+14255550132', '+14255550133'];
+    const before = twilioApi.sends.length;
+    const answer = await t.api('POST', 'notifications', {
+      channelId: 'support',
+      to,
+      text: 'Your parcel is here',
+    });
+    expect(answer.status).toBe(202);
+    expect(broker.batches.filter((batch) => batch.queue === queueNames.outbound)).toEqual([
+      { queue: queueNames.outbound, sessions: [OUR_NUMBER, OUR_NUMBER, OUR_NUMBER] },
+    ]);
+    await t.eventually(async () => twilioApi.sends.length === before + 3, 'the three sends at Twilio');
+    await settled();
+    expect(twilioApi.sends.slice(before).map((send) => send.params.To)).toEqual(to);
+    const status = await t.eventually(async () => {
+      const { body } = await t.api('GET', `notifications/${answer.body.id}`);
+      return body.recipients.every((r: { status: string }) => r.status === 'sent') && body;
+    }, 'every recipient marked sent');
+    expect(status.recipients).toHaveLength(3);
+  });
+
   it('closes the conversation on the timer once idle, with the manual clock', async () => {
     await t.api('POST', 'local/clock', { advanceMinutes: 31 });
     await t.host.invoke('autoCloseTimer');

@@ -3,6 +3,7 @@ import { openSqlite } from '../../shared/adapters/sqlite-database.js';
 import { SqliteStore } from '../../shared/adapters/sqlite-store.js';
 import { Directory } from '../../shared/domain/directory.js';
 import type { InboundSms } from '../../shared/domain/inbound-sms.js';
+import type { Message } from '../../shared/domain/message.js';
 import { type PhoneNumber, parsePhoneNumber } from '../../shared/domain/phone.js';
 import { parseSeed } from '../../shared/domain/seed.js';
 import type { SendError } from '../../shared/errors.js';
@@ -16,6 +17,7 @@ import type {
   SmsSender,
   Store,
 } from '../../shared/ports.js';
+import { deliverOutbound } from '../../shared/use-cases/deliver.js';
 import type { CoreDeps } from '../../shared/use-cases/deps.js';
 import { anAgent, CUSTOMER, SUPPORT_NUMBER } from './builders.js';
 import { MemoryStore } from './memory-store.js';
@@ -167,4 +169,16 @@ export function coreHarness(store: Store = new MemoryStore()): CoreHarness {
       await store.createAgent(anAgent(overrides));
     },
   };
+}
+
+/**
+ * What the outbound worker does with a notification's queued messages: stores and sends each (a
+ * notification's messages are stored by the worker, not on the request path). Sent ones are skipped.
+ */
+export async function deliverQueuedNotifications(h: CoreHarness): Promise<void> {
+  for (const queued of h.queue.on('sms-outbound')) {
+    const message = queued.body as Message;
+    if (message.purpose !== 'notification') continue;
+    await deliverOutbound(h.deps, message, { deliveryCount: 1, maxDeliveryCount: 10 });
+  }
 }

@@ -14,7 +14,13 @@ import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import { sendNotification } from '../../shared/use-cases/notify.js';
 import { startConversation } from '../../shared/use-cases/start-conversation.js';
 import { CUSTOMER, OTHER_CUSTOMER } from '../support/builders.js';
-import { type CoreHarness, coreHarness, storeKinds, TEST_ERASURE_KEY } from '../support/core.js';
+import {
+  type CoreHarness,
+  coreHarness,
+  deliverQueuedNotifications,
+  storeKinds,
+  TEST_ERASURE_KEY,
+} from '../support/core.js';
 
 const notify = (h: CoreHarness, channelId: string, to: string[], text: string) =>
   sendNotification(h.deps, notificationRequestSchema.parse({ channelId, to, text }));
@@ -39,6 +45,7 @@ async function aKnownCustomer(h: CoreHarness) {
   const sent = await deliverOutbound(h.deps, reply, { deliveryCount: 1, maxDeliveryCount: 10 });
   if (sent.status !== 'sent') throw new Error('not sent');
   const notification = await notify(h, 'alerts', [CUSTOMER, OTHER_CUSTOMER], 'Your parcel is on its way');
+  await deliverQueuedNotifications(h);
   await setConsent(h.deps, 'alerts', CUSTOMER, true, 'STOP');
   return { conversationId: opened.conversationId, reply, sent, notification };
 }
@@ -66,13 +73,15 @@ describe.each(storeKinds)('erasing a customer (%s)', (_name, makeStore) => {
 
     expect(result).toEqual({
       customer: '+1********23',
-      erasedAt: '2026-11-23T09:00:30.000Z',
+      // The alerts number sends one a second: its second notification text went out a second later.
+      erasedAt: '2026-11-23T09:00:31.000Z',
       contact: true,
       customerRecords: ['alerts', 'support'],
       conversations: 1,
       closed: 1,
       messages: 3,
-      providerMessageIds: 1,
+      // The agent's reply and the notification's text.
+      providerMessageIds: 2,
       notifications: 1,
       optOutsKept: ['alerts'],
       eventDeliveries: 0,
