@@ -20,10 +20,12 @@ import {
   byPartition,
   costTable,
   differences,
+  FLOW_CUSTOMER,
   type FlowRun,
   keep,
   runFlows,
 } from './cosmos-flows.js';
+import { runSearches, searchTable } from './cosmos-searches.js';
 
 const ROSTER_SIZES = (process.env.BENCH_ROSTER_SIZES ?? '1,10,100').split(',').map(Number);
 const KEPT_SMALL = { closedConversations: 25, otherAgents: 10 };
@@ -101,6 +103,38 @@ async function measure(kept?: typeof KEPT_SMALL): Promise<FlowRun[]> {
   return runFlows(world, counted);
 }
 
+/**
+ * The searches, on the small kept container after the flows: the customer (a contact, Dana Smith)
+ * has the 25 closed conversations kept and the flows' own, so a search by number fills a page.
+ */
+async function measureSearches() {
+  const { counted, store, world } = await fresh();
+  const at = clock.now().toISOString();
+  await store.createAgent({
+    id: 'alice',
+    name: 'Alice',
+    capacity: 2,
+    queueIds: ['general'],
+    presence: 'offline',
+    assignments: [],
+  });
+  await store.putContact(
+    {
+      number: FLOW_CUSTOMER as PhoneNumber,
+      name: 'Dana Smith',
+      attributes: {},
+      createdAt: at,
+      updatedAt: at,
+    },
+    null,
+  );
+  await keep(store, clock.now(), KEPT_SMALL);
+  await runFlows(world, counted);
+  const newest = (await store.searchConversations({}, { limit: 1 })).conversations[0]?.value;
+  if (!newest?.caseNumber) throw new Error('the flows opened no conversation to search for');
+  return runSearches(world.deps, counted, newest.createdAt.slice(0, 10), newest.caseNumber);
+}
+
 const kept = (k: typeof KEPT_SMALL) =>
   `${k.closedConversations} closed conversations and ${k.otherAgents} agents of another queue kept`;
 try {
@@ -129,6 +163,10 @@ try {
       `| ${size} | ${run.operations.length} | ${ru.toFixed(1)} | ${roster ? roster.ru.toFixed(1) : '0'} |\n`,
     );
   }
+  process.stdout.write(
+    `\nSearches a person starts (GET search/conversations), after the flows with ${kept(KEPT_SMALL)}\n\n`,
+  );
+  process.stdout.write(searchTable(await measureSearches()));
   const small = await measure(KEPT_SMALL);
   const large = await measure(KEPT_LARGE);
   const report = (label: string, changed: string[]) =>
