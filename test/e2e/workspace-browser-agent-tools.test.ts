@@ -204,6 +204,60 @@ describe("an agent's tools and a customer's history in the workspace", { timeout
     });
   });
 
+  it("the customer panel lists the customer's earlier conversations newest first, a page at a time, with date, queue, agent, state and wrap-up, and opens a past transcript", async () => {
+    await alice.getByRole('button', { name: 'Close', exact: true }).click();
+    await expect.poll(() => alice.getByTestId('conversation-state').textContent()).toBe('Closed');
+    // Five more conversations, each closed, then the one she has now: six earlier ones in all.
+    const older: string[] = [anaConversation];
+    for (let n = 1; n <= 6; n += 1) {
+      await customerTexts(ANA, SUPPORT, `Mensaje número ${n}`);
+      const id = await t.eventually(async () => {
+        const { body } = await t.api('GET', 'agents/alice/conversations', undefined, { user: 'alice' });
+        const found = body.conversations.find(
+          (c: { id: string; customer: string }) => c.customer === ANA && !older.includes(c.id),
+        );
+        return found?.id as string | undefined;
+      }, `conversation ${n} to be given to alice`);
+      older.push(id);
+      if (n < 6) {
+        expect((await t.api('POST', `conversations/${id}/close`, {}, { user: 'alice' })).status).toBe(200);
+      }
+    }
+    await item(alice, 'Ana Ruiz').click();
+    await thread(alice).getByText('Mensaje número 6').waitFor();
+    const history = alice.getByTestId('customer-history');
+    const rows = history.getByTestId('history-item');
+    // The first page is the five newest, the one on screen among them: four shown, newest first.
+    await expect.poll(() => rows.count()).toBe(4);
+    const ids = async () =>
+      rows.evaluateAll((items) => items.map((i) => i.getAttribute('data-conversation-id')));
+    expect(await ids()).toEqual(older.slice(2, 6).reverse());
+    expect(await rows.first().textContent()).toContain('General support · Alice');
+    expect(await rows.first().textContent()).toContain('Closed');
+    await screenshot(alice, 'agent-tools-03-history');
+
+    await history.getByRole('button', { name: 'Show older' }).click();
+    await expect.poll(() => rows.count()).toBe(6);
+    expect(await ids()).toEqual(older.slice(0, 6).reverse());
+    await expect.poll(() => history.getByRole('button', { name: 'Show older' }).count()).toBe(0);
+    const first = rows.last();
+    expect(await first.getByTestId('history-wrap-up').textContent()).toBe('Wrap-up: Call back');
+    expect(await first.textContent()).toMatch(/Case \S+ · General support · Alice/);
+
+    // The transcript opens by keyboard and closes with Escape, the keyboard back where it was.
+    const open = first.getByRole('button', { name: /^Open transcript/ });
+    await open.focus();
+    await alice.keyboard.press('Enter');
+    const dialog = alice.getByRole('dialog', { name: /^Transcript: Case / });
+    await dialog.getByText('Hola, ¿dónde está mi pedido?').waitFor();
+    expect(await dialog.textContent()).toContain('Lo reviso ahora.');
+    expect(await dialog.textContent()).toContain('Note: Sent the tracking link.');
+    await screenshot(alice, 'agent-tools-04-past-transcript');
+    await alice.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => isFocused(open)).toBe(true);
+  });
+
   it('has no serious accessibility violations with the new controls', async () => {
     await expectNoSeriousAxeViolations(alice);
   });

@@ -106,6 +106,20 @@ export interface Conversation {
   createdAt: string;
   lastActivityAt: string;
   closedAt: string | null;
+  /** What the agent gave on ending it. */
+  wrapUp?: { code?: string; label?: string; note?: string; at: string; by: string };
+}
+
+/** One of a customer's conversations with its transcript (`GET customers/{number}/conversations`). */
+export interface HistoryEntry {
+  conversation: Conversation;
+  messages: Message[];
+}
+
+export interface HistoryPage {
+  conversations: HistoryEntry[];
+  /** Pass back as `before` for the next (older) page; absent on the last. */
+  next?: string;
 }
 
 export interface CustomerPanel {

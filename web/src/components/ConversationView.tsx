@@ -18,6 +18,7 @@ import type { OfferedQuickReply } from '../logic/quick-replies.js';
 import { authorOf, inOrder, statusText } from '../logic/thread.js';
 import type { AgentView, ConversationDetail, Me, Message, QueueView } from '../types.js';
 import { Composer } from './Composer.js';
+import { CustomerHistory } from './CustomerHistory.js';
 import { EndDialog } from './EndDialog.js';
 import { TransferDialog, type TransferTarget } from './TransferDialog.js';
 
@@ -100,7 +101,6 @@ const useStyles = makeStyles({
   },
   term: { color: tokens.colorNeutralForeground2 },
   dd: { margin: 0, overflowWrap: 'anywhere' },
-  history: { paddingLeft: tokens.spacingHorizontalL, margin: 0 },
 });
 
 const stateLabel: Record<string, string> = {
@@ -388,24 +388,13 @@ export function ConversationView(props: {
             )}
           </dd>
         </dl>
-        <h3>Earlier conversations</h3>
-        {(detail.history ?? []).filter((item) => item.id !== conversation.id).length === 0 ? (
-          <Text>None.</Text>
-        ) : (
-          <ul className={styles.history}>
-            {(detail.history ?? [])
-              .filter((item) => item.id !== conversation.id)
-              .map((item) => (
-                <li key={item.id}>
-                  <Text>
-                    {item.caseNumber ? `Case ${item.caseNumber}` : item.id}: {dateTime(item.createdAt)}
-                    {item.closedAt ? ` to ${dateTime(item.closedAt)}` : ''} (
-                    {stateLabel[item.state] ?? item.state})
-                  </Text>
-                </li>
-              ))}
-          </ul>
-        )}
+        <CustomerHistory
+          api={api}
+          customer={conversation.customer}
+          currentId={conversation.id}
+          queues={props.queues}
+          agents={props.agents}
+        />
       </aside>
     </section>
   );
