@@ -13,6 +13,7 @@ import {
   unclosedStates,
 } from '../domain/conversation.js';
 import type { Message } from '../domain/message.js';
+import { providerSendsMedia } from '../domain/outbound-media.js';
 import {
   type AgentView,
   agentView,
@@ -247,6 +248,14 @@ export interface EarlierConversation {
   closedAt?: string;
 }
 
+/** The conversation's channel as the composer needs it. */
+export interface ConversationChannel {
+  id: string;
+  name: string;
+  /** Whether its provider sends media (MMS): the composer offers attachments only then. */
+  sendsMedia: boolean;
+}
+
 /**
  * A conversation as an agent opens it: its messages, the customer panel (contact, language, consent
  * on this channel and what changed it) and the customer's earlier conversations on this channel.
@@ -289,7 +298,14 @@ export async function openConversationView(deps: CoreDeps, principal: Principal,
       createdAt: c.createdAt,
       ...(c.closedAt ? { closedAt: c.closedAt } : {}),
     }));
-  return { conversation, messages: messages satisfies Message[], customer, history };
+  const found = deps.directory.findChannel(conversation.channelId);
+  // What the composer may offer: media only where the channel's provider sends MMS.
+  const channel: ConversationChannel = {
+    id: conversation.channelId,
+    name: found?.name ?? conversation.channelId,
+    sendsMedia: found ? providerSendsMedia(found.provider) : false,
+  };
+  return { conversation, messages: messages satisfies Message[], customer, history, channel };
 }
 
 /**

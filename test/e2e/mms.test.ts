@@ -70,6 +70,11 @@ describe('an agent sending media on a Twilio channel, end to end', () => {
     expect(api.sends[0]?.mediaUrls).toEqual([LABEL.url]);
   });
 
+  it('the conversation read tells the composer the channel sends media', async () => {
+    const read = await t.api('GET', `conversations/${conversationId}`, undefined, alice);
+    expect(read.body.channel).toEqual({ id: 'support', name: 'Support on Twilio', sendsMedia: true });
+  });
+
   it('replies with two files: both MediaUrls reach Twilio, and the thread shows them on the sent message', async () => {
     const reply = await t.api(
       'POST',
@@ -157,5 +162,17 @@ describe('media on the local provider (SMS only), end to end', () => {
     const outbox = await t.api('GET', 'local/outbox?to=%2B14255550150');
     expect(outbox.body.messages).toEqual([]);
     expect((await t.api('GET', 'manage/agents/alice')).body.agent.assignments).toEqual([]);
+  });
+
+  it('the conversation read tells the composer the channel sends no media', async () => {
+    const started = await t.api(
+      'POST',
+      'conversations',
+      { channelId: 'support', to: '+14255550151', text: 'Hello' },
+      alice,
+    );
+    expect(started.status).toBe(201);
+    const read = await t.api('GET', `conversations/${started.body.conversation.id}`, undefined, alice);
+    expect(read.body.channel).toMatchObject({ id: 'support', sendsMedia: false });
   });
 });

@@ -175,6 +175,8 @@ describe('a conversation as an agent opens it', () => {
       }),
     ]);
     expect(view.messages.map((m) => m.text)).toContain('Second problem');
+    // The test channel sends through the local provider, which sends SMS only.
+    expect(view.channel).toEqual({ id: 'support', name: expect.any(String), sendsMedia: false });
 
     h.clock.advance(60_000);
     await receiveInbound(h.deps, h.sms({ text: 'STOP' }));
