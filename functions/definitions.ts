@@ -50,6 +50,12 @@ import { manageContactFunction } from './manage-contact.js';
 import { manageContactsFunction } from './manage-contacts.js';
 import { manageCustomerEraseFunction, manageCustomerExportFunction } from './manage-customer.js';
 import {
+  manageDeadLetterFunction,
+  manageDeadLetterReplayFunction,
+  manageDeadLettersFunction,
+  manageQueueDeadLettersFunction,
+} from './manage-dead-letters.js';
+import {
   manageEventDeliveriesFunction,
   manageEventSubscriptionFunction,
   manageEventSubscriptionsFunction,
@@ -66,7 +72,7 @@ import { notificationGetFunction } from './notification-get.js';
 import { notificationSendFunction } from './notification-send.js';
 import { openApiFunction } from './openapi.js';
 import { openingTimerFunction } from './opening-timer.js';
-import { outboundDeadLetterFunction, outboundWorkerFunction } from './outbound-worker.js';
+import { outboundWorkerFunction } from './outbound-worker.js';
 import { queueConversationsFunction } from './queue-conversations.js';
 import { queuesFunction } from './queues.js';
 import { quickRepliesFunction } from './quick-replies.js';
@@ -164,6 +170,10 @@ function allFunctions(app: App): FunctionDefinition[] {
     manageCustomerExportFunction(app),
     manageCustomerEraseFunction(app),
     managePoisonEventsFunction(app),
+    manageDeadLettersFunction(app),
+    manageQueueDeadLettersFunction(app),
+    manageDeadLetterFunction(app),
+    manageDeadLetterReplayFunction(app),
     manageTemplatesFunction(app),
     manageTemplateFunction(app),
     manageEventSubscriptionsFunction(app),
@@ -179,7 +189,6 @@ function allFunctions(app: App): FunctionDefinition[] {
     inboundWorkerFunction(app),
     assignmentWorkerFunction(app),
     outboundWorkerFunction(app),
-    outboundDeadLetterFunction(app),
     autoCloseTimerFunction(app),
     openingTimerFunction(app),
     metricsTimerFunction(app),

@@ -4,7 +4,7 @@ import type { Message } from '../shared/domain/message.js';
 import { queueNames } from '../shared/ports.js';
 import { deliverOutbound, failDeadLettered } from '../shared/use-cases/deliver.js';
 import { type QueueFunction, SERVICE_BUS_CONNECTION } from './definition.js';
-import { deadLetterReason, deliveryCount, queueBody } from './queue-message.js';
+import { deliveryCount, queueBody } from './queue-message.js';
 
 const outboundMessage = z.looseObject({
   id: z.string().min(1),
@@ -17,7 +17,12 @@ const outboundMessage = z.looseObject({
   status: z.literal('queued'),
 });
 
-/** Sends replies, automated messages and notifications; session = sender number. */
+/**
+ * Sends replies, automated messages and notifications; session = sender number. On the last allowed
+ * delivery, a failure that is not the provider's answer (which marks the message failed itself)
+ * marks it failed here, so the agent sees it did not go; the queue message is still dead-lettered,
+ * and stays there for an operator to look at (docs/decisions.md, "Dead letters").
+ */
 export function outboundWorkerFunction(app: App): QueueFunction {
   return {
     kind: 'serviceBusQueue',
@@ -27,28 +32,23 @@ export function outboundWorkerFunction(app: App): QueueFunction {
     isSessionsEnabled: true,
     handler: async (message, context) => {
       const parsed = outboundMessage.parse(queueBody(message)) as unknown as Message;
-      await deliverOutbound(app.deps, parsed, {
+      const attempt = {
         deliveryCount: deliveryCount(context),
         maxDeliveryCount: app.config.queue.maxDeliveryCount,
-      });
-    },
-  };
-}
-
-/**
- * Outbound messages Service Bus dead-lettered: marked failed with the reason, so no reply stays
- * "queued" forever. Not session-enabled: a dead-letter queue has no sessions.
- */
-export function outboundDeadLetterFunction(app: App): QueueFunction {
-  return {
-    kind: 'serviceBusQueue',
-    name: 'outboundDeadLetters',
-    queueName: `${queueNames.outbound}/$DeadLetterQueue`,
-    connection: SERVICE_BUS_CONNECTION,
-    isSessionsEnabled: false,
-    handler: async (message, context) => {
-      const parsed = outboundMessage.parse(queueBody(message)) as unknown as Message;
-      await failDeadLettered(app.deps, parsed, deadLetterReason(context));
+      };
+      try {
+        await deliverOutbound(app.deps, parsed, attempt);
+      } catch (error) {
+        if (attempt.deliveryCount >= attempt.maxDeliveryCount) {
+          // Best effort: when the store itself is what fails, the message stays queued, and a
+          // replay of its dead letter sends it.
+          await failDeadLettered(app.deps, parsed, `${attempt.deliveryCount} attempts failed`).catch(
+            (markError: unknown) =>
+              app.deps.logger.error('outbound.mark-failed-failed', { messageId: parsed.id }, markError),
+          );
+        }
+        throw error;
+      }
     },
   };
 }

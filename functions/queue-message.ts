@@ -1,14 +1,6 @@
 import type { InvocationContext } from '@azure/functions';
 import { SendError, ValidationError } from '../shared/errors.js';
 
-/** Why Service Bus dead-lettered the message this invocation got from a dead-letter queue. */
-export function deadLetterReason(context: InvocationContext): string {
-  const metadata = context.triggerMetadata ?? {};
-  const properties = metadata.applicationProperties as Record<string, unknown> | undefined;
-  const reason = metadata.deadLetterReason ?? properties?.DeadLetterReason;
-  return typeof reason === 'string' && reason.length > 0 ? reason : 'dead-lettered';
-}
-
 /** Service Bus' delivery count for this invocation (1 on the first try). */
 export function deliveryCount(context: InvocationContext): number {
   const value = context.triggerMetadata?.deliveryCount;

@@ -24,8 +24,6 @@ export interface ConsumerOptions {
   ready?: EventEmitter;
   /** Deliveries before the queue dead-letters a message. */
   maxDeliveryCount: number;
-  /** Called with a message the queue dead-lettered (as a dead-letter queue's trigger would be). */
-  onDeadLettered?: (message: ReceivedMessage, reason: string) => Promise<void>;
 }
 
 /** Longest a busy consumer keeps the event loop before letting other work run. */
@@ -155,9 +153,6 @@ export class QueueConsumer {
       );
       try {
         await queue.abandon(definition.queueName as QueueName, held, retryAfterMs);
-        if (message.deliveryCount >= options.maxDeliveryCount) {
-          await options.onDeadLettered?.(message, 'MaxDeliveryCountExceeded');
-        }
       } catch (abandonError) {
         options.logger.error(
           'queue.abandon-failed',

@@ -70,13 +70,8 @@ describe('functions/index.ts on the Functions host', () => {
     },
   );
 
-  it('marks outbound messages Service Bus dead-lettered through a trigger on the dead-letter queue', () => {
-    expect(trigger('outboundDeadLetters')).toMatchObject({
-      type: 'serviceBusTrigger',
-      queueName: 'sms-outbound/$DeadLetterQueue',
-      connection: 'ServiceBusConnection',
-      isSessionsEnabled: false,
-    });
+  it('registers no trigger on a dead-letter queue: dead letters stay for operators to replay or discard', () => {
+    expect(functions.has('outboundDeadLetters')).toBe(false);
   });
 
   it('runs the timers every minute and takes ACS events through an Event Grid trigger', () => {
