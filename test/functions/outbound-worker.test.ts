@@ -96,4 +96,15 @@ describe('the outbound worker when every delivery failed', () => {
       failureReason: 'it could not be sent after repeated failures (3 attempts failed); nothing went out',
     });
   });
+
+  it('sends nothing when that dead letter is replayed: the agent was told it failed', async () => {
+    await expect(deliver('m-replayed', 3)).rejects.toThrow('socket hang up');
+    // The replay reaches a worker whose provider works again, as a first delivery.
+    await outboundWorkerFunction(app).handler(
+      reply('m-replayed'),
+      new InvocationContext({ functionName: 'outboundWorker', triggerMetadata: { deliveryCount: 1 } }),
+    );
+    expect(await stored('m-replayed')).toMatchObject({ status: 'failed', providerMessageId: null });
+    expect(app.embedded?.localProvider.outbox({ to: CUSTOMER })).toEqual([]);
+  });
 });
