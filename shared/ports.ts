@@ -475,6 +475,12 @@ export interface SecretSource {
    * rotated). Reads at most once in a short while, so a flood of refusals cannot flood the vault.
    */
   refresh(name: string): Promise<string>;
+  /**
+   * The value the latest rotation replaced, for a while after the app first read the new one:
+   * a provider may go on signing with it until its own switch (Twilio signs webhooks with the
+   * primary token until the secondary is promoted). Undefined when nothing was replaced lately.
+   */
+  previous(name: string): string | undefined;
 }
 
 /**

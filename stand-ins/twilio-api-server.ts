@@ -13,6 +13,8 @@ export interface TwilioSend {
 
 interface Account {
   authToken: string;
+  /** A secondary token not yet promoted: taken for API requests alongside the primary. */
+  secondary: string | undefined;
   /** The account's Messaging Services; undefined: any MG SID is taken as the account's. */
   messagingServices: Set<string> | undefined;
 }
@@ -51,6 +53,7 @@ export class TwilioApiServer {
   addAccount(accountSid: string, authToken: string, options: { messagingServices?: string[] } = {}) {
     this.accounts.set(accountSid, {
       authToken,
+      secondary: undefined,
       messagingServices: options.messagingServices ? new Set(options.messagingServices) : undefined,
     });
   }
@@ -60,6 +63,21 @@ export class TwilioApiServer {
     const account = this.accounts.get(accountSid);
     if (!account) throw new Error(`the stand-in holds no account ${accountSid}`);
     account.authToken = authToken;
+  }
+
+  /** Twilio's secondary token: taken for API requests beside the primary until it is promoted. */
+  addSecondaryToken(accountSid: string, authToken: string) {
+    const account = this.accounts.get(accountSid);
+    if (!account) throw new Error(`the stand-in holds no account ${accountSid}`);
+    account.secondary = authToken;
+  }
+
+  /** The secondary becomes the primary; the old primary is refused from then on. */
+  promoteSecondaryToken(accountSid: string) {
+    const account = this.accounts.get(accountSid);
+    if (!account?.secondary) throw new Error(`account ${accountSid} has no secondary token`);
+    account.authToken = account.secondary;
+    account.secondary = undefined;
   }
 
   /** The sends made with an account's credentials. */
@@ -101,8 +119,13 @@ export class TwilioApiServer {
         );
         const accountSid = path?.[1] ?? '';
         const account = this.accounts.get(accountSid);
-        const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${account?.authToken}`).toString('base64')}`;
-        if (!account || req.headers.authorization !== expectedAuth) {
+        const basic = (token: string | undefined) =>
+          token === undefined
+            ? undefined
+            : `Basic ${Buffer.from(`${accountSid}:${token}`).toString('base64')}`;
+        const presented = req.headers.authorization;
+        const taken = [basic(account?.authToken), basic(account?.secondary)].filter(Boolean);
+        if (!account || presented === undefined || !taken.includes(presented)) {
           this.refused.push(`authentication ${accountSid || req.url}`);
           return answer(401, { code: 20003, message: 'Authenticate', status: 401 });
         }

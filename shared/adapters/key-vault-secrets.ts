@@ -30,6 +30,8 @@ export class KeyVaultSecrets implements SecretSource {
   private readonly client: () => Promise<SecretClient>;
   private readonly cache = new Map<string, Cached>();
   private readonly reading = new Map<string, Promise<string>>();
+  /** The value each secret's latest rotation replaced, and until when it is still answered. */
+  private readonly replaced = new Map<string, { value: string; until: number }>();
   private readonly now: () => number;
 
   constructor(
@@ -58,6 +60,15 @@ export class KeyVaultSecrets implements SecretSource {
     return this.read(name);
   }
 
+  /**
+   * The value a rotation replaced, for the cache time after the new one was first read: by then
+   * the provider has switched, or the operator has not followed the rotation through.
+   */
+  previous(name: string): string | undefined {
+    const replaced = this.replaced.get(name);
+    return replaced && this.now() < replaced.until ? replaced.value : undefined;
+  }
+
   /** One read per name at a time: the consumers that find it stale together share it. */
   private read(name: string): Promise<string> {
     let reading = this.reading.get(name);
@@ -73,7 +84,10 @@ export class KeyVaultSecrets implements SecretSource {
     try {
       const secret = await (await this.client()).getSecret(name);
       if (secret.value === undefined) throw new ConfigurationError(`Key Vault secret ${name} has no value`);
-      if (cached && cached.value !== secret.value) this.logger.info('secret.rotated', { name });
+      if (cached && cached.value !== secret.value) {
+        this.logger.info('secret.rotated', { name });
+        this.replaced.set(name, { value: cached.value, until: this.now() + this.options.ttlMs });
+      }
       this.cache.set(name, { value: secret.value, readAt: this.now() });
       return secret.value;
     } catch (error) {

@@ -17,4 +17,9 @@ export class SettingsSecrets implements SecretSource {
   refresh(name: string): Promise<string> {
     return this.get(name);
   }
+
+  /** Nor anything replaced. */
+  previous(): undefined {
+    return undefined;
+  }
 }

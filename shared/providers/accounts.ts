@@ -9,6 +9,8 @@ export interface HeldSecret {
   get(): Promise<string>;
   /** Reads it again because a provider refused the value in hand; the same value when nothing is newer. */
   refresh(): Promise<string>;
+  /** The value the latest rotation replaced, while it may still sign what the provider sends. */
+  previous(): string | undefined;
 }
 
 export interface TwilioAccount {
@@ -28,6 +30,7 @@ const fixed = (where: string, value: string): HeldSecret => ({
   where,
   get: () => Promise.resolve(value),
   refresh: () => Promise.resolve(value),
+  previous: () => undefined,
 });
 
 /**
@@ -46,6 +49,7 @@ export class ProviderAccounts {
       where: `secret ${name}`,
       get: () => this.secrets.get(name),
       refresh: () => this.secrets.refresh(name),
+      previous: () => this.secrets.previous(name),
     };
   }
 
@@ -100,7 +104,9 @@ export class ProviderAccounts {
 
 /**
  * A webhook signature checked with an account's secret; when it does not match, the secret is
- * read again once (the secret store limits how often) in case it was rotated, and checked again.
+ * read again once (the secret store limits how often) in case it was rotated, and checked again;
+ * then with the value a recent rotation replaced, which the provider may sign with until its own
+ * switch (a secondary token set in the vault before it is promoted).
  */
 export async function verifiedWith<V extends string>(
   secret: HeldSecret,
@@ -110,5 +116,8 @@ export async function verifiedWith<V extends string>(
   const first = await verify(value);
   if (first !== 'invalid') return first;
   const fresh = await secret.refresh().catch(() => value);
-  return fresh === value ? first : verify(fresh);
+  const second = fresh === value ? first : await verify(fresh);
+  if (second !== 'invalid') return second;
+  const previous = secret.previous();
+  return previous === undefined || previous === value || previous === fresh ? second : verify(previous);
 }

@@ -98,6 +98,24 @@ describe('secrets in Key Vault', () => {
     expect(await secrets.refresh('twilio-rotating-token')).toBe('rotating-3');
   });
 
+  it('keep the value a rotation replaced for the cache time after the new one was read, for what the provider signed before its switch', async () => {
+    let now = 3_000_000;
+    vault.setSecret('twilio-switching-token', 'switching-1');
+    const { secrets } = keyVaultSecrets({ now: () => now });
+    expect(await secrets.get('twilio-switching-token')).toBe('switching-1');
+    vault.setSecret('twilio-switching-token', 'switching-2');
+    now += 300_000;
+    expect(secrets.previous('twilio-switching-token')).toBeUndefined();
+    expect(await secrets.get('twilio-switching-token')).toBe('switching-2');
+    expect(secrets.previous('twilio-switching-token')).toBe('switching-1');
+    now += 299_000;
+    // Read again unchanged: the replaced value keeps its own time, not a new one.
+    expect(await secrets.get('twilio-switching-token')).toBe('switching-2');
+    expect(secrets.previous('twilio-switching-token')).toBe('switching-1');
+    now += 1_000;
+    expect(secrets.previous('twilio-switching-token')).toBeUndefined();
+  });
+
   it('are read again on a refusal at most once in a short while, however many refusals come', async () => {
     let now = 5_000_000;
     vault.setSecret('telesign-flood-key', 'flood-1');

@@ -15,6 +15,8 @@ export function secretSourceContract(name: string, makeHarness: () => Promise<Se
       expect(await source.get('twilio-contoso-token')).toBe('first-token');
       expect(await source.get('twilio-contoso-token')).toBe('first-token');
       expect(await source.refresh('twilio-contoso-token')).toBe('first-token');
+      // Nothing was rotated: no earlier value for a signature to be checked with.
+      expect(source.previous('twilio-contoso-token')).toBeUndefined();
     });
 
     it('refuses a name it does not hold with a configuration error naming it, never a value', async () => {

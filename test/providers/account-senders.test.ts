@@ -17,6 +17,9 @@ class RotatingSecrets implements SecretSource {
     this.cached.set(name, value);
     return value;
   }
+  previous() {
+    return undefined;
+  }
   async refresh(name: string) {
     this.refreshes += 1;
     this.cached.delete(name);

@@ -310,7 +310,14 @@ describe('Twilio accounts at the API stand-in', () => {
       server.rotateToken(A, 'token-of-a-2');
       await expect(sender(A, 'token-of-a').send(request())).rejects.toBeInstanceOf(CredentialsRefusedError);
       await sender(A, 'token-of-a-2').send(request());
-      expect(server.refused).toEqual([`authentication ${B}`, `authentication ${A}`]);
+      // A secondary token is taken beside the primary until it is promoted, then alone.
+      server.addSecondaryToken(A, 'token-of-a-3');
+      await sender(A, 'token-of-a-3').send(request());
+      await sender(A, 'token-of-a-2').send(request());
+      server.promoteSecondaryToken(A);
+      await expect(sender(A, 'token-of-a-2').send(request())).rejects.toBeInstanceOf(CredentialsRefusedError);
+      await sender(A, 'token-of-a-3').send(request());
+      expect(server.refused).toEqual([`authentication ${B}`, `authentication ${A}`, `authentication ${A}`]);
     } finally {
       await server.stop();
     }
