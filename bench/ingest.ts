@@ -14,7 +14,7 @@ import { drive, percentile } from './load.js';
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const TOTAL = Number(process.env.BENCH_MESSAGES ?? 5000);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 const WARM_UP = 2000;
 // Warm-up traffic comes from other customers, so the measured run keeps its own mix of first
@@ -97,16 +97,25 @@ async function main() {
     `Inbound ingest: ${TOTAL} messages from ${CUSTOMERS} customers, ${CONCURRENCY} concurrent senders, ` +
       `${ROUNDS} rounds, Node ${process.version}\n\n`,
   );
-  const rounds: { bare: number; ours: number; p50: number; p99: number }[] = [];
+  const rounds: { bare: number; ours: number; p50: number; p99: number; bareCpu: number; ourCpu: number }[] =
+    [];
   for (let round = 1; round <= ROUNDS; round++) {
     // Alternating the two in every round spreads the machine's own noise over both.
     const yardstick = await bare();
     const { result, latencies, missing } = await ours();
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
-    rounds.push({ bare: yardstick.perSecond, ours: result.perSecond, p50, p99 });
+    rounds.push({
+      bare: yardstick.perSecond,
+      ours: result.perSecond,
+      p50,
+      p99,
+      bareCpu: yardstick.cpuMsPerRequest,
+      ourCpu: result.cpuMsPerRequest,
+    });
     process.stdout.write(
-      `round ${round}: bare node:http ${fmt(yardstick.perSecond, 0)} req/s | local host ${fmt(result.perSecond, 0)} msg/s` +
+      `round ${round}: bare node:http ${fmt(yardstick.perSecond, 0)} req/s (${fmt(yardstick.cpuMsPerRequest, 3)} CPU-ms/req)` +
+        ` | local host ${fmt(result.perSecond, 0)} msg/s (${fmt(result.cpuMsPerRequest, 3)} CPU-ms/msg)` +
         ` (${fmt((100 * result.perSecond) / yardstick.perSecond)}%), ${result.failed} refused` +
         ` | accept -> stored and routed p50 ${fmt(p50)} ms, p99 ${fmt(p99)} ms, max ${fmt(latencies.at(-1) ?? Number.NaN)} ms` +
         `${missing > 0 ? `, ${missing} never routed` : ''}\n`,
@@ -118,8 +127,9 @@ async function main() {
   process.stdout.write(
     [
       '',
-      `median bare node:http (read + JSON.parse + 202): ${fmt(bareRate, 0)} req/s`,
-      `median local host (embedded default): ${fmt(ourRate, 0)} msg/s accepted, ${fmt(ratio * 100)}% of bare (goal >= 33.3%)`,
+      `median bare node:http (read + JSON.parse + 202): ${fmt(bareRate, 0)} req/s, ${fmt(median(rounds.map((r) => r.bareCpu)), 3)} CPU-ms/req`,
+      `median local host (embedded default): ${fmt(ourRate, 0)} msg/s accepted, ${fmt(ratio * 100)}% of bare (goal >= 33.3%), ` +
+        `${fmt(median(rounds.map((r) => r.ourCpu)), 3)} CPU-ms/msg (both threads; the load generator's share included in both)`,
       `median accept -> stored and routed: p50 ${fmt(median(rounds.map((r) => r.p50)))} ms, p99 ${fmt(median(rounds.map((r) => r.p99)))} ms (goal p99 < 20 ms)`,
       '',
     ].join('\n'),

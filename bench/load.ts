@@ -5,6 +5,11 @@ export interface LoadResult {
   failed: number;
   seconds: number;
   perSecond: number;
+  /**
+   * CPU time of this whole process per answered request (ms; every thread, the load generator's
+   * share included): steadier than the rate on a machine shared with other work.
+   */
+  cpuMsPerRequest: number;
   /** Client-side time each request was answered (ms, performance.now()), by message id. */
   answeredAt: Map<string, number>;
 }
@@ -62,10 +67,19 @@ export async function drive(options: {
   };
 
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: options.concurrency }, sender));
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   agent.destroy();
-  return { accepted: answeredAt.size, failed, seconds, perSecond: answeredAt.size / seconds, answeredAt };
+  return {
+    accepted: answeredAt.size,
+    failed,
+    seconds,
+    perSecond: answeredAt.size / seconds,
+    cpuMsPerRequest: (used.user + used.system) / 1000 / Math.max(1, answeredAt.size),
+    answeredAt,
+  };
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -15,6 +15,7 @@ import { PROMETHEUS_CONTENT_TYPE, PrometheusRegistry } from '../shared/telemetry
 import type { CompletedMessage } from './consumer.js';
 import { claimDataDir } from './data-dir-lock.js';
 import { replayMetrics } from './forwarded-metrics.js';
+import { LocalNativeRequest } from './native-request.js';
 import { serveRealtime } from './realtime.js';
 import { Router } from './router.js';
 import { startRunners } from './runners.js';
@@ -324,14 +325,19 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
     }
+    const href = url.toString();
+    // GET and HEAD carry no body, as a Fetch request (and so the Functions host) would have it.
+    const carried = body.length > 0 && method !== 'GET' && method !== 'HEAD' ? body : undefined;
     const request = new HttpRequest({
       method,
-      url: url.toString(),
+      url: href,
       headers,
       query: Object.fromEntries(url.searchParams.entries()),
       params: match.params,
-      ...(body.length > 0 ? { body: { bytes: body } } : {}),
-    });
+      // An init field the library reads but does not declare (its own stream requests use it); a
+      // version without it would build a body-less request, which every webhook test would see.
+      nativeRequest: new LocalNativeRequest(href, method, headers, carried),
+    } as ConstructorParameters<typeof HttpRequest>[0] & { nativeRequest: LocalNativeRequest });
     const context = new InvocationContext({
       functionName: match.definition.name,
       invocationId: randomUUID(),

@@ -331,11 +331,12 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
         // the one WAL covers every batch before it. (SQLite will not change the safety level
         // inside a transaction, so the open batch commits first.)
         if (this.db.inTransaction) this.db.exec('COMMIT');
-        this.db.pragma('synchronous = FULL');
+        // exec, not db.pragma(), which prepares a statement each call (five times the cost).
+        this.db.exec('PRAGMA synchronous = FULL');
         try {
           insertAll();
         } finally {
-          this.db.pragma('synchronous = NORMAL');
+          this.db.exec('PRAGMA synchronous = NORMAL');
         }
       } else {
         insertAll();

@@ -99,12 +99,19 @@ const stored = <T>(row: Row): Stored<T> => ({ value: JSON.parse(row.doc) as T, e
  */
 export class SqliteStore implements Store, TranscriptExpiry {
   private readonly statements;
+  /**
+   * One transaction wrapper, built once (as the queue's): better-sqlite3 builds four wrappers per
+   * `db.transaction()`, which cost each write several times the statement it ran.
+   */
+  private readonly atomic: <T>(work: () => T) => T;
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly clock: Pick<Clock, 'now'> = { now: () => new Date() },
   ) {
     db.exec(SCHEMA);
+    const transaction = db.transaction((work: () => unknown) => work());
+    this.atomic = <T>(work: () => T) => transaction(work) as T;
     // A search by name compares names folded as every store folds them (case and accents ignored).
     db.function('sms_fold_name', { deterministic: true }, (name: unknown) =>
       typeof name === 'string' ? foldName(name) : null,
@@ -232,7 +239,7 @@ export class SqliteStore implements Store, TranscriptExpiry {
 
   async putCustomer(state: CustomerState, etag: string | null) {
     const doc = JSON.stringify(state);
-    this.db.transaction(() => {
+    this.atomic(() => {
       const before = this.statements.getCustomer.get(state.channelId, state.customer);
       const changes =
         etag === null
@@ -242,7 +249,7 @@ export class SqliteStore implements Store, TranscriptExpiry {
         throw new ConcurrencyError(`customer state changed since it was read (${state.channelId})`);
       const previous = before ? (JSON.parse(before.doc) as CustomerState) : undefined;
       this.record(consentEvents(previous, state, this.now()));
-    })();
+    });
     return { value: state, etag: String(etag === null ? 1 : Number(etag) + 1) };
   }
 
@@ -262,9 +269,9 @@ export class SqliteStore implements Store, TranscriptExpiry {
   }
 
   async removeEvents(receipts: string[]) {
-    this.db.transaction(() => {
+    this.atomic(() => {
       for (const receipt of receipts) this.statements.removeEvent.run(Number(receipt));
-    })();
+    });
   }
 
   async getConversation(id: string) {
@@ -286,17 +293,17 @@ export class SqliteStore implements Store, TranscriptExpiry {
   }
 
   async createConversation(conversation: Conversation) {
-    this.db.transaction(() => {
+    this.atomic(() => {
       if (this.statements.insertConversation.run(this.conversationParams(conversation)).changes === 0) {
         throw new AlreadyExistsError(`conversation ${conversation.id} already exists`);
       }
       this.record(conversationEvents(undefined, conversation));
-    })();
+    });
     return { value: conversation, etag: '1' };
   }
 
   async createConversationWithMessage(conversation: Conversation, message: Message) {
-    this.db.transaction(() => {
+    this.atomic(() => {
       if (this.statements.insertConversation.run(this.conversationParams(conversation)).changes === 0) {
         throw new AlreadyExistsError(`conversation ${conversation.id} already exists`);
       }
@@ -308,20 +315,20 @@ export class SqliteStore implements Store, TranscriptExpiry {
       }
       this.record(conversationEvents(undefined, conversation));
       this.record(messageEvents(undefined, message, this.now()));
-    })();
+    });
     return { value: conversation, etag: '1' };
   }
 
   async replaceConversation(conversation: Conversation, etag: string) {
     const params = { ...this.conversationParams(conversation), etag: Number(etag) };
-    this.db.transaction(() => {
+    this.atomic(() => {
       const before = this.statements.getConversation.get(conversation.id);
       if (!before) throw new NotFoundError(`conversation ${conversation.id} does not exist`);
       if (this.statements.updateConversation.run(params).changes === 0) {
         throw new ConcurrencyError(`conversation ${conversation.id} changed since it was read`);
       }
       this.record(conversationEvents(JSON.parse(before.doc) as Conversation, conversation));
-    })();
+    });
     return { value: conversation, etag: String(Number(etag) + 1) };
   }
 
@@ -456,19 +463,19 @@ export class SqliteStore implements Store, TranscriptExpiry {
 
   async createMessage(message: Message) {
     const doc = JSON.stringify(message);
-    this.db.transaction(() => {
+    this.atomic(() => {
       if (
         this.statements.insertMessage.run(message.conversationId, message.id, message.seq, doc).changes === 0
       ) {
         throw new AlreadyExistsError(`message ${message.id} already exists`);
       }
       this.record(messageEvents(undefined, message, this.now()));
-    })();
+    });
     return { value: message, etag: '1' };
   }
 
   async replaceMessage(message: Message, etag: string) {
-    this.db.transaction(() => {
+    this.atomic(() => {
       const before = this.statements.getMessage.get(message.conversationId, message.id);
       if (!before) throw new NotFoundError(`message ${message.id} does not exist`);
       const changes = this.statements.updateMessage.run(
@@ -479,7 +486,7 @@ export class SqliteStore implements Store, TranscriptExpiry {
       ).changes;
       if (changes === 0) throw new ConcurrencyError(`message ${message.id} changed since it was read`);
       this.record(messageEvents(JSON.parse(before.doc) as Message, message, this.now()));
-    })();
+    });
     return { value: message, etag: String(Number(etag) + 1) };
   }
 
@@ -526,24 +533,24 @@ export class SqliteStore implements Store, TranscriptExpiry {
   }
 
   async createAgent(agent: Agent) {
-    this.db.transaction(() => {
+    this.atomic(() => {
       if (this.statements.insertAgent.run(agent.id, JSON.stringify(agent)).changes === 0) {
         throw new AlreadyExistsError(`agent ${agent.id} already exists`);
       }
       this.writeAgentQueues(agent.id, agent.queueIds);
-    })();
+    });
     return { value: agent, etag: '1' };
   }
 
   async replaceAgent(agent: Agent, etag: string) {
-    this.db.transaction(() => {
+    this.atomic(() => {
       if (this.statements.updateAgent.run(JSON.stringify(agent), agent.id, Number(etag)).changes === 0) {
         if (!this.statements.getAgent.get(agent.id))
           throw new NotFoundError(`agent ${agent.id} does not exist`);
         throw new ConcurrencyError(`agent ${agent.id} changed since it was read`);
       }
       this.writeAgentQueues(agent.id, agent.queueIds);
-    })();
+    });
     return { value: agent, etag: String(Number(etag) + 1) };
   }
 
@@ -557,11 +564,11 @@ export class SqliteStore implements Store, TranscriptExpiry {
   }
 
   async deleteAgent(id: string, etag: string) {
-    const removed = this.db.transaction(() => {
+    const removed = this.atomic(() => {
       if (this.statements.deleteAgent.run(id, Number(etag)).changes === 0) return false;
       this.writeAgentQueues(id, []);
       return true;
-    })();
+    });
     if (removed) return true;
     if (this.statements.getAgent.get(id)) throw new ConcurrencyError(`agent ${id} changed since it was read`);
     return false;
