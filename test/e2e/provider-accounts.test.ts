@@ -7,6 +7,7 @@ import { IdentityEndpoint } from '../../stand-ins/identity-endpoint.js';
 import { KeyVaultStandIn } from '../../stand-ins/key-vault.js';
 import { TwilioApiServer } from '../../stand-ins/twilio-api-server.js';
 import { startTestHost, type TestHost } from '../support/host.js';
+import { TeleSignApiServer } from '../support/telesign-api-server.js';
 
 const PUBLIC_BASE = 'https://func-contoso-sms.azurewebsites.net';
 /** The deployment's account (settings), still serving the channels that name none. */
@@ -328,5 +329,102 @@ describe("a channel's auth token in Key Vault, rotated while the host runs", () 
     );
     expect(customers).toEqual(expect.arrayContaining(['+14255550164', '+14255550165']));
     expect(customers).not.toContain('+14255550166');
+  });
+});
+
+/** TeleSign customers: the deployment's, Fabrikam's own, and Tailspin's whose key TeleSign no longer takes. */
+const TELESIGN_DEFAULT = {
+  customerId: 'FFFFFFFF-EEEE-DDDD-1234-AB1234567890',
+  apiKey: Buffer.from('the deployment key').toString('base64'),
+};
+const FABRIKAM = {
+  customerId: 'AAAAAAAA-1111-2222-3333-FABRIKAM0001',
+  apiKey: Buffer.from('fabrikam key').toString('base64'),
+};
+const TAILSPIN_ID = 'BBBBBBBB-1111-2222-3333-TAILSPIN0001';
+
+describe('TeleSign channels on their own customer accounts', () => {
+  const api = new TeleSignApiServer(TELESIGN_DEFAULT);
+  api.addCustomer(FABRIKAM);
+  api.addCustomer({ customerId: TAILSPIN_ID, apiKey: Buffer.from('tailspin key now').toString('base64') });
+  let t: TestHost;
+
+  beforeAll(async () => {
+    const apiBaseUrl = await api.start();
+    const telesignChannel = (id: string, number: string, account?: Record<string, string>) => ({
+      id,
+      name: `${id} on TeleSign`,
+      numbers: [number],
+      provider: 'telesign',
+      ...(account ? { telesign: account } : {}),
+      defaultQueueId: 'general',
+    });
+    t = await startTestHost(
+      {
+        SMS_PUBLIC_BASE_URL: PUBLIC_BASE,
+        TELESIGN_CUSTOMER_ID: TELESIGN_DEFAULT.customerId,
+        TELESIGN_API_KEY: TELESIGN_DEFAULT.apiKey,
+        TELESIGN_API_BASE_URL: apiBaseUrl,
+        SMS_SECRETS: JSON.stringify({
+          'telesign-fabrikam-key': FABRIKAM.apiKey,
+          'telesign-tailspin-key': Buffer.from('tailspin key before').toString('base64'),
+        }),
+      },
+      {
+        channels: [
+          telesignChannel('fabrikam', '+18005550121', {
+            customerId: FABRIKAM.customerId,
+            apiKeySecret: 'telesign-fabrikam-key',
+          }),
+          telesignChannel('tailspin', '+18005550122', {
+            customerId: TAILSPIN_ID,
+            apiKeySecret: 'telesign-tailspin-key',
+          }),
+          telesignChannel('contoso', '+18005550123'),
+        ],
+        queues: [{ id: 'general', name: 'General' }],
+        agents: [{ id: 'alice', name: 'Alice', capacity: 2, queueIds: ['general'] }],
+      },
+    );
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await api.stop();
+  });
+
+  it("signs each channel's sends with its own customer's key, and the deployment's for the channel naming none", async () => {
+    for (const [channelId, to] of [
+      ['fabrikam', '+14255550181'],
+      ['contoso', '+14255550183'],
+    ] as const) {
+      const sent = await t.api(
+        'POST',
+        'notifications',
+        { channelId, to, text: `Hello from ${channelId}` },
+        flow,
+      );
+      expect(sent.status).toBe(202);
+    }
+    await t.eventually(async () => api.sends.length === 2, 'the two sends at TeleSign');
+    const byCustomer = Object.fromEntries(api.sends.map((send, i) => [send.phone_number, api.sentBy[i]]));
+    expect(byCustomer).toEqual({
+      '14255550181': FABRIKAM.customerId,
+      '14255550183': TELESIGN_DEFAULT.customerId,
+    });
+    expect(api.refused).toEqual([]);
+  });
+
+  it("checks each channel's own customer: Fabrikam's key works, Tailspin's is refused and names its secret", async () => {
+    expect((await t.api('GET', 'manage/channels/fabrikam/credentials')).body).toEqual({
+      channelId: 'fabrikam',
+      provider: 'telesign',
+      account: `TeleSign customer ${FABRIKAM.customerId} (API key in secret telesign-fabrikam-key)`,
+      ok: true,
+      detail: 'TeleSign accepted the credentials',
+    });
+    const tailspin = (await t.api('GET', 'manage/channels/tailspin/credentials')).body;
+    expect(tailspin).toMatchObject({ channelId: 'tailspin', ok: false });
+    expect(tailspin.detail).toMatch(/refused.*secret telesign-tailspin-key/);
+    expect(api.refused).toEqual(['signature']);
   });
 });
