@@ -86,3 +86,58 @@ describe('Service Bus batches', () => {
     }
   });
 });
+
+/*
+ * The stand-in's dead-letter queue as the SDK sees it, as Service Bus documents it: no sessions,
+ * a lock per message, the reason and description among the application properties, complete to
+ * remove, abandon to give back with one delivery more, and a lock that outlives its receiver.
+ */
+describe("the stand-in's dead-letter queue, through the SDK", () => {
+  it('gives dead letters under message locks with their reason, and keeps an unsettled one locked', async () => {
+    const clock = new ManualClock();
+    const broker = new ServiceBusBroker({
+      queues: Object.values(queueNames),
+      now: () => clock.now().getTime(),
+      lockDurationMs: 30_000,
+    });
+    const { connectionString } = await broker.start();
+    const client = new ServiceBusClient(connectionString, {
+      retryOptions: { maxRetries: 0, timeoutInMs: 5000 },
+    });
+    const queue = new ServiceBusQueue(client, clock, { maxDeliveryCount: 10, receiveWaitMs: 500 });
+    try {
+      await queue.send('sms-inbound', { id: 'a1', sessionId: 'a', body: { n: 1 } });
+      const held = await queue.receive('sms-inbound');
+      if (!held) throw new Error('expected a message');
+      await queue.deadLetter('sms-inbound', held, 'the store was unreachable');
+
+      const options = { subQueueType: 'deadLetter', maxAutoLockRenewalDurationInMs: 0 } as const;
+      const first = client.createReceiver('sms-inbound', options);
+      const [taken] = await first.receiveMessages(1, { maxWaitTimeInMs: 500 });
+      expect(taken).toMatchObject({
+        messageId: 'a1',
+        body: { n: 1 },
+        deadLetterReason: 'the store was unreachable',
+        deadLetterErrorDescription: 'the store was unreachable',
+      });
+      await first.close();
+      // Closing the receiver does not let go of the message: its lock holds until it expires.
+      const second = client.createReceiver('sms-inbound', options);
+      expect(await second.receiveMessages(1, { maxWaitTimeInMs: 500 })).toEqual([]);
+      clock.advance(31_000);
+      const [again] = await second.receiveMessages(1, { maxWaitTimeInMs: 500 });
+      expect(again?.messageId).toBe('a1');
+      if (!again) throw new Error('expected the dead letter again');
+      await second.abandonMessage(again);
+      const [third] = await second.receiveMessages(1, { maxWaitTimeInMs: 500 });
+      if (!third) throw new Error('expected the dead letter after abandon');
+      expect(third.deliveryCount).toBe((again.deliveryCount ?? 0) + 1);
+      await second.completeMessage(third);
+      await second.close();
+      expect(await queue.deadLetters('sms-inbound')).toEqual([]);
+    } finally {
+      await queue.close();
+      await broker.stop();
+    }
+  });
+});
