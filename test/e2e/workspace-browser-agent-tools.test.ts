@@ -21,6 +21,10 @@ import { startTestHost, type TestHost } from '../support/host.js';
 const SUPPORT = '+14255550100';
 const PHOTOS = '+12065550100';
 const ANA = '+14255550131';
+const BO = '+14255550132';
+const LABEL = { url: 'https://cdn.contoso.com/returns/label-4411.png', contentType: 'image/png' };
+const PICTURE_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80"><rect width="120" height="80" fill="#0f6cbd"/><text x="10" y="45" fill="#fff" font-size="14">label-4411</text></svg>';
 const ACCOUNT_SID = 'ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const AUTH_TOKEN = '12345abcde67890fghij12345abcde67';
 
@@ -35,6 +39,11 @@ describe("an agent's tools and a customer's history in the workspace", { timeout
   const consoleUrl = (route: string) => `${t.host.url}/api/console/#/${route}`;
   const item = (page: Page, text: string) => page.getByTestId('conversation-item').filter({ hasText: text });
   const thread = (page: Page) => page.getByTestId('thread');
+  const currentId = async () =>
+    (await alice
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Ana Ruiz' })
+      .getAttribute('data-conversation-id')) ?? '';
 
   async function customerTexts(from: string, to: string, text: string) {
     const { status } = await t.api('POST', 'local/inbound', { from, to, text }, null);
@@ -258,7 +267,98 @@ describe("an agent's tools and a customer's history in the workspace", { timeout
     await expect.poll(() => isFocused(open)).toBe(true);
   });
 
+  it('offers no attachments on a channel whose provider cannot send media, as the API says', async () => {
+    await thread(alice).getByText('Mensaje número 6').waitFor();
+    expect((await t.api('GET', `conversations/${await currentId()}`)).body.channel.sendsMedia).toBe(false);
+    await alice.getByLabel('Reply to the customer').waitFor();
+    expect(await alice.getByRole('button', { name: /^Attach media/ }).count()).toBe(0);
+  });
+
+  it("shows the API's refusal of media clearly in the composer, keeping the draft, when the page was not told", async () => {
+    // As a page reading an answer without `channel` (an older API) would: it offers attachments.
+    const id = await currentId();
+    await alice.route(`**/api/conversations/${id}`, async (route) => {
+      try {
+        const response = await route.fetch();
+        const { channel: _channel, ...rest } = await response.json();
+        await route.fulfill({ response, json: rest });
+      } catch {
+        // A read the page dropped (the reload) has nobody to answer.
+      }
+    });
+    await alice.reload();
+    await item(alice, 'Ana Ruiz').click();
+    await thread(alice).getByText('Mensaje número 6').waitFor();
+    await alice.getByRole('button', { name: 'Attach media' }).click();
+    await alice.getByLabel('Media URL').fill(LABEL.url);
+    await expect.poll(() => alice.getByLabel('Content type').inputValue()).toBe('image/png');
+    await alice.getByLabel('Media URL').press('Enter');
+    await alice.getByTestId('attached-media').getByText(LABEL.url).waitFor();
+    const reply = alice.getByLabel('Reply to the customer');
+    await reply.fill('Aquí tiene la etiqueta.');
+    await reply.press('Control+Enter');
+    const refused = alice.getByTestId('send-refused');
+    await expect
+      .poll(() => refused.textContent())
+      .toBe(
+        'Not sent: channel support sends through local, which sends SMS only: media (MMS) can be sent on Twilio channels',
+      );
+    expect(await refused.getAttribute('role')).toBe('alert');
+    await screenshot(alice, 'agent-tools-05-media-refused');
+    // Nothing was lost: the agent can remove the file and send the text.
+    expect(await reply.inputValue()).toBe('Aquí tiene la etiqueta.');
+    await alice.getByRole('button', { name: /^Remove file 1/ }).click();
+    await reply.press('Control+Enter');
+    await thread(alice)
+      .locator('[data-author="agent"]')
+      .filter({ hasText: 'Aquí tiene la etiqueta.' })
+      .waitFor();
+    await expect.poll(() => refused.count()).toBe(0);
+    await alice.unroute(`**/api/conversations/${id}`);
+  });
+
+  it('attaches media on a Twilio channel: checked as the API checks it, sent as MediaUrl, shown on the sent message', async () => {
+    // The browser shows the picture; the CDN is this test's, as Twilio's fetch would be its own.
+    await alice.route('https://cdn.contoso.com/**', (route) =>
+      route.fulfill({ contentType: 'image/svg+xml', body: PICTURE_SVG }),
+    );
+    const started = await t.api(
+      'POST',
+      'conversations',
+      { channelId: 'photos', to: BO, text: 'Hello from Contoso returns' },
+      { user: 'alice' },
+    );
+    expect(started.status).toBe(201);
+    await item(alice, BO).waitFor({ timeout: LIVE });
+    await item(alice, BO).click();
+    await thread(alice).getByText('Hello from Contoso returns').waitFor();
+    await alice.getByRole('button', { name: 'Attach media' }).click();
+    const url = alice.getByLabel('Media URL');
+    // An http address is refused on the field, before anything is sent.
+    await url.fill('http://cdn.contoso.com/returns/label-4411.png');
+    await alice.getByRole('button', { name: 'Add file' }).click();
+    await alice.getByText('The address must start with https:// (the provider fetches the file).').waitFor();
+    await expect.poll(() => isFocused(url)).toBe(true);
+    await url.fill(LABEL.url);
+    await alice.getByRole('button', { name: 'Add file' }).click();
+    await alice.getByTestId('attached-media').getByText(LABEL.url).waitFor();
+    await expect.poll(() => alice.getByRole('button', { name: 'Attach media (1)' }).count()).toBe(1);
+    const reply = alice.getByLabel('Reply to the customer');
+    await reply.fill('Your return label');
+    await screenshot(alice, 'agent-tools-06-media-attached');
+    await alice.getByRole('button', { name: 'Send', exact: true }).click();
+    await t.eventually(async () => twilio.sends.length === 2, 'the reply to reach Twilio');
+    expect(twilio.sends[1]?.params).toMatchObject({ To: BO, From: PHOTOS, Body: 'Your return label' });
+    expect(twilio.sends[1]?.mediaUrls).toEqual([LABEL.url]);
+    const sent = thread(alice).locator('[data-author="agent"]').filter({ hasText: 'Your return label' });
+    await expect.poll(() => sent.getByRole('img').count()).toBe(1);
+    await expect.poll(() => alice.getByTestId('attached-media').count()).toBe(0);
+    await screenshot(alice, 'agent-tools-07-media-sent');
+  });
+
   it('has no serious accessibility violations with the new controls', async () => {
+    await alice.getByRole('button', { name: 'Attach media' }).click();
+    await alice.getByLabel('Media URL').waitFor();
     await expectNoSeriousAxeViolations(alice);
   });
 });

@@ -136,6 +136,8 @@ export interface ConversationDetail {
   conversation: Conversation;
   messages: Message[];
   customer?: CustomerPanel;
+  /** Whether the channel's provider sends media (MMS); older answers leave it out. */
+  channel?: { id: string; name: string; sendsMedia: boolean };
   history?: {
     id: string;
     caseNumber?: string;

@@ -1,9 +1,20 @@
-import { Button, makeStyles, Text, Textarea, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  MessageBar,
+  MessageBarBody,
+  makeStyles,
+  Text,
+  Textarea,
+  ToggleButton,
+  tokens,
+} from '@fluentui/react-components';
 import { useId, useRef, useState } from 'react';
+import { errorText } from '../api.js';
 import { composerState } from '../logic/composer.js';
 import { counterText, countMessage, describeCharacter } from '../logic/counter.js';
 import { applyQuickReply, type OfferedQuickReply } from '../logic/quick-replies.js';
-import type { ConversationState } from '../types.js';
+import type { ConversationState, Media } from '../types.js';
+import { AttachMedia } from './AttachMedia.js';
 import { QuickReplyPicker } from './QuickReplyPicker.js';
 
 const useStyles = makeStyles({
@@ -28,8 +39,17 @@ export function Composer(props: {
   readOnly: boolean;
   /** Filled for this conversation by the API; the picker shows when there are any to offer. */
   quickReplies?: OfferedQuickReply[];
-  onSend: (text: string) => Promise<boolean>;
+  /**
+   * Whether the channel's provider sends media, as the API says; attachments are offered unless it
+   * says no (the API refuses them then, and the composer shows why).
+   */
+  sendsMedia?: boolean;
+  /** Rejects with the API's words when the reply is refused; the composer shows them, keeping the draft. */
+  onSend: (text: string, media: Media[]) => Promise<void>;
 }) {
+  const [media, setMedia] = useState<Media[]>([]);
+  const [attaching, setAttaching] = useState(false);
+  const [refusal, setRefusal] = useState<string | null>(null);
   const [text, setText] = useState('');
   const box = useRef<HTMLTextAreaElement>(null);
   const [sending, setSending] = useState(false);
@@ -49,7 +69,13 @@ export function Composer(props: {
     if (!composer.canSend) return;
     setSending(true);
     try {
-      if (await props.onSend(text)) setText('');
+      await props.onSend(text, media);
+      setText('');
+      setMedia([]);
+      setAttaching(false);
+      setRefusal(null);
+    } catch (failure) {
+      setRefusal(errorText(failure));
     } finally {
       setSending(false);
     }
@@ -68,6 +94,15 @@ export function Composer(props: {
         <label htmlFor={`${counterId}-text`} className={styles.label}>
           Reply to the customer
         </label>
+        {props.sendsMedia !== false && (
+          <ToggleButton
+            checked={attaching || media.length > 0}
+            disabled={!composer.editable}
+            onClick={() => setAttaching(!attaching)}
+          >
+            {media.length > 0 ? `Attach media (${media.length})` : 'Attach media'}
+          </ToggleButton>
+        )}
         {props.quickReplies && props.quickReplies.length > 0 && (
           <QuickReplyPicker
             replies={props.quickReplies}
@@ -98,6 +133,9 @@ export function Composer(props: {
           }
         }}
       />
+      {(attaching || media.length > 0) && props.sendsMedia !== false && (
+        <AttachMedia media={media} disabled={!composer.editable || sending} onChange={setMedia} />
+      )}
       <div className={styles.row}>
         <Text
           id={counterId}
@@ -112,6 +150,13 @@ export function Composer(props: {
           Send
         </Button>
       </div>
+      {refusal && (
+        <div role="alert" data-testid="send-refused">
+          <MessageBar intent="error">
+            <MessageBarBody>Not sent: {refusal}</MessageBarBody>
+          </MessageBar>
+        </div>
+      )}
       <Text id={reasonId} className={styles.reason} data-testid="composer-reason">
         {composer.editable && !sending && text.length === 0 ? '' : (composer.reason ?? '')}
       </Text>

@@ -14,6 +14,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { type Api, errorText } from '../api.js';
 import { reassignBlocked } from '../logic/floor.js';
 import { customerLabel, dateTime } from '../logic/format.js';
+import { replyBody } from '../logic/media.js';
 import type { OfferedQuickReply } from '../logic/quick-replies.js';
 import { authorOf, inOrder, statusText } from '../logic/thread.js';
 import type { AgentView, ConversationDetail, Me, Message, QueueView } from '../types.js';
@@ -344,7 +345,8 @@ export function ConversationView(props: {
             optedOut={optedOut}
             readOnly={!mine}
             quickReplies={quickReplies}
-            onSend={async (text) => act('Reply queued.', 'messages', { text })}
+            {...(detail.channel ? { sendsMedia: detail.channel.sendsMedia } : {})}
+            onSend={(text, media) => perform('Reply queued.', 'messages', replyBody(text, media))}
           />
         )}
       </div>
