@@ -37,6 +37,49 @@ interface Hit {
 }
 
 /**
+ * Three conversations an hour apart, written through the API: José's (a contact) in general, ended
+ * by alice with the wrap-up code `resolved`; Joseph's (a contact) in billing, with bob; a
+ * stranger's in general, with alice. Needs searchSeed and a manual clock.
+ */
+export async function writeSearchConversations(t: TestHost) {
+  const begin = async (to: string, as: { user: string }, queueId?: string) => {
+    const started = await t.api(
+      'POST',
+      'conversations',
+      {
+        channelId: 'support',
+        to,
+        text: 'Hello from Contoso',
+        agentId: as.user,
+        ...(queueId ? { queueId } : {}),
+      },
+      as,
+    );
+    expect(started.status).toBe(201);
+    return started.body.conversation.id as string;
+  };
+  await t.api('PUT', `manage/contacts/${encodeURIComponent('+14255550161')}`, { name: 'José Álvarez' });
+  await t.api('PUT', `manage/contacts/${encodeURIComponent('+14255550162')}`, { name: 'Joseph Brown' });
+  const jose = await begin('+14255550161', alice);
+  const ended = await t.api(
+    'POST',
+    `conversations/${jose}/end`,
+    { wrapUpCode: 'resolved', agentId: 'alice' },
+    alice,
+  );
+  // The host's log names what failed when the end is refused (never expected).
+  expect({ status: ended.status, failed: t.logs.filter((line) => line.includes('http.failed')) }).toEqual({
+    status: 200,
+    failed: [],
+  });
+  await t.api('POST', 'local/clock', { advanceMinutes: 60 });
+  const joseph = await begin('+14255550162', bob, 'billing');
+  await t.api('POST', 'local/clock', { advanceMinutes: 60 });
+  const stranger = await begin('+14255550163', alice);
+  return { jose, joseph, stranger };
+}
+
+/**
  * Three conversations an hour apart (José's in general, ended with a wrap-up code; Joseph's in
  * billing; a stranger's in general), written through the API and searched through it: the search
  * a supervisor's page makes, and an agent's. `start` makes them; the searches only read.
@@ -62,36 +105,7 @@ export function searchScenario(
 
   beforeAll(async () => {
     t = await start();
-    const begin = async (to: string, as: { user: string }, queueId?: string) => {
-      const started = await t.api(
-        'POST',
-        'conversations',
-        {
-          channelId: 'support',
-          to,
-          text: 'Hello from Contoso',
-          agentId: as.user,
-          ...(queueId ? { queueId } : {}),
-        },
-        as,
-      );
-      expect(started.status).toBe(201);
-      return started.body.conversation.id as string;
-    };
-    await t.api('PUT', `manage/contacts/${encodeURIComponent('+14255550161')}`, { name: 'José Álvarez' });
-    await t.api('PUT', `manage/contacts/${encodeURIComponent('+14255550162')}`, { name: 'Joseph Brown' });
-    ids.jose = await begin('+14255550161', alice);
-    const ended = await t.api(
-      'POST',
-      `conversations/${ids.jose}/end`,
-      { wrapUpCode: 'resolved', agentId: 'alice' },
-      alice,
-    );
-    expect(ended.status).toBe(200);
-    await t.api('POST', 'local/clock', { advanceMinutes: 60 });
-    ids.joseph = await begin('+14255550162', bob, 'billing');
-    await t.api('POST', 'local/clock', { advanceMinutes: 60 });
-    ids.stranger = await begin('+14255550163', alice);
+    Object.assign(ids, await writeSearchConversations(t));
   });
   afterAll(async () => {
     await t.stop();

@@ -23,6 +23,7 @@ const SupervisorPage = lazy(() =>
   import('./pages/SupervisorPage.js').then((m) => ({ default: m.SupervisorPage })),
 );
 const PhonePage = lazy(() => import('./pages/PhonePage.js').then((m) => ({ default: m.PhonePage })));
+const SearchPage = lazy(() => import('./pages/SearchPage.js').then((m) => ({ default: m.SearchPage })));
 
 const useStyles = makeStyles({
   shell: {
@@ -122,6 +123,7 @@ export function App() {
     const names: Record<string, string> = {
       agent: 'Agent',
       supervisor: 'Supervisor floor',
+      search: 'Search conversations',
       phone: 'Phone simulator',
     };
     document.title = page ? `${names[page] ?? page} · SMS workspace` : 'Sign in · SMS workspace';
@@ -137,6 +139,7 @@ export function App() {
             {me && oversees(me) && (
               <NavLink to="supervisor" current={page} label="Supervisor" className={styles} />
             )}
+            {me && oversees(me) && <NavLink to="search" current={page} label="Search" className={styles} />}
             {me?.embedded && <NavLink to="phone" current={page} label="Phone simulator" className={styles} />}
           </nav>
           {me && (
@@ -168,6 +171,7 @@ export function App() {
           {me && page !== 'agent' && (
             <Suspense fallback={<Spinner label="Loading…" />}>
               {page === 'supervisor' && <SupervisorPage api={api} me={me} />}
+              {page === 'search' && <SearchPage api={api} />}
               {page === 'phone' && <PhonePage api={api} />}
             </Suspense>
           )}
@@ -190,7 +194,7 @@ export function App() {
 function pageFor(route: string, me: Me): string | undefined {
   const allowed = [
     ...(me.agent ? ['agent'] : []),
-    ...(oversees(me) ? ['supervisor'] : []),
+    ...(oversees(me) ? ['supervisor', 'search'] : []),
     ...(me.embedded ? ['phone'] : []),
   ];
   return allowed.includes(route) ? route : (allowed.find((page) => page !== 'phone') ?? allowed[0]);
