@@ -11,6 +11,7 @@ import twilio from 'twilio';
 import { type LocalHost, startLocalHost } from '../local/host.js';
 import { loadConfig } from '../shared/config.js';
 import { TwilioApiServer } from '../stand-ins/twilio-api-server.js';
+import { startExpressPeer } from './express-peer.js';
 import { drive, percentile } from './load.js';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -156,6 +157,28 @@ async function webhooks() {
     TELESIGN_CUSTOMER_ID: TELESIGN.customerId,
     TELESIGN_API_KEY: TELESIGN.apiKey,
   };
+  // The yardstick for Twilio, in the same run: express + twilio.webhook(), storing nothing.
+  const peer = await startExpressPeer(TWILIO.token, `${PUBLIC_BASE}/api/twilio/inbound`);
+  let peerRate = Number.NaN;
+  if (peer) {
+    await drive({ url: peer.url, total: 500, concurrency: CONCURRENCY, body: signed.twilio('pw') });
+    const result = await drive({
+      url: peer.url,
+      total: TOTAL,
+      concurrency: CONCURRENCY,
+      body: signed.twilio('p'),
+    });
+    await peer.close();
+    peerRate = result.perSecond;
+    process.stdout.write(
+      `express + twilio.webhook() (no storage): ${fmt(result.perSecond, 0)} msg/s (${result.failed} refused), ` +
+        `${fmt(result.cpuMsPerRequest, 3)} CPU-ms/req\n`,
+    );
+  } else {
+    process.stdout.write(
+      'express + twilio.webhook(): express is not installed (npm install), not measured\n',
+    );
+  }
   await withHost(env, seed, async (host, latency) => {
     for (const provider of ['twilio', 'acs', 'telesign'] as const) {
       const url = `${host.url.replace('localhost', '127.0.0.1')}/api/${routes[provider]}`;
@@ -173,9 +196,14 @@ async function webhooks() {
       const times = [...result.answeredAt.keys()]
         .flatMap((id) => latency.get(id) ?? [])
         .sort((a, b) => a - b);
+      const versus =
+        provider === 'twilio' && !Number.isNaN(peerRate)
+          ? `, ${fmt(result.perSecond / peerRate, 2)}x express + twilio.webhook() (goal >= 1x)`
+          : '';
       process.stdout.write(
         `${provider.padEnd(8)} signed webhook: ${fmt(result.perSecond, 0)} msg/s accepted (${result.failed} refused), ` +
-          `accept -> stored p50 ${fmt(percentile(times, 50))} ms, p99 ${fmt(percentile(times, 99))} ms\n`,
+          `${fmt(result.cpuMsPerRequest, 3)} CPU-ms/msg, ` +
+          `accept -> stored p50 ${fmt(percentile(times, 50))} ms, p99 ${fmt(percentile(times, 99))} ms${versus}\n`,
       );
     }
   });
