@@ -275,6 +275,15 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
           expect(await ids({ customerNamePrefix: '5%' })).toEqual([]);
         });
 
+        it('no longer by a name taken off the conversation (a contact deleted, a customer erased)', async () => {
+          const stored = await store.getConversation('f1');
+          if (!stored) throw new Error('f1 was written above');
+          const { customerName: _taken, ...nameless } = stored.value;
+          await store.replaceConversation(nameless, stored.etag);
+          expect(await ids({ customerNamePrefix: 'jos' })).toEqual(['f2']);
+          expect((await store.getConversation('f1'))?.value).toEqual(nameless);
+        });
+
         it('by channel, queue, agent and state, together', async () => {
           expect(await ids({ channelId: 'other' })).toEqual(['f3']);
           expect(await ids({ queueId: 'billing' })).toEqual(['f5', 'f4', 'f2']);
