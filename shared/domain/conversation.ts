@@ -37,12 +37,15 @@ export interface Transition {
 
 /**
  * The survey of a conversation: when it went out and, once the customer replied within the
- * channel's window, their answer (a 1 to 5 score when the reply starts with one, and the text).
+ * channel's window, their answer: a 1 to 5 score when the reply starts with one, and the reply
+ * itself by id. The reply's text is not copied here: it stays in the transcript, so the channel's
+ * retention and an erasure remove it with the other messages, and the score outlives both.
  */
 export interface SurveyRecord {
   sentAt: string;
   answeredAt?: string;
   score?: number;
+  /** Only on conversations answered before the text stopped being copied here (see above). */
   text?: string;
   /** The reply that answered it (kept in the conversation's messages). */
   messageId?: string;

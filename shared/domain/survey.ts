@@ -33,7 +33,6 @@ export function withSurveyAnswer(
       ...conversation.survey,
       answeredAt: at,
       ...(score === undefined ? {} : { score }),
-      text: reply.text.trim(),
       messageId: reply.id,
     },
   };

@@ -57,8 +57,13 @@ describe('a survey answered by text, over HTTP', () => {
     }, 'the answer on the conversation');
 
     expect(answered.conversation.state).toBe('closed');
-    expect(answered.conversation.survey).toMatchObject({ score: 5, text: '5 - merci' });
     expect(answered.messages.at(-1)).toMatchObject({ direction: 'inbound', text: '5 - merci' });
+    expect(answered.conversation.survey).toEqual({
+      sentAt: expect.any(String),
+      answeredAt: expect.any(String),
+      score: 5,
+      messageId: answered.messages.at(-1).id,
+    });
     await t.settle();
     expect((await t.api('GET', 'agents/alice/conversations')).body.conversations).toEqual([]);
     expect((await t.api('GET', 'queues/general/conversations')).body.conversations).toEqual([]);

@@ -44,7 +44,7 @@ const automated = (h: Harness) =>
     .map((m) => m.text);
 
 describe.each(storeKinds)('a reply to the survey (%s)', (_kind, makeStore) => {
-  it('is recorded on the closed conversation, score and text, and opens nothing', async () => {
+  it('is recorded on the closed conversation, its score and the reply by id (the text stays in the transcript), and opens nothing', async () => {
     const h = await harness(makeStore);
     const id = await servedAndClosed(h);
     expect(automated(h).at(-1)).toBe(
@@ -67,7 +67,6 @@ describe.each(storeKinds)('a reply to the survey (%s)', (_kind, makeStore) => {
       sentAt,
       answeredAt: h.clock.now().toISOString(),
       score: 5,
-      text: '5 - merci',
       messageId: 'local:answer',
     });
     expect((await h.store.listMessages(id)).at(-1)).toMatchObject({ id: 'local:answer', text: '5 - merci' });
@@ -76,16 +75,18 @@ describe.each(storeKinds)('a reply to the survey (%s)', (_kind, makeStore) => {
     expect(automated(h)).toHaveLength(greetingsBefore);
   });
 
-  it('keeps a reply without a score as the answer text, once, even when delivered twice', async () => {
+  it('takes a reply without a score as the answer, once, even when delivered twice', async () => {
     const h = await harness(makeStore);
     const id = await servedAndClosed(h);
     const sms = h.sms({ text: 'Very helpful, thanks' });
     await receiveInbound(h.deps, sms);
     expect(await receiveInbound(h.deps, sms)).toMatchObject({ status: 'duplicate' });
     const conversation = (await h.store.getConversation(id))?.value;
-    expect(conversation?.survey).toMatchObject({ text: 'Very helpful, thanks' });
+    const answers = (await h.store.listMessages(id)).filter((m) => m.text === 'Very helpful, thanks');
+    expect(answers).toHaveLength(1);
+    expect(conversation?.survey).toMatchObject({ answeredAt: expect.any(String), messageId: answers[0]?.id });
+    expect(conversation?.survey).not.toHaveProperty('text');
     expect(conversation?.survey?.score).toBeUndefined();
-    expect((await h.store.listMessages(id)).filter((m) => m.text === 'Very helpful, thanks')).toHaveLength(1);
   });
 
   it('is taken once: the next message opens a new conversation as usual', async () => {
@@ -126,7 +127,7 @@ describe.each(storeKinds)('a reply to the survey (%s)', (_kind, makeStore) => {
     expect(reply).toMatchObject({ conversationId: outcome.conversationId, state: 'wrap-up' });
     expect((await h.store.getConversation(outcome.conversationId))?.value.survey).toMatchObject({
       score: 3,
-      text: '3 ok',
+      messageId: reply.status === 'stored' ? reply.messageId : undefined,
     });
   });
 });
@@ -167,7 +168,10 @@ describe.each(storeKinds)(
       const id = await endedWithTheStop(h);
       h.clock.advance(minutes(5));
       await receiveInbound(h.deps, h.sms({ text: '4 fine' }));
-      expect((await h.store.getConversation(id))?.value.survey).toMatchObject({ score: 4, text: '4 fine' });
+      expect((await h.store.getConversation(id))?.value.survey).toMatchObject({
+        score: 4,
+        answeredAt: expect.any(String),
+      });
     });
 
     it('is recorded when the agent closes the conversation, and the reply after the close is its answer', async () => {
