@@ -1,0 +1,57 @@
+/**
+ * The kill rate of the mutation runs `npm run mutate` makes, one Stryker run per folder (so each
+ * keeps its own incremental file and a folder can be run again alone), and the mutants not killed.
+ * Stryker's own report counts each run alone.
+ */
+
+export interface MutantResult {
+  mutatorName: string;
+  replacement?: string;
+  status: string;
+  location: { start: { line: number; column: number } };
+}
+
+/** The part of Stryker's JSON report (mutation-testing-report-schema) the summary reads. */
+export interface MutationReport {
+  files: Record<string, { mutants: MutantResult[] }>;
+}
+
+/** Stryker's score: detected over detected and undetected; compile errors and ignored ones are not counted. */
+const detected = new Set(['Killed', 'Timeout']);
+const undetected = new Set(['Survived', 'NoCoverage']);
+
+function rate(killed: number, of: number): string {
+  return `${killed} of ${of} killed (${of === 0 ? '-' : ((100 * killed) / of).toFixed(1)}%)`;
+}
+
+/** The lines `npm run mutate:score` prints for the reports it found, by folder. */
+export function mutationSummary(reports: Record<string, MutationReport>): string[] {
+  const lines: string[] = [];
+  const notKilled: string[] = [];
+  let killedAll = 0;
+  let countedAll = 0;
+  for (const [group, report] of Object.entries(reports)) {
+    let killed = 0;
+    let counted = 0;
+    for (const [file, { mutants }] of Object.entries(report.files)) {
+      for (const m of mutants) {
+        if (detected.has(m.status)) {
+          killed++;
+          counted++;
+        } else if (undetected.has(m.status)) {
+          counted++;
+          const replacement = m.replacement ? ` → ${m.replacement.replace(/\s+/g, ' ').slice(0, 80)}` : '';
+          notKilled.push(
+            `${file}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName}${replacement}`,
+          );
+        }
+      }
+    }
+    lines.push(`${group}: ${rate(killed, counted)}`);
+    killedAll += killed;
+    countedAll += counted;
+  }
+  lines.push(`all: ${rate(killedAll, countedAll)}, goal 90%`);
+  if (notKilled.length > 0) lines.push('', `not killed (${notKilled.length}):`, ...notKilled);
+  return lines;
+}
