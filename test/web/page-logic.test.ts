@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { firstLoadAssets } from '../../web/first-load.js';
 import { phoneThread } from '../../web/src/logic/phone.js';
 import { apiBaseOf, signInHeaders } from '../../web/src/logic/sign-in.js';
-import { arrivals, authorOf, inOrder, statusText } from '../../web/src/logic/thread.js';
+import { arrivals, authorName, authorOf, inOrder, statusText } from '../../web/src/logic/thread.js';
 import type { ConversationSummary, Message } from '../../web/src/types.js';
 
 const summary = (id: string, unread = 0) => ({ id, unread }) as ConversationSummary;
@@ -44,6 +44,17 @@ describe('the thread', () => {
     expect(authorOf(message({}))).toBe('agent');
     expect(authorOf(message({ author: { kind: 'system' } }))).toBe('automated');
     expect(authorOf(message({ author: { kind: 'automated' } }))).toBe('automated');
+  });
+
+  it("names an agent's message by the directory, or by its id when the agent is not listed", () => {
+    const agents = [{ id: 'alice', name: 'Alice Martin' }];
+    expect(authorName(message({ author: { kind: 'agent', agentId: 'alice' } }), agents)).toBe('Alice Martin');
+    expect(authorName(message({ author: { kind: 'agent', agentId: 'bob' } }), agents)).toBe('bob');
+    expect(authorName(message({ author: { kind: 'agent' } }), agents)).toBe('Agent');
+    expect(authorName(message({ direction: 'inbound', author: { kind: 'customer' } }), agents)).toBe(
+      'Customer',
+    );
+    expect(authorName(message({ author: { kind: 'system' } }), agents)).toBe('Automated');
   });
 
   it('shows each outbound status, a failure with its reason, and nothing for a received message', () => {

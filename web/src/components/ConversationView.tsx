@@ -16,7 +16,7 @@ import { reassignBlocked } from '../logic/floor.js';
 import { customerLabel, dateTime } from '../logic/format.js';
 import { replyBody } from '../logic/media.js';
 import type { OfferedQuickReply } from '../logic/quick-replies.js';
-import { authorOf, inOrder, statusText } from '../logic/thread.js';
+import { authorName, authorOf, inOrder, statusText } from '../logic/thread.js';
 import type { AgentView, ConversationDetail, Me, Message, QueueView } from '../types.js';
 import { Composer } from './Composer.js';
 import { CustomerHistory } from './CustomerHistory.js';
@@ -405,14 +405,7 @@ export function ConversationView(props: {
 function MessageItem(props: { message: Message; styles: ReturnType<typeof useStyles>; agents: AgentView[] }) {
   const { message, styles } = props;
   const author = authorOf(message);
-  const who =
-    author === 'customer'
-      ? 'Customer'
-      : author === 'agent'
-        ? (props.agents.find((agent) => agent.id === message.author.agentId)?.name ??
-          message.author.agentId ??
-          'Agent')
-        : 'Automated';
+  const who = authorName(message, props.agents);
   const status = statusText(message);
   return (
     <li className={`${styles.bubble} ${styles[author]}`} data-author={author} data-testid="message">

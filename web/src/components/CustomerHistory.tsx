@@ -18,7 +18,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { type Api, errorText } from '../api.js';
 import { dateTime } from '../logic/format.js';
 import { addPage, type HistoryRow, historyPath, historyRow } from '../logic/history.js';
-import { authorOf, inOrder, statusText } from '../logic/thread.js';
+import { authorName, authorOf, inOrder, statusText } from '../logic/thread.js';
 import type { AgentView, HistoryEntry, HistoryPage, QueueView } from '../types.js';
 
 const useStyles = makeStyles({
@@ -186,14 +186,7 @@ function HistoryItem(props: { entry: HistoryEntry; row: HistoryRow; agents: Agen
                 {entry.messages.length === 0 && <li>No messages kept.</li>}
                 {inOrder(entry.messages).map((message) => {
                   const author = authorOf(message);
-                  const who =
-                    author === 'customer'
-                      ? 'Customer'
-                      : author === 'agent'
-                        ? (props.agents.find((agent) => agent.id === message.author.agentId)?.name ??
-                          message.author.agentId ??
-                          'Agent')
-                        : 'Automated';
+                  const who = authorName(message, props.agents);
                   const status = statusText(message);
                   return (
                     <li

@@ -8,6 +8,18 @@ export function authorOf(message: Pick<Message, 'author' | 'direction'>): Author
   return message.direction === 'inbound' ? 'customer' : 'automated';
 }
 
+/** The name a thread shows for a message's author: the agent's name when the directory has it. */
+export function authorName(
+  message: Pick<Message, 'author' | 'direction'>,
+  agents: readonly { id: string; name: string }[],
+): string {
+  const author = authorOf(message);
+  if (author === 'customer') return 'Customer';
+  if (author === 'automated') return 'Automated';
+  const agentId = message.author?.agentId;
+  return agents.find((agent) => agent.id === agentId)?.name ?? agentId ?? 'Agent';
+}
+
 export function statusText(message: Pick<Message, 'direction' | 'status' | 'failureReason'>): string {
   if (message.direction === 'inbound') return '';
   switch (message.status) {
