@@ -10,5 +10,9 @@ export default defineConfig({
     include: ['test/domain/**/*.test.ts', 'test/use-cases/**/*.test.ts'],
     testTimeout: 30_000,
     pool: 'forks',
+    // Stryker switches mutants on per test through a global, so the modules need not be loaded
+    // again for each mutant: a run is about five times faster. Static mutants (code run at module
+    // load) cannot be tried this way; stryker.*.json ignore them (ignoreStatic).
+    isolate: false,
   },
 });

@@ -1,10 +1,23 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { type MutationReport, mutationSummary } from './mutation-summary.js';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type FoundReport, latestPerFile, type MutationReport, mutationSummary } from './mutation-summary.js';
 
-const reports: Record<string, MutationReport> = {};
-for (const group of ['domain', 'use-cases']) {
-  const path = `reports/mutation/${group}.json`;
-  if (existsSync(path)) reports[group] = JSON.parse(readFileSync(path, 'utf8')) as MutationReport;
-  else console.log(`${group}: no report at ${path} (npx stryker run stryker.${group}.json)`);
+const folder = 'reports/mutation';
+let names: string[] = [];
+try {
+  names = readdirSync(folder).filter((name) => name.endsWith('.json') && !name.endsWith('.incremental.json'));
+} catch {
+  // No folder yet: nothing has run.
 }
-console.log(mutationSummary(reports).join('\n'));
+if (names.length === 0)
+  console.log(`no report in ${folder}: npm run mutate (or npx stryker run stryker.domain.json)`);
+const found: FoundReport[] = names.map((name) => {
+  const path = join(folder, name);
+  return {
+    name,
+    writtenAt: statSync(path).mtimeMs,
+    report: JSON.parse(readFileSync(path, 'utf8')) as MutationReport,
+  };
+});
+console.log(`reports: ${found.map((r) => r.name).join(', ')}`);
+console.log(mutationSummary(latestPerFile(found)).join('\n'));

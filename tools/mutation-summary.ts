@@ -1,7 +1,8 @@
 /**
  * The kill rate of the mutation runs `npm run mutate` makes, one Stryker run per folder (so each
  * keeps its own incremental file and a folder can be run again alone), and the mutants not killed.
- * Stryker's own report counts each run alone.
+ * Stryker's own report counts each run alone, and a run limited to some files (`--mutate`) writes a
+ * report of those files only: the summary takes each file from the newest report that holds it.
  */
 
 export interface MutantResult {
@@ -24,6 +25,30 @@ function rate(killed: number, of: number): string {
   return `${killed} of ${of} killed (${of === 0 ? '-' : ((100 * killed) / of).toFixed(1)}%)`;
 }
 
+/** A report as found on disk: its name and when it was written. */
+export interface FoundReport {
+  name: string;
+  writtenAt: number;
+  report: MutationReport;
+}
+
+/**
+ * One report per folder (shared/domain, shared/use-cases), each file taken from the newest report
+ * that holds it, so a later run of a few files replaces their figures and keeps the rest.
+ */
+export function latestPerFile(found: FoundReport[]): Record<string, MutationReport> {
+  const newestFirst = [...found].sort((a, b) => b.writtenAt - a.writtenAt);
+  const groups: Record<string, MutationReport> = {};
+  for (const { report } of newestFirst) {
+    for (const [file, result] of Object.entries(report.files)) {
+      const group = file.split('/')[1] ?? file;
+      groups[group] ??= { files: {} };
+      groups[group].files[file] ??= result;
+    }
+  }
+  return Object.fromEntries(Object.entries(groups).sort(([a], [b]) => a.localeCompare(b)));
+}
+
 /** The lines `npm run mutate:score` prints for the reports it found, by folder. */
 export function mutationSummary(reports: Record<string, MutationReport>): string[] {
   const lines: string[] = [];
@@ -33,9 +58,11 @@ export function mutationSummary(reports: Record<string, MutationReport>): string
   for (const [group, report] of Object.entries(reports)) {
     let killed = 0;
     let counted = 0;
+    let statics = 0;
     for (const [file, { mutants }] of Object.entries(report.files)) {
       for (const m of mutants) {
-        if (detected.has(m.status)) {
+        if (m.status === 'Ignored') statics++;
+        else if (detected.has(m.status)) {
           killed++;
           counted++;
         } else if (undetected.has(m.status)) {
@@ -47,7 +74,8 @@ export function mutationSummary(reports: Record<string, MutationReport>): string
         }
       }
     }
-    lines.push(`${group}: ${rate(killed, counted)}`);
+    const ignored = statics > 0 ? `; ${statics} ignored (static: run once at module load)` : '';
+    lines.push(`${group}: ${rate(killed, counted)}${ignored}`);
     killedAll += killed;
     countedAll += counted;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type MutantResult, mutationSummary } from '../../tools/mutation-summary.js';
+import { latestPerFile, type MutantResult, mutationSummary } from '../../tools/mutation-summary.js';
 
 const at = (line: number) => ({ start: { line, column: 3 } });
 const mutant = (status: string, line: number, replacement?: string): MutantResult => ({
@@ -10,7 +10,7 @@ const mutant = (status: string, line: number, replacement?: string): MutantResul
 });
 
 describe('the mutation summary', () => {
-  it('counts killed and timed-out mutants as detected, survivors and uncovered ones as not, and leaves errors out', () => {
+  it('counts killed and timed-out mutants as detected, survivors and uncovered ones as not, leaves errors out and names the static ones ignored', () => {
     const lines = mutationSummary({
       domain: {
         files: {
@@ -32,7 +32,7 @@ describe('the mutation summary', () => {
       },
     });
     expect(lines).toEqual([
-      'domain: 2 of 3 killed (66.7%)',
+      'domain: 2 of 3 killed (66.7%); 1 ignored (static: run once at module load)',
       'use-cases: 1 of 2 killed (50.0%)',
       'all: 3 of 5 killed (60.0%), goal 90%',
       '',
@@ -47,5 +47,37 @@ describe('the mutation summary', () => {
       'domain: 0 of 0 killed (-%)',
       'all: 0 of 0 killed (-%), goal 90%',
     ]);
+  });
+
+  it('takes each file from the newest report that holds it and groups files by folder', () => {
+    const older = {
+      name: 'domain.json',
+      writtenAt: 1,
+      report: {
+        files: {
+          'shared/domain/a.ts': { mutants: [mutant('Survived', 1)] },
+          'shared/domain/b.ts': { mutants: [mutant('Killed', 2)] },
+        },
+      },
+    };
+    const newer = {
+      name: 'a-again.json',
+      writtenAt: 2,
+      report: {
+        files: {
+          'shared/domain/a.ts': { mutants: [mutant('Killed', 1)] },
+          'shared/use-cases/c.ts': { mutants: [mutant('NoCoverage', 3)] },
+        },
+      },
+    };
+    expect(latestPerFile([older, newer])).toEqual({
+      domain: {
+        files: {
+          'shared/domain/a.ts': { mutants: [mutant('Killed', 1)] },
+          'shared/domain/b.ts': { mutants: [mutant('Killed', 2)] },
+        },
+      },
+      'use-cases': { files: { 'shared/use-cases/c.ts': { mutants: [mutant('NoCoverage', 3)] } } },
+    });
   });
 });
