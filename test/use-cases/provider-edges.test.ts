@@ -85,7 +85,7 @@ describe("accepting a customer's text at the provider edge", () => {
 
   it('drops a text to a number no channel has, and says so', async () => {
     const h = coreHarness();
-    const sms = h.sms({ to: '+14255550177' });
+    const sms = h.sms({ to: '+14255550177' as typeof SUPPORT_NUMBER });
     expect(await acceptInboundSms(h.deps, sms)).toEqual({ status: 'unknown-number' });
     expect(h.queue.sent).toEqual([]);
     expect(loggedEvents(h.logs)).toContainEqual(
