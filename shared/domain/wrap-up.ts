@@ -76,7 +76,7 @@ export function wrapUpFor(
       [{ path: 'wrapUpCode', message: 'required' }],
     );
   }
-  const chosen = code === undefined ? undefined : codes.find((entry) => entry.code === code);
+  const chosen = codes.find((entry) => entry.code === code);
   if (code !== undefined && !chosen) {
     throw new ValidationError(
       codes.length === 0
