@@ -54,7 +54,7 @@ export async function embeddedAdapters(
     queue,
     localProvider: new LocalSmsProvider(db, clock),
     close: async () => {
-      queue.commitBatch();
+      queue.close();
       if (!options.db) db.close();
     },
   };

@@ -44,3 +44,60 @@ describe('SQLite queue on disk', () => {
     });
   });
 });
+
+describe('SQLite queue with batched commits, accepting outside work', () => {
+  const options = { ...queueContractOptions, batchWrites: true };
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+  it('answers an acceptance only once the disk has it, while its consumer may already take the message', async () => {
+    let synced: () => void = () => {};
+    let syncs = 0;
+    const queue = new SqliteQueue(openSqlite(join(dir, `accept-${n++}.db`)), new ManualClock(), {
+      ...options,
+      syncToDisk: () => {
+        syncs += 1;
+        return new Promise<void>((resolve) => {
+          synced = resolve;
+        });
+      },
+    });
+    let answered = false;
+    const acceptance = queue
+      .accept('sms-inbound', { id: 'm1', sessionId: 's', body: { text: 'hello' } })
+      .then(() => {
+        answered = true;
+      });
+    await tick();
+    expect(syncs).toBe(1);
+    expect(answered).toBe(false);
+    expect(await queue.receive('sms-inbound')).toMatchObject({ id: 'm1', body: { text: 'hello' } });
+    synced();
+    await acceptance;
+    expect(answered).toBe(true);
+    queue.close();
+  });
+
+  it('refuses an acceptance whose sync to disk failed', async () => {
+    const queue = new SqliteQueue(openSqlite(join(dir, `accept-${n++}.db`)), new ManualClock(), {
+      ...options,
+      syncToDisk: () => Promise.reject(new Error('EIO: i/o error, fsync')),
+    });
+    await expect(
+      queue.accept('sms-inbound', { id: 'm1', sessionId: 's', body: { text: 'hello' } }),
+    ).rejects.toThrow('EIO');
+    queue.close();
+  });
+
+  it('keeps accepted work across a reopen when the write-ahead log is synced by default', async () => {
+    const file = join(dir, `accept-${n++}.db`);
+    const before = new SqliteQueue(openSqlite(file), new ManualClock(), options);
+    await before.acceptBatch('sms-inbound', [
+      { id: 'm1', sessionId: 's', body: { n: 1 } },
+      { id: 'm2', sessionId: 's', body: { n: 2 } },
+    ]);
+    // The process "dies" without closing: what was answered as accepted must be in the file.
+    const after = new SqliteQueue(openSqlite(file), new ManualClock(), queueContractOptions);
+    expect(await after.depth('sms-inbound')).toBe(2);
+    before.close();
+  });
+});
