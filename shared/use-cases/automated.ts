@@ -1,6 +1,5 @@
 import { type AutomatedKind, type AutomatedValue, automatedText } from '../domain/automated-messages.js';
 import type { Conversation } from '../domain/conversation.js';
-import { AlreadyExistsError } from '../errors.js';
 import type { CoreDeps } from './deps.js';
 import { queueOutbound } from './outbound.js';
 
@@ -31,13 +30,9 @@ export async function sendAutomated(
     ...(typeof values === 'function' ? await values() : values),
   });
   if (!text) return false;
-  try {
-    await queueOutbound(deps, conversation.id, text, { kind: 'system' }, { id, purpose: 'automated' });
-    return true;
-  } catch (error) {
-    if (error instanceof AlreadyExistsError) return false;
-    throw error;
-  }
+  // queueOutbound takes a message already written (the outbound worker's) as its own record.
+  await queueOutbound(deps, conversation.id, text, { kind: 'system' }, { id, purpose: 'automated' });
+  return true;
 }
 
 /** The agent's display name, for messages that introduce them. */
