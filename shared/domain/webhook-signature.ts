@@ -25,7 +25,8 @@ export function verifyWebhook(
 ): boolean {
   const timestamp = Number(headers.timestamp);
   if (!Number.isInteger(timestamp) || Math.abs(nowSeconds - timestamp) > toleranceSeconds) return false;
+  if (headers.signature === undefined) return false;
   const expected = Buffer.from(signWebhook(secret, timestamp, body));
-  const given = Buffer.from(headers.signature ?? '');
+  const given = Buffer.from(headers.signature);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
