@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { inboundMessageId, inboundSmsSchema, validateInboundText } from '../../shared/domain/inbound-sms.js';
+
+/** Twilio's inbound MMS (test/fixtures/twilio/twilio-inbound-mms.http.txt) as its edge hands it on. */
+const twilioMms = {
+  id: 'twilio:MM0a1b2c3d4e5f60718293a4b5c6d7e8f9',
+  provider: 'twilio',
+  providerMessageId: 'MM0a1b2c3d4e5f60718293a4b5c6d7e8f9',
+  from: '+14255550123',
+  to: '+12065550100',
+  text: 'Here is a photo of the damaged box',
+  media: [
+    {
+      url: 'https://api.twilio.com/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages/MM0a1b2c3d4e5f60718293a4b5c6d7e8f9/Media/ME0123456789abcdef0123456789abcdef',
+      contentType: 'image/jpeg',
+    },
+  ],
+  receivedAt: '2025-03-07T18:12:14.123Z',
+};
+
+describe('an inbound SMS as it travels on the inbound queue', () => {
+  it("is the provider's message with its numbers, text and pictures", () => {
+    expect(inboundSmsSchema.parse(twilioMms)).toEqual(twilioMms);
+  });
+
+  it('is known by provider and provider message id, so a redelivery has the same id', () => {
+    expect(inboundMessageId('twilio', 'MM0a1b2c3d4e5f60718293a4b5c6d7e8f9')).toBe(
+      'twilio:MM0a1b2c3d4e5f60718293a4b5c6d7e8f9',
+    );
+  });
+
+  it('keeps a sender libphonenumber doubts, marked as not validated', () => {
+    expect(inboundSmsSchema.parse({ ...twilioMms, from: '+10005550123' })).toMatchObject({
+      from: '+10005550123',
+      fromValidated: false,
+    });
+    expect(inboundSmsSchema.parse({ ...twilioMms, from: '55123' })).toMatchObject({
+      from: '55123',
+      fromValidated: false,
+    });
+  });
+
+  it('says nothing of validation for a number libphonenumber vouches for', () => {
+    expect(inboundSmsSchema.parse(twilioMms)).not.toHaveProperty('fromValidated');
+  });
+
+  it('writes the numbers in E.164, and takes a short code as our number', () => {
+    const sms = inboundSmsSchema.parse({ ...twilioMms, from: ' +1 425 555 0123 ', to: '55123' });
+    expect(sms.from).toBe('+14255550123');
+    expect(sms.to).toBe('55123');
+  });
+
+  it('names the number it cannot read', () => {
+    expect(() => inboundSmsSchema.parse({ ...twilioMms, from: '4255550123' })).toThrow(
+      'from must be in international form, starting with + and the country code',
+    );
+    expect(() => inboundSmsSchema.parse({ ...twilioMms, to: '4255550100' })).toThrow(
+      'to must be in international form, starting with + and the country code',
+    );
+  });
+
+  it('takes a picture without words', () => {
+    expect(inboundSmsSchema.parse({ ...twilioMms, text: '' }).text).toBe('');
+  });
+
+  it('refuses a message with neither words nor pictures', () => {
+    const { media: _, ...sms } = twilioMms;
+    expect(() => inboundSmsSchema.parse({ ...sms, text: '  ' })).toThrow('text must not be empty');
+  });
+
+  it('refuses a text over 1,600 characters, picture or not', () => {
+    expect(() => inboundSmsSchema.parse({ ...twilioMms, text: 'a'.repeat(1601) })).toThrow(
+      'text has 1601 characters; the limit is 1600',
+    );
+  });
+});
+
+describe('the text rules of an inbound message', () => {
+  it('leave blank words alone when a picture came with them', () => {
+    expect(validateInboundText(' ', true)).toBe(' ');
+  });
+
+  it('refuse blank words without a picture', () => {
+    expect(() => validateInboundText(' ', false)).toThrow('text must not be empty');
+  });
+
+  it('check words that came with a picture as any text', () => {
+    expect(validateInboundText('the box', true)).toBe('the box');
+    expect(() => validateInboundText('a'.repeat(1601), true)).toThrow('the limit is 1600');
+  });
+});
