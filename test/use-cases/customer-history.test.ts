@@ -106,3 +106,89 @@ describe.each(storeKinds)("a customer's history: %s", (_name, makeStore) => {
     ).rejects.toBeInstanceOf(NotFoundError);
   });
 });
+
+describe("a customer's history, page by page", () => {
+  it('holds ten conversations a page by default, and up to 50', async () => {
+    const h = coreHarness();
+    for (let minute = 1; minute <= 11; minute++) await kept(h, `c${minute}`, minute);
+    const page = await customerHistory(h.deps, supervisor, { number: CUSTOMER });
+    expect(page.conversations).toHaveLength(10);
+    expect(page.next).toBeDefined();
+    const whole = await customerHistory(h.deps, supervisor, { number: CUSTOMER, limit: 50 });
+    expect(whole.conversations).toHaveLength(11);
+    expect(whole.next).toBeUndefined();
+  });
+
+  it.each([0, 51, 2.5])('refuses a page of %d', async (limit) => {
+    const h = coreHarness();
+    const error = await customerHistory(h.deps, supervisor, { number: CUSTOMER, limit }).catch(
+      (e: ValidationError) => e,
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues).toEqual([{ path: 'limit', message: 'out of range' }]);
+  });
+
+  it('goes on where the last page ended when conversations started at the same time, by id', async () => {
+    const h = coreHarness();
+    for (const id of ['a', 'b', 'c']) await kept(h, id, 1);
+    const first = await customerHistory(h.deps, supervisor, { number: CUSTOMER, limit: 1 });
+    const second = await customerHistory(h.deps, supervisor, {
+      number: CUSTOMER,
+      limit: 1,
+      before: first.next,
+    });
+    const third = await customerHistory(h.deps, supervisor, {
+      number: CUSTOMER,
+      limit: 1,
+      before: second.next,
+    });
+    expect([first, second, third].flatMap((p) => p.conversations.map((e) => e.conversation.id))).toEqual([
+      'c',
+      'b',
+      'a',
+    ]);
+  });
+
+  it('merges the channels newest first and says there is more when the merge overflowed', async () => {
+    const h = coreHarness();
+    await kept(h, 'support-1', 1);
+    await kept(h, 'alerts-2', 2, { channelId: 'alerts' });
+    await kept(h, 'support-3', 3);
+    const page = await customerHistory(h.deps, supervisor, { number: CUSTOMER, limit: 2 });
+    expect(page.conversations.map((e) => e.conversation.id)).toEqual(['support-3', 'alerts-2']);
+    const rest = await customerHistory(h.deps, supervisor, { number: CUSTOMER, limit: 2, before: page.next });
+    expect(rest.conversations.map((e) => e.conversation.id)).toEqual(['support-1']);
+    expect(rest.next).toBeUndefined();
+  });
+
+  it('refuses a cursor it did not give, whatever it decodes to', async () => {
+    const h = coreHarness();
+    const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const before of [encode(['2026-11-01T09:01:00.000Z', 7]), encode([1, 'c1']), encode({}), '']) {
+      const error = await customerHistory(h.deps, supervisor, { number: CUSTOMER, before }).catch(
+        (e: ValidationError) => e,
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).message).toBe(
+        'before is not a cursor this API gave (pass back `next` as it came)',
+      );
+      expect((error as ValidationError).issues).toEqual([{ path: 'before', message: 'invalid' }]);
+    }
+  });
+
+  it('shows an agent the conversations they held in other queues, and says when they are gone', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'carol', queueIds: ['billing'] });
+    await kept(h, 'held', 1);
+    const stored = await h.store.getConversation('held');
+    if (!stored) throw new Error('kept');
+    await h.store.replaceConversation({ ...stored.value, agentId: 'carol' }, stored.etag);
+    await kept(h, 'not-held', 2);
+    const seen = await customerHistory(h.deps, carol, { number: CUSTOMER });
+    expect(seen.conversations.map((e) => e.conversation.id)).toEqual(['held']);
+    const gone = coreHarness();
+    const error = await customerHistory(gone.deps, carol, { number: CUSTOMER }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as Error).message).toBe('agent carol does not exist');
+  });
+});
