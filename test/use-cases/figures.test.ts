@@ -5,9 +5,10 @@ import { ValidationError } from '../../shared/errors.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
 import { autoCloseIdle } from '../../shared/use-cases/auto-close.js';
 import { closeByAgent, replyToCustomer } from '../../shared/use-cases/conversations.js';
-import { dayFigures } from '../../shared/use-cases/figures.js';
+import { dayFigures, parseDay } from '../../shared/use-cases/figures.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import { startConversation } from '../../shared/use-cases/start-conversation.js';
+import { aConversation } from '../support/builders.js';
 import { coreHarness, storeKinds, testSeed } from '../support/core.js';
 
 const seconds = (n: number) => n * 1000;
@@ -131,5 +132,66 @@ describe.each(storeKinds)("a day's figures (%s)", (_kind, makeStore) => {
     for (const date of ['2026-13-01', '2026-02-30', 'today', '2026-1-1']) {
       await expect(dayFigures(h.deps, date)).rejects.toBeInstanceOf(ValidationError);
     }
+  });
+});
+
+describe('a day to count', () => {
+  it('is the UTC day given, from its midnight to the next', () => {
+    expect(parseDay('2026-02-28', new Date('2026-11-23T09:00:00.000Z'))).toEqual({
+      date: '2026-02-28',
+      from: '2026-02-28T00:00:00.000Z',
+      before: '2026-03-01T00:00:00.000Z',
+    });
+  });
+
+  it('is today when none or an empty one is given', () => {
+    const now = new Date('2026-11-23T23:59:59.999Z');
+    expect(parseDay(null, now).date).toBe('2026-11-23');
+    expect(parseDay('', now).date).toBe('2026-11-23');
+  });
+
+  it.each(['2026-11-23T00:00', 'x2026-11-23', '2026-11-234', '2026-02-29'])('is refused as %s', (value) => {
+    const error = (() => {
+      try {
+        parseDay(value, new Date('2026-11-23T09:00:00.000Z'));
+      } catch (e) {
+        return e as ValidationError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toBe(`date ${value} is not a day written YYYY-MM-DD`);
+    expect(error.issues).toEqual([{ path: 'date', message: 'YYYY-MM-DD' }]);
+  });
+});
+
+describe("a day's figures over many conversations", () => {
+  it('read the day a page of 500 at a time, following the continuation to the end', async () => {
+    const h = coreHarness();
+    const pages: { limit: number; continuation?: string }[] = [];
+    const conversation = (id: string, queueId: string, channelId: string) => ({
+      value: aConversation({ id, queueId, channelId, createdAt: '2026-11-23T08:00:00.000Z' }),
+      etag: 'e',
+    });
+    h.store.searchConversations = async (_search, page) => {
+      pages.push(page);
+      return page.continuation === undefined
+        ? { conversations: [conversation('c1', 'general', 'support')], continuation: 'page-2' }
+        : { conversations: [conversation('c2', 'retired', 'old-channel')] };
+    };
+    const figures = await dayFigures(h.deps, '2026-11-23');
+    expect(pages).toEqual([{ limit: 500 }, { limit: 500, continuation: 'page-2' }]);
+    expect(figures.queues.map((q) => [q.queueId, q.received])).toEqual([
+      ['general', 1],
+      ['billing', 0],
+      ['retired', 1],
+    ]);
+    // A queue no longer configured is counted under the default target.
+    expect(figures.queues.find((q) => q.queueId === 'retired')?.serviceLevel.targetSeconds).toBe(60);
+    expect(figures.channels.map((c) => [c.channelId, c.received])).toEqual([
+      ['support', 1],
+      ['alerts', 0],
+      ['old-channel', 1],
+    ]);
   });
 });
