@@ -49,6 +49,11 @@ describe('a role check', () => {
     expect(error.message).toBe('this needs the admin or supervisor role; Alice has agent');
   });
 
+  it('lists every role the caller has', async () => {
+    const error = await refusal(() => requireRole({ ...alice, roles: ['agent', 'notifier'] }, 'admin'));
+    expect(error.message).toBe('this needs the admin role; Alice has agent, notifier');
+  });
+
   it('says "none" for a caller with no role at all', async () => {
     const error = await refusal(() => requireRole(flow, 'notifier'));
     expect(error.message).toBe('this needs the notifier role; a flow has none');

@@ -103,6 +103,22 @@ describe('an admin configuring agents', () => {
     expect(await h.store.getAgent('dana')).toBeUndefined();
   });
 
+  it('refuses a body that is not an agent, or names another agent than the address', async () => {
+    const h = coreHarness();
+    const notObject = await refusal(() => putAgent(h.deps, 'dana', ['Dana']));
+    expect(notObject).toBeInstanceOf(ValidationError);
+    expect(notObject.message).toBe('agent must be a JSON object');
+    const otherId = await refusal(() =>
+      putAgent(h.deps, 'dana', { id: 'erin', name: 'Dana', capacity: 1, queueIds: ['general'] }),
+    );
+    expect(otherId.message).toBe("the body's id erin is not the agent id dana in the address");
+    const invalid = await refusal(() =>
+      putAgent(h.deps, 'dana', { name: 'Dana', capacity: 0, queueIds: ['general'] }),
+    );
+    expect(invalid.message).toMatch(/^the agent is invalid: capacity: /);
+    expect(await h.store.getAgent('dana')).toBeUndefined();
+  });
+
   it('lists every agent', async () => {
     const h = coreHarness();
     await h.addAgent({ id: 'alice' });
@@ -303,6 +319,22 @@ describe('an admin subscribing a webhook to events', () => {
       includeText: true,
       secret,
     });
+  });
+
+  it('refuses a new subscription without a secret where secrets cannot be read back', async () => {
+    const subscriptions = new FakeSubscriptions();
+    const writeOnly: EventSubscriptions = {
+      list: () => subscriptions.list(),
+      get: (id) => subscriptions.get(id),
+      put: (id, input) => subscriptions.put(id, input),
+      remove: (id) => subscriptions.remove(id),
+      deliveries: (id, limit) => subscriptions.deliveries(id, limit),
+    };
+    const error = await refusal(() =>
+      saveEventSubscription(writeOnly, 'crm-sync', { url: 'https://crm.contoso.example/a' }),
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toBe('a new subscription needs its secret');
   });
 
   it('refuses a new subscription without a secret', async () => {
