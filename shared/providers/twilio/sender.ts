@@ -2,6 +2,7 @@ import type twilio from 'twilio';
 import { CredentialsRefusedError, SendError } from '../../errors.js';
 import { lazily } from '../../lazy.js';
 import type { CredentialCheck, SendRequest, SendResult, SmsSender } from '../../ports.js';
+import { TwilioMessagesApi } from './messages-api.js';
 
 type TwilioClient = ReturnType<typeof twilio>;
 
@@ -46,7 +47,8 @@ export function classifyTwilioError(error: unknown): SendError {
 }
 
 /**
- * Sends through Twilio's REST API with its SDK, built once. Twilio's Messages API takes no
+ * Sends through Twilio's Messages API (one keep-alive HTTP call, see TwilioMessagesApi); checks
+ * the credentials with the SDK, built at the first check. Twilio's Messages API takes no
  * idempotency key, so this sender is not idempotent: the outbound worker refuses to resend a
  * message whose earlier attempt ended without an answer (see deliverOutbound).
  */
@@ -55,8 +57,13 @@ export class TwilioSender implements SmsSender {
   readonly idempotent = false;
   /** Built at the first send or check: an instance that only takes webhooks never loads the SDK. */
   private readonly client: () => Promise<TwilioClient>;
+  private readonly messages: TwilioMessagesApi;
+  /** The status callback's fixed part; each send adds its conversation and message. */
+  private readonly callbackBase: string;
 
   constructor(private readonly options: TwilioSenderOptions) {
+    this.messages = new TwilioMessagesApi(options.accountSid, options.authToken, options.apiBaseUrl);
+    this.callbackBase = new URL(`${options.publicBaseUrl}/api/twilio/status`).toString();
     this.client = lazily(async () => {
       const { default: twilio } = await import('twilio');
       // The queue retries with backoff; the SDK's own retries would hide 429s from it.
@@ -87,21 +94,21 @@ export class TwilioSender implements SmsSender {
   }
 
   async send(request: SendRequest): Promise<SendResult> {
-    const callback = new URL(`${this.options.publicBaseUrl}/api/twilio/status`);
-    callback.searchParams.set('conversationId', request.conversationId);
-    callback.searchParams.set('messageId', request.idempotencyKey);
+    const callback = `${this.callbackBase}?${new URLSearchParams({
+      conversationId: request.conversationId,
+      messageId: request.idempotencyKey,
+    })}`;
     // A channel with a Messaging Service sends through it (Twilio picks the pool's number).
     const service = request.channel.twilio?.messagingServiceSid;
     try {
-      const client = await this.client();
-      const message = await client.messages.create({
+      const sid = await this.messages.create({
         to: request.to,
         body: request.text,
-        statusCallback: callback.toString(),
+        statusCallback: callback,
         ...(request.media?.length ? { mediaUrl: request.media.map((media) => media.url) } : {}),
         ...(service ? { messagingServiceSid: service } : { from: request.from }),
       });
-      return { providerMessageId: message.sid };
+      return { providerMessageId: sid };
     } catch (error) {
       throw classifyTwilioError(error);
     }
