@@ -149,4 +149,25 @@ describe('an admin keeping contacts', () => {
     expect(writes).toBe(0);
     expect(await h.store.getConversation('c3')).toEqual(before);
   });
+
+  it('leaves alone a conversation whose name went, or that went, since it was found', async () => {
+    const h = coreHarness();
+    await putContact(h.deps, CUSTOMER, { name: 'Ada Lovelace' });
+    await h.store.putCustomer(aCustomerState(), null);
+    await h.store.createConversation(aConversation({ id: 'c1', state: 'closed' }));
+    // The search still shows the name, and a conversation erased meanwhile.
+    h.store.findCustomerConversations = async () => [
+      { value: aConversation({ id: 'c1', state: 'closed', customerName: 'Ada Lovelace' }), etag: 'old' },
+      { value: aConversation({ id: 'c9', state: 'closed', customerName: 'Ada Lovelace' }), etag: 'old' },
+    ];
+    let writes = 0;
+    const replace = h.store.replaceConversation.bind(h.store);
+    h.store.replaceConversation = async (conversation, etag) => {
+      writes += 1;
+      return replace(conversation, etag);
+    };
+    await deleteContact(h.deps, CUSTOMER);
+    expect(writes).toBe(0);
+    expect(await h.store.getContact(CUSTOMER)).toBeUndefined();
+  });
 });

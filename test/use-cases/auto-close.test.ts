@@ -99,6 +99,25 @@ describe.each(storeKinds)('auto-close (%s)', (_kind, makeStore) => {
     expect((await h.store.getAgent('alice'))?.value.assignments).toEqual([]);
   });
 
+  it('counts each close by the channel and the state it sat idle in', async () => {
+    const h = harness(makeStore);
+    await h.addAgent({ id: 'alice', capacity: 1 });
+    await customerWrites(h);
+    await assignQueue(h.deps, 'general');
+    h.clock.advance(minutes(30) + 1);
+    await autoCloseIdle(h.deps);
+    expect(h.metrics.of('sms.auto_closes')).toEqual([
+      {
+        kind: 'add',
+        name: 'sms.auto_closes',
+        value: 1,
+        attributes: { channel: 'support', reason: 'idle-active' },
+      },
+    ]);
+    await autoCloseIdle(h.deps);
+    expect(h.metrics.count('sms.auto_closes')).toBe(1);
+  });
+
   it('counts inactivity from the last message, not from the start', async () => {
     const h = harness(makeStore);
     await h.addAgent({ id: 'alice' });
