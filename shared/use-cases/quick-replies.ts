@@ -63,8 +63,8 @@ export async function createQuickReply(
   principal: Principal,
   body: unknown,
 ): Promise<QuickReply> {
-  const scope = (body as { scope?: unknown } | null)?.scope;
-  const owner = ownerFor(principal, typeof scope === 'string' ? scope : String(scope));
+  // String() leaves a string as it is and names anything else in the refusal.
+  const owner = ownerFor(principal, String((body as { scope?: unknown } | null)?.scope));
   const input = parseInput(body);
   const max = owner.scope === 'organization' ? ORGANIZATION_QUICK_REPLIES_MAX : PERSONAL_QUICK_REPLIES_MAX;
   const existing = await deps.store.listQuickReplies(quickReplyOwner(owner));

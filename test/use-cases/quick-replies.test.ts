@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../shared/domain/access.js';
-import { resolveQuickReply } from '../../shared/domain/quick-reply.js';
+import { makeQuickReply, resolveQuickReply } from '../../shared/domain/quick-reply.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
@@ -11,6 +11,7 @@ import {
   quickRepliesForConversation,
   updateQuickReply,
 } from '../../shared/use-cases/quick-replies.js';
+import { aConversation } from '../support/builders.js';
 import { coreHarness } from '../support/core.js';
 
 const person = (name: string, roles: Principal['roles'], agentId: string | null): Principal => ({
@@ -113,6 +114,76 @@ describe('quick replies: who manages which', () => {
   });
 });
 
+describe('quick replies: what a refusal says', () => {
+  it('names the scope it does not know, and the field, however the scope was given', async () => {
+    const h = coreHarness();
+    await expect(createQuickReply(h.deps, admin, { scope: 'team', ...thanks })).rejects.toMatchObject({
+      message: 'scope must be organization or personal, not team',
+      issues: [{ path: 'scope', message: 'organization or personal' }],
+    });
+    await expect(createQuickReply(h.deps, admin, { ...thanks })).rejects.toThrow(
+      'scope must be organization or personal, not undefined',
+    );
+    await expect(createQuickReply(h.deps, admin, { scope: 7, ...thanks })).rejects.toThrow(
+      'scope must be organization or personal, not 7',
+    );
+    await expect(createQuickReply(h.deps, admin, null)).rejects.toThrow(
+      'scope must be organization or personal, not undefined',
+    );
+    await expect(updateQuickReply(h.deps, admin, 'everyone', 'q-1', thanks)).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+  });
+
+  it("tells an agent the organization's quick replies are for admins", async () => {
+    const h = coreHarness();
+    await expect(createQuickReply(h.deps, alice, { scope: 'organization', ...thanks })).rejects.toThrow(
+      "the organization's quick replies are managed by admins",
+    );
+  });
+
+  it('names the first problem of an invalid quick reply', async () => {
+    const h = coreHarness();
+    await expect(
+      createQuickReply(h.deps, alice, { scope: 'personal', name: '', texts: 'Hello' }),
+    ).rejects.toThrow(/^the quick reply is invalid: name: \S/);
+  });
+
+  it('names the scope and the id of a quick reply that is not there', async () => {
+    const h = coreHarness();
+    await expect(updateQuickReply(h.deps, alice, 'personal', 'q-9', thanks)).rejects.toThrow(
+      'there is no personal quick reply q-9',
+    );
+    await expect(deleteQuickReply(h.deps, admin, 'organization', 'q-9')).rejects.toThrow(
+      'there is no organization quick reply q-9',
+    );
+  });
+
+  it('keeps the organization to 200, counting only its own, and says so', async () => {
+    const h = coreHarness();
+    // Written straight to the store: the limit is what is under test, not 200 creations.
+    for (let n = 0; n < 199; n += 1) {
+      const reply = makeQuickReply(
+        { id: `org-${n}`, scope: 'organization' },
+        { name: `Reply ${n}`, texts: 'Hello', defaultLanguage: 'en' },
+        '2026-11-23T09:00:00.000Z',
+        'admin',
+      );
+      await h.store.putQuickReply(reply, null);
+    }
+    for (let n = 0; n < 50; n += 1)
+      await createQuickReply(h.deps, alice, { scope: 'personal', name: `Mine ${n}`, texts: 'Hello' });
+    const last = await createQuickReply(h.deps, admin, { scope: 'organization', name: 'Last', texts: 'Hi' });
+    expect(last.name).toBe('Last');
+    await expect(
+      createQuickReply(h.deps, admin, { scope: 'organization', name: 'One more', texts: 'Hello' }),
+    ).rejects.toThrow('there are 200 organization quick replies already; the limit is 200');
+    await expect(
+      createQuickReply(h.deps, alice, { scope: 'personal', name: 'One more', texts: 'Hello' }),
+    ).rejects.toThrow('there are 50 personal quick replies already; the limit is 50');
+  });
+});
+
 describe('quick replies offered in a conversation', () => {
   async function aliceServing(customerName?: string, language?: string) {
     const h = coreHarness();
@@ -177,6 +248,69 @@ describe('quick replies offered in a conversation', () => {
     });
     expect((await quickRepliesForConversation(h.deps, dana, conversation.id))[0]?.text).toBe(
       'This is Alice Martin.',
+    );
+  });
+});
+
+describe('quick replies offered in a conversation whose channel or queue is gone', () => {
+  /** A conversation on a channel and in a queue removed from the configuration since. */
+  async function retiredConversation(agentId: string | null) {
+    const h = coreHarness();
+    const conversation = aConversation({
+      id: 'conv-old',
+      channelId: 'legacy',
+      queueId: 'retired',
+      caseNumber: 'CAS-1001',
+      agentId,
+    });
+    await h.store.createConversation(conversation);
+    return { h, conversation };
+  }
+
+  it('names the channel by its id, and leaves out (and logs) one that needs the queue name', async () => {
+    const { h } = await retiredConversation(null);
+    const where = await createQuickReply(h.deps, admin, {
+      scope: 'organization',
+      name: 'Where',
+      texts: 'You are with {queueName}.',
+    });
+    await createQuickReply(h.deps, admin, {
+      scope: 'organization',
+      name: 'Hello',
+      texts: { fr: 'Bonjour de {channelName}', en: 'Hello from {channelName}, case {caseNumber}' },
+    });
+    const offered = await quickRepliesForConversation(h.deps, dana, 'conv-old');
+    expect(offered.map((r) => [r.name, r.language, r.text])).toEqual([
+      ['Hello', 'en', 'Hello from legacy, case CAS-1001'],
+    ]);
+    const unfilled = h.logs
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((l) => l.event === 'quick-reply.unfilled');
+    expect(unfilled).toMatchObject([
+      {
+        level: 'warn',
+        quickReplyId: where.id,
+        conversationId: 'conv-old',
+        error: expect.stringContaining('queueName'),
+      },
+    ]);
+  });
+
+  it('says "one of our agents" when the agent who has it is no longer on record', async () => {
+    const { h } = await retiredConversation('gone');
+    await createQuickReply(h.deps, admin, {
+      scope: 'organization',
+      name: 'Me',
+      texts: 'This is {agentName}.',
+    });
+    const [offered] = await quickRepliesForConversation(h.deps, dana, 'conv-old');
+    expect(offered?.text).toBe('This is one of our agents.');
+  });
+
+  it('is not found for a conversation that does not exist', async () => {
+    const h = coreHarness();
+    await expect(quickRepliesForConversation(h.deps, dana, 'conv-none')).rejects.toThrow(
+      new NotFoundError('conversation conv-none does not exist'),
     );
   });
 });
