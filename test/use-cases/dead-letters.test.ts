@@ -37,6 +37,8 @@ class FakeDeadLetterQueues implements DeadLetterQueues {
 
   async deadLetters(queue: QueueName, page?: DeadLetterPage) {
     this.pages.push({ queue, page });
+    // As the embedded queue: a page after something that is no sequence holds nothing.
+    if (page?.after !== undefined && !/^\d+$/.test(page.after)) return [];
     const after = page?.after === undefined ? -1n : BigInt(page.after);
     const later = (this.letters.get(queue) ?? []).filter((l) => BigInt(l.sequence) > after);
     return page?.limit === undefined ? later : later.slice(0, page.limit);
@@ -332,6 +334,21 @@ describe('replaying a dead letter', () => {
     ).rejects.toBeInstanceOf(NotFoundError);
     expect(queue.replayed).toEqual([]);
     expect(logged('dead-letter.replayed')).toEqual([]);
+  });
+
+  it('replays only a letter it has read: one dead-lettered meanwhile waits for the next request', async () => {
+    const { queue, deps } = harness();
+    queue.add('sms-inbound', deadLetteredText('9'));
+    // Sequence 8 was still being delivered when the admin's request read the dead letters.
+    queue.beforeReplay = () => queue.add('sms-inbound', deadLetteredText('8'));
+    await expect(
+      replayDeadLetter(deps, { queue: 'sms-inbound', sequence: '8', by: 'admin' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    queue.letters.set('sms-inbound', []);
+    await expect(
+      replayDeadLetter(deps, { queue: 'sms-inbound', sequence: '8', by: 'admin' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(queue.replayed).toEqual([]);
   });
 
   it.each([
