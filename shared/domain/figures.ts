@@ -63,7 +63,7 @@ function handleSeconds(conversation: Conversation): number | undefined {
 
 /** The nearest-rank percentile: the smallest value at least `p` of the values do not exceed. */
 export function percentile(values: number[], p: number): number | null {
-  if (values.length === 0) return null;
+  // No values: the rank below is 0 and finds nothing, so the answer is null.
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? null;
 }

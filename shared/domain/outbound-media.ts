@@ -55,7 +55,8 @@ const outboundMediaItemSchema = z.object({
       try {
         const url = new URL(value);
         // Twilio fetches the file from the public internet: a URL with credentials would leak them.
-        return url.protocol === 'https:' && url.hostname !== '' && url.username === '' && url.password === '';
+        // (An https URL always has a host: the URL parser refuses one without.)
+        return url.protocol === 'https:' && url.username === '' && url.password === '';
       } catch {
         return false;
       }
