@@ -48,10 +48,13 @@ export class WorkerBridge implements QueueSender {
   static async start(setup: WorkerSetup, hooks: BridgeHooks): Promise<WorkerBridge> {
     const bridge = new WorkerBridge(setup, hooks);
     await new Promise<void>((resolve, reject) => {
-      bridge.worker.on('message', (message: FromWorker) => {
-        if (message.type === 'started') resolve();
-        else if (message.type === 'start-failed') reject(new Error(message.message));
-        else bridge.receive(message);
+      // The queue thread sends several messages at once as an array (local/worker-outbox.ts).
+      bridge.worker.on('message', (messages: FromWorker | FromWorker[]) => {
+        for (const message of Array.isArray(messages) ? messages : [messages]) {
+          if (message.type === 'started') resolve();
+          else if (message.type === 'start-failed') reject(new Error(message.message));
+          else bridge.receive(message);
+        }
       });
       bridge.worker.once('error', reject);
       bridge.worker.on('error', (error) => bridge.failAll(error));

@@ -11,11 +11,13 @@ import { startTelemetry } from '../shared/telemetry/start.js';
 import type { CompletedMessage } from './consumer.js';
 import { ForwardedMetrics } from './forwarded-metrics.js';
 import { startRunners } from './runners.js';
+import { WorkerOutbox } from './worker-outbox.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
 
 if (!parentPort) throw new Error('local/worker.js runs as a worker thread of the local host');
 const port = parentPort;
-const post = (message: FromWorker) => port.postMessage(message);
+const outbox = new WorkerOutbox((messages) => port.postMessage(messages));
+const post = (message: FromWorker) => outbox.post(message);
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 async function run(setup: WorkerSetup) {
@@ -89,6 +91,7 @@ async function run(setup: WorkerSetup) {
           await app.close();
           metrics.flush();
           post({ type: 'stopped' });
+          outbox.flush();
           port.close();
         })();
         break;
