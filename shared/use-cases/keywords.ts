@@ -101,10 +101,7 @@ export async function handleKeyword(
         id: `${sms.id}:reply`,
         purpose: keyword === 'opt-out' ? 'opt-out-confirmation' : 'keyword-reply',
       },
-    ).catch((error) => {
-      // A redelivery finds the reply already queued and stored: that is the reply we wanted.
-      if (!(error instanceof AlreadyExistsError)) throw error;
-    });
+    );
   }
 
   await retryOnConflict(async () => {

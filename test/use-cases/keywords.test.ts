@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { Directory } from '../../shared/domain/directory.js';
 import type { Message } from '../../shared/domain/message.js';
 import { notificationRequestSchema } from '../../shared/domain/notification.js';
-import { ConsentError } from '../../shared/errors.js';
+import { AlreadyExistsError, ConsentError } from '../../shared/errors.js';
 import { acceptInboundSms } from '../../shared/use-cases/accept-inbound.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
-import { replyToCustomer } from '../../shared/use-cases/conversations.js';
+import { closeByAgent, replyToCustomer } from '../../shared/use-cases/conversations.js';
 import { deliverOutbound } from '../../shared/use-cases/deliver.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import { sendNotification } from '../../shared/use-cases/notify.js';
 import { ALERTS_NUMBER, CUSTOMER } from '../support/builders.js';
 import { coreHarness, testSeed } from '../support/core.js';
+import { MemoryStore } from '../support/memory-store.js';
 
 const attempt = { deliveryCount: 1, maxDeliveryCount: 3 };
 
@@ -112,6 +113,8 @@ describe('START and HELP', () => {
     const h = coreHarness();
     await receiveInbound(h.deps, h.sms({ text: 'STOP' }));
     await receiveInbound(h.deps, h.sms({ text: 'HELP' }));
+    // Not even queued: the outbound worker would refuse it anyway, but nothing is asked of it.
+    expect(h.queue.on('sms-outbound')).toHaveLength(1);
     await deliverAll(h);
     expect(h.sender.sends).toHaveLength(1);
   });
@@ -238,5 +241,98 @@ describe('keyword replies in the customer language', () => {
     );
     await receiveInbound(h.deps, h.sms({ text: 'STOP' }));
     expect(replies(h)).toEqual(['Done: no more texts from Support.']);
+  });
+});
+
+describe('where a keyword is recorded', () => {
+  it('without a conversation under way: in a conversation of its own, closed from the start by the customer', async () => {
+    const h = coreHarness();
+    const stop = h.sms({ text: ' stop ' });
+    expect(await receiveInbound(h.deps, stop)).toEqual({
+      status: 'stored',
+      conversationId: `keyword:${stop.id}`,
+      messageId: stop.id,
+      state: 'closed',
+    });
+    const recorded = (await h.store.getConversation(`keyword:${stop.id}`))?.value;
+    expect(recorded?.history.map(({ from, to, by, reason }) => ({ from, to, by, reason }))).toEqual([
+      { from: null, to: 'open', by: 'customer', reason: 'first message' },
+      { from: 'open', to: 'closed', by: 'customer', reason: 'consent keyword' },
+    ]);
+    expect(recorded?.closedAt).toBe('2026-11-23T09:00:00.000Z');
+    // The consent trail names the word as sent, without its surrounding spaces.
+    expect((await h.store.getCustomer('support', CUSTOMER))?.value).toMatchObject({
+      optedOut: true,
+      consentChangedVia: 'keyword STOP',
+    });
+    expect(h.logs.map((line) => JSON.parse(line)).filter((l) => l.event === 'consent.keyword')).toEqual([
+      expect.objectContaining({ messageId: stop.id, channelId: 'support', keyword: 'opt-out' }),
+    ]);
+  });
+
+  it('after the last conversation was closed: not in that one, which stays as it was', async () => {
+    const { h, conversationId } = await talkingToAlice();
+    await closeByAgent(h.deps, { conversationId, agentId: 'alice' });
+    const help = h.sms({ text: 'HELP' });
+    expect(await receiveInbound(h.deps, help)).toMatchObject({
+      conversationId: `keyword:${help.id}`,
+      state: 'closed',
+    });
+    expect((await h.store.listMessages(conversationId)).map((m) => m.text)).not.toContain('HELP');
+  });
+});
+
+/** A store that fails the next write of a conversation, once: with the given error, or pretending it exists. */
+class FailingConversationWrites extends MemoryStore {
+  failure: Error | undefined;
+  hide: string | undefined;
+  override async createConversation(...args: Parameters<MemoryStore['createConversation']>) {
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure) throw failure;
+    return super.createConversation(...args);
+  }
+  override async getConversation(id: string) {
+    return id === this.hide ? undefined : super.getConversation(id);
+  }
+}
+
+describe('a keyword delivered again after a crash', () => {
+  it('finishes the job in the conversation the first attempt made, with one message and one reply', async () => {
+    const h = coreHarness();
+    const stop = h.sms({ text: 'STOP' });
+    const send = h.queue.send.bind(h.queue);
+    let dead = true;
+    h.queue.send = async (queue, message) => {
+      if (dead && queue === 'sms-outbound') {
+        dead = false;
+        throw new Error('process died');
+      }
+      return send(queue, message);
+    };
+    await expect(receiveInbound(h.deps, stop)).rejects.toThrow('process died');
+    expect(await receiveInbound(h.deps, stop)).toMatchObject({
+      status: 'stored',
+      conversationId: `keyword:${stop.id}`,
+    });
+    expect(
+      (await h.store.listMessages(`keyword:${stop.id}`)).filter((m) => m.direction === 'inbound'),
+    ).toHaveLength(1);
+    expect(h.queue.on('sms-outbound')).toHaveLength(1);
+    expect(await receiveInbound(h.deps, stop)).toEqual({ status: 'duplicate', messageId: stop.id });
+  });
+
+  it('passes on a store failure, and a conversation the store says exists but cannot read', async () => {
+    const store = new FailingConversationWrites();
+    const h = coreHarness(store);
+    const outage = new Error('store unavailable');
+    store.failure = outage;
+    await expect(receiveInbound(h.deps, h.sms({ text: 'STOP' }))).rejects.toBe(outage);
+
+    const stop = h.sms({ text: 'STOP' });
+    const exists = new AlreadyExistsError(`conversation keyword:${stop.id} already exists`);
+    store.failure = exists;
+    store.hide = `keyword:${stop.id}`;
+    await expect(receiveInbound(h.deps, stop)).rejects.toBe(exists);
   });
 });
