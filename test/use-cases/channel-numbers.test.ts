@@ -121,6 +121,40 @@ describe("an admin managing a channel's numbers", () => {
     expect(unknownField.message).toMatch(/^the number details is invalid/);
   });
 
+  it('shows the details of the number changed, not of the first', async () => {
+    const { h } = await harness(['+14255550100', '+14255550101']);
+    const result = await putNumberDetails(h.deps, 'support', '+14255550101', { description: 'Spare' });
+    expect(result.number).toMatchObject({ number: '+14255550101', description: 'Spare' });
+  });
+
+  it('refuses details that do not fit the number, naming the number', async () => {
+    const { h } = await harness();
+    const error = await refusal(() =>
+      putNumberDetails(h.deps, 'support', '+14255550100', { type: 'short-code' }),
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toMatch(/^the number is invalid: /);
+  });
+
+  it('writes nothing when the number to change is not there', async () => {
+    const { h } = await harness();
+    const before = await h.store.getConfiguration();
+    await refusal(() => putNumberDetails(h.deps, 'support', '+14255550109', { description: 'Lost' }));
+    expect((await h.store.getConfiguration())?.etag).toBe(before?.etag);
+  });
+
+  it('refuses an address that is no number, calling it the number', async () => {
+    const { h } = await harness();
+    for (const action of [
+      () => putNumberDetails(h.deps, 'support', 'call me', {}),
+      () => removeNumber(h.deps, 'support', 'call me'),
+    ]) {
+      const error = await refusal(action);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.message).toMatch(/^number /);
+    }
+  });
+
   it('removes a number, keeping the others in order', async () => {
     const { h, stored } = await harness(['+14255550100', '+14255550101', '+14255550102']);
     await removeNumber(h.deps, 'support', '+14255550101');

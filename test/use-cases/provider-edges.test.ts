@@ -263,6 +263,40 @@ describe('a delivery report applied to the message it names', () => {
     );
   });
 
+  it('writes nothing for a stale report', async () => {
+    const { h } = await harness();
+    await applyDeliveryReport(h.deps, report({ status: 'delivered' }));
+    const before = await h.store.getMessage('conv-1', 'msg-1');
+    expect(await applyDeliveryReport(h.deps, report({ status: 'sent' }))).toBe('stale');
+    expect((await h.store.getMessage('conv-1', 'msg-1'))?.etag).toBe(before?.etag);
+  });
+
+  it('opts out no one for a report that does not say the recipient blocked us', async () => {
+    const { h } = await harness();
+    await applyDeliveryReport(h.deps, report({ status: 'failed', reason: 'unreachable' }));
+    expect(await h.store.getCustomer('support', CUSTOMER)).toBeUndefined();
+  });
+
+  it('opts out no one for a report about another send of the message', async () => {
+    const { h } = await harness(aMessage({ ...queued, providerMessageId: 'SM999' }));
+    expect(await applyDeliveryReport(h.deps, report({ status: 'failed', recipientOptedOut: true }))).toBe(
+      'unknown-message',
+    );
+    expect(await h.store.getCustomer('support', CUSTOMER)).toBeUndefined();
+  });
+
+  it('opts out no one when the message was erased right after the report was applied', async () => {
+    const { h } = await harness();
+    const replace = h.store.replaceMessage.bind(h.store);
+    h.store.replaceMessage = async (message, etag) => {
+      const written = await replace(message, etag);
+      await h.store.deleteMessage(message.conversationId, message.id);
+      return written;
+    };
+    await applyDeliveryReport(h.deps, report({ status: 'failed', recipientOptedOut: true }));
+    expect(await h.store.getCustomer('support', CUSTOMER)).toBeUndefined();
+  });
+
   it('opts out no one for a report about a message that is not ours', async () => {
     const { h } = await harness();
     await applyDeliveryReport(h.deps, report({ messageId: 'msg-404', recipientOptedOut: true }));

@@ -86,6 +86,7 @@ describe('the retention timer', () => {
       ),
     ).toBe(30);
     expect(retention(aMessage({ direction: 'inbound', to: '+14255550102' as Number }))).toBeUndefined();
+    expect(retention(aMessage({ direction: 'inbound', to: '+14255550177' as Number }))).toBeUndefined();
   });
 });
 
@@ -287,7 +288,14 @@ describe('publishing the outbox', () => {
 
   it('runs the due retries and logs what it published, even when the outbox was empty', async () => {
     const { store, publisher, deps, logs } = harness();
+    let publishes = 0;
+    const publish = publisher.publish.bind(publisher);
+    publisher.publish = async (events) => {
+      publishes += 1;
+      return publish(events);
+    };
     expect(await publishPendingEvents(deps)).toEqual({ published: 0 });
+    expect(publishes).toBe(0);
     expect(publisher.retries).toBe(1);
     expect(loggedEvents(logs).some((line) => line.event === 'events.published')).toBe(false);
     store.pending = [messageEvent(1, { channelId: 'support' })];
