@@ -17,7 +17,6 @@ export async function setConsent(
 ): Promise<void> {
   const changed = await retryOnConflict(async () => {
     const stored = await deps.store.getCustomer(channelId, customer);
-    if (stored?.value.optedOut === optedOut) return false;
     // A first record carries an opt-out an erasure kept, so a START from that number lifts it.
     const state = stored?.value ?? (await newCustomerRecord(deps, channelId, customer));
     if (state.optedOut === optedOut) return false;

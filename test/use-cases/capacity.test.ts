@@ -138,4 +138,23 @@ describe("an agent's capacity", () => {
     expect(released[0]).toContain('"conversationId":"never"');
     expect(released[0]).toContain('"agentId":"alice"');
   });
+
+  it('already given back by another instance is not reported as released again', async () => {
+    const h = coreHarness();
+    await h.addAgent({
+      id: 'alice',
+      assignments: [{ conversationId: 'never', since: '2026-11-23T08:00:00.000Z' }],
+    });
+    const stale = await h.store.getAgent('alice');
+    await releaseCapacity(h.deps, 'alice', 'never');
+    // This instance read the agent before the other one released it.
+    const getAgent = h.store.getAgent.bind(h.store);
+    let reads = 0;
+    h.store.getAgent = async (id) => {
+      reads += 1;
+      return reads === 1 ? stale : getAgent(id);
+    };
+    expect(await releaseStaleCapacity(h.deps, 'alice')).toEqual(['never']);
+    expect(h.logs.filter((line) => line.includes('agent.stale-capacity-released'))).toEqual([]);
+  });
 });
