@@ -79,6 +79,14 @@ export function isPhoneNumber(input: string): boolean {
 /** The shape of an E.164 number: `+`, a first digit that is not 0, 7 to 15 digits in all. */
 const E164_SHAPE = /^\+[1-9][0-9]{6,14}$/;
 
+/**
+ * Whether a number has the form an edge writes it in after parsing (E.164 or a short code). For
+ * numbers already parsed, such as on the inbound queue; it checks no country's metadata.
+ */
+export function isParsedSenderForm(input: string): boolean {
+  return E164_SHAPE.test(input) || SHORT_CODE.test(input);
+}
+
 /** A customer's number as a provider reports it, and whether libphonenumber vouched for it. */
 export interface InboundSender {
   number: PhoneNumber;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inboundMessageId, inboundSmsSchema, validateInboundText } from '../../shared/domain/inbound-sms.js';
+import { inboundWorkSchema } from '../../shared/domain/inbound-work.js';
 
 /** Twilio's inbound MMS (test/fixtures/twilio/twilio-inbound-mms.http.txt) as its edge hands it on. */
 const twilioMms = {
@@ -87,5 +88,32 @@ describe('the text rules of an inbound message', () => {
   it('check words that came with a picture as any text', () => {
     expect(validateInboundText('the box', true)).toBe('the box');
     expect(() => validateInboundText('a'.repeat(1601), true)).toThrow('the limit is 1600');
+  });
+});
+
+describe('an inbound SMS read off the inbound queue by the inbound worker', () => {
+  const queued = (sms: Record<string, unknown>) => inboundWorkSchema.parse({ kind: 'sms', sms });
+
+  it('takes the numbers as the edge wrote them, without validating them against the metadata again', () => {
+    // +1 000 is no assigned range: the edge would have marked it, so unmarked it was vouched for.
+    expect(queued({ ...twilioMms, from: '+10005550123' })).toEqual({
+      kind: 'sms',
+      sms: { ...twilioMms, from: '+10005550123' },
+    });
+  });
+
+  it("carries the edge's doubt about the sender", () => {
+    expect(queued({ ...twilioMms, from: '55123', fromValidated: false })).toMatchObject({
+      sms: { from: '55123', fromValidated: false },
+    });
+  });
+
+  it('refuses numbers no edge writes (not E.164, not a short code)', () => {
+    expect(() => queued({ ...twilioMms, from: '4255550123' })).toThrow('E.164');
+    expect(() => queued({ ...twilioMms, to: '+1 206 555 0100' })).toThrow('E.164');
+  });
+
+  it('still checks the text', () => {
+    expect(() => queued({ ...twilioMms, media: [], text: '  ' })).toThrow('text must not be empty');
   });
 });
