@@ -4,6 +4,7 @@ import type { Message } from '../../shared/domain/message.js';
 import { notificationRequestSchema } from '../../shared/domain/notification.js';
 import { notificationWindowSchema } from '../../shared/domain/quiet-hours.js';
 import {
+  AlreadyExistsError,
   ConsentError,
   ForbiddenError,
   InvalidTransitionError,
@@ -19,7 +20,7 @@ import { applyDeliveryReport, applyProviderReport } from '../../shared/use-cases
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import { sendNotification } from '../../shared/use-cases/notify.js';
 import { CUSTOMER, SUPPORT_NUMBER } from '../support/builders.js';
-import { coreHarness, testSeed } from '../support/core.js';
+import { type CoreHarness, coreHarness, testSeed } from '../support/core.js';
 
 async function activeConversation() {
   const h = coreHarness();
@@ -255,6 +256,334 @@ describe('delivering through a provider without idempotency keys', () => {
     expect(redelivered).toMatchObject({ status: 'failed' });
     expect((await h.store.getMessage(conversationId, message.id))?.value.failureReason).toMatch(
       /interrupted before the provider answered/,
+    );
+  });
+});
+
+describe('delivering an outbound message: what is counted, logged and kept', () => {
+  const logged = (h: CoreHarness, event: string) =>
+    h.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((l) => l.event === event);
+
+  it('counts and logs a sent message by channel and provider, giving the provider the whole request', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'On its way' });
+    const message = queuedMessage(h);
+    await deliverOutbound(h.deps, message, attempt(1));
+    expect(h.sender.sends).toEqual([
+      {
+        channel: expect.objectContaining({ id: 'support', provider: 'local' }),
+        idempotencyKey: message.id,
+        from: SUPPORT_NUMBER,
+        to: CUSTOMER,
+        text: 'On its way',
+        conversationId,
+        firstAttemptAt: '2026-11-23T09:00:00.000Z',
+      },
+    ]);
+    expect(h.metrics.of('sms.messages.sent')).toMatchObject([
+      { value: 1, attributes: { channel: 'support', provider: 'local' } },
+    ]);
+    expect(logged(h, 'outbound.sent')).toMatchObject([
+      { messageId: message.id, conversationId, to: '+1********23', provider: 'local' },
+    ]);
+  });
+
+  it('gives every attempt the time of the first, as ACS wants it on a repeat', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Retry me' });
+    const message = queuedMessage(h);
+    h.sender.failures = [new SendError('transient', 'provider returned 503')];
+    await expect(deliverOutbound(h.deps, message, attempt(1))).rejects.toBeInstanceOf(SendError);
+    expect(logged(h, 'outbound.retry')).toMatchObject([
+      { kind: 'transient', attempt: 1, messageId: message.id },
+    ]);
+    h.clock.advance(60_000);
+    await deliverOutbound(h.deps, message, attempt(2));
+    expect(h.sender.sends[0]?.firstAttemptAt).toBe('2026-11-23T09:00:00.000Z');
+    expect((await h.store.getMessage(conversationId, message.id))?.value).toMatchObject({
+      status: 'sent',
+      firstAttemptAt: '2026-11-23T09:00:00.000Z',
+    });
+  });
+
+  it('marks a message failed, counted as rejected, when the provider refuses it for good', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'To a landline' });
+    h.sender.failures = [new SendError('permanent', 'the number cannot receive SMS (21614)')];
+    expect(await deliverOutbound(h.deps, queuedMessage(h), attempt(1))).toEqual({
+      status: 'failed',
+      reason: 'the number cannot receive SMS (21614)',
+    });
+    expect(h.metrics.of('sms.delivery.failures')).toMatchObject([
+      { value: 1, attributes: { channel: 'support', provider: 'local', reason: 'rejected' } },
+    ]);
+    expect(logged(h, 'outbound.failed')).toMatchObject([{ kind: 'permanent' }]);
+    expect((await h.store.getCustomer('support', CUSTOMER))?.value.optedOut).toBe(false);
+  });
+
+  it('counts a provider still unavailable at the last attempt as unavailable', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Hello?' });
+    h.sender.failures = [new SendError('transient', 'provider returned 503')];
+    expect(await deliverOutbound(h.deps, queuedMessage(h), attempt(3))).toEqual({
+      status: 'failed',
+      reason: 'provider unavailable after 3 attempts: provider returned 503',
+    });
+    expect(h.metrics.of('sms.delivery.failures')[0]?.attributes.reason).toBe('unavailable');
+  });
+
+  it("records the provider's opt-out answer as the customer's consent change, counted as opted out", async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'First' });
+    h.sender.failures = [new SendError('opted-out', 'recipient unsubscribed (21610)')];
+    expect(await deliverOutbound(h.deps, queuedMessage(h), attempt(1))).toEqual({
+      status: 'failed',
+      reason: 'recipient unsubscribed (21610)',
+    });
+    expect((await h.store.getCustomer('support', CUSTOMER))?.value).toMatchObject({
+      optedOut: true,
+      consentChangedVia: 'local refused the send: recipient unsubscribed (21610)',
+    });
+    expect(h.metrics.of('sms.delivery.failures')[0]?.attributes.reason).toBe('opted-out');
+  });
+
+  it('counts and logs a message refused because the customer opted out while it waited', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Queued before STOP' });
+    const customer = await h.store.getCustomer('support', CUSTOMER);
+    if (!customer) throw new Error('no customer');
+    await h.store.putCustomer({ ...customer.value, optedOut: true }, customer.etag);
+    await deliverOutbound(h.deps, queuedMessage(h), attempt(1));
+    expect(h.metrics.of('sms.delivery.failures')).toMatchObject([
+      { attributes: { channel: 'support', provider: 'local', reason: 'opted-out' } },
+    ]);
+    expect(logged(h, 'outbound.refused')).toMatchObject([
+      { level: 'info', reason: 'the customer opted out of this channel' },
+    ]);
+  });
+
+  it('still sends the confirmation of an opt-out to the number that opted out', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'You are unsubscribed' });
+    const confirmation = { ...queuedMessage(h), id: 'confirm-1', purpose: 'opt-out-confirmation' } as Message;
+    const customer = await h.store.getCustomer('support', CUSTOMER);
+    if (!customer) throw new Error('no customer');
+    await h.store.putCustomer({ ...customer.value, optedOut: true }, customer.etag);
+    expect(await deliverOutbound(h.deps, confirmation, attempt(1))).toMatchObject({ status: 'sent' });
+  });
+
+  it('fails a message whose sending number no longer belongs to a channel, counted as no channel', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Orphan' });
+    const message = queuedMessage(h);
+    h.deps.directory = new Directory([], testSeed.queues);
+    expect(await deliverOutbound(h.deps, message, attempt(1))).toEqual({
+      status: 'failed',
+      reason: 'the sending number no longer belongs to a channel',
+    });
+    expect(h.metrics.of('sms.delivery.failures')).toMatchObject([
+      { attributes: { channel: 'none', provider: 'local', reason: 'no-channel' } },
+    ]);
+    expect((await h.store.getMessage(conversationId, message.id))?.value).toMatchObject({
+      status: 'failed',
+      failureReason: 'the sending number no longer belongs to a channel',
+    });
+    expect(h.sender.sends).toEqual([]);
+  });
+
+  it('says a message failed before is skipped, and records no provider id for a sent one whose channel is gone', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Lost' });
+    const lost = queuedMessage(h);
+    await failDeadLettered(h.deps, lost, 'MaxDeliveryCountExceeded');
+    expect(await deliverOutbound(h.deps, lost, attempt(2))).toEqual({
+      status: 'skipped',
+      reason: 'already failed',
+    });
+
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Sent' });
+    const sent = queuedMessage(h);
+    const stored = await h.store.getMessage(conversationId, sent.id);
+    if (!stored) throw new Error('no message');
+    await h.store.replaceMessage(
+      { ...stored.value, status: 'sent', providerMessageId: 'SMabc' },
+      stored.etag,
+    );
+    h.deps.directory = new Directory([], testSeed.queues);
+    expect(await deliverOutbound(h.deps, sent, attempt(2))).toEqual({
+      status: 'skipped',
+      reason: 'already sent',
+    });
+    expect(await h.store.getProviderMessage('local', 'SMabc')).toBeUndefined();
+  });
+
+  it('lets an error that is no provider answer through, leaving the message queued for the retry', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Bug' });
+    const message = queuedMessage(h);
+    h.sender.send = async () => {
+      throw new TypeError('fetch failed');
+    };
+    await expect(deliverOutbound(h.deps, message, attempt(3))).rejects.toThrow('fetch failed');
+    expect((await h.store.getMessage(conversationId, message.id))?.value.status).toBe('queued');
+    expect(h.metrics.of('sms.delivery.failures')).toEqual([]);
+  });
+
+  it('reads the record another delivery wrote first, and lets any other failure to write it through', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Raced' });
+    const message = { ...queuedMessage(h), id: 'raced' };
+    const get = h.store.getMessage.bind(h.store);
+    const create = h.store.createMessage.bind(h.store);
+    let first = true;
+    // The first read finds nothing: another delivery writes the record just before this one.
+    h.store.getMessage = async (c, id) => {
+      if (id === 'raced' && first) {
+        first = false;
+        await create(message);
+        return undefined;
+      }
+      return get(c, id);
+    };
+    expect(await deliverOutbound(h.deps, message, attempt(1))).toMatchObject({ status: 'sent' });
+    expect(h.sender.sends).toHaveLength(1);
+
+    h.store.createMessage = async () => {
+      throw new Error('store unavailable');
+    };
+    await expect(deliverOutbound(h.deps, { ...message, id: 'unwritten' }, attempt(1))).rejects.toThrow(
+      'store unavailable',
+    );
+  });
+
+  it('fails the one that cannot be read back after another delivery claimed to write it', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Ghost' });
+    const message = { ...queuedMessage(h), id: 'ghost' };
+    h.store.createMessage = async () => {
+      throw new AlreadyExistsError('message ghost exists');
+    };
+    await expect(deliverOutbound(h.deps, message, attempt(1))).rejects.toBeInstanceOf(AlreadyExistsError);
+    expect(h.sender.sends).toEqual([]);
+  });
+
+  it('keeps a delivery report that overtook the send, writing only the provider id', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Fast carrier' });
+    const message = queuedMessage(h);
+    const send = h.sender.send.bind(h.sender);
+    h.sender.send = async (request) => {
+      const result = await send(request);
+      const stored = await h.store.getMessage(conversationId, message.id);
+      if (stored) await h.store.replaceMessage({ ...stored.value, status: 'delivered' }, stored.etag);
+      return result;
+    };
+    await deliverOutbound(h.deps, message, attempt(1));
+    expect((await h.store.getMessage(conversationId, message.id))?.value).toMatchObject({
+      status: 'delivered',
+      providerMessageId: 'fake-1',
+    });
+  });
+
+  it('sends nothing, counted as interrupted and logged, when an earlier send without idempotency died', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    h.sender.idempotent = false;
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Maybe sent' });
+    const message = queuedMessage(h);
+    const stored = await h.store.getMessage(conversationId, message.id);
+    if (!stored) throw new Error('no message');
+    await h.store.replaceMessage(
+      {
+        ...stored.value,
+        firstAttemptAt: '2026-11-23T08:59:00.000Z',
+        sendStartedAt: '2026-11-23T08:59:00.000Z',
+      },
+      stored.etag,
+    );
+    expect(await deliverOutbound(h.deps, message, attempt(2))).toMatchObject({ status: 'failed' });
+    expect(h.metrics.of('sms.delivery.failures')[0]?.attributes.reason).toBe('interrupted');
+    expect(logged(h, 'outbound.interrupted')).toHaveLength(1);
+    expect(h.sender.sends).toEqual([]);
+  });
+
+  it('without idempotency, marks the attempt started before the call and clears it once the provider answered', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    h.sender.idempotent = false;
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Once only' });
+    const message = queuedMessage(h);
+    let during: Message | undefined;
+    h.sender.send = async () => {
+      during = (await h.store.getMessage(conversationId, message.id))?.value;
+      throw new SendError('transient', 'provider returned 503');
+    };
+    await expect(deliverOutbound(h.deps, message, attempt(1))).rejects.toBeInstanceOf(SendError);
+    expect(during).toMatchObject({ sendStartedAt: '2026-11-23T09:00:00.000Z' });
+    expect((await h.store.getMessage(conversationId, message.id))?.value).toMatchObject({
+      sendStartedAt: null,
+      firstAttemptAt: '2026-11-23T09:00:00.000Z',
+    });
+  });
+});
+
+describe('a dead-lettered outbound message', () => {
+  it('is written failed when it was never stored, counted as dead-lettered on its channel, and logged', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Never stored' });
+    const message = { ...queuedMessage(h), id: 'never-stored' };
+    await failDeadLettered(h.deps, message, 'MaxDeliveryCountExceeded');
+    expect((await h.store.getMessage(conversationId, 'never-stored'))?.value).toMatchObject({
+      status: 'failed',
+      failureReason:
+        'it could not be sent after repeated failures (MaxDeliveryCountExceeded); nothing went out',
+    });
+    expect(h.metrics.of('sms.delivery.failures')).toMatchObject([
+      { value: 1, attributes: { channel: 'support', provider: 'local', reason: 'dead-lettered' } },
+    ]);
+    expect(
+      h.logs
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => l.event === 'outbound.dead-lettered'),
+    ).toMatchObject([
+      { level: 'error', messageId: 'never-stored', conversationId, reason: 'MaxDeliveryCountExceeded' },
+    ]);
+  });
+
+  it('counts nothing for one already sent, and names no channel for a number no channel has', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Sent' });
+    const sent = queuedMessage(h);
+    await deliverOutbound(h.deps, sent, attempt(1));
+    await failDeadLettered(h.deps, sent, 'MaxDeliveryCountExceeded');
+    expect(h.metrics.of('sms.delivery.failures')).toEqual([]);
+
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Orphan' });
+    const orphan = queuedMessage(h);
+    h.deps.directory = new Directory([], testSeed.queues);
+    await failDeadLettered(h.deps, orphan, 'MaxDeliveryCountExceeded');
+    expect(h.metrics.of('sms.delivery.failures')[0]?.attributes.channel).toBe('none');
+  });
+
+  it('reads what another writer stored meanwhile, and marks that failed', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Raced' });
+    const message = { ...queuedMessage(h), id: 'raced' };
+    const create = h.store.createMessage.bind(h.store);
+    let first = true;
+    h.store.createMessage = async (m) => {
+      if (first) {
+        first = false;
+        await create(message);
+      }
+      return create(m);
+    };
+    await failDeadLettered(h.deps, message, 'lock lost');
+    expect((await h.store.getMessage(conversationId, 'raced'))?.value.status).toBe('failed');
+
+    h.store.createMessage = async () => {
+      throw new Error('store unavailable');
+    };
+    await expect(failDeadLettered(h.deps, { ...message, id: 'other' }, 'lock lost')).rejects.toThrow(
+      'store unavailable',
     );
   });
 });
