@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERASED_CUSTOMER, optOutKey } from '../../shared/domain/erasure.js';
+import { customerSubject } from '../../shared/domain/integration-event.js';
 import { notificationRequestSchema } from '../../shared/domain/notification.js';
 import { ConflictError, ConsentError } from '../../shared/errors.js';
 import type { Store } from '../../shared/ports.js';
@@ -13,7 +14,7 @@ import { dayFigures } from '../../shared/use-cases/figures.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import { sendNotification } from '../../shared/use-cases/notify.js';
 import { startConversation } from '../../shared/use-cases/start-conversation.js';
-import { CUSTOMER, OTHER_CUSTOMER } from '../support/builders.js';
+import { aConversation, aCustomerState, CUSTOMER, OTHER_CUSTOMER } from '../support/builders.js';
 import {
   type CoreHarness,
   coreHarness,
@@ -214,5 +215,133 @@ describe.each(storeKinds)("exporting a customer's data (%s)", (_name, makeStore)
       }),
     ]);
     expect(JSON.stringify(exported)).not.toContain(OTHER_CUSTOMER);
+  });
+});
+
+describe('erasing a customer: what it tells and forgets', () => {
+  it('names the secret this deployment lacks when its erasure key is too short', async () => {
+    const h = coreHarness();
+    h.deps.erasureKey = 'too-short';
+    await expect(eraseCustomer(h.deps, CUSTOMER)).rejects.toThrow(
+      'this deployment cannot erase customers: erasing needs SMS_ERASURE_KEY (a secret of at least 32 characters)',
+    );
+    h.deps.erasureKey = 'k'.repeat(32);
+    await expect(eraseCustomer(h.deps, CUSTOMER)).resolves.toMatchObject({ conversations: 0 });
+  });
+
+  it('has the webhook log forget every event about them, and says how many it forgot', async () => {
+    const h = coreHarness();
+    const { conversationId, notification } = await aKnownCustomer(h);
+    const sent = (await h.store.listMessages(`notification:${notification.id}`)).find(
+      (m) => m.to === CUSTOMER,
+    );
+    const forgotten: string[][] = [];
+    const result = await eraseCustomer(h.deps, CUSTOMER, {
+      forgetDeliveries: async (subjects) => {
+        forgotten.push(subjects);
+        return 7;
+      },
+    });
+    expect(result.eventDeliveries).toBe(7);
+    expect(forgotten).toEqual([
+      [
+        customerSubject('alerts', CUSTOMER),
+        customerSubject('support', CUSTOMER),
+        `conversations/${conversationId}`,
+        `conversations/notification:${notification.id}/messages/${sent?.id}`,
+      ],
+    ]);
+    const erased = h.logs
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((l) => l.event === 'customer.erased');
+    expect(erased).toMatchObject([
+      {
+        level: 'info',
+        customer: '+1********23',
+        conversations: 1,
+        messages: 3,
+        notifications: 1,
+        optOutsKept: 1,
+      },
+    ]);
+  });
+
+  it('finds every conversation of a customer with more than a page of them', async () => {
+    const h = coreHarness();
+    await h.store.putCustomer(aCustomerState(), null);
+    for (let n = 0; n < 101; n += 1) {
+      const at = new Date(Date.UTC(2026, 9, 1, 9, n)).toISOString();
+      await h.store.createConversation(
+        aConversation({ id: `conv-${n}`, state: 'closed', createdAt: at, closedAt: at }),
+      );
+    }
+    const exported = await exportCustomer(h.deps, CUSTOMER);
+    expect(exported.conversations).toHaveLength(101);
+    expect(new Set(exported.conversations.map((c) => c.id)).size).toBe(101);
+    expect((await eraseCustomer(h.deps, CUSTOMER)).conversations).toBe(101);
+    expect((await h.store.getConversation('conv-0'))?.value.customer).toBe(ERASED_CUSTOMER);
+    expect((await h.store.getConversation('conv-100'))?.value.customer).toBe(ERASED_CUSTOMER);
+  });
+
+  it('keeps the opt-outs of an earlier erasure, rewriting them only when they change', async () => {
+    const h = coreHarness();
+    await setConsent(h.deps, 'alerts', CUSTOMER, true, 'STOP');
+    await setConsent(h.deps, 'support', CUSTOMER, true, 'STOP');
+    await eraseCustomer(h.deps, CUSTOMER);
+    // They opt back into support, then are erased again: alerts stays kept, unchanged.
+    await setConsent(h.deps, 'support', CUSTOMER, false, 'START');
+    const kept = await h.store.getErasedOptOut(optOutKey(TEST_ERASURE_KEY, CUSTOMER));
+    expect(kept?.value.channelIds).toEqual(['alerts']);
+    h.clock.advance(60_000);
+    expect((await eraseCustomer(h.deps, CUSTOMER)).optOutsKept).toEqual(['alerts']);
+    expect(await h.store.getErasedOptOut(optOutKey(TEST_ERASURE_KEY, CUSTOMER))).toEqual(kept);
+  });
+});
+
+describe("exporting a customer's data: the parts", () => {
+  it('gives each channel record with what changed the consent, or null when nothing did', async () => {
+    const h = coreHarness();
+    await h.store.putCustomer(aCustomerState({ channelId: 'support', lastAgentId: 'alice' }), null);
+    await setConsent(h.deps, 'alerts', CUSTOMER, true, 'STOP');
+    const exported = await exportCustomer(h.deps, CUSTOMER);
+    expect(exported).toMatchObject({
+      customer: CUSTOMER,
+      exportedAt: '2026-11-23T09:00:00.000Z',
+      contact: null,
+    });
+    expect(exported.channels).toEqual([
+      {
+        channelId: 'alerts',
+        optedOut: true,
+        consentChangedAt: '2026-11-23T09:00:00.000Z',
+        consentChangedVia: 'STOP',
+        lastAgentId: null,
+      },
+      {
+        channelId: 'support',
+        optedOut: false,
+        consentChangedAt: null,
+        consentChangedVia: null,
+        lastAgentId: 'alice',
+      },
+    ]);
+    expect(exported.conversations).toEqual([]);
+    expect(exported.notifications).toEqual([]);
+  });
+
+  it("gives a notification's send time and outcome, and only the texts sent to them", async () => {
+    const h = coreHarness();
+    const notification = await notify(h, 'alerts', [CUSTOMER, OTHER_CUSTOMER], 'Your parcel is on its way');
+    await deliverQueuedNotifications(h);
+    const [exported] = (await exportCustomer(h.deps, CUSTOMER)).notifications;
+    expect(exported).toEqual({
+      id: notification.id,
+      channelId: 'alerts',
+      createdAt: '2026-11-23T09:00:00.000Z',
+      sendAt: null,
+      outcome: expect.objectContaining({ to: CUSTOMER }),
+      messages: [expect.objectContaining({ to: CUSTOMER, text: 'Your parcel is on its way' })],
+    });
+    expect(exported).not.toHaveProperty('template');
   });
 });
