@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { hoursSchema, nextOpening, opennessAt } from '../../shared/domain/hours.js';
+import {
+  hoursSchema,
+  nextOpening,
+  nextOpeningText,
+  openMsBetween,
+  opennessAt,
+} from '../../shared/domain/hours.js';
 
 const weekdays9to5 = { from: '09:00', to: '17:00' };
 const newYork = hoursSchema.parse({
@@ -105,5 +111,68 @@ describe('opening hours', () => {
     ],
   ])('refuses %s', (_name, input) => {
     expect(hoursSchema.safeParse(input).success).toBe(false);
+  });
+});
+
+describe('when the channel opens next, in words', () => {
+  const mondayEvening = new Date('2026-11-23T23:00:00Z'); // 18:00 in New York
+  const saturdayLunch = new Date('2026-11-28T17:30:00Z'); // 12:30 in New York
+
+  it('reads as each shipped language says it', () => {
+    expect(nextOpeningText(newYork, mondayEvening)).toBe('Tuesday 24 November at 09:00');
+    expect(nextOpeningText(newYork, mondayEvening, 'fr')).toBe('mardi 24 novembre à 09:00');
+    expect(nextOpeningText(newYork, mondayEvening, 'es')).toBe('el martes 24 de noviembre a las 09:00');
+    expect(nextOpeningText(newYork, mondayEvening, 'de')).toBe('am Dienstag, 24. November, um 09:00 Uhr');
+    expect(nextOpeningText(newYork, mondayEvening, 'it')).toBe('martedì 24 novembre alle 09:00');
+    expect(nextOpeningText(newYork, mondayEvening, 'nl')).toBe('op dinsdag 24 november om 09:00');
+  });
+
+  it('in Portuguese, says "na" before a weekday and "no" before Saturday and Sunday', () => {
+    expect(nextOpeningText(newYork, mondayEvening, 'pt-BR')).toBe('na terça-feira, 24 de novembro, às 09:00');
+    expect(nextOpeningText(newYork, saturdayLunch, 'pt')).toBe('no sábado, 28 de novembro, às 13:00');
+  });
+
+  it('is in English for a language not shipped, and says soon when it never opens or has no hours', () => {
+    expect(nextOpeningText(newYork, mondayEvening, 'ja')).toBe('Tuesday 24 November at 09:00');
+    const never = hoursSchema.parse({ timeZone: 'UTC', weekly: {} });
+    expect(nextOpeningText(never, mondayEvening, 'fr')).toBe('bientôt');
+    expect(nextOpeningText(undefined, mondayEvening)).toBe('soon');
+    expect(nextOpeningText(undefined, mondayEvening, 'ja')).toBe('soon');
+  });
+});
+
+describe('open time between two instants', () => {
+  const allDay = hoursSchema.parse({ timeZone: 'UTC', weekly: { mon: [{ from: '22:00', to: '24:00' }] } });
+  const hour = 3_600_000;
+
+  it('counts only the opening hours, day by day', () => {
+    const from = new Date('2026-11-23T12:00:00Z'); // Monday 07:00 in New York
+    const to = new Date('2026-11-24T23:00:00Z'); // Tuesday 18:00
+    expect(openMsBetween(newYork, from, to)).toBe(16 * hour);
+    expect(openMsBetween(newYork, new Date('2026-11-23T15:00:00Z'), new Date('2026-11-23T16:30:00Z'))).toBe(
+      1.5 * hour,
+    );
+  });
+
+  it('counts a range to 24:00 up to midnight', () => {
+    expect(openMsBetween(allDay, new Date('2026-11-23T00:00:00Z'), new Date('2026-11-25T00:00:00Z'))).toBe(
+      2 * hour,
+    );
+  });
+
+  it('counts nothing when closed, on a holiday, or when the end is not after the start', () => {
+    expect(openMsBetween(newYork, new Date('2026-12-25T12:00:00Z'), new Date('2026-12-25T23:00:00Z'))).toBe(
+      0,
+    );
+    expect(openMsBetween(newYork, new Date('2026-11-23T16:00:00Z'), new Date('2026-11-23T15:00:00Z'))).toBe(
+      0,
+    );
+  });
+
+  it('stops counting once it has enough', () => {
+    const from = new Date('2026-11-23T12:00:00Z');
+    const to = new Date('2026-11-26T23:00:00Z');
+    expect(openMsBetween(newYork, from, to)).toBe(32 * hour);
+    expect(openMsBetween(newYork, from, to, 1)).toBe(8 * hour);
   });
 });

@@ -3,11 +3,15 @@ import {
   type Actor,
   type Conversation,
   type ConversationEvent,
+  caseNumberOf,
   transition,
 } from '../../shared/domain/conversation.js';
 import {
+  cloudEventType,
   consentEvents,
   conversationEvents,
+  customerSubject,
+  ERASURE_CLOSE_REASON,
   type EventType,
   eventTypes,
   messageEvents,
@@ -236,5 +240,150 @@ describe('every event type the issue lists', () => {
       datacontenttype: 'application/json',
       data: opened.data,
     });
+  });
+});
+
+describe('what events carry', () => {
+  it('closed for an erased customer says so', () => {
+    const { events } = step(assigned(), { type: 'close', reason: ERASURE_CLOSE_REASON });
+    expect(events[0]?.data.closeReason).toBe('erased');
+  });
+
+  it('a new conversation’s events, at its first step, with its case number or one made from its id', () => {
+    const opened = aConversation();
+    const events = conversationEvents(undefined, opened);
+    expect(events.map(({ id, type, time, subject }) => ({ id, type, time, subject }))).toEqual([
+      {
+        id: 'conv-1:0:conversation.opened',
+        type: 'conversation.opened',
+        time: opened.createdAt,
+        subject: 'conversations/conv-1',
+      },
+      {
+        id: 'conv-1:0:conversation.queued',
+        type: 'conversation.queued',
+        time: opened.createdAt,
+        subject: 'conversations/conv-1',
+      },
+    ]);
+    expect(events[0]?.data).toStrictEqual({
+      conversationId: 'conv-1',
+      caseNumber: opened.caseNumber,
+      channelId: 'support',
+      channelNumber: SUPPORT_NUMBER,
+      customer: '+1********23',
+      queueId: 'general',
+      agentId: null,
+      state: 'open',
+      by: 'customer',
+      reason: 'first message',
+    });
+    const { caseNumber: _, ...withoutCase } = opened;
+    expect(conversationEvents(undefined, withoutCase)[0]?.data.caseNumber).toBe(caseNumberOf('conv-1'));
+  });
+
+  it('ended carries the wrap-up code, label and note the agent gave, and only those', () => {
+    const active = assigned();
+    const ended = (wrapUp: Conversation['wrapUp']) => {
+      const after = { ...transition(active, { type: 'end' }, alice, AT), ...(wrapUp ? { wrapUp } : {}) };
+      return conversationEvents(active, after)[0]?.data;
+    };
+    expect(
+      ended({ code: 'resolved', label: 'Resolved', note: 'Refund issued', at: AT, by: 'agent:alice' }),
+    ).toMatchObject({
+      wrapUpCode: 'resolved',
+      wrapUpLabel: 'Resolved',
+      wrapUpNote: 'Refund issued',
+    });
+    const noteOnly = ended({ note: 'Called back', at: AT, by: 'agent:alice' });
+    expect(noteOnly?.wrapUpNote).toBe('Called back');
+    expect(noteOnly).not.toHaveProperty('wrapUpCode');
+    expect(noteOnly).not.toHaveProperty('wrapUpLabel');
+    const codeOnly = ended({ code: 'resolved', label: 'Resolved', at: AT, by: 'agent:alice' });
+    expect(codeOnly).not.toHaveProperty('wrapUpNote');
+    expect(ended(undefined)).not.toHaveProperty('wrapUpCode');
+  });
+
+  it('survey answered names the reply, and gives no score when the reply had none', () => {
+    const sent = aConversation({ state: 'closed', survey: { sentAt: AT } });
+    const answered = {
+      ...sent,
+      survey: { sentAt: AT, answeredAt: '2026-11-23T09:30:00.000Z', messageId: 'local:m9' },
+    };
+    const [event] = conversationEvents(sent, answered);
+    expect(event).toMatchObject({
+      id: 'conv-1:survey.answered',
+      type: 'survey.answered',
+      time: '2026-11-23T09:30:00.000Z',
+      subject: 'conversations/conv-1',
+      data: { state: 'closed', score: null, messageId: 'local:m9' },
+    });
+    const withoutReply = conversationEvents(sent, {
+      ...sent,
+      survey: { sentAt: AT, answeredAt: AT, score: 4 },
+    });
+    expect(withoutReply[0]?.data).not.toHaveProperty('messageId');
+    expect(conversationEvents(undefined, answered).map((e) => e.type)).toContain('survey.answered');
+  });
+
+  it('an agent’s message with attachments names the agent, its purpose and its files', () => {
+    const queued = aMessage({
+      direction: 'outbound',
+      author: { kind: 'agent', agentId: 'alice' },
+      from: SUPPORT_NUMBER,
+      to: CUSTOMER,
+      status: 'queued',
+      purpose: 'notification',
+      media: [{ url: 'https://cdn.contoso.com/a.png', contentType: 'image/png', size: 10 }],
+    });
+    const [sent] = messageEvents(queued, { ...queued, status: 'sent' }, AT);
+    expect(sent?.data).toStrictEqual({
+      conversationId: 'conv-1',
+      caseNumber: caseNumberOf('conv-1'),
+      channelNumber: SUPPORT_NUMBER,
+      customer: '+1********23',
+      messageId: 'local:m1',
+      direction: 'outbound',
+      status: 'sent',
+      agentId: 'alice',
+      purpose: 'notification',
+      mediaCount: 1,
+      media: [{ url: 'https://cdn.contoso.com/a.png', contentType: 'image/png' }],
+    });
+    expect(sent?.time).toBe(AT);
+  });
+
+  it('a customer’s message with attachments counts them, without linking them', () => {
+    const [received] = messageEvents(
+      undefined,
+      aMessage({ media: [{ url: 'https://api.twilio.com/m/1', contentType: 'image/jpeg' }] }),
+      AT,
+    );
+    expect(received?.data.mediaCount).toBe(1);
+    expect(received?.data).not.toHaveProperty('media');
+    expect(received?.data).not.toHaveProperty('agentId');
+    expect(received?.data).not.toHaveProperty('purpose');
+    expect(received?.data).not.toHaveProperty('failureReason');
+    expect(messageEvents(undefined, aMessage({ media: [] }), AT)[0]?.data).not.toHaveProperty('mediaCount');
+  });
+
+  it('consent makes no event when nothing changed, and a first opt-in of a new customer is none either', () => {
+    const optedOut = aCustomerState({ optedOut: true });
+    expect(consentEvents(optedOut, optedOut, AT)).toEqual([]);
+    expect(consentEvents(undefined, aCustomerState({ optedOut: false }), AT)).toEqual([]);
+    expect(consentEvents(undefined, optedOut, AT)).toHaveLength(1);
+  });
+
+  it('consent events are about the customer by a hash, the same for the same number', () => {
+    expect(customerSubject('support', CUSTOMER)).toMatch(/^channels\/support\/customers\/[0-9a-f]{16}$/);
+    expect(customerSubject('support', CUSTOMER)).toBe(customerSubject('support', CUSTOMER));
+    expect(customerSubject('support', CUSTOMER)).not.toBe(customerSubject('support', '+14255550124'));
+    const [event] = consentEvents(undefined, aCustomerState({ optedOut: true }), AT);
+    expect(event?.subject).toBe(customerSubject('support', CUSTOMER));
+    expect(event?.id).toBe(`consent:support:${customerSubject('support', CUSTOMER).split('/').at(-1)}:${AT}`);
+  });
+
+  it('each type has its CloudEvents name under the product prefix', () => {
+    expect(cloudEventType('message.failed')).toBe('com.omnichannel-sms.message.failed');
   });
 });
