@@ -38,7 +38,7 @@ export class QueueConsumer {
   private stopping = false;
   private lastYield = performance.now();
   private readonly loops: Promise<void>[] = [];
-  /** Idle loops waiting for work; a 'ready' event or stop() wakes them all. */
+  /** Idle loops waiting for work: a 'ready' event wakes one, stop() wakes them all. */
   private readonly sleepers = new Set<() => void>();
 
   constructor(
@@ -49,7 +49,7 @@ export class QueueConsumer {
 
   start(): void {
     const onReady = (name: string) => {
-      if (name === this.definition.queueName) this.wakeAll();
+      if (name === this.definition.queueName) this.wakeOne();
     };
     this.options.ready?.on('ready', onReady);
     for (let i = 0; i < this.options.concurrency; i += 1) this.loops.push(this.loop());
@@ -74,6 +74,15 @@ export class QueueConsumer {
     });
   }
 
+  /**
+   * One idle loop per 'ready': waking them all made every settle of a busy session cost a receive
+   * per idle loop, each finding nothing. A loop that receives wakes the next (more may be waiting).
+   */
+  private wakeOne(): void {
+    const [first] = this.sleepers;
+    first?.();
+  }
+
   private wakeAll(): void {
     for (const wake of [...this.sleepers]) wake();
   }
@@ -93,6 +102,7 @@ export class QueueConsumer {
         await this.idle(250);
         continue;
       }
+      this.wakeOne();
       await this.invoke(message);
       // The embedded store answers synchronously, so a busy loop runs on microtasks alone and
       // holds the event loop: fine for a burst (finishing work before taking more is the

@@ -1,5 +1,6 @@
 import type { FunctionDefinition, QueueFunction, TimerFunction } from '../functions/definition.js';
 import type { App } from '../shared/app.js';
+import { queueNames } from '../shared/ports.js';
 import { type CompletedMessage, QueueConsumer } from './consumer.js';
 import { TimerRunner } from './timers.js';
 
@@ -28,7 +29,10 @@ export function startRunners(
   const consumers = queueFunctions.map(
     (definition) =>
       new QueueConsumer(definition, app.queue, {
-        concurrency: config.local.concurrency,
+        concurrency:
+          definition.queueName === queueNames.outbound
+            ? config.local.outboundConcurrency
+            : config.local.concurrency,
         lockMs: config.queue.lockMs,
         logger: app.deps.logger,
         maxDeliveryCount: config.queue.maxDeliveryCount,

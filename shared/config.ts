@@ -26,6 +26,7 @@ export const settingsSchema = z.object({
   SMS_LOCAL_PORT: int(0, 65_535).default(7071),
   SMS_LOCAL_CONSUMERS: onOff.default(true),
   SMS_LOCAL_CONCURRENCY: int(1, 64).default(4),
+  SMS_LOCAL_OUTBOUND_CONCURRENCY: int(1, 64).default(16),
   SMS_LOCAL_FUNCTION_KEY: z
     .string()
     .regex(/^[A-Za-z0-9_=-]{16,128}$/, localKey)
@@ -249,6 +250,11 @@ export interface Config {
     port: number;
     consumers: boolean;
     concurrency: number;
+    /**
+     * The outbound queue's: a consumer holds its number's session while it waits for the number's
+     * next slot, so a pool of n numbers sends at the sum of their rates only with n consumers.
+     */
+    outboundConcurrency: number;
     /** The keys the local host checks with SMS_DEV_SIGN_IN=off; made at start when unset. */
     functionKey: string | undefined;
     masterKey: string | undefined;
@@ -425,6 +431,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       port: s.SMS_LOCAL_PORT,
       consumers: s.SMS_LOCAL_CONSUMERS,
       concurrency: s.SMS_LOCAL_CONCURRENCY,
+      outboundConcurrency: s.SMS_LOCAL_OUTBOUND_CONCURRENCY,
       functionKey: s.SMS_LOCAL_FUNCTION_KEY,
       masterKey: s.SMS_LOCAL_MASTER_KEY,
     },

@@ -12,7 +12,7 @@ describe('configuration loader', () => {
       dataDir: '.data',
       seedFile: 'config/seed.json',
       clock: 'system',
-      local: { port: 7071, consumers: true, concurrency: 4 },
+      local: { port: 7071, consumers: true, concurrency: 4, outboundConcurrency: 16 },
       queue: { lockMs: 30_000, maxDeliveryCount: 10, duplicateWindowMs: 600_000 },
       autoClose: { defaultMinutes: 1440, minMinutes: 5, maxMinutes: 10_080 },
     });
