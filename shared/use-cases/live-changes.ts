@@ -55,12 +55,10 @@ export function withLiveUpdates(
       queueId: after.queueId,
       ...(after.agentId ? { agentId: after.agentId } : {}),
     });
-    // A queue's line changed when a conversation joined or left it.
+    // A queue's line may have changed when the conversation was waiting in it, before or after.
     const lines = new Set<string>();
     if (after.state === 'open') lines.add(after.queueId);
-    if (before?.state === 'open' && (after.state !== 'open' || before.queueId !== after.queueId))
-      lines.add(before.queueId);
-    if (!before && after.state === 'open') lines.add(after.queueId);
+    if (before?.state === 'open') lines.add(before.queueId);
     for (const queueId of lines) {
       await publish([liveGroups.queue(queueId), liveGroups.supervisors], { type: 'queue.changed', queueId });
     }
