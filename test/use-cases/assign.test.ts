@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Directory } from '../../shared/domain/directory.js';
 import { hoursSchema } from '../../shared/domain/hours.js';
+import type { Message } from '../../shared/domain/message.js';
 import type { SenderNumber } from '../../shared/domain/phone.js';
 import type { ConversationQuery } from '../../shared/ports.js';
 import { assignConversation, assignQueue } from '../../shared/use-cases/assign.js';
@@ -245,5 +246,132 @@ describe('the assigner of a queue, at scale', () => {
     await assignQueue(h.deps, 'general');
     expect(counted.operations.filter((o) => o.method === 'findConversations')).toHaveLength(1);
     expect(h.queue.on('sms-outbound')).toHaveLength(1);
+  });
+});
+
+describe('an assignment, as the customer and the figures see it', () => {
+  function announcing(h: ReturnType<typeof coreHarness>) {
+    const [support, ...rest] = testSeed.channels;
+    if (!support) throw new Error('the test seed has a support channel');
+    const automatedMessages = { ...support.automatedMessages, agentAssigned: { enabled: true } };
+    h.deps.directory = new Directory([{ ...support, automatedMessages }, ...rest], testSeed.queues);
+  }
+  const texts = (h: ReturnType<typeof coreHarness>) =>
+    h.queue.on('sms-outbound').map((m) => (m.body as Message).text);
+
+  it('tells the customer who they are talking to, once, and counts it for the queue with the wait since acceptance', async () => {
+    const h = coreHarness();
+    announcing(h);
+    await h.addAgent({ id: 'alice', name: 'Alice Martin' });
+    await h.store.createConversation(
+      aConversation({ id: 'c00', acceptedAt: '2026-11-23T08:59:30.000Z', queueId: 'general' }),
+    );
+    expect(await assignConversation(h.deps, 'c00', 'alice', { kind: 'system' })).toBe(true);
+    // A repeat of the same assignment is hers already: true, and nothing said or counted again.
+    expect(await assignConversation(h.deps, 'c00', 'alice', { kind: 'system' })).toBe(true);
+    expect(texts(h)).toEqual(['You are now talking to Alice Martin.']);
+    expect(h.metrics.recorded.filter((r) => r.name.startsWith('sms.a'))).toEqual([
+      { kind: 'add', name: 'sms.assignments', value: 1, attributes: { queue: 'general' } },
+      { kind: 'record', name: 'sms.accept_to_assigned', value: 30_000, attributes: { queue: 'general' } },
+    ]);
+    expect(h.logs.map((line) => JSON.parse(line)).filter((l) => l.event === 'conversation.assigned')).toEqual(
+      [
+        expect.objectContaining({ conversationId: 'c00', agentId: 'alice' }),
+        expect.objectContaining({ conversationId: 'c00', agentId: 'alice' }),
+      ],
+    );
+  });
+
+  it('measures the wait only on the first assignment of a conversation the customer opened', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice' });
+    await h.addAgent({ id: 'bob', name: 'Bob' });
+    // Once active with an agent, back in the queue after a transfer: its second assignment.
+    const back = aConversation({
+      id: 'back',
+      acceptedAt: '2026-11-23T08:00:00.000Z',
+      history: [
+        { from: null, to: 'open', at: '2026-11-23T08:00:00.000Z', by: 'customer', reason: 'first message' },
+        { from: 'open', to: 'active', at: '2026-11-23T08:01:00.000Z', by: 'system', reason: 'assigned' },
+        { from: 'active', to: 'open', at: '2026-11-23T08:30:00.000Z', by: 'agent:bob', reason: 'transfer' },
+      ],
+    });
+    const { acceptedAt: _none, ...started } = aConversation({ id: 'started' });
+    await h.store.createConversation(back);
+    await h.store.createConversation(started);
+    await assignConversation(h.deps, 'back', 'alice', { kind: 'system' });
+    await assignConversation(h.deps, 'started', 'bob', { kind: 'system' });
+    expect(h.metrics.of('sms.assignments').map((r) => r.attributes.queue)).toEqual(['general', 'general']);
+    expect(h.metrics.of('sms.accept_to_assigned')).toEqual([]);
+  });
+
+  it('gives the capacity back when the conversation was taken meanwhile, and says so', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice' });
+    await h.store.createConversation(aConversation({ id: 'c00', state: 'active', agentId: 'bob' }));
+    expect(await assignConversation(h.deps, 'c00', 'alice', { kind: 'system' })).toBe(false);
+    expect((await h.store.getAgent('alice'))?.value.assignments).toEqual([]);
+    expect(h.queue.on('sms-outbound')).toEqual([]);
+  });
+
+  it('lets an agent who is away take one themselves, but the assigner offers them none', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice', presence: 'away' });
+    await openConversations(h, 2);
+    expect(await assignConversation(h.deps, 'c00', 'alice', { kind: 'system' })).toBe(false);
+    expect(await assignConversation(h.deps, 'c00', 'alice', { kind: 'agent', agentId: 'alice' })).toBe(true);
+    expect((await h.store.getConversation('c00'))?.value).toMatchObject({
+      state: 'active',
+      agentId: 'alice',
+    });
+  });
+});
+
+describe('the assigner, choosing among agents', () => {
+  it('breaks a full tie by agent id', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'carol', capacity: 2 });
+    await h.addAgent({ id: 'bob', capacity: 2 });
+    await openConversations(h, 1);
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+      { conversationId: 'c00', agentId: 'bob' },
+    ]);
+  });
+
+  it('offers work to the least loaded by share of capacity, not by count', async () => {
+    const h = coreHarness();
+    const held = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ conversationId: `held-${i}`, since: '' }));
+    // alice holds 1 of 2 (half), bob 2 of 8 (a quarter): bob first, though he holds more.
+    await h.addAgent({ id: 'alice', capacity: 2, assignments: held(1) });
+    await h.addAgent({ id: 'bob', capacity: 8, assignments: held(2) });
+    await openConversations(h, 1);
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+      { conversationId: 'c00', agentId: 'bob' },
+    ]);
+  });
+
+  it('pushes nothing in a pick-mode queue: its agents take conversations themselves', async () => {
+    const h = coreHarness();
+    const queues = testSeed.queues.map((queue) =>
+      queue.id === 'general' ? { ...queue, distribution: 'pick' as const } : queue,
+    );
+    h.deps.directory = new Directory(testSeed.channels, queues);
+    await h.addAgent({ id: 'alice' });
+    await openConversations(h, 1);
+    expect(await assignQueue(h.deps, 'general')).toEqual({ assigned: [] });
+    expect((await h.store.getConversation('c00'))?.value.state).toBe('open');
+  });
+
+  it('skips a conversation needing skills nobody has, and gives the next one', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice', capacity: 1 });
+    await h.store.createConversation(aConversation({ id: 'c00', requiredSkills: ['german'] }));
+    await h.store.createConversation(
+      aConversation({ id: 'c01', customer: OTHER_CUSTOMER, createdAt: '2026-11-23T09:01:00.000Z' }),
+    );
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+      { conversationId: 'c01', agentId: 'alice' },
+    ]);
   });
 });
