@@ -79,10 +79,7 @@ export function inactivityExpired(
   if (limitMinutes === null) return undefined;
   const limitMs = limitMinutes * 60_000;
   const since = new Date(inactiveSince(conversation));
-  const openingHoursOnly = waitsOnCenter[state] && channel.hours !== undefined;
-  const counted =
-    openingHoursOnly && channel.hours
-      ? openMsBetween(channel.hours, since, now, limitMs + 1)
-      : now.getTime() - since.getTime();
-  return counted > limitMs ? { state, limitMinutes, openingHoursOnly } : undefined;
+  const hours = waitsOnCenter[state] ? channel.hours : undefined;
+  const counted = hours ? openMsBetween(hours, since, now, limitMs + 1) : now.getTime() - since.getTime();
+  return counted > limitMs ? { state, limitMinutes, openingHoursOnly: hours !== undefined } : undefined;
 }

@@ -70,6 +70,24 @@ describe('since when a conversation has been inactive', () => {
     expect(inactiveSince(conversation)).toBe('2026-11-23T09:45:00.000Z');
   });
 
+  it('since its latest change of state, of several', () => {
+    const conversation = aConversation({
+      lastActivityAt: '2026-11-23T09:00:00.000Z',
+      history: [
+        { from: null, to: 'open', at: '2026-11-23T09:00:00.000Z', by: 'system', reason: 'inbound' },
+        { from: 'open', to: 'active', at: '2026-11-23T09:05:00.000Z', by: 'system', reason: 'assigned' },
+        {
+          from: 'active',
+          to: 'waiting',
+          at: '2026-11-23T09:50:00.000Z',
+          by: 'agent:alice',
+          reason: 'set aside',
+        },
+      ],
+    });
+    expect(inactiveSince(conversation)).toBe('2026-11-23T09:50:00.000Z');
+  });
+
   it('since it was created when it has no history', () => {
     const conversation = aConversation({
       createdAt: '2026-11-23T09:30:00.000Z',
