@@ -27,4 +27,20 @@ describe('keyword replies as an admin reads and writes them', () => {
       'Vous ne recevrez plus rien.',
     );
   });
+
+  it("fills the replies in the channel's language", () => {
+    const read = withReplies(defaults, 'Support', 'fr-CA');
+    expect(read.optOutReply).toBe(
+      'Votre désinscription de Support est confirmée : vous ne recevrez plus de messages. Répondez START pour vous réinscrire.',
+    );
+    expect(read.helpReply).toBe(
+      'Support : répondez à ce message pour nous joindre. Répondez STOP pour vous désinscrire.',
+    );
+  });
+
+  it("keeps a reply written back unchanged in the channel's language as the default too", () => {
+    expect(withoutDefaultReplies(withReplies(defaults, 'Soporte', 'es'), 'Soporte', 'es')).toEqual(defaults);
+    const english = withReplies(defaults, 'Support');
+    expect(withoutDefaultReplies(english, 'Support', 'es').optOutReply).toBe(english.optOutReply);
+  });
 });
