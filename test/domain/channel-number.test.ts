@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { automatedMessagesSchema } from '../../shared/domain/automated-messages.js';
 import type { Channel } from '../../shared/domain/channel.js';
-import { channelNumberSchema, typeOf } from '../../shared/domain/channel-number.js';
+import { channelNumberSchema, hasNumber, numbersOf, typeOf } from '../../shared/domain/channel-number.js';
 import { type Configuration, configurationSchema } from '../../shared/domain/configuration.js';
 import { addNumber, listNumbers } from '../../shared/use-cases/channel-numbers.js';
 import { LiveDirectory } from '../../shared/use-cases/live-directory.js';
@@ -81,5 +81,54 @@ describe('a configuration stored before numbers had details', () => {
       expect.objectContaining({ number: '+18005550100', type: 'toll-free', typeInferred: true }),
       expect.objectContaining({ number: '+14255550101', type: 'toll-free', typeInferred: false }),
     ]);
+  });
+});
+
+describe('one number of a channel, as saved', () => {
+  const issues = (input: unknown) =>
+    channelNumberSchema
+      .safeParse(input)
+      .error?.issues.map((issue) => ({ path: issue.path, message: issue.message }));
+
+  it('says which field is wrong and why, in the words of the number rules', () => {
+    expect(issues({ number: '4255550100' })).toEqual([
+      {
+        path: ['number'],
+        message: 'number must be in international form, starting with + and the country code',
+      },
+    ]);
+    expect(issues({ number: '+14255550100', type: 'short-code' })).toEqual([
+      { path: ['type'], message: 'a short code is 5 or 6 digits' },
+    ]);
+    expect(issues({ number: '12345', type: 'toll-free' })).toEqual([
+      { path: ['type'], message: '12345 is a short code' },
+    ]);
+  });
+
+  it('takes a short code typed as one, and a short code or a number left untyped', () => {
+    expect(channelNumberSchema.parse({ number: '12345', type: 'short-code' })).toEqual({
+      number: '12345',
+      type: 'short-code',
+    });
+    expect(channelNumberSchema.parse('12345')).toEqual({ number: '12345' });
+    expect(channelNumberSchema.parse({ number: '+18005550100', description: ' Order updates ' })).toEqual({
+      number: '+18005550100',
+      description: 'Order updates',
+    });
+  });
+});
+
+describe("a channel's number list", () => {
+  const channel = {
+    numbers: [{ number: '+14255550100' }, { number: '12345', type: 'short-code' }],
+  } as Parameters<typeof numbersOf>[0];
+
+  it('gives the numbers alone, in order', () => {
+    expect(numbersOf(channel)).toEqual(['+14255550100', '12345']);
+  });
+
+  it('says whether a number is one of them', () => {
+    expect(hasNumber(channel, '12345')).toBe(true);
+    expect(hasNumber(channel, '+14255550199')).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compilePattern, patternFinds } from '../../shared/domain/pattern.js';
 import { route, routingRuleSchema } from '../../shared/domain/routing.js';
 
 const monday = new Date('2026-11-23T10:00:00Z');
@@ -53,5 +54,36 @@ describe('routing patterns on the linear-time engine', () => {
     const message = parsed.error?.issues[0]?.message ?? '';
     expect(message).toMatch(/^not a valid regular expression: /);
     expect(message).toContain(reason.replace('lookahead', 'lookaround ((?=...)'));
+  });
+});
+
+describe('compiling a pattern', () => {
+  it.each([
+    ['(', 'missing closing ) at ('],
+    ['a**', 'invalid nested repetition operator at **'],
+    ['[z-a]', 'invalid character class range at z-a'],
+    ['\\', 'trailing backslash at end of expression'],
+    ['(?<!x)y', 'lookaround ((?<!...) needs backtracking, which the linear-time engine does not do'],
+    ['(a)\\1', 'a backreference (\\1) needs backtracking, which the linear-time engine does not do'],
+  ])('says what is wrong with %s, and where when it can', (source, reason) => {
+    expect(compilePattern(source)).toEqual({ ok: false, reason });
+  });
+
+  it('counts the limit in characters: 500 accented letters compile, 501 do not', () => {
+    expect(compilePattern('é'.repeat(500)).ok).toBe(true);
+    expect(compilePattern('é'.repeat(501))).toEqual({ ok: false, reason: 'longer than 500 characters' });
+  });
+});
+
+describe('a stored pattern', () => {
+  it('finds a match anywhere in the text, in any case', () => {
+    expect(patternFinds('ORDER', 'about my order')).toBe(true);
+    expect(patternFinds('ORDER', 'about my order')).toBe(true);
+    expect(patternFinds('ORDER', 'nothing here')).toBe(false);
+  });
+
+  it('saved before patterns were checked and that the engine cannot compile matches nothing', () => {
+    expect(patternFinds('refund(?=now)', 'refundnow')).toBe(false);
+    expect(patternFinds('refund(?=now)', 'refundnow')).toBe(false);
   });
 });
