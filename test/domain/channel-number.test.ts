@@ -120,8 +120,11 @@ describe('one number of a channel, as saved', () => {
 
 describe("a channel's number list", () => {
   const channel = {
-    numbers: [{ number: '+14255550100' }, { number: '12345', type: 'short-code' }],
-  } as Parameters<typeof numbersOf>[0];
+    numbers: [
+      channelNumberSchema.parse('+14255550100'),
+      channelNumberSchema.parse({ number: '12345', type: 'short-code' }),
+    ],
+  };
 
   it('gives the numbers alone, in order', () => {
     expect(numbersOf(channel)).toEqual(['+14255550100', '12345']);

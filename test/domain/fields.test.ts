@@ -129,3 +129,44 @@ describe('the seed', () => {
     );
   });
 });
+
+describe('the limits of names, texts and language tags', () => {
+  it('a language tag of 35 characters is taken; of 36 it is refused as too long', () => {
+    expect(languageTag.parse('en-abcdefgh-bcdefghi-cdefghij-defgh')).toBe(
+      'en-abcdefgh-bcdefghi-cdefghij-defgh',
+    );
+    expect(languageTag.safeParse('en-abcdefgh-bcdefghi-cdefghij-defghi').error?.issues[0]?.message).toBe(
+      'a language tag has at most 35 characters',
+    );
+  });
+
+  it.each([
+    ['upper-case language', 'EN'],
+    ['a one-letter language', 'e'],
+    ['a four-letter language', 'abcd'],
+    ['a trailing hyphen', 'en-'],
+    ['a one-letter subtag', 'en-x-abcdefgh'],
+  ])('a tag with %s is refused with an example of a good one', (_name, tag) => {
+    expect(languageTag.safeParse(tag).error?.issues[0]?.message).toBe(
+      'not a BCP 47 language tag (such as en, fr or pt-BR)',
+    );
+  });
+
+  it('a name or text may reach its limit, not pass it', () => {
+    expect(fieldProblem('abcde', 'name', 5)).toBeUndefined();
+    expect(fieldProblem('abcdef', 'name', 5)).toBe('has 6 characters; the limit is 5');
+    expect(fieldProblem('abcdef', 'text', 5)).toBe('has 6 characters; the limit is 5');
+  });
+
+  it('a tab is fine in a text and not in a name', () => {
+    expect(fieldProblem('a\tb', 'text', 5)).toBeUndefined();
+    expect(fieldProblem('a\tb', 'name', 5)).toBe('must not contain control characters or line breaks');
+  });
+
+  it('a text schema trims and says what is wrong', () => {
+    expect(textSchema(5).parse('  abc  ')).toBe('abc');
+    expect(textSchema(5).safeParse('abcdef').error?.issues[0]?.message).toBe(
+      'has 6 characters; the limit is 5',
+    );
+  });
+});
