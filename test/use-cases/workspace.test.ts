@@ -1,20 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../shared/domain/access.js';
-import { ForbiddenError, ValidationError } from '../../shared/errors.js';
+import { Directory } from '../../shared/domain/directory.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
 import { closeByAgent, replyToCustomer, setPresence } from '../../shared/use-cases/conversations.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import {
   consentByChannel,
   listAgentViews,
+  listAgentWork,
   listOngoing,
   listQueueViews,
   markRead,
   openConversationView,
   parseStates,
+  signInPeople,
+  whoAmI,
 } from '../../shared/use-cases/workspace.js';
-import { CUSTOMER } from '../support/builders.js';
-import { coreHarness } from '../support/core.js';
+import { aConversation, aCustomerState, aMessage, CUSTOMER } from '../support/builders.js';
+import { coreHarness, testSeed } from '../support/core.js';
 
 const agent = (id: string): Principal => ({
   kind: 'user',
@@ -207,5 +211,289 @@ describe('a conversation as an agent opens it', () => {
     expect((await openConversationView(h.deps, supervisor, first.conversationId)).conversation.id).toBe(
       first.conversationId,
     );
+  });
+});
+
+const admin: Principal = { kind: 'user', userId: 'root', name: 'Root', roles: ['admin'], agentId: null };
+
+describe('who is signed in', () => {
+  it('names an agent by their record, with their load, and anyone else by their sign-in', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice', name: 'Alice Martin', queueIds: ['general'], skills: ['french'] });
+    expect(await whoAmI(h.deps, { ...agent('alice'), name: 'alice@contoso.com' })).toEqual({
+      user: 'alice',
+      name: 'Alice Martin',
+      roles: ['agent'],
+      agent: {
+        id: 'alice',
+        name: 'Alice Martin',
+        presence: 'available',
+        capacity: 2,
+        load: 0,
+        queueIds: ['general'],
+        skills: ['french'],
+      },
+    });
+    expect(await whoAmI(h.deps, supervisor)).toEqual({ user: 'dana', name: 'Dana', roles: ['supervisor'] });
+    expect(await whoAmI(h.deps, agent('zoe'))).toEqual({ user: 'zoe', name: 'zoe', roles: ['agent'] });
+  });
+
+  it('offers every agent to the development sign-in, by name, signing in by their user id', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'zed', name: 'Zed' });
+    await h.addAgent({ id: 'amy', name: 'Amy', userId: 'amy@contoso.com' });
+    expect(await signInPeople(h.deps)).toEqual([
+      { user: 'amy@contoso.com', name: 'Amy', roles: ['agent'] },
+      { user: 'zed', name: 'Zed', roles: ['agent'] },
+    ]);
+  });
+
+  it('refuses an agent whose record does not exist, naming them', async () => {
+    const h = coreHarness();
+    await expect(listQueueViews(h.deps, agent('ghost'))).rejects.toThrow(
+      new NotFoundError('agent ghost does not exist'),
+    );
+    await expect(listAgentViews(h.deps, agent('ghost'))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(listOngoing(h.deps, agent('ghost'), {})).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe("an agent's team and queues", () => {
+  it('lists the members of all their queues once each, by id', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'mia', queueIds: ['general', 'billing'] });
+    await h.addAgent({ id: 'cy', queueIds: ['billing'] });
+    await h.addAgent({ id: 'lou', queueIds: ['general', 'billing'] });
+    await h.addAgent({ id: 'out', queueIds: [] });
+    expect((await listAgentViews(h.deps, agent('mia'))).map((a) => a.id)).toEqual(['cy', 'lou', 'mia']);
+    expect((await listAgentViews(h.deps, admin)).map((a) => a.id).sort()).toEqual([
+      'cy',
+      'lou',
+      'mia',
+      'out',
+    ]);
+  });
+
+  it('shows a queue its service level target and wrap-up codes when it has them, and no wait with no line', async () => {
+    const h = coreHarness();
+    h.deps.directory = new Directory(testSeed.channels, [
+      {
+        id: 'general',
+        name: 'General',
+        distribution: 'pick',
+        serviceLevelSeconds: 60,
+        wrapUp: { codes: [{ code: 'resolved', label: 'Resolved' }], required: true },
+      },
+    ]);
+    expect(await listQueueViews(h.deps, supervisor)).toEqual([
+      {
+        id: 'general',
+        name: 'General',
+        distribution: 'pick',
+        waiting: 0,
+        longestWaitSeconds: 0,
+        serviceLevelSeconds: 60,
+        wrapUp: { codes: [{ code: 'resolved', label: 'Resolved' }], required: true },
+      },
+    ]);
+  });
+
+  it('measures the longest wait from the oldest conversation in the line, whatever order the store gives', async () => {
+    const h = coreHarness();
+    // Each waits since it was opened: 1, 10 and 5 minutes before now (09:00).
+    for (const [id, at] of [
+      ['c-new', '2026-11-23T08:59:00.000Z'],
+      ['c-old', '2026-11-23T08:50:00.000Z'],
+      ['c-mid', '2026-11-23T08:55:00.000Z'],
+    ] as const) {
+      await h.store.createConversation({
+        ...aConversation({ id, createdAt: at }),
+        history: [{ from: null, to: 'open', at, by: 'customer', reason: 'first message' }],
+      });
+    }
+    const [general] = await listQueueViews(h.deps, supervisor);
+    expect(general).toMatchObject({ waiting: 3, longestWaitSeconds: 600 });
+  });
+});
+
+describe('ongoing conversations for an agent', () => {
+  it('include one they hold in another queue, oldest first, ties by id', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice', queueIds: ['general'] });
+    const at = '2026-11-23T08:00:00.000Z';
+    await h.store.createConversation(aConversation({ id: 'c-2', createdAt: at }));
+    await h.store.createConversation(
+      aConversation({ id: 'c-1', createdAt: at, queueId: 'billing', state: 'active', agentId: 'alice' }),
+    );
+    await h.store.createConversation(aConversation({ id: 'c-0', createdAt: '2026-11-23T08:30:00.000Z' }));
+    await h.store.createConversation(aConversation({ id: 'c-b', createdAt: at, queueId: 'billing' }));
+    expect((await listOngoing(h.deps, agent('alice'), {})).map((c) => c.id)).toEqual(['c-1', 'c-2', 'c-0']);
+    expect(
+      (await listOngoing(h.deps, agent('alice'), { agentId: 'alice', states: ['active'] })).map((c) => c.id),
+    ).toEqual(['c-1']);
+    expect((await listOngoing(h.deps, agent('alice'), { agentId: 'bob' })).map((c) => c.id)).toEqual([]);
+    expect((await listOngoing(h.deps, supervisor, { agentId: 'alice' })).map((c) => c.id)).toEqual(['c-1']);
+    expect((await listOngoing(h.deps, supervisor, { states: ['active'] })).map((c) => c.id)).toEqual(['c-1']);
+  });
+
+  it("lists an agent's own work, counting unread for the one reading, and is not found for an unknown agent", async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice', queueIds: ['general'] });
+    await h.store.createConversation(
+      aConversation({ id: 'c-7', state: 'waiting', agentId: 'alice', lastSeq: 2, readUpTo: { alice: 1 } }),
+    );
+    await h.store.createMessage(aMessage({ id: 'm-1', conversationId: 'c-7', seq: 1 }));
+    await h.store.createMessage(aMessage({ id: 'm-2', conversationId: 'c-7', seq: 2 }));
+    await h.store.createConversation(aConversation({ id: 'c-8', state: 'closed', agentId: 'alice' }));
+    expect((await listAgentWork(h.deps, supervisor, 'alice')).map((c) => [c.id, c.unread])).toEqual([
+      ['c-7', 1],
+    ]);
+    expect((await listAgentWork(h.deps, agent('bob'), 'alice')).map((c) => [c.id, c.unread])).toEqual([
+      ['c-7', 2],
+    ]);
+    await expect(listAgentWork(h.deps, supervisor, 'ghost')).rejects.toThrow(
+      new NotFoundError('agent ghost does not exist'),
+    );
+  });
+
+  it('names the states it does not take', () => {
+    expect(parseStates('  ')).toBeUndefined();
+    expect(() => parseStates('open,closed,lost')).toThrow(
+      'state takes open, active, waiting, wrap-up; not closed, lost',
+    );
+    const refusal = (() => {
+      try {
+        return parseStates('closed');
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refusal).toMatchObject({ issues: [{ path: 'state', message: 'unknown or closed state closed' }] });
+  });
+});
+
+describe('reading a conversation', () => {
+  it("moves only the reader's marker forward, never back, and not for a supervisor", async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice', queueIds: ['general'] });
+    await h.store.createConversation(
+      aConversation({ id: 'c-9', state: 'active', agentId: 'alice', lastSeq: 5, readUpTo: { bob: 2 } }),
+    );
+    await markRead(h.deps, agent('alice'), 'c-9', 4);
+    await markRead(h.deps, agent('alice'), 'c-9', 3);
+    await markRead(h.deps, supervisor, 'c-9', 5);
+    expect((await h.store.getConversation('c-9'))?.value.readUpTo).toEqual({ bob: 2, alice: 4 });
+    await markRead(h.deps, agent('alice'), 'c-9', undefined);
+    expect((await h.store.getConversation('c-9'))?.value.readUpTo).toEqual({ bob: 2, alice: 5 });
+    await markRead(h.deps, agent('alice'), 'c-9', 5);
+    await expect(markRead(h.deps, agent('alice'), 'c-9', 6)).rejects.toMatchObject({
+      message: "seq 6 is past the conversation's last message (5)",
+      issues: [{ path: 'seq', message: 'at most 5' }],
+    });
+    await expect(markRead(h.deps, agent('alice'), 'c-none', 1)).rejects.toThrow(
+      new NotFoundError('conversation c-none does not exist'),
+    );
+  });
+});
+
+describe('the customer panel', () => {
+  it("falls back to the conversation's name and language, links the CRM, and lists at most 20 earlier conversations", async () => {
+    const h = coreHarness();
+    for (let n = 0; n < 22; n += 1) {
+      await h.store.createConversation(
+        aConversation({
+          id: `old-${String(n).padStart(2, '0')}`,
+          state: 'closed',
+          createdAt: `2026-11-${String(n + 1).padStart(2, '0')}T09:00:00.000Z`,
+          closedAt: `2026-11-${String(n + 1).padStart(2, '0')}T10:00:00.000Z`,
+        }),
+      );
+    }
+    await h.store.createConversation(
+      aConversation({
+        id: 'now',
+        customerName: 'Ann',
+        language: 'es',
+        createdAt: '2026-11-23T09:00:00.000Z',
+      }),
+    );
+    const view = await openConversationView(h.deps, supervisor, 'now');
+    expect(view.customer).toEqual({ number: CUSTOMER, name: 'Ann', language: 'es', optedOut: false });
+    expect(view.history).toHaveLength(20);
+    expect(view.history[0]).toEqual({
+      id: 'old-21',
+      state: 'closed',
+      createdAt: '2026-11-22T09:00:00.000Z',
+      closedAt: '2026-11-22T10:00:00.000Z',
+      ...(view.history[0]?.caseNumber ? { caseNumber: view.history[0].caseNumber } : {}),
+    });
+    expect(view.history.map((c) => c.id)).not.toContain('now');
+
+    await h.store.putContact(
+      {
+        number: CUSTOMER,
+        name: 'Ann Lee',
+        attributes: {},
+        crm: { id: 'contact-42', url: 'https://crm.example.com/contacts/42' },
+        createdAt: '2026-11-01T00:00:00.000Z',
+        updatedAt: '2026-11-01T00:00:00.000Z',
+      },
+      null,
+    );
+    expect((await openConversationView(h.deps, supervisor, 'now')).customer).toEqual({
+      number: CUSTOMER,
+      name: 'Ann Lee',
+      language: 'es',
+      optedOut: false,
+      crm: { id: 'contact-42', url: 'https://crm.example.com/contacts/42' },
+    });
+  });
+
+  it('shows a number we know nothing of bare, on a channel no longer configured, by its id', async () => {
+    const h = coreHarness();
+    await h.store.createConversation(aConversation({ id: 'legacy-1', channelId: 'legacy' }));
+    const view = await openConversationView(h.deps, supervisor, 'legacy-1');
+    expect(view.customer).toEqual({ number: CUSTOMER, optedOut: false });
+    expect(view.channel).toEqual({ id: 'legacy', name: 'legacy', sendsMedia: false });
+    await expect(openConversationView(h.deps, supervisor, 'c-none')).rejects.toThrow(
+      new NotFoundError('conversation c-none does not exist'),
+    );
+  });
+
+  it('offers attachments on a channel whose provider sends MMS', async () => {
+    const h = coreHarness();
+    h.deps.directory = new Directory(
+      testSeed.channels.map((c) => (c.id === 'support' ? { ...c, provider: 'twilio' as const } : c)),
+      testSeed.queues,
+    );
+    await h.store.createConversation(aConversation({ id: 'mms-1' }));
+    expect((await openConversationView(h.deps, supervisor, 'mms-1')).channel).toEqual({
+      id: 'support',
+      name: 'Support',
+      sendsMedia: true,
+    });
+  });
+
+  it('shows consent on each channel the number has a record on, with what changed it only when known', async () => {
+    const h = coreHarness();
+    await h.store.putCustomer(aCustomerState({ channelId: 'alerts', optedOut: false }), null);
+    await h.store.putCustomer(
+      aCustomerState({
+        channelId: 'support',
+        optedOut: true,
+        consentChangedAt: '2026-11-20T10:00:00.000Z',
+        consentChangedVia: 'keyword STOP',
+      }),
+      null,
+    );
+    expect(await consentByChannel(h.deps, CUSTOMER)).toEqual([
+      {
+        channelId: 'support',
+        optedOut: true,
+        changedAt: '2026-11-20T10:00:00.000Z',
+        changedVia: 'keyword STOP',
+      },
+      { channelId: 'alerts', optedOut: false },
+    ]);
   });
 });
