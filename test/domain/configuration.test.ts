@@ -118,6 +118,21 @@ describe('the rules that span channels and queues', () => {
     ]);
   });
 
+  it('takes a rule that names no number', () => {
+    const configuration = parseConfiguration(
+      {
+        ...valid,
+        channels: [
+          channel('support', ['+14255550100'], {
+            routing: [{ when: { keywords: ['refund'] }, queueId: 'billing' }],
+          }),
+        ],
+      },
+      bounds,
+    );
+    expect(configuration.channels[0]?.routing).toHaveLength(1);
+  });
+
   it('refuses a rule for a number the channel does not have', () => {
     const error = thrown(() =>
       parseConfiguration(

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseInboundSender, parsePhoneNumber, parseSenderNumber } from '../../shared/domain/phone.js';
+import {
+  isPhoneNumber,
+  parseInboundSender,
+  parsePhoneNumber,
+  parseSenderNumber,
+} from '../../shared/domain/phone.js';
 import { ValidationError } from '../../shared/errors.js';
 
 interface Vector {
@@ -76,5 +81,54 @@ describe('the number a customer texted from', () => {
     for (const input of ['nobody', '14255550123', '+1425', '+0123456789', '+1234567890123456', '1234']) {
       expect(() => parseInboundSender(input)).toThrow(ValidationError);
     }
+  });
+});
+
+describe('what a refused number tells the caller', () => {
+  function thrown(act: () => unknown): ValidationError {
+    try {
+      act();
+    } catch (error) {
+      if (error instanceof ValidationError) return error;
+      throw error;
+    }
+    throw new Error('expected a ValidationError');
+  }
+
+  it('names the field in the message and the issue, "phone number" unless told', () => {
+    const bare = thrown(() => parsePhoneNumber('14255550123'));
+    expect(bare.message).toBe(
+      'phone number must be in international form, starting with + and the country code',
+    );
+    expect(bare.issues).toEqual([{ path: 'phone number', message: 'missing + and country code' }]);
+    const invalid = thrown(() => parsePhoneNumber('+12223333333', 'to'));
+    expect(invalid.issues).toEqual([{ path: 'to', message: 'not a valid number' }]);
+  });
+
+  it('gives the parser’s reason in words, with the parser’s error as the cause', () => {
+    const short = thrown(() => parsePhoneNumber('+1', 'to'));
+    expect(short.message).toMatch(/^to (is too short|has an invalid length|is not a phone number)$/);
+    expect(short.issues).toEqual([{ path: 'to', message: short.message.slice('to '.length) }]);
+    expect(short.cause).toBeInstanceOf(Error);
+  });
+
+  it('names a sender number and an inbound sender by their own fields unless told', () => {
+    expect(() => parseSenderNumber('12')).toThrow(/^sender number /);
+    expect(() => parseInboundSender('hello')).toThrow(/^from /);
+  });
+
+  it('is the same number however often it is asked, trimmed of blanks', () => {
+    expect(parsePhoneNumber(' +14255550123 ')).toBe('+14255550123');
+    expect(parsePhoneNumber('+14255550123')).toBe(parsePhoneNumber('+14255550123'));
+    expect(parseSenderNumber(' 12345 ')).toBe('12345');
+    expect(parseSenderNumber(' +14255550100 ')).toBe('+14255550100');
+  });
+});
+
+describe('whether a string is a phone number', () => {
+  it('is true for a valid international number and false otherwise', () => {
+    expect(isPhoneNumber('+14255550123')).toBe(true);
+    expect(isPhoneNumber('14255550123')).toBe(false);
+    expect(isPhoneNumber('+12223333333')).toBe(false);
   });
 });
