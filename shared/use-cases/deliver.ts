@@ -40,14 +40,29 @@ async function ensureStored(deps: CoreDeps, message: Message): Promise<Stored<Me
   }
 }
 
+/**
+ * Reads the message's record when asked, except the first time when the caller holds it already (the
+ * record it just wrote): a send skips those point reads, and a conflict still re-reads.
+ */
+function readsOf(deps: CoreDeps, message: Message, known?: Stored<Message>) {
+  let held = known;
+  return async () => {
+    const stored = held ?? (await deps.store.getMessage(message.conversationId, message.id));
+    held = undefined;
+    return stored;
+  };
+}
+
 async function setStatus(
   deps: CoreDeps,
   message: Message,
   status: OutboundStatus,
   changes: { providerMessageId?: string; failureReason?: string } = {},
+  known?: Stored<Message>,
 ) {
+  const read = readsOf(deps, message, known);
   await retryOnConflict(async () => {
-    const stored = await deps.store.getMessage(message.conversationId, message.id);
+    const stored = await read();
     if (!stored) return;
     const advanced = advanceStatus(stored.value, status, changes.failureReason ?? null);
     const providerMessageId = advanced.providerMessageId ?? changes.providerMessageId ?? null;
@@ -61,11 +76,13 @@ async function markAttempt(
   deps: CoreDeps,
   message: Message,
   changes: Pick<Message, 'firstAttemptAt' | 'sendStartedAt'>,
-) {
-  await retryOnConflict(async () => {
-    const stored = await deps.store.getMessage(message.conversationId, message.id);
-    if (!stored) return;
-    await deps.store.replaceMessage({ ...stored.value, ...changes }, stored.etag);
+  known?: Stored<Message>,
+): Promise<Stored<Message> | undefined> {
+  const read = readsOf(deps, message, known);
+  return retryOnConflict(async () => {
+    const stored = await read();
+    if (!stored) return undefined;
+    return deps.store.replaceMessage({ ...stored.value, ...changes }, stored.etag);
   });
 }
 
@@ -110,24 +127,43 @@ async function waitForSendSlot(deps: CoreDeps, channel: Channel, message: Messag
  * that died before the provider answered may or may not have sent. Such a message is never sent
  * twice; the reason says why nothing went out. Otherwise the attempt is recorded (its first time is
  * kept: ACS wants it on every repeat, as repeatabilityFirstSent) and its first attempt's time given.
+ * A message not stored yet (a notification's: the worker writes it when it takes it) is written
+ * once, with its attempt already marked, instead of written and then marked.
  */
 async function startAttempt(
   deps: CoreDeps,
-  stored: Message,
+  message: Message,
+  found: Stored<Message> | undefined,
   sender: SmsSender,
-): Promise<{ interrupted: string } | { firstAttemptAt: string }> {
+): Promise<{ interrupted: string } | { firstAttemptAt: string; stored: Stored<Message> | undefined }> {
+  const now = deps.clock.now().toISOString();
+  const mark = (firstAttemptAt: string) => ({
+    firstAttemptAt,
+    ...(sender.idempotent ? {} : { sendStartedAt: now }),
+  });
+  if (!found) {
+    try {
+      return { firstAttemptAt: now, stored: await deps.store.createMessage({ ...message, ...mark(now) }) };
+    } catch (error) {
+      // Nothing else writes a message its queue message is being handled for; the next delivery
+      // reads what did.
+      if (error instanceof AlreadyExistsError)
+        throw new ConcurrencyError('the message was written meanwhile', { cause: error });
+      throw error;
+    }
+  }
+  const stored = found.value;
   if (!sender.idempotent && stored.sendStartedAt) {
     return {
       interrupted:
         'an earlier send was interrupted before the provider answered; it may have reached the customer, so it was not repeated',
     };
   }
-  const now = deps.clock.now().toISOString();
   const firstAttemptAt = stored.firstAttemptAt ?? now;
   if (!stored.firstAttemptAt || !sender.idempotent) {
-    await markAttempt(deps, stored, { firstAttemptAt, ...(sender.idempotent ? {} : { sendStartedAt: now }) });
+    return { firstAttemptAt, stored: await markAttempt(deps, stored, mark(firstAttemptAt), found) };
   }
-  return { firstAttemptAt };
+  return { firstAttemptAt, stored: found };
 }
 
 /**
@@ -148,10 +184,16 @@ async function refusedByConsent(deps: CoreDeps, channel: Channel, message: Messa
  */
 async function afterRefusal(
   deps: CoreDeps,
-  context: { channel: Channel; message: Message; attempt: DeliveryAttempt; log: Record<string, string> },
+  context: {
+    channel: Channel;
+    message: Message;
+    attempt: DeliveryAttempt;
+    log: Record<string, string>;
+    stored: Stored<Message> | undefined;
+  },
   error: SendError,
 ): Promise<DeliveryOutcome> {
-  const { channel, message, attempt, log } = context;
+  const { channel, message, attempt, log, stored } = context;
   const retryable = error.kind === 'transient' || error.kind === 'rate-limited';
   if (retryable && attempt.deliveryCount < attempt.maxDeliveryCount) {
     deps.logger.warn('outbound.retry', { ...log, kind: error.kind, attempt: attempt.deliveryCount });
@@ -170,7 +212,15 @@ async function afterRefusal(
       ? 'opted-out'
       : 'rejected';
   deps.logger.warn('outbound.failed', { ...log, kind: error.kind });
-  return fail(deps, message, reason, { channel: channel.id, provider: channel.provider, reason: counted });
+  // After the opt-out above the record is read again: the consent write does not touch it, but
+  // holding it across another write is not worth the read saved on a failure.
+  return fail(
+    deps,
+    message,
+    reason,
+    { channel: channel.id, provider: channel.provider, reason: counted },
+    error.kind === 'opted-out' ? undefined : stored,
+  );
 }
 
 /** Marks the message failed with the words an agent reads, and counts it by a bounded reason. */
@@ -179,8 +229,9 @@ async function fail(
   message: Message,
   reason: string,
   counted: { channel: string; provider: string; reason: DeliveryFailureReason },
+  known?: Stored<Message>,
 ): Promise<DeliveryOutcome> {
-  await setStatus(deps, message, 'failed', { failureReason: reason });
+  await setStatus(deps, message, 'failed', { failureReason: reason }, known);
   deps.metrics.add('sms.delivery.failures', counted);
   return { status: 'failed', reason };
 }
@@ -195,18 +246,19 @@ export async function deliverOutbound(
   message: Message,
   attempt: DeliveryAttempt,
 ): Promise<DeliveryOutcome> {
-  const stored = await ensureStored(deps, message);
-  if (stored.value.status !== 'queued') {
+  const found = await deps.store.getMessage(message.conversationId, message.id);
+  if (found && found.value.status !== 'queued') {
     // Sent before, perhaps by an attempt that died before it recorded the provider's id.
     const provider = deps.directory.channelForNumber(message.from)?.provider;
-    if (provider && stored.value.providerMessageId)
-      await rememberProviderId(deps, provider, stored.value.providerMessageId, stored.value);
-    return { status: 'skipped', reason: `already ${stored.value.status}` };
+    if (provider && found.value.providerMessageId)
+      await rememberProviderId(deps, provider, found.value.providerMessageId, found.value);
+    return { status: 'skipped', reason: `already ${found.value.status}` };
   }
 
   const log = { messageId: message.id, conversationId: message.conversationId, to: maskPhone(message.to) };
   const channel = deps.directory.channelForNumber(message.from);
   if (!channel) {
+    await ensureStored(deps, message);
     return fail(deps, message, 'the sending number no longer belongs to a channel', {
       channel: 'none',
       provider: message.provider,
@@ -216,23 +268,25 @@ export async function deliverOutbound(
   const counted = { channel: channel.id, provider: channel.provider };
 
   // Checked when the agent sent it; the channel may have moved to a provider without MMS since.
-  if (message.media?.length && !providerSendsMedia(channel.provider))
+  if (message.media?.length && !providerSendsMedia(channel.provider)) {
+    await ensureStored(deps, message);
     return fail(deps, message, `it carries media, and ${channel.provider} sends SMS only; nothing went out`, {
       ...counted,
       reason: 'media-unsupported',
     });
+  }
 
   const sender = deps.senders.forChannel(channel);
   await waitForSendSlot(deps, channel, message);
-  const started = await startAttempt(deps, stored.value, sender);
+  const started = await startAttempt(deps, message, found, sender);
   if ('interrupted' in started) {
     deps.logger.warn('outbound.interrupted', log);
     return fail(deps, message, started.interrupted, { ...counted, reason: 'interrupted' });
   }
-  if (await refusedByConsent(deps, channel, stored.value)) {
+  if (await refusedByConsent(deps, channel, found?.value ?? message)) {
     const reason = 'the customer opted out of this channel';
     deps.logger.info('outbound.refused', { ...log, reason });
-    return fail(deps, message, reason, { ...counted, reason: 'opted-out' });
+    return fail(deps, message, reason, { ...counted, reason: 'opted-out' }, started.stored);
   }
   try {
     const result = await sender.send({
@@ -245,7 +299,7 @@ export async function deliverOutbound(
       conversationId: message.conversationId,
       firstAttemptAt: started.firstAttemptAt,
     });
-    await setStatus(deps, message, 'sent', { providerMessageId: result.providerMessageId });
+    await setStatus(deps, message, 'sent', { providerMessageId: result.providerMessageId }, started.stored);
     deps.metrics.add('sms.messages.sent', counted);
     await rememberProviderId(deps, channel.provider, result.providerMessageId, message);
     deps.logger.info('outbound.sent', { ...log, provider: channel.provider });
@@ -253,9 +307,15 @@ export async function deliverOutbound(
   } catch (error) {
     if (!(error instanceof SendError)) throw error;
     // The provider answered: nothing is in doubt, a retry may send.
-    if (!sender.idempotent)
-      await markAttempt(deps, message, { firstAttemptAt: started.firstAttemptAt, sendStartedAt: null });
-    return afterRefusal(deps, { channel, message, attempt, log }, error);
+    const answered = sender.idempotent
+      ? started.stored
+      : await markAttempt(
+          deps,
+          message,
+          { firstAttemptAt: started.firstAttemptAt, sendStartedAt: null },
+          started.stored,
+        );
+    return afterRefusal(deps, { channel, message, attempt, log, stored: answered }, error);
   }
 }
 

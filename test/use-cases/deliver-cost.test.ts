@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../shared/domain/message.js';
+import { notificationRequestSchema } from '../../shared/domain/notification.js';
+import { assignQueue } from '../../shared/use-cases/assign.js';
+import { replyToCustomer } from '../../shared/use-cases/conversations.js';
+import { deliverOutbound } from '../../shared/use-cases/deliver.js';
+import { receiveInbound } from '../../shared/use-cases/inbound.js';
+import { sendNotification } from '../../shared/use-cases/notify.js';
+import { countingStore } from '../../stand-ins/counting-store.js';
+import { coreHarness } from '../support/core.js';
+import { MemoryStore } from '../support/memory-store.js';
+
+const once = { deliveryCount: 1, maxDeliveryCount: 10 };
+
+/**
+ * What sending a message costs the store. A number's sends are serial (its outbound session), so
+ * each operation here is paid once per message at the number's pace.
+ */
+describe('the cost of sending a message in store operations', () => {
+  it('a notification recipient (not stored yet) through a provider without idempotency keys: written once with its attempt marked, then sent', async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    h.sender.idempotent = false;
+    h.deps.erasureKey = undefined;
+    await sendNotification(
+      h.deps,
+      notificationRequestSchema.parse({
+        channelId: 'alerts',
+        to: ['+12065552000'],
+        text: 'Your parcel arrives today',
+      }),
+    );
+    const [queued] = h.queue.on('sms-outbound');
+    counted.reset();
+
+    const outcome = await deliverOutbound(h.deps, queued?.body as Message, once);
+
+    expect(outcome.status).toBe('sent');
+    expect(counted.operations.map((o) => [o.kind, o.method])).toEqual([
+      ['point-read', 'getMessage'],
+      ['point-read', 'getSenderPace'],
+      ['write', 'putSenderPace'],
+      ['write', 'createMessage'],
+      ['point-read', 'getCustomer'],
+      ['write', 'replaceMessage'],
+      ['write', 'putProviderMessage'],
+    ]);
+    // Crash safety holds: the one write already said a send had started.
+    const message = queued?.body as Message;
+    const stored = await h.store.getMessage(message.conversationId, message.id);
+    expect(stored?.value).toMatchObject({ status: 'sent', sendStartedAt: '2026-11-23T09:00:00.000Z' });
+  });
+
+  it('an agent reply (stored when accepted): its record read once, not again before each write', async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    h.deps.erasureKey = undefined;
+    await h.addAgent({ id: 'alice' });
+    const opened = await receiveInbound(h.deps, h.sms({ text: 'Where is my parcel?' }));
+    if (opened.status !== 'stored') throw new Error('the first message was not stored');
+    const { assigned } = await assignQueue(h.deps, 'general');
+    const reply = await replyToCustomer(h.deps, {
+      conversationId: opened.conversationId,
+      agentId: assigned[0]?.agentId ?? '',
+      text: 'It ships today.',
+    });
+    counted.reset();
+
+    const outcome = await deliverOutbound(h.deps, reply, once);
+
+    expect(outcome.status).toBe('sent');
+    expect(counted.operations.map((o) => [o.kind, o.method])).toEqual([
+      ['point-read', 'getMessage'],
+      ['point-read', 'getSenderPace'],
+      ['write', 'putSenderPace'],
+      ['write', 'replaceMessage'],
+      ['point-read', 'getCustomer'],
+      ['write', 'replaceMessage'],
+      ['write', 'putProviderMessage'],
+    ]);
+  });
+});
