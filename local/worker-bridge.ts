@@ -90,6 +90,9 @@ export class WorkerBridge implements QueueSender {
       case 'metrics':
         this.hooks.metrics?.(message.records);
         break;
+      case 'batch':
+        for (const each of message.messages) this.receive(each);
+        break;
       case 'stopped':
         this.onStopped?.();
         break;

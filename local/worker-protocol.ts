@@ -29,4 +29,6 @@ export type FromWorker =
   | { type: 'log'; line: string }
   | { type: 'live'; groups: string[]; message: LiveMessage }
   | { type: 'metrics'; records: MetricRecord[] }
+  /** Several of the above in one post: each post wakes the HTTP thread, and costs the sender more than its content. */
+  | { type: 'batch'; messages: FromWorker[] }
   | { type: 'stopped' };

@@ -20,9 +20,32 @@ const outbox = new WorkerOutbox((messages) => port.postMessage(messages));
 const post = (message: FromWorker) => outbox.post(message);
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** Longest a live change or a metric waits for the write batch that made it to commit. */
+const DEFER_MS = 5;
+let deferred: FromWorker[] = [];
+let deferTimer: NodeJS.Timeout | undefined;
+/**
+ * Live changes and metrics go over together once the write batch that made them commits (or after
+ * DEFER_MS): a send made two or three posts, each waking the HTTP thread, and that cost the queue
+ * thread more than the send's own store writes. A page re-reading on the hint finds the change
+ * committed.
+ */
+function postDeferred() {
+  if (deferTimer) clearTimeout(deferTimer);
+  deferTimer = undefined;
+  if (deferred.length === 0) return;
+  const messages = deferred;
+  deferred = [];
+  post(messages.length === 1 ? (messages[0] as FromWorker) : { type: 'batch', messages });
+}
+function postLater(message: FromWorker) {
+  deferred.push(message);
+  deferTimer ??= setTimeout(postDeferred, DEFER_MS);
+}
+
 async function run(setup: WorkerSetup) {
   const { config } = setup;
-  const metrics = new ForwardedMetrics((records) => post({ type: 'metrics', records }));
+  const metrics = new ForwardedMetrics((records) => postLater({ type: 'metrics', records }));
   const app = await createApp(config, {
     metrics,
     logSink: (line) => post({ type: 'log', line }),
@@ -30,13 +53,14 @@ async function run(setup: WorkerSetup) {
     batchWrites: true,
     // The sockets are the HTTP thread's: changes made here are handed over to be published there.
     liveUpdates: {
-      publish: async (groups, message) => post({ type: 'live', groups, message }),
+      publish: async (groups, message) => postLater({ type: 'live', groups, message }),
     },
   });
   // This thread's spans (the queue workers') need a provider of their own: globals are per thread.
   await startTelemetry(config.telemetry, { logger: app.deps.logger });
   const queue = app.embedded?.queue;
   if (!queue) throw new Error('the queue thread serves the embedded default only');
+  queue.events.on('committed', postDeferred);
   // A message counts as done when its batch is on disk, not when its handler returned.
   const done: CompletedMessage[] = [];
   if (setup.reportCompleted) {
@@ -90,6 +114,7 @@ async function run(setup: WorkerSetup) {
           await new Promise((resolve) => setImmediate(resolve));
           await app.close();
           metrics.flush();
+          postDeferred();
           post({ type: 'stopped' });
           outbox.flush();
           port.close();
