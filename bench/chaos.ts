@@ -62,6 +62,20 @@ async function call(url: string, method: string, path: string, body?: unknown, h
   }
 }
 
+interface StoredText {
+  /** The customer's own counter, in the order the texts were sent. */
+  sent: number;
+  token: string;
+  conversationId: string;
+  opened: string;
+  seq: number;
+}
+
+const byStoredPosition = (a: StoredText, b: StoredText) =>
+  Date.parse(a.opened) - Date.parse(b.opened) ||
+  a.conversationId.localeCompare(b.conversationId) ||
+  a.seq - b.seq;
+
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'sms-chaos-'));
   const accepted = new Map<string, number>(); // token -> customer index
@@ -164,7 +178,10 @@ async function main() {
     continuation = page.continuation;
   } while (continuation);
   const stored = new Map<string, number>();
-  const storedOrder = new Map<number, number[]>();
+  // Where each customer text was stored. searchConversations lists newest first, so a customer
+  // with two conversations (the STOP sender: STOP closes one, the next text opens another) would
+  // read as reversed in that order; the order to check is by conversation open time, then by seq.
+  const storedOrder = new Map<number, StoredText[]>();
   const storedReplies = new Map<string, number>();
   const unclosed = new Map<string, number>();
   const afterStop: string[] = [];
@@ -176,7 +193,16 @@ async function main() {
       if (message.direction === 'inbound' && token?.[1]) {
         stored.set(token[1], (stored.get(token[1]) ?? 0) + 1);
         const customer = Number(token[2]);
-        storedOrder.set(customer, [...(storedOrder.get(customer) ?? []), Number(token[3])]);
+        storedOrder.set(customer, [
+          ...(storedOrder.get(customer) ?? []),
+          {
+            sent: Number(token[3]),
+            token: token[1],
+            conversationId: conversation.id,
+            opened: conversation.createdAt,
+            seq: message.seq,
+          },
+        ]);
       }
       if (message.direction === 'outbound' && message.text.startsWith('reply '))
         storedReplies.set(message.text, (storedReplies.get(message.text) ?? 0) + 1);
@@ -196,10 +222,17 @@ async function main() {
   const lost = [...accepted.keys()].filter((token) => !stored.has(token));
   const duplicated = [...stored.values()].filter((count) => count > 1).length;
   let outOfOrder = 0;
-  for (const [customer, seqs] of storedOrder) {
+  for (const [customer, texts] of storedOrder) {
     const acceptedSeqs = new Set(acceptedOrder.get(customer) ?? []);
-    const kept = seqs.filter((s) => acceptedSeqs.has(s));
-    for (let k = 1; k < kept.length; k += 1) if ((kept[k] ?? 0) < (kept[k - 1] ?? 0)) outOfOrder += 1;
+    const kept = texts.filter((t) => acceptedSeqs.has(t.sent)).sort(byStoredPosition);
+    for (let k = 1; k < kept.length; k += 1)
+      if ((kept[k]?.sent ?? 0) < (kept[k - 1]?.sent ?? 0)) {
+        outOfOrder += 1;
+        if (process.env.CHAOS_DEBUG)
+          process.stdout.write(
+            `out of order, customer ${customer}:\n${kept.map((t) => `  ${t.token} conversation ${t.conversationId} opened ${t.opened} seq ${t.seq}`).join('\n')}\n`,
+          );
+      }
   }
   const lostReplies = [...replies].filter((text) => !storedReplies.has(text)).length;
   const duplicatedReplies = [...storedReplies.values()].filter((count) => count > 1).length;
