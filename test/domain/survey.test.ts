@@ -87,6 +87,7 @@ describe('recording the answer', () => {
       answeredAt: '2026-11-23T10:05:00.000Z',
       messageId: 'local:m7',
     });
+    expect(answered.survey).not.toHaveProperty('score');
   });
 
   it('leaves a conversation without a survey as it is', () => {
