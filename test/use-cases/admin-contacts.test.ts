@@ -66,6 +66,19 @@ describe('an admin keeping contacts', () => {
     }
   });
 
+  it('refuses an address that is no mobile number, calling it the number', async () => {
+    const h = coreHarness();
+    for (const action of [
+      () => getContact(h.deps, 'call me'),
+      () => putContact(h.deps, 'call me', { name: 'Ada' }),
+      () => deleteContact(h.deps, 'call me'),
+    ]) {
+      const error = await refusal(action);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.message).toMatch(/^number /);
+    }
+  });
+
   it('says when no contact has the number', async () => {
     const h = coreHarness();
     for (const action of [() => getContact(h.deps, CUSTOMER), () => deleteContact(h.deps, CUSTOMER)]) {

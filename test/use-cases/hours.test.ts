@@ -6,6 +6,7 @@ import { assignQueue } from '../../shared/use-cases/assign.js';
 import { deliverOutbound } from '../../shared/use-cases/deliver.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import { assignAtOpening } from '../../shared/use-cases/openings.js';
+import { aConversation } from '../support/builders.js';
 import { coreHarness, testSeed } from '../support/core.js';
 
 const hours = hoursSchema.parse({
@@ -66,6 +67,14 @@ describe('outside opening hours', () => {
     expect(assigned).toEqual([
       { conversationId: first.status === 'stored' ? first.conversationId : '', agentId: 'alice' },
     ]);
+  });
+
+  it('asks no queue to assign at opening when nothing waits on the channel', async () => {
+    const h = await withHours('2026-11-23T10:00:00Z');
+    await h.store.createConversation(
+      aConversation({ id: 'elsewhere', channelId: 'alerts', queueId: 'billing' }),
+    );
+    expect(await assignAtOpening(h.deps)).toEqual({ queues: [] });
   });
 
   it('says nothing during opening hours', async () => {
