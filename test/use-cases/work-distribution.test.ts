@@ -13,6 +13,7 @@ import {
 } from '../../shared/use-cases/work-distribution.js';
 import { OTHER_CUSTOMER } from '../support/builders.js';
 import { coreHarness, storeKinds, testSeed } from '../support/core.js';
+import { MemoryStore } from '../support/memory-store.js';
 
 async function aliceHasOne(makeStore: (typeof storeKinds)[number][1]) {
   const h = coreHarness(makeStore());
@@ -220,5 +221,40 @@ describe('agent affinity', () => {
   it('otherwise goes by load', async () => {
     const { assigned, conversationId } = await returningCustomer(false);
     expect(assigned).toEqual([{ conversationId, agentId: 'alice' }]);
+  });
+});
+
+describe('what a transfer or a pick is refused with', () => {
+  it('tells an agent handing their own conversation to themselves, or to whoever has it, why', async () => {
+    const { h, id, assignments } = await aliceHasOne(() => new MemoryStore());
+    await expect(
+      transferToAgent(h.deps, { conversationId: id, agentId: 'alice', toAgentId: 'alice' }),
+    ).rejects.toThrow(new ConflictError('the conversation is already yours'));
+    await expect(
+      reassign(h.deps, { conversationId: id, userId: 'dana', toAgentId: 'alice' }),
+    ).rejects.toThrow(new ConflictError(`conversation ${id} is already with agent alice`));
+    await expect(
+      transferToAgent(h.deps, { conversationId: id, agentId: 'alice', toAgentId: 'nobody' }),
+    ).rejects.toThrow(new NotFoundError('agent nobody does not exist'));
+    expect(await assignments('alice')).toBe(1);
+  });
+
+  it('tells a picking agent what is wrong: no such agent or conversation, not waiting, or no room', async () => {
+    const { h, id } = await aliceHasOne(() => new MemoryStore());
+    await expect(pickFromQueue(h.deps, { conversationId: id, agentId: 'zoe' })).rejects.toThrow(
+      new NotFoundError('agent zoe does not exist'),
+    );
+    await expect(pickFromQueue(h.deps, { conversationId: 'nope', agentId: 'alice' })).rejects.toThrow(
+      new NotFoundError('conversation nope does not exist'),
+    );
+    await expect(pickFromQueue(h.deps, { conversationId: id, agentId: 'alice' })).rejects.toThrow(
+      new ConflictError(`conversation ${id} is active, not waiting in a queue`),
+    );
+    const next = await receiveInbound(h.deps, h.sms({ from: OTHER_CUSTOMER, text: 'Hello?' }));
+    if (next.status !== 'stored') throw new Error('not stored');
+    await expect(
+      pickFromQueue(h.deps, { conversationId: next.conversationId, agentId: 'alice' }),
+    ).rejects.toThrow(new ConflictError('agent alice is not available or has no free capacity'));
+    expect((await h.store.getConversation(next.conversationId))?.value.state).toBe('open');
   });
 });
