@@ -131,6 +131,16 @@ describe('an agent starting a conversation', () => {
     );
   });
 
+  it('starts one when the customer record points at a conversation that was never made (a crash)', async () => {
+    const h = await withAlice();
+    await h.store.putCustomer(
+      { ...newCustomerState('support', CUSTOMER), openConversationId: 'never-made' },
+      null,
+    );
+    const { conversation } = await startConversation(h.deps, hello);
+    expect((await h.store.getCustomer('support', CUSTOMER))?.value.openConversationId).toBe(conversation.id);
+  });
+
   it('starts a new one after the customer last conversation was closed', async () => {
     const h = await withAlice({ capacity: 3 });
     const first = await startConversation(h.deps, hello);
@@ -169,8 +179,10 @@ describe('starting a conversation is refused', () => {
 
   it('for a number not in international form, or an empty text, before anything is written', async () => {
     const h = await withAlice();
-    await expect(startConversation(h.deps, { ...hello, to: '4255550123' })).rejects.toBeInstanceOf(
-      ValidationError,
+    const local = startConversation(h.deps, { ...hello, to: '4255550123' });
+    await expect(local).rejects.toBeInstanceOf(ValidationError);
+    await expect(local).rejects.toThrow(
+      'to must be in international form, starting with + and the country code',
     );
     await expect(startConversation(h.deps, { ...hello, text: '' })).rejects.toBeInstanceOf(ValidationError);
     expect(await h.store.findConversations({})).toEqual([]);
