@@ -5,6 +5,7 @@ import { notificationRequestSchema } from '../../shared/domain/notification.js';
 import { notificationWindowSchema } from '../../shared/domain/quiet-hours.js';
 import {
   AlreadyExistsError,
+  ConcurrencyError,
   ConsentError,
   ForbiddenError,
   InvalidTransitionError,
@@ -429,7 +430,7 @@ describe('delivering an outbound message: what is counted, logged and kept', () 
     expect(h.metrics.of('sms.delivery.failures')).toEqual([]);
   });
 
-  it('reads the record another delivery wrote first, and lets any other failure to write it through', async () => {
+  it('leaves a record another delivery wrote first to the next delivery, sending nothing, and lets any other failure to write it through', async () => {
     const { h, conversationId, agentId } = await activeConversation();
     await replyToCustomer(h.deps, { conversationId, agentId, text: 'Raced' });
     const message = { ...queuedMessage(h), id: 'raced' };
@@ -445,7 +446,12 @@ describe('delivering an outbound message: what is counted, logged and kept', () 
       }
       return get(c, id);
     };
-    expect(await deliverOutbound(h.deps, message, attempt(1))).toMatchObject({ status: 'sent' });
+    const raced = deliverOutbound(h.deps, message, attempt(1));
+    await expect(raced).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(raced).rejects.toMatchObject({ cause: expect.any(AlreadyExistsError) });
+    expect(h.sender.sends).toEqual([]);
+    // The queue delivers the message again; that delivery reads the record and sends it once.
+    expect(await deliverOutbound(h.deps, message, attempt(2))).toMatchObject({ status: 'sent' });
     expect(h.sender.sends).toHaveLength(1);
 
     h.store.createMessage = async () => {
@@ -454,17 +460,6 @@ describe('delivering an outbound message: what is counted, logged and kept', () 
     await expect(deliverOutbound(h.deps, { ...message, id: 'unwritten' }, attempt(1))).rejects.toThrow(
       'store unavailable',
     );
-  });
-
-  it('fails the one that cannot be read back after another delivery claimed to write it', async () => {
-    const { h, conversationId, agentId } = await activeConversation();
-    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Ghost' });
-    const message = { ...queuedMessage(h), id: 'ghost' };
-    h.store.createMessage = async () => {
-      throw new AlreadyExistsError('message ghost exists');
-    };
-    await expect(deliverOutbound(h.deps, message, attempt(1))).rejects.toBeInstanceOf(AlreadyExistsError);
-    expect(h.sender.sends).toEqual([]);
   });
 
   it('keeps a delivery report that overtook the send, writing only the provider id', async () => {
