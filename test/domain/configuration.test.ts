@@ -9,7 +9,7 @@ import {
   resolveChannel,
   WRAP_UP_DEFAULT_MINUTES,
 } from '../../shared/domain/configuration.js';
-import { ValidationError } from '../../shared/errors.js';
+import { thrownValidation as thrown } from '../support/thrown.js';
 
 const bounds: AutoCloseBounds = { defaultMinutes: 30, minMinutes: 5, maxMinutes: 10_080 };
 
@@ -35,16 +35,6 @@ const valid = {
 };
 
 const parsedValid = (): Configuration => parseConfiguration(valid, bounds);
-
-function thrown(act: () => unknown): ValidationError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('duplicates', () => {
   it('lists each value given more than once, once, in order of repetition', () => {

@@ -8,6 +8,7 @@ import {
 import { countSegments, MAX_MESSAGE_LENGTH } from '../../shared/domain/segments.js';
 import { ValidationError } from '../../shared/errors.js';
 import { aMessage } from '../support/builders.js';
+import { thrownValidation as thrown } from '../support/thrown.js';
 
 describe('message text', () => {
   it('allows up to 1600 characters', () => {
@@ -31,17 +32,6 @@ describe('message text', () => {
     expect(() => validateMessageText('  \n ')).toThrow(ValidationError);
   });
 });
-
-/** The error an act throws, for its message and issues. */
-function thrown(act: () => unknown): ValidationError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('a text we send', () => {
   it('names the field and the problem in its issue', () => {

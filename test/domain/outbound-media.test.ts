@@ -5,20 +5,10 @@ import {
   providerSendsMedia,
   validateOutboundMedia,
 } from '../../shared/domain/outbound-media.js';
-import { ValidationError } from '../../shared/errors.js';
+import { thrownValidation as thrown } from '../support/thrown.js';
 
 const twilio = { id: 'support', provider: 'twilio' as const };
 const photo = { url: 'https://cdn.contoso.com/receipt.png', contentType: 'image/png' };
-
-function thrown(act: () => unknown): ValidationError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('which providers send media', () => {
   it('is Twilio alone', () => {

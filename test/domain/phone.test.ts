@@ -7,6 +7,7 @@ import {
   parseSenderNumber,
 } from '../../shared/domain/phone.js';
 import { ValidationError } from '../../shared/errors.js';
+import { thrownValidation as thrown } from '../support/thrown.js';
 
 interface Vector {
   input: string;
@@ -85,16 +86,6 @@ describe('the number a customer texted from', () => {
 });
 
 describe('what a refused number tells the caller', () => {
-  function thrown(act: () => unknown): ValidationError {
-    try {
-      act();
-    } catch (error) {
-      if (error instanceof ValidationError) return error;
-      throw error;
-    }
-    throw new Error('expected a ValidationError');
-  }
-
   it('names the field in the message and the issue, "phone number" unless told', () => {
     const bare = thrown(() => parsePhoneNumber('14255550123'));
     expect(bare.message).toBe(

@@ -5,7 +5,7 @@ import {
   WRAP_UP_NOTE_MAX,
   wrapUpFor,
 } from '../../shared/domain/wrap-up.js';
-import { ValidationError } from '../../shared/errors.js';
+import { thrownValidation as thrown } from '../support/thrown.js';
 
 const AT = '2026-11-23T10:00:00.000Z';
 const BY = 'agent:alice';
@@ -16,16 +16,6 @@ const codes = [
 ];
 const billing = { id: 'billing', wrapUp: { codes, required: false } };
 const strict = { id: 'billing', wrapUp: { codes, required: true } };
-
-function thrown(act: () => unknown): ValidationError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('a queue’s wrap-up codes', () => {
   it('defaults to no codes and nothing required', () => {
