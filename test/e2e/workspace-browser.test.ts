@@ -206,6 +206,35 @@ describe('the workspace pages in a browser', { timeout: 60_000 }, () => {
     await item(alice, BEN).waitFor({ timeout: LIVE });
   });
 
+  it('a late answer for the conversation just left never replaces the one chosen after it', async () => {
+    const { body } = await t.api('GET', 'agents/alice/conversations', undefined, { user: 'alice' });
+    const ann = (body.conversations as { id: string; customer: string }[]).find((c) => c.customer === ANN);
+    expect(ann, "alice holds Ann's conversation").toBeDefined();
+    const annDetail = `**/api/conversations/${ann?.id}`;
+    let answerAnn = () => {};
+    const held = new Promise<void>((resolve) => {
+      answerAnn = resolve;
+    });
+    await alice.route(annDetail, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const thread = alice.getByTestId('thread');
+    await item(alice, BEN).click();
+    await thread.getByText('Is anyone there?').waitFor();
+    await item(alice, ANN).click();
+    await item(alice, BEN).click();
+    await thread.getByText('Is anyone there?').waitFor();
+    const late = alice.waitForResponse((response) => response.url().endsWith(`/conversations/${ann?.id}`));
+    answerAnn();
+    await (await late).finished();
+    await alice.unroute(annDetail);
+    // Give the page the turns it needs to apply the late answer, were it going to.
+    await alice.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    expect(await thread.getByText('Is anyone there?').count()).toBe(1);
+    expect(await thread.getByText('Hello, my parcel is late').count()).toBe(0);
+  });
+
   it("a transfer moves the conversation from one agent's page to the other's", async () => {
     await signIn(bob, 'agent', /bob/);
     await setPresence(bob, 'available');

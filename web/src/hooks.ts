@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Api } from './api.js';
 import { LiveConnection, type LiveStatus } from './live.js';
 import type { LiveHint } from './types.js';
@@ -79,4 +79,17 @@ export function useRereader(read: () => Promise<void>): () => void {
     clearTimeout(s.timer);
     s.timer = setTimeout(() => void run.current(), 30);
   }).current;
+}
+
+/**
+ * For reads that overlap (a live change re-reads while the person chooses another conversation or
+ * customer): `ask()` before each read returns a check that holds only while no later read was asked,
+ * so a slow answer for what was just left never replaces what is shown now.
+ */
+export function useLastAsked(): () => () => boolean {
+  const last = useRef(0);
+  return useCallback(() => {
+    const asked = ++last.current;
+    return () => asked === last.current;
+  }, []);
 }

@@ -12,6 +12,7 @@ import {
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type Api, errorText } from '../api.js';
+import { useLastAsked } from '../hooks.js';
 import { reassignBlocked } from '../logic/floor.js';
 import { customerLabel, dateTime } from '../logic/format.js';
 import { replyBody } from '../logic/media.js';
@@ -145,15 +146,18 @@ export function ConversationView(props: {
   const refocus = useRef(false);
   const styles = useStyles();
 
+  const ask = useLastAsked();
   const read = useCallback(async () => {
+    const stillLast = ask();
     try {
       const answer = await api.get<ConversationDetail>(`conversations/${encodeURIComponent(conversationId)}`);
+      if (!stillLast()) return;
       setDetail(answer);
       setError(null);
     } catch (failure) {
-      setError(errorText(failure));
+      if (stillLast()) setError(errorText(failure));
     }
-  }, [api, conversationId]);
+  }, [api, conversationId, ask]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: reloadKey is the parent's "read again".
   useEffect(() => {

@@ -16,6 +16,7 @@ import {
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useState } from 'react';
 import { type Api, errorText } from '../api.js';
+import { useLastAsked } from '../hooks.js';
 import { dateTime } from '../logic/format.js';
 import { addPage, type HistoryRow, historyPath, historyRow } from '../logic/history.js';
 import { authorName, authorOf, inOrder, statusText } from '../logic/thread.js';
@@ -84,22 +85,25 @@ export function CustomerHistory(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const styles = useStyles();
+  const ask = useLastAsked();
 
   const readPage = useCallback(
     async (before?: string) => {
+      const stillLast = ask();
       setBusy(true);
       try {
         const page = await api.get<HistoryPage>(historyPath(customer, before));
+        if (!stillLast()) return;
         setEntries((shown) => addPage(before ? (shown ?? []) : [], page.conversations));
         setNext(page.next);
         setError(null);
       } catch (failure) {
-        setError(errorText(failure));
+        if (stillLast()) setError(errorText(failure));
       } finally {
-        setBusy(false);
+        if (stillLast()) setBusy(false);
       }
     },
-    [api, customer],
+    [api, customer, ask],
   );
 
   useEffect(() => {
