@@ -1,8 +1,8 @@
 #!/bin/sh
 # Builds app.zip, the package a Flex Consumption Function App runs: the Functions entry point and
-# everything it imports as one tree-shaken file (infra/bundle.config.ts), shipped as
-# dist/functions/index.js (package.json's "main"), the built workspace pages when present
-# (dist/web, static files an HTTP function serves), host.json and a package.json naming the
+# everything it imports, tree-shaken (infra/bundle.config.ts), shipped as dist/functions/index.js
+# (package.json's "main") with the modules it loads on first use in dist/functions/chunks/, the
+# built workspace pages when present (dist/web, static files an HTTP function serves), host.json and a package.json naming the
 # entry point. No node_modules: the bundle holds the production code of every dependency it uses,
 # and the Functions host's worker provides @azure/functions-core. Not the local host, the
 # stand-ins, the benchmarks, the tools, the tests or any source. The embedded default (SQLite, a
@@ -34,7 +34,7 @@ npm run --silent bundle
 staging=$(mktemp -d)
 trap 'rm -rf "$staging"' EXIT
 mkdir -p "$staging/dist/functions"
-cp dist/bundle/functions/index.js "$staging/dist/functions/index.js"
+cp -R dist/bundle/functions/. "$staging/dist/functions/"
 if [ -d dist/web ]; then cp -R dist/web "$staging/dist/"; fi
 cp host.json "$staging/"
 # The package's identity and entry point, without the dependencies: they are in the bundle.

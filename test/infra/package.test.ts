@@ -15,8 +15,8 @@ import { readHttpFixture } from '../support/http-fixture.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * What `infra/package.sh` builds is what Azure runs: the entry point and what it imports bundled
- * into one file, with no node_modules. Unpacked, it must start on the Azure adapters, register
+ * What `infra/package.sh` builds is what Azure runs: the entry point and what it imports, bundled
+ * (one entry file and the chunks it loads on first use), with no node_modules. Unpacked, it must start on the Azure adapters, register
  * the same functions as the project, and take the same webhook through to Service Bus.
  */
 describe('the deployment package (infra/package.sh)', () => {
@@ -71,13 +71,17 @@ describe('the deployment package (infra/package.sh)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('ships one bundled entry point, host.json and package.json: no node_modules, no source, nothing of the local host', () => {
+  it('ships the bundled entry point with its lazily loaded chunks, host.json and package.json: no node_modules, no source, nothing of the local host', () => {
     const expected = ['dist', 'host.json', 'package.json'];
     expect(readdirSync(app).sort()).toEqual(expected);
     const shipped = readdirSync(join(app, 'dist')).sort();
     // The built workspace pages go along when the build made them; their sources never do.
     expect(shipped).toEqual(existsSync(join(root, 'dist/web')) ? ['functions', 'web'] : ['functions']);
-    expect(readdirSync(join(app, 'dist/functions'))).toEqual(['index.js']);
+    expect(readdirSync(join(app, 'dist/functions')).sort()).toEqual(['chunks', 'index.js']);
+    // The modules loaded on first use, each a file of its own; nothing else goes in the folder.
+    const chunks = readdirSync(join(app, 'dist/functions/chunks'));
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(chunks.filter((name) => !name.endsWith('.js'))).toEqual([]);
   });
 
   it("names the bundle as the package's entry point and depends on nothing", () => {
