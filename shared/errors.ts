@@ -178,10 +178,17 @@ export class UnavailableError extends SmsError {
   }
 }
 
-/** Turns zod issues (or anything shaped like them) into our issue list. */
-export function issuesFrom(zodIssues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>) {
+/**
+ * Turns zod issues (or anything shaped like them) into our issue list. `under` names the field the
+ * parsed value came from: an issue about the value as a whole then has that field as its path
+ * (`media`, not `media.(root)`); `(root)` is only for a whole request body.
+ */
+export function issuesFrom(
+  zodIssues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+  under?: string,
+) {
   return zodIssues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(root)',
+    path: [...(under === undefined ? [] : [under]), ...issue.path.map(String)].join('.') || '(root)',
     message: issue.message,
   }));
 }

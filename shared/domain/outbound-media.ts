@@ -97,10 +97,7 @@ export function validateOutboundMedia(
   if (media === undefined) return [];
   const parsed = outboundMediaSchema.safeParse(media);
   if (!parsed.success) {
-    const issues = issuesFrom(parsed.error.issues).map((issue) => ({
-      ...issue,
-      path: issue.path ? `${field}.${issue.path}` : field,
-    }));
+    const issues = issuesFrom(parsed.error.issues, field);
     throw new ValidationError(`${field} is invalid: ${issues[0]?.path}: ${issues[0]?.message}`, issues);
   }
   if (parsed.data.length === 0) return [];
