@@ -1,3 +1,4 @@
+import { Settings } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   hoursSchema,
@@ -51,6 +52,7 @@ describe('opening hours', () => {
     ],
     ['London in winter (UTC)', london, '2026-01-05T01:30:00Z', true],
     ['London in summer (UTC+1): 01:30 local is 00:30 UTC', london, '2026-07-06T00:30:00Z', true],
+    ['London a minute before 01:30 is closed', london, '2026-01-05T01:29:00Z', false],
   ])('%s', (_name, hours, at, open) => {
     expect(opennessAt(hours, new Date(at)).open).toBe(open);
   });
@@ -88,8 +90,38 @@ describe('opening hours', () => {
       '2026-10-25T00:00:00Z',
       '2026-10-25T00:30:00.000Z',
     ],
+    [
+      'at the opening instant itself, the next one',
+      newYork,
+      '2026-11-23T14:00:00Z',
+      '2026-11-24T14:00:00.000Z',
+    ],
   ])('%s', (_name, hours, at, expected) => {
     expect(nextOpening(hours, new Date(at))?.toISOString()).toBe(expected);
+  });
+
+  it('opens at the earliest range of a day, whatever order the ranges were given in', () => {
+    const lateFirst = hoursSchema.parse({
+      timeZone: 'UTC',
+      weekly: {
+        mon: [
+          { from: '13:00', to: '15:00' },
+          { from: '10:00', to: '12:00' },
+          { from: '11:30', to: '12:30' },
+        ],
+      },
+    });
+    expect(nextOpening(lateFirst, new Date('2026-11-23T08:00:00Z'))?.toISOString()).toBe(
+      '2026-11-23T10:00:00.000Z',
+    );
+  });
+
+  it('looks four weeks ahead for the next opening, and no further', () => {
+    const onlyOn = (date: string) =>
+      hoursSchema.parse({ timeZone: 'UTC', weekly: {}, exceptions: [{ date, ranges: [weekdays9to5] }] });
+    const monday = new Date('2026-11-23T12:00:00Z');
+    expect(nextOpening(onlyOn('2026-12-21'), monday)?.toISOString()).toBe('2026-12-21T09:00:00.000Z');
+    expect(nextOpening(onlyOn('2026-12-22'), monday)).toBeUndefined();
   });
 
   it('never opens with an empty week', () => {
@@ -105,6 +137,7 @@ describe('opening hours', () => {
       { timeZone: 'UTC', weekly: { mon: [{ from: '18:00', to: '09:00' }] } },
     ],
     ['a malformed time', { timeZone: 'UTC', weekly: { mon: [{ from: '9am', to: '17:00' }] } }],
+    ['an empty range', { timeZone: 'UTC', weekly: { mon: [{ from: '09:00', to: '09:00' }] } }],
     [
       'a malformed holiday',
       { timeZone: 'UTC', weekly: {}, holidays: [{ date: '25/12/2026', name: 'Christmas' }] },
@@ -138,6 +171,16 @@ describe('when the channel opens next, in words', () => {
     expect(nextOpeningText(never, mondayEvening, 'fr')).toBe('bientôt');
     expect(nextOpeningText(undefined, mondayEvening)).toBe('soon');
     expect(nextOpeningText(undefined, mondayEvening, 'ja')).toBe('soon');
+  });
+
+  it('is in English for a language not shipped even on a server whose default locale is another', () => {
+    const serverLocale = Settings.defaultLocale;
+    Settings.defaultLocale = 'fr';
+    try {
+      expect(nextOpeningText(newYork, mondayEvening, 'ja')).toBe('Tuesday 24 November at 09:00');
+    } finally {
+      Settings.defaultLocale = serverLocale;
+    }
   });
 });
 
@@ -174,5 +217,17 @@ describe('open time between two instants', () => {
     const to = new Date('2026-11-26T23:00:00Z');
     expect(openMsBetween(newYork, from, to)).toBe(32 * hour);
     expect(openMsBetween(newYork, from, to, 1)).toBe(8 * hour);
+    expect(openMsBetween(newYork, from, to, 8 * hour)).toBe(8 * hour);
+  });
+
+  it('counts ten years (3660 days) at most', () => {
+    const always = hoursSchema.parse({
+      timeZone: 'UTC',
+      weekly: Object.fromEntries(
+        ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ from: '00:00', to: '24:00' }]]),
+      ),
+    });
+    const from = new Date('2010-01-01T00:00:00Z');
+    expect(openMsBetween(always, from, new Date('2030-01-01T00:00:00Z'))).toBe(3660 * 24 * hour);
   });
 });

@@ -50,9 +50,12 @@ describe('quiet hours for notifications', () => {
     expect({ held: slot.held, at: slot.at.toISOString() }).toEqual({ held, at: expected });
   });
 
-  it('refuses a window that ends before it starts, or an unknown zone', () => {
+  it('refuses a window that ends before it starts, an empty window, or an unknown zone', () => {
     expect(
       notificationWindowSchema.safeParse({ from: '21:00', to: '08:00', defaultTimeZone: 'UTC' }).success,
+    ).toBe(false);
+    expect(
+      notificationWindowSchema.safeParse({ from: '08:00', to: '08:00', defaultTimeZone: 'UTC' }).success,
     ).toBe(false);
     expect(notificationWindowSchema.safeParse({ defaultTimeZone: 'Atlantis/Capital' }).success).toBe(false);
   });

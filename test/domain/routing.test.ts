@@ -39,7 +39,9 @@ describe('routing rules', () => {
     defaultQueueId: 'general',
     routing: [
       { when: { contact: { attributes: { tier: ['gold', 'platinum'] } } }, queueId: 'vip', skills: ['vip'] },
+      { when: { contact: { attributes: { region: 'emea' } } }, queueId: 'emea' },
       { when: { languages: ['fr'] }, queueId: 'french' },
+      { when: { languages: ['es', 'pt'] }, queueId: 'iberian' },
       { when: { contact: { known: false } }, queueId: 'new-customers' },
     ].map((rule) => routingRuleSchema.parse(rule)),
   };
@@ -53,7 +55,13 @@ describe('routing rules', () => {
       { contact: { attributes: { tier: 'bronze' } }, language: 'en' },
       'general',
     ],
+    [
+      'a contact attribute equal to the one value given',
+      { contact: { attributes: { region: 'emea' } }, language: 'en' },
+      'emea',
+    ],
     ['the customer language, French', { contact: { attributes: {} }, language: 'fr' }, 'french'],
+    ['a language among several given', { contact: { attributes: {} }, language: 'pt-BR' }, 'iberian'],
     ['a regional variant of the language', { contact: { attributes: {} }, language: 'fr-CA' }, 'french'],
     [
       'not a language that only starts the same (fre is not fr)',
@@ -66,9 +74,16 @@ describe('routing rules', () => {
     expect(route(byCustomer, { ...message, ...customer }).queueId).toBe(queueId);
   });
 
-  it('refuses a rule with a broken pattern or a bad number', () => {
+  it('refuses a rule with a broken pattern or a bad number, saying which number and why', () => {
     expect(routingRuleSchema.safeParse({ when: { pattern: '(' }, queueId: 'x' }).success).toBe(false);
-    expect(routingRuleSchema.safeParse({ when: { numbers: ['+1425'] }, queueId: 'x' }).success).toBe(false);
+    expect(routingRuleSchema.safeParse({ when: { numbers: ['+1425'] }, queueId: 'x' }).error?.issues).toEqual(
+      [
+        expect.objectContaining({
+          path: ['when', 'numbers', 0],
+          message: 'number is not a valid number for its country',
+        }),
+      ],
+    );
   });
 
   it('routes into its default queue and each rule’s queue, and no other', () => {
