@@ -109,13 +109,11 @@ async function moveToAgent(deps: CoreDeps, conversationId: string, mover: Mover,
     throw new ConflictError(`agent ${toAgentId} is not available or has no free capacity`);
   }
   const actor: Actor = mover;
-  let moved: { before: Conversation; after: Conversation };
+  let moved: { before: Conversation; after: Conversation } | 'theirs meanwhile';
   try {
     moved = await retryOnConflict(async () => {
       const stored = await requireMovable(deps, conversationId, mover);
-      if (stored.value.state === 'active' && stored.value.agentId === toAgentId) {
-        throw new ConflictError(`conversation ${conversationId} is already with agent ${toAgentId}`);
-      }
+      if (stored.value.state === 'active' && stored.value.agentId === toAgentId) return 'theirs meanwhile';
       const event = { type: 'transfer-to-agent' as const, agentId: toAgentId };
       const next = transition(stored.value, event, actor, deps.clock.now().toISOString());
       return { before: stored.value, after: (await deps.store.replaceConversation(next, stored.etag)).value };
@@ -124,6 +122,11 @@ async function moveToAgent(deps: CoreDeps, conversationId: string, mover: Mover,
     // The conversation did not move: the target's capacity goes back.
     await releaseCapacity(deps, toAgentId, conversationId);
     throw error;
+  }
+  // Given to them since the check above (the assigner got there first): that assignment holds the
+  // capacity just reserved (one hold per conversation), so it stays.
+  if (moved === 'theirs meanwhile') {
+    throw new ConflictError(`conversation ${conversationId} is already with agent ${toAgentId}`);
   }
   const { before, after } = moved;
   await freedFrom(deps, before);

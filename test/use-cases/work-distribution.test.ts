@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Directory } from '../../shared/domain/directory.js';
 import { ConflictError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../../shared/errors.js';
-import { assignQueue } from '../../shared/use-cases/assign.js';
+import { assignConversation, assignQueue } from '../../shared/use-cases/assign.js';
 import { closeByAgent, endConversation } from '../../shared/use-cases/conversations.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import {
@@ -11,8 +11,9 @@ import {
   transferToAgent,
   transferToQueue,
 } from '../../shared/use-cases/work-distribution.js';
-import { OTHER_CUSTOMER } from '../support/builders.js';
+import { aConversation, OTHER_CUSTOMER } from '../support/builders.js';
 import { coreHarness, storeKinds, testSeed } from '../support/core.js';
+import { meanwhile } from '../support/meanwhile.js';
 import { MemoryStore } from '../support/memory-store.js';
 
 async function aliceHasOne(makeStore: (typeof storeKinds)[number][1]) {
@@ -236,7 +237,24 @@ describe('what a transfer or a pick is refused with', () => {
     await expect(
       transferToAgent(h.deps, { conversationId: id, agentId: 'alice', toAgentId: 'nobody' }),
     ).rejects.toThrow(new NotFoundError('agent nobody does not exist'));
+    await expect(setAside(h.deps, { conversationId: 'nope', agentId: 'alice' })).rejects.toThrow(
+      new NotFoundError('conversation nope does not exist'),
+    );
+    await expect(
+      reassign(h.deps, { conversationId: 'nope', userId: 'dana', toQueueId: 'billing' }),
+    ).rejects.toThrow(new NotFoundError('conversation nope does not exist'));
     expect(await assignments('alice')).toBe(1);
+  });
+
+  it('tells an agent a conversation in wrap-up is no longer theirs to set aside or move', async () => {
+    const { h, id } = await aliceHasOne(() => new MemoryStore());
+    await endConversation(h.deps, { conversationId: id, agentId: 'alice' });
+    const notHers = new ForbiddenError(`conversation ${id} is not assigned to agent alice`);
+    await expect(setAside(h.deps, { conversationId: id, agentId: 'alice' })).rejects.toThrow(notHers);
+    await expect(
+      transferToQueue(h.deps, { conversationId: id, agentId: 'alice', queueId: 'billing' }),
+    ).rejects.toThrow(notHers);
+    expect((await h.store.getConversation(id))?.value.state).toBe('wrap-up');
   });
 
   it('tells a picking agent what is wrong: no such agent or conversation, not waiting, or no room', async () => {
@@ -250,11 +268,129 @@ describe('what a transfer or a pick is refused with', () => {
     await expect(pickFromQueue(h.deps, { conversationId: id, agentId: 'alice' })).rejects.toThrow(
       new ConflictError(`conversation ${id} is active, not waiting in a queue`),
     );
+    await h.addAgent({ id: 'carol', queueIds: ['billing'] });
+    await expect(pickFromQueue(h.deps, { conversationId: id, agentId: 'carol' })).rejects.toThrow(
+      new ForbiddenError('agent carol is not a member of queue general'),
+    );
     const next = await receiveInbound(h.deps, h.sms({ from: OTHER_CUSTOMER, text: 'Hello?' }));
     if (next.status !== 'stored') throw new Error('not stored');
     await expect(
       pickFromQueue(h.deps, { conversationId: next.conversationId, agentId: 'alice' }),
     ).rejects.toThrow(new ConflictError('agent alice is not available or has no free capacity'));
     expect((await h.store.getConversation(next.conversationId))?.value.state).toBe('open');
+  });
+});
+
+describe('work distribution, step by step', () => {
+  it('setting aside is the agent’s own step, and asks each of their queues for work for the room it frees', async () => {
+    const { h, id } = await aliceHasOne(() => new MemoryStore());
+    const requests = h.queue.on('sms-assignment').length;
+    const aside = await setAside(h.deps, { conversationId: id, agentId: 'alice' });
+    expect(aside.history.at(-1)).toMatchObject({ from: 'active', to: 'waiting', by: 'agent:alice' });
+    expect(
+      h.queue
+        .on('sms-assignment')
+        .slice(requests)
+        .map((m) => m.body),
+    ).toEqual([{ queueId: 'general', reason: 'capacity freed' }]);
+  });
+
+  it('asks no queue for work when the agent was removed as they set a conversation aside', async () => {
+    const { h, id, assignments } = await aliceHasOne(() => new MemoryStore());
+    const requests = h.queue.on('sms-assignment').length;
+    // Her second read is the one after her capacity went back.
+    meanwhile(h.store, 'getAgent', 'alice', 2, async () => {
+      const alice = await h.store.getAgent('alice');
+      if (alice) await h.store.deleteAgent('alice', alice.etag);
+    });
+    expect((await setAside(h.deps, { conversationId: id, agentId: 'alice' })).state).toBe('waiting');
+    expect(await assignments('alice')).toBeUndefined();
+    expect(h.queue.on('sms-assignment')).toHaveLength(requests);
+  });
+
+  it('lets an agent put their conversation back in its own queue', async () => {
+    const { h, id, assignments } = await aliceHasOne(() => new MemoryStore());
+    const back = await transferToQueue(h.deps, { conversationId: id, agentId: 'alice', queueId: 'general' });
+    expect(back).toMatchObject({ state: 'open', queueId: 'general', agentId: null });
+    expect(await assignments('alice')).toBe(0);
+  });
+
+  it('tells the customer of each transfer, under an id of its own, where the conversation went', async () => {
+    const { h, id } = await aliceHasOne(() => new MemoryStore());
+    const [support, ...rest] = testSeed.channels;
+    if (!support) throw new Error('no support channel');
+    const automatedMessages = { ...support.automatedMessages, transfer: { enabled: true } };
+    h.deps.directory = new Directory([{ ...support, automatedMessages }, ...rest], testSeed.queues);
+    await h.addAgent({ id: 'carol', name: 'Carol', queueIds: ['billing'] });
+
+    await transferToQueue(h.deps, { conversationId: id, agentId: 'alice', queueId: 'billing' });
+    await reassign(h.deps, { conversationId: id, userId: 'dana', toAgentId: 'carol' });
+
+    expect(
+      h.queue.on('sms-outbound').map((m) => {
+        const { id: messageId, text } = m.body as { id: string; text: string };
+        return { messageId, text };
+      }),
+    ).toEqual([
+      {
+        messageId: `${id}:transfer:3`,
+        text: 'We are passing your conversation to Billing. Thank you for your patience.',
+      },
+      {
+        messageId: `${id}:transfer:4`,
+        text: 'We are passing your conversation to Billing. Thank you for your patience.',
+      },
+    ]);
+  });
+
+  it('lets a supervisor bring a set-aside conversation back to its own agent, who holds it again', async () => {
+    const { h, id, assignments } = await aliceHasOne(() => new MemoryStore());
+    await setAside(h.deps, { conversationId: id, agentId: 'alice' });
+    const back = await reassign(h.deps, { conversationId: id, userId: 'dana', toAgentId: 'alice' });
+    expect(back).toMatchObject({ state: 'active', agentId: 'alice' });
+    expect(await assignments('alice')).toBe(1);
+  });
+
+  it('hands a conversation waiting in a queue since removed from the configuration to an agent', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'bob' });
+    await h.store.createConversation(aConversation({ id: 'orphan', queueId: 'retired' }));
+    const moved = await reassign(h.deps, { conversationId: 'orphan', userId: 'dana', toAgentId: 'bob' });
+    expect(moved).toMatchObject({ state: 'active', agentId: 'bob', queueId: 'retired' });
+  });
+
+  it('keeps the target’s capacity when the assigner gave them the conversation while a supervisor was moving it to them', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'bob' });
+    await h.store.createConversation(aConversation({ id: 'c00' }));
+    // The supervisor's second read of the conversation comes after the assigner gave it to bob.
+    meanwhile(h.store, 'getConversation', 'c00', 2, () =>
+      assignConversation(h.deps, 'c00', 'bob', { kind: 'system' }),
+    );
+    await expect(
+      reassign(h.deps, { conversationId: 'c00', userId: 'dana', toAgentId: 'bob' }),
+    ).rejects.toThrow(new ConflictError('conversation c00 is already with agent bob'));
+    expect((await h.store.getConversation('c00'))?.value).toMatchObject({ state: 'active', agentId: 'bob' });
+    expect((await h.store.getAgent('bob'))?.value.assignments.map((a) => a.conversationId)).toEqual(['c00']);
+  });
+
+  it('records a pick as the agent’s step, and refuses one taken by someone else meanwhile, giving the room back', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice', capacity: 1 });
+    await h.addAgent({ id: 'bob' });
+    await h.store.createConversation(aConversation({ id: 'c00' }));
+    await h.store.createConversation(aConversation({ id: 'c01', customer: OTHER_CUSTOMER }));
+    const picked = await pickFromQueue(h.deps, { conversationId: 'c00', agentId: 'alice' });
+    expect(picked?.history.at(-1)).toMatchObject({ from: 'open', to: 'active', by: 'agent:alice' });
+    await closeByAgent(h.deps, { conversationId: 'c00', agentId: 'alice' });
+
+    // Her pick's second read of c01 comes after the assigner gave it to bob.
+    meanwhile(h.store, 'getConversation', 'c01', 2, () =>
+      assignConversation(h.deps, 'c01', 'bob', { kind: 'system' }),
+    );
+    await expect(pickFromQueue(h.deps, { conversationId: 'c01', agentId: 'alice' })).rejects.toThrow(
+      new ConflictError('conversation c01 was taken by someone else'),
+    );
+    expect((await h.store.getAgent('alice'))?.value.assignments).toEqual([]);
   });
 });
