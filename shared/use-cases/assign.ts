@@ -165,9 +165,9 @@ export async function assignQueue(deps: CoreDeps, queueId: string): Promise<Assi
     }
     const last = page.at(-1);
     // As far as before the paging: pageSize conversations offered (the ones of closed channels not
-    // counting), and the places worth telling.
-    const needMore =
-      (pushing && agents.length > 0 && offered < pageSize) || (announcing && waiting.length < POSITIONS_TOLD);
+    // counting). The places worth telling need no more: the first page, full whenever there is a
+    // next one, holds pageSize >= POSITIONS_TOLD of them.
+    const needMore = pushing && agents.length > 0 && offered < pageSize;
     if (!last || page.length < pageSize || !needMore) break;
     after = { createdAt: last.createdAt, id: last.id };
   }

@@ -1,26 +1,59 @@
 import { describe, expect, it } from 'vitest';
+import type { Agent } from '../../shared/domain/agent.js';
+import type { Channel } from '../../shared/domain/channel.js';
+import type { Conversation } from '../../shared/domain/conversation.js';
 import { Directory } from '../../shared/domain/directory.js';
 import { hoursSchema } from '../../shared/domain/hours.js';
 import type { Message } from '../../shared/domain/message.js';
 import type { SenderNumber } from '../../shared/domain/phone.js';
 import type { ConversationQuery } from '../../shared/ports.js';
-import { assignConversation, assignQueue } from '../../shared/use-cases/assign.js';
+import { assignConversation, assignQueue, byLoad } from '../../shared/use-cases/assign.js';
 import { closeByAgent, endConversation, setPresence } from '../../shared/use-cases/conversations.js';
 import { countingStore } from '../../stand-ins/counting-store.js';
-import { aConversation, OTHER_CUSTOMER } from '../support/builders.js';
+import { aConversation, aCustomerState, anAgent, OTHER_CUSTOMER } from '../support/builders.js';
 import { coreHarness, storeKinds, testSeed } from '../support/core.js';
+import { meanwhile } from '../support/meanwhile.js';
 import { MemoryStore } from '../support/memory-store.js';
 
-async function openConversations(h: ReturnType<typeof coreHarness>, count: number) {
+async function openConversations(
+  h: ReturnType<typeof coreHarness>,
+  count: number,
+  extra: Partial<Conversation> = {},
+) {
   for (let i = 0; i < count; i++) {
     await h.store.createConversation(
       aConversation({
         id: `c${String(i).padStart(2, '0')}`,
         createdAt: `2026-11-23T09:${String(i).padStart(2, '0')}:00.000Z`,
+        ...extra,
       }),
     );
   }
 }
+
+/** The support channel (it feeds general) changed as a test needs; the rest of the seed as it is. */
+function withSupport(h: ReturnType<typeof coreHarness>, change: Partial<Channel>) {
+  const [support, ...rest] = testSeed.channels;
+  if (!support) throw new Error('the test seed has a support channel');
+  h.deps.directory = new Directory([{ ...support, ...change }, ...rest], testSeed.queues);
+}
+
+/** The support channel telling waiting customers their place. */
+function tellingPlaces(h: ReturnType<typeof coreHarness>, change: Partial<Channel> = {}) {
+  const [support] = testSeed.channels;
+  if (!support) throw new Error('the test seed has a support channel');
+  withSupport(h, {
+    automatedMessages: { ...support.automatedMessages, queued: { enabled: true } },
+    ...change,
+  });
+}
+
+/** A conversation after all the fifty-odd of `openConversations`, from another customer. */
+const lastInLine = (id: string) =>
+  aConversation({ id, customer: OTHER_CUSTOMER, createdAt: '2026-11-23T10:00:00.000Z' });
+
+const places = (h: ReturnType<typeof coreHarness>) =>
+  h.queue.on('sms-outbound').map((m) => (m.body as Message).text.match(/number (\d+) in the queue/)?.[1]);
 
 async function activeCount(h: ReturnType<typeof coreHarness>, agentId: string) {
   return (await h.store.findConversations({ agentId, states: ['active'] })).length;
@@ -87,6 +120,11 @@ describe.each(storeKinds)('assignment (%s)', (_kind, makeStore) => {
       { conversationId: 'c02', agentId: 'alice' },
     ]);
     expect(await h.store.findConversations({ states: ['open'] })).toEqual([]);
+    expect((await h.store.getConversation('c00'))?.value.history.at(-1)).toMatchObject({
+      from: 'open',
+      to: 'active',
+      by: 'system',
+    });
   });
 
   it('leaves conversations open when nobody is available, and assigns when an agent comes online', async () => {
@@ -191,6 +229,8 @@ describe('the assigner of a queue, at scale', () => {
     const counted = countingStore(new MemoryStore());
     const h = coreHarness(counted.store);
     for (const id of ['a1', 'a2', 'a3', 'a4', 'a5']) await h.addAgent({ id, capacity: 1 });
+    // Available but full: offered nothing, so never read.
+    await h.addAgent({ id: 'a6', capacity: 1, assignments: [{ conversationId: 'elsewhere', since: '' }] });
     await openConversations(h, 10);
     counted.reset();
     expect((await assignQueue(h.deps, 'general')).assigned).toHaveLength(5);
@@ -225,6 +265,11 @@ describe('the assigner of a queue, at scale', () => {
     ]);
     expect(queries.length).toBeGreaterThan(1);
     for (const query of queries) expect(query.limit).toBeLessThanOrEqual(50);
+    // Each page starts after the last one read: no conversation is read twice.
+    expect(queries.map((query) => query.after)).toEqual([
+      undefined,
+      { createdAt: '2026-11-23T09:49:00.000Z', id: 'c49' },
+    ]);
   });
 
   it('does not read a queue’s line to tell places when no channel routing into it tells them', async () => {
@@ -246,6 +291,70 @@ describe('the assigner of a queue, at scale', () => {
     await assignQueue(h.deps, 'general');
     expect(counted.operations.filter((o) => o.method === 'findConversations')).toHaveLength(1);
     expect(h.queue.on('sms-outbound')).toHaveLength(1);
+  });
+
+  it('looks ten conversations per free place past the head of the line, and tells places up to the fiftieth', async () => {
+    const h = coreHarness();
+    tellingPlaces(h);
+    // Six places free: sixty conversations looked at, though nobody speaks German.
+    await h.addAgent({ id: 'alice', capacity: 6 });
+    await openConversations(h, 55, { requiredSkills: ['german'] });
+    await h.store.createConversation(lastInLine('c55'));
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+      { conversationId: 'c55', agentId: 'alice' },
+    ]);
+    expect(places(h)).toEqual(Array.from({ length: 50 }, (_, i) => String(i + 1)));
+  });
+
+  it('offers no more than fifty conversations in a run however few places are free', async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    await h.addAgent({ id: 'alice', capacity: 1 });
+    await openConversations(h, 50, { requiredSkills: ['german'] });
+    await h.store.createConversation(lastInLine('c50'));
+    counted.reset();
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([]);
+    expect(counted.operations.filter((o) => o.method === 'findConversations')).toHaveLength(1);
+  });
+});
+
+describe('the assigner, telling customers their place', () => {
+  it('tells a place once, and again when the customer moved up by a quarter of the line', async () => {
+    const h = coreHarness();
+    tellingPlaces(h);
+    await openConversations(h, 5);
+    await assignQueue(h.deps, 'general');
+    await assignQueue(h.deps, 'general');
+    expect(places(h)).toEqual(['1', '2', '3', '4', '5']);
+
+    // c00 is taken: 2→1, 3→2 and 4→3 are worth telling; 5→4 is not (a quarter of 5 is 2).
+    await h.addAgent({ id: 'alice', capacity: 1 });
+    await assignQueue(h.deps, 'general');
+    expect(places(h).slice(5)).toEqual(['1', '2', '3']);
+  });
+
+  it('tells nothing while the channel is closed', async () => {
+    const h = coreHarness();
+    tellingPlaces(h, { hours: hoursSchema.parse({ timeZone: 'UTC', weekly: {} }) });
+    await openConversations(h, 2);
+    expect(await assignQueue(h.deps, 'general')).toEqual({ assigned: [] });
+    expect(h.queue.on('sms-outbound')).toEqual([]);
+  });
+
+  it('tells places in a pick-mode queue without offering anyone anything', async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    tellingPlaces(h);
+    const queues = testSeed.queues.map((queue) =>
+      queue.id === 'general' ? { ...queue, distribution: 'pick' as const } : queue,
+    );
+    h.deps.directory = new Directory(h.deps.directory.channels(), queues);
+    await h.addAgent({ id: 'alice' });
+    await openConversations(h, 2);
+    counted.reset();
+    expect(await assignQueue(h.deps, 'general')).toEqual({ assigned: [] });
+    expect(places(h)).toEqual(['1', '2']);
+    expect(counted.operations.filter((o) => o.method.endsWith('Agent'))).toEqual([]);
   });
 });
 
@@ -305,6 +414,35 @@ describe('an assignment, as the customer and the figures see it', () => {
     expect(h.metrics.of('sms.accept_to_assigned')).toEqual([]);
   });
 
+  it('refuses a conversation that does not exist, and gives the capacity back', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice' });
+    expect(await assignConversation(h.deps, 'missing', 'alice', { kind: 'system' })).toBe(false);
+    expect((await h.store.getAgent('alice'))?.value.assignments).toEqual([]);
+  });
+
+  it('measures the wait on the first assignment of a conversation moved between queues before anyone took it', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice' });
+    const moved = aConversation({
+      id: 'moved',
+      acceptedAt: '2026-11-23T08:58:00.000Z',
+      history: [
+        { from: null, to: 'open', at: '2026-11-23T08:58:00.000Z', by: 'customer', reason: 'first message' },
+        {
+          from: 'open',
+          to: 'open',
+          at: '2026-11-23T08:59:00.000Z',
+          by: 'supervisor:dana',
+          reason: 'transfer',
+        },
+      ],
+    });
+    await h.store.createConversation(moved);
+    await assignConversation(h.deps, 'moved', 'alice', { kind: 'system' });
+    expect(h.metrics.of('sms.accept_to_assigned').map((r) => r.value)).toEqual([120_000]);
+  });
+
   it('gives the capacity back when the conversation was taken meanwhile, and says so', async () => {
     const h = coreHarness();
     await h.addAgent({ id: 'alice' });
@@ -335,6 +473,68 @@ describe('the assigner, choosing among agents', () => {
     await openConversations(h, 1);
     expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
       { conversationId: 'c00', agentId: 'bob' },
+    ]);
+    // Whatever order they come in.
+    const sorted = (agents: Agent[]) => agents.sort(byLoad).map((agent) => agent.id);
+    expect(sorted([anAgent({ id: 'carol' }), anAgent({ id: 'bob' })])).toEqual(['bob', 'carol']);
+  });
+
+  it('puts the least loaded first even when another has more room', async () => {
+    const h = coreHarness();
+    // alice: none of one (empty); bob: one of four (a quarter), but three places free.
+    await h.addAgent({ id: 'alice', capacity: 1 });
+    await h.addAgent({ id: 'bob', capacity: 4, assignments: [{ conversationId: 'held-0', since: '' }] });
+    await openConversations(h, 1);
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+      { conversationId: 'c00', agentId: 'alice' },
+    ]);
+  });
+
+  it('offers a returning customer’s conversation to the next agent when their last agent is removed as it is offered', async () => {
+    const h = coreHarness();
+    withSupport(h, { affinity: true });
+    await h.addAgent({ id: 'alice' });
+    await h.addAgent({ id: 'bob' });
+    await h.store.putCustomer(aCustomerState({ lastAgentId: 'bob' }), null);
+    await openConversations(h, 1);
+    // Bob comes first (affinity); he is removed just before his reservation reads him.
+    meanwhile(h.store, 'getAgent', 'bob', 1, async () => {
+      const bob = await h.store.getAgent('bob');
+      if (bob) await h.store.deleteAgent('bob', bob.etag);
+    });
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+      { conversationId: 'c00', agentId: 'alice' },
+    ]);
+  });
+
+  it('goes by load, affinity on, for a customer the channel has no record of yet', async () => {
+    const h = coreHarness();
+    withSupport(h, { affinity: true });
+    await h.addAgent({ id: 'alice', capacity: 1 });
+    await h.addAgent({ id: 'bob', capacity: 2 });
+    await openConversations(h, 1);
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+      { conversationId: 'c00', agentId: 'bob' },
+    ]);
+  });
+
+  it('gives out the conversations of a channel since removed from the configuration, and tells their customers nothing', async () => {
+    const h = coreHarness();
+    tellingPlaces(h);
+    await h.addAgent({ id: 'alice', capacity: 1 });
+    await openConversations(h, 2, { channelId: 'retired' });
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+      { conversationId: 'c00', agentId: 'alice' },
+    ]);
+    expect(h.queue.on('sms-outbound')).toEqual([]);
+  });
+
+  it('gives out the conversations of a queue since removed from the configuration to its agents', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice', queueIds: ['retired'] });
+    await openConversations(h, 1, { queueId: 'retired' });
+    expect((await assignQueue(h.deps, 'retired')).assigned).toEqual([
+      { conversationId: 'c00', agentId: 'alice' },
     ]);
   });
 
