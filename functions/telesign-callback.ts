@@ -7,14 +7,17 @@ import { verifyTeleSignCallback } from '../shared/providers/telesign/signing.js'
 import { acceptDeliveryReport, acceptInboundSms } from '../shared/use-cases/accept-inbound.js';
 import { httpFunction, json } from './http.js';
 
-/** The sender id of an inbound message (`mo_sms`): our number, which names the channel. */
-function inboundSenderId(rawBody: string): string | undefined {
-  let body: unknown;
+/** The body as JSON, read once (the sender id picks the account before the signature is checked). */
+function jsonOf(rawBody: string): { ok: true; value: unknown } | { ok: false; error: unknown } {
   try {
-    body = JSON.parse(rawBody);
-  } catch {
-    return undefined;
+    return { ok: true, value: JSON.parse(rawBody) };
+  } catch (error) {
+    return { ok: false, error };
   }
+}
+
+/** The sender id of an inbound message (`mo_sms`): our number, which names the channel. */
+function inboundSenderId(body: unknown): string | undefined {
   const senderId = (body as { user_response?: { sender_id?: unknown } } | null)?.user_response?.sender_id;
   return typeof senderId === 'string' ? senderId : undefined;
 }
@@ -78,7 +81,8 @@ export function teleSignCallbackFunction(app: App) {
     logger: app.deps.logger,
     handle: async (request) => {
       const rawBody = await request.text();
-      const senderId = inboundSenderId(rawBody);
+      const body = jsonOf(rawBody);
+      const senderId = body.ok ? inboundSenderId(body.value) : undefined;
       const candidates = candidateAccounts(app, senderId, request);
       if (!app.accounts.telesign(undefined) && !app.directory.channels().some((c) => c.telesign))
         return json(404, { error: { code: 'not-found', message: 'TeleSign is not configured here' } });
@@ -89,6 +93,7 @@ export function teleSignCallbackFunction(app: App) {
           ? json(401, { error: { code: 'unauthorized', message: 'the TSA signature is missing' } })
           : json(403, { error: { code: 'forbidden', message: 'the TSA signature does not match' } });
       }
+      if (!body.ok) throw new ValidationError('request body is not valid JSON', [], { cause: body.error });
       const conversationId = senderId === undefined ? request.query.get('conversationId') : null;
       if (conversationId) {
         // Signed, but the URL is not: the report may touch only a conversation of the signer's account.
@@ -103,13 +108,7 @@ export function teleSignCallbackFunction(app: App) {
           return json(403, { error: { code: 'forbidden', message: 'the TSA signature does not match' } });
         }
       }
-      let body: unknown;
-      try {
-        body = JSON.parse(rawBody);
-      } catch (error) {
-        throw new ValidationError('request body is not valid JSON', [], { cause: error });
-      }
-      const callback = parseTeleSignCallback(body, request.query, app.deps.clock.now().toISOString());
+      const callback = parseTeleSignCallback(body.value, request.query, app.deps.clock.now().toISOString());
       if (callback.kind === 'sms') await acceptInboundSms(app.deps, callback.sms);
       else if (callback.kind === 'report') {
         await acceptDeliveryReport(

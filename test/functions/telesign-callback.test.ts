@@ -119,4 +119,14 @@ describe("TeleSign's callback checks the signature before it reads anything", ()
     expect(await status(await post(report, { authorization: tsa(deployment, report) }))).toBe(200);
     expect(await status(await post(report, { authorization: tsa(sales, report) }))).toBe(200);
   });
+
+  it('answers a signed body that is not JSON with 400, saying so, and reads nothing', async () => {
+    const broken = '{"reference_id": "0123456789ABCDEF';
+    const answer = await post(broken, { authorization: tsa(deployment, broken) });
+    expect(await status(answer)).toBe(400);
+    expect(JSON.stringify((answer as { jsonBody?: unknown }).jsonBody)).toContain(
+      'request body is not valid JSON',
+    );
+    expect(operations).toEqual([]);
+  });
 });
