@@ -1,4 +1,9 @@
-import { ParseError, parsePhoneNumberWithError } from 'libphonenumber-js/max';
+import {
+  type CountryCode,
+  type PhoneNumber as LibPhoneNumber,
+  ParseError,
+  parsePhoneNumberWithError,
+} from 'libphonenumber-js/max';
 import { ValidationError } from '../errors.js';
 
 /** A valid international number in E.164 form (`+` and up to 15 digits). */
@@ -23,20 +28,6 @@ const reasons: Record<string, string> = {
  * unassigned ranges are refused, not just numbers of the wrong length.
  */
 export function parsePhoneNumber(input: string, field = 'phone number'): PhoneNumber {
-  const known = parsed.get(input);
-  if (known) return known;
-  const number = parseUncached(input, field);
-  // Numbers repeat (a customer texts many times; our own numbers on every message), and full
-  // metadata validation is the costliest step of accepting a message.
-  if (parsed.size >= PARSED_KEPT) parsed.clear();
-  parsed.set(input, number);
-  return number;
-}
-
-const PARSED_KEPT = 10_000;
-const parsed = new Map<string, PhoneNumber>();
-
-function parseUncached(input: string, field: string): PhoneNumber {
   const trimmed = input.trim();
   if (!trimmed.startsWith('+')) {
     throw new ValidationError(
@@ -44,20 +35,63 @@ function parseUncached(input: string, field: string): PhoneNumber {
       [{ path: field, message: 'missing + and country code' }],
     );
   }
-  let result: ReturnType<typeof parsePhoneNumberWithError>;
-  try {
-    result = parsePhoneNumberWithError(trimmed);
-  } catch (error) {
+  const reading = readNumber(trimmed);
+  if (!reading.result) {
+    const error = reading.error;
     const reason =
       error instanceof ParseError ? (reasons[error.message] ?? error.message) : 'cannot be parsed';
     throw new ValidationError(`${field} ${reason}`, [{ path: field, message: reason }], { cause: error });
   }
-  if (!result.isValid()) {
+  reading.valid ??= reading.result.isValid();
+  if (!reading.valid) {
     throw new ValidationError(`${field} is not a valid number for its country`, [
       { path: field, message: 'not a valid number' },
     ]);
   }
-  return result.number as PhoneNumber;
+  return reading.result.number as PhoneNumber;
+}
+
+/**
+ * What libphonenumber made of a number, and what was asked of it since. Numbers repeat (a customer
+ * texts many times; our own numbers are on every message and every send's pacing), and reading one
+ * against the full metadata is the costliest step of accepting or pacing a message: each number is
+ * read once, here, for every question asked of it.
+ */
+interface Reading {
+  result?: LibPhoneNumber;
+  error?: unknown;
+  valid?: boolean;
+  tollFree?: boolean;
+}
+
+const READINGS_KEPT = 10_000;
+const readings = new Map<string, Reading>();
+
+function readNumber(input: string): Reading {
+  const known = readings.get(input);
+  if (known) return known;
+  let reading: Reading;
+  try {
+    reading = { result: parsePhoneNumberWithError(input) };
+  } catch (error) {
+    reading = { error };
+  }
+  // The bound only keeps a stray caller (a flood of distinct numbers) from growing it without end.
+  if (readings.size >= READINGS_KEPT) readings.clear();
+  readings.set(input, reading);
+  return reading;
+}
+
+/** The country a number belongs to, when libphonenumber can tell. */
+export function countryOf(number: string): CountryCode | undefined {
+  return readNumber(number).result?.country;
+}
+
+/** Whether a number is toll-free (false for anything libphonenumber cannot read). */
+export function isTollFree(number: string): boolean {
+  const reading = readNumber(number);
+  reading.tollFree ??= reading.result?.getType() === 'TOLL_FREE';
+  return reading.tollFree;
 }
 
 /** Parses a channel's own number: an E.164 number or a short code. */

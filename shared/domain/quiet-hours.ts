@@ -1,8 +1,8 @@
 import { getTimezonesForCountry } from 'countries-and-timezones';
-import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { type Hours, nextOpening, opennessAt, weekdays } from './hours.js';
+import { countryOf } from './phone.js';
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time is HH:MM');
 
@@ -19,14 +19,10 @@ export type NotificationWindow = z.output<typeof notificationWindowSchema>;
 
 /** The recipient's time zone: their country's when it has one, else the window's default. */
 export function recipientTimeZone(number: string, window: NotificationWindow): string {
-  try {
-    const country = parsePhoneNumberWithError(number).country;
-    const zones = country ? getTimezonesForCountry(country) : undefined;
-    if (zones?.length === 1 && zones[0]) return zones[0].name;
-  } catch {
-    // An unparseable number falls back to the default; the send will refuse it anyway.
-  }
-  return window.defaultTimeZone;
+  // An unreadable number falls back to the default; the send will refuse it anyway.
+  const country = countryOf(number);
+  const zones = country ? getTimezonesForCountry(country) : undefined;
+  return zones?.length === 1 && zones[0] ? zones[0].name : window.defaultTimeZone;
 }
 
 function asHours(window: NotificationWindow, timeZone: string): Hours {

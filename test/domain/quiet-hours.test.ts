@@ -12,6 +12,7 @@ describe('quiet hours for notifications', () => {
     ['a country with one time zone uses it', '+442079460958', 'Europe/London'],
     ['a country with several uses the default', '+14255550123', 'America/New_York'],
     ['an unparseable number uses the default', 'nonsense', 'America/New_York'],
+    ['a number of no country (international freephone) uses the default', '+80012345678', 'America/New_York'],
   ])('%s', (_name, number, zone) => {
     expect(recipientTimeZone(number, window)).toBe(zone);
   });
