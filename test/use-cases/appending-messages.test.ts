@@ -7,6 +7,7 @@ import { appendInbound, inboundMessage } from '../../shared/use-cases/append-inb
 import { queueOutbound } from '../../shared/use-cases/outbound.js';
 import { aConversation, CUSTOMER, SUPPORT_NUMBER } from '../support/builders.js';
 import { coreHarness } from '../support/core.js';
+import { meanwhile } from '../support/meanwhile.js';
 
 const media = [{ url: 'https://media.example/parcel.jpg', contentType: 'image/jpeg' }];
 
@@ -73,6 +74,33 @@ describe("a customer's message appended to a conversation", () => {
     expect((await h.store.getAgent('alice'))?.value.assignments).toEqual([
       { conversationId: 'conv-1', since: '2026-11-23T09:00:00.000Z' },
     ]);
+  });
+
+  it('is appended once when the conversation changed while its agent was being given it back', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice', presence: 'available' });
+    const into = await stored(h, aConversation({ state: 'waiting', agentId: 'alice', lastSeq: 1 }));
+    // While her capacity is reserved, an automated message takes the conversation's next place.
+    meanwhile(h.store, 'getAgent', 'alice', 1, () =>
+      queueOutbound(h.deps, 'conv-1', 'We are still here', { kind: 'system' }),
+    );
+    const sms = h.sms({ text: 'Back again' });
+    const conversation = await appendInbound(h.deps, into, sms);
+    expect(conversation).toMatchObject({ state: 'active', agentId: 'alice', lastSeq: 3 });
+    expect((await h.store.getMessage('conv-1', sms.id))?.value.seq).toBe(3);
+    expect((await h.store.getAgent('alice'))?.value.assignments.map((a) => a.conversationId)).toEqual([
+      'conv-1',
+    ]);
+  });
+
+  it('fails when the message cannot be written, the place it took staying unused', async () => {
+    const h = coreHarness();
+    const into = await stored(h, aConversation({ lastSeq: 1 }));
+    h.store.createMessage = async () => {
+      throw new Error('disk full');
+    };
+    await expect(appendInbound(h.deps, into, h.sms())).rejects.toThrow('disk full');
+    expect((await h.store.getConversation('conv-1'))?.value.lastSeq).toBe(2);
   });
 
   it('puts a waiting conversation back in the queue when its agent is away, or there is none', async () => {
