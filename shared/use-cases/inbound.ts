@@ -138,7 +138,9 @@ async function joinQueue(deps: CoreDeps, channel: Channel, conversation: Convers
           nextOpening,
         })
       : sendAutomated(deps, conversation, 'outOfHours', `${sms.id}:closed`, { nextOpening }));
-  } else if (conversation.lastSeq === 1 || conversation.history.length === 1) {
+  } else if (conversation.history.length === 1) {
+    // New: still in the state it opened in (a redelivery of its first message too, whose sequence
+    // number is past 1 by then); a conversation back from an agent is not greeted again.
     await sendAutomated(deps, conversation, 'greeting', `${conversation.id}:greeting`);
   }
   await requestAssignment(deps, conversation.queueId, 'customer message');

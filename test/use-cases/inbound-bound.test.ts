@@ -29,4 +29,15 @@ describe('a customer message whose place never settles', () => {
     await expect(receiveInbound(h.deps, h.sms({ text: 'second' }))).rejects.toBeInstanceOf(UnsettledError);
     expect(store.refusals).toBeLessThanOrEqual(20);
   });
+
+  it('is given twenty passes, and the error says so', async () => {
+    const store = new NeverSettlingStore();
+    const h = coreHarness(store);
+    await receiveInbound(h.deps, h.sms({ text: 'first' }));
+    store.refusals = 0;
+    await expect(receiveInbound(h.deps, h.sms({ text: 'second' }))).rejects.toThrow(
+      "the message's place did not settle after 20 passes",
+    );
+    expect(store.refusals).toBe(20);
+  });
 });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { automatedMessagesSchema } from '../../shared/domain/automated-messages.js';
+import { Directory } from '../../shared/domain/directory.js';
+import { assignQueue } from '../../shared/use-cases/assign.js';
+import { closeConversation } from '../../shared/use-cases/conversations.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import { countingStore } from '../../stand-ins/counting-store.js';
-import { coreHarness } from '../support/core.js';
+import { coreHarness, testSeed } from '../support/core.js';
 import { MemoryStore } from '../support/memory-store.js';
 
 /** What a customer's message costs the store: the figures the Cosmos DB layout was designed for. */
@@ -41,6 +45,45 @@ describe('the cost of a customer message in store operations', () => {
     expect(counted.operations.map((o) => [o.kind, o.method])).toEqual([
       ['point-read', 'getCustomer'],
       ['point-read', 'getErasedOptOut'],
+      ['write', 'putCustomer'],
+      ['point-read', 'getContact'],
+      ['write', 'createConversationWithMessage'],
+    ]);
+  });
+
+  it('on a conversation an agent has, on a channel that sends surveys: the same, no read for a survey', async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    const [support, ...rest] = testSeed.channels;
+    if (!support) throw new Error('no support channel');
+    const automatedMessages = automatedMessagesSchema.parse({ survey: { enabled: true } });
+    h.deps.directory = new Directory([{ ...support, automatedMessages }, ...rest], testSeed.queues);
+    await h.addAgent({ id: 'alice' });
+    await receiveInbound(h.deps, h.sms({ text: 'first' }));
+    expect((await assignQueue(h.deps, 'general')).assigned).toHaveLength(1);
+    counted.reset();
+    expect(await receiveInbound(h.deps, h.sms({ text: 'second' }))).toMatchObject({ state: 'active' });
+    expect(counted.operations.map((o) => [o.kind, o.method])).toEqual([
+      ['point-read', 'getCustomer'],
+      ['write', 'takeNextSeq'],
+      ['write', 'createMessage'],
+    ]);
+  });
+
+  it('after the conversation closed with no survey to answer: the closed one read once, then a new one opened', async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    h.deps.erasureKey = undefined;
+    const first = await receiveInbound(h.deps, h.sms({ text: 'first' }));
+    if (first.status !== 'stored') throw new Error('not stored');
+    await closeConversation(h.deps, first.conversationId, { kind: 'system' }, 'test');
+    counted.reset();
+    expect(await receiveInbound(h.deps, h.sms({ text: 'again' }))).toMatchObject({ state: 'open' });
+    expect(counted.operations.map((o) => [o.kind, o.method])).toEqual([
+      ['point-read', 'getCustomer'],
+      ['write', 'takeNextSeq'],
+      ['point-read', 'getConversation'],
+      ['point-read', 'getMessage'],
       ['write', 'putCustomer'],
       ['point-read', 'getContact'],
       ['write', 'createConversationWithMessage'],
