@@ -74,17 +74,11 @@ export async function handleKeyword(
     ? place.value
     : await appendInbound(deps, place, sms);
   if (keyword === 'opt-out' && conversation.state !== 'closed') {
+    // Closed like any other: its goodbye sends nothing to a customer now opted out, and records a
+    // survey an earlier end sent but did not record.
     conversation =
-      (await closeConversation(
-        deps,
-        conversation.id,
-        { kind: 'customer' },
-        'customer opted out (STOP)',
-        undefined,
-        {
-          goodbye: false,
-        },
-      )) ?? conversation;
+      (await closeConversation(deps, conversation.id, { kind: 'customer' }, 'customer opted out (STOP)')) ??
+      conversation;
   }
 
   const optedOut = (await deps.store.getCustomer(channel.id, sms.from))?.value.optedOut ?? false;

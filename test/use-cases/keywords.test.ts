@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { automatedMessagesSchema } from '../../shared/domain/automated-messages.js';
 import { Directory } from '../../shared/domain/directory.js';
 import type { Message } from '../../shared/domain/message.js';
 import { notificationRequestSchema } from '../../shared/domain/notification.js';
 import { AlreadyExistsError, ConsentError } from '../../shared/errors.js';
 import { acceptInboundSms } from '../../shared/use-cases/accept-inbound.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
-import { closeByAgent, replyToCustomer } from '../../shared/use-cases/conversations.js';
+import { closeByAgent, endConversation, replyToCustomer } from '../../shared/use-cases/conversations.js';
 import { deliverOutbound } from '../../shared/use-cases/deliver.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import { sendNotification } from '../../shared/use-cases/notify.js';
@@ -49,6 +50,54 @@ describe('STOP', () => {
     expect(h.sender.sends.map((s) => s.text)).toEqual([
       'You are unsubscribed from Support and will get no more messages. Reply START to resubscribe.',
     ]);
+  });
+
+  it('closes the conversation under way as the customer’s step, naming the opt-out', async () => {
+    const { h, conversationId } = await talkingToAlice();
+    await receiveInbound(h.deps, h.sms({ text: 'STOP' }));
+    const closed = (await h.store.getConversation(conversationId))?.value;
+    expect(closed?.history.at(-1)).toMatchObject({
+      from: 'active',
+      to: 'closed',
+      by: 'customer',
+      reason: 'customer opted out (STOP)',
+    });
+    expect(h.logs.map((line) => JSON.parse(line)).filter((l) => l.event === 'conversation.closed')).toEqual([
+      expect.objectContaining({ conversationId, by: 'customer', reason: 'customer opted out (STOP)' }),
+    ]);
+  });
+
+  it('says no goodbye and sends no survey, though the channel has them on, and records a survey the agent’s end sent before the process stopped', async () => {
+    const { h, conversationId } = await talkingToAlice();
+    const [support, ...rest] = testSeed.channels;
+    if (!support) throw new Error('no support channel');
+    const automatedMessages = automatedMessagesSchema.parse({
+      ended: { enabled: true },
+      survey: { enabled: true },
+    });
+    h.deps.directory = new Directory([{ ...support, automatedMessages }, ...rest], testSeed.queues);
+    // Alice ends the conversation: the goodbye and the survey go out, and the process stops
+    // before the conversation records the survey.
+    const replace = h.store.replaceConversation.bind(h.store);
+    h.store.replaceConversation = async (conversation, etag) => {
+      if (conversation.survey) throw new Error('the process stopped');
+      return replace(conversation, etag);
+    };
+    await expect(endConversation(h.deps, { conversationId, agentId: 'alice' })).rejects.toThrow(/stopped/);
+    h.store.replaceConversation = replace;
+    const sent = h.queue.on('sms-outbound').length;
+
+    await receiveInbound(h.deps, h.sms({ text: 'STOP' }));
+    expect(
+      h.queue
+        .on('sms-outbound')
+        .slice(sent)
+        .map((m) => (m.body as Message).purpose),
+    ).toEqual(['opt-out-confirmation']);
+    expect((await h.store.getConversation(conversationId))?.value).toMatchObject({
+      state: 'closed',
+      survey: { sentAt: '2026-11-23T09:00:00.000Z' },
+    });
   });
 
   it('is honoured afterwards: agent replies are refused and anything already queued is not sent', async () => {
@@ -117,6 +166,43 @@ describe('START and HELP', () => {
     expect(h.queue.on('sms-outbound')).toHaveLength(1);
     await deliverAll(h);
     expect(h.sender.sends).toHaveLength(1);
+  });
+});
+
+describe('the reply to a keyword', () => {
+  const queued = (h: ReturnType<typeof coreHarness>) =>
+    h.queue.on('sms-outbound').map((m) => {
+      const { author, purpose } = m.body as Message;
+      return { author, purpose };
+    });
+
+  it('is the system’s: the opt-out confirmation for STOP, a keyword reply for START and HELP', async () => {
+    const h = coreHarness();
+    await receiveInbound(h.deps, h.sms({ text: 'STOP' }));
+    await receiveInbound(h.deps, h.sms({ text: 'START' }));
+    await receiveInbound(h.deps, h.sms({ text: 'HELP' }));
+    expect(queued(h)).toEqual([
+      { author: { kind: 'system' }, purpose: 'opt-out-confirmation' },
+      { author: { kind: 'system' }, purpose: 'keyword-reply' },
+      { author: { kind: 'system' }, purpose: 'keyword-reply' },
+    ]);
+  });
+});
+
+describe('the consent trail of a keyword', () => {
+  it('keeps forty characters of the word as capitalised, even a word that grows in capitals (ß → SS)', async () => {
+    const h = coreHarness();
+    const [support, ...rest] = testSeed.channels;
+    if (!support) throw new Error('no support channel');
+    // Forty characters as the admin typed it, forty-two in capitals.
+    const word = 'Keine Nachrichten mehr bitte. Gruß, Weiß';
+    const consent = { ...support.consent, optOut: [word.toUpperCase()] };
+    h.deps.directory = new Directory([{ ...support, consent }, ...rest], testSeed.queues);
+    await receiveInbound(h.deps, h.sms({ text: word }));
+    expect((await h.store.getCustomer('support', CUSTOMER))?.value).toMatchObject({
+      optedOut: true,
+      consentChangedVia: 'keyword KEINE NACHRICHTEN MEHR BITTE. GRUSS, WEI',
+    });
   });
 });
 
@@ -297,6 +383,18 @@ class FailingConversationWrites extends MemoryStore {
   }
 }
 
+/** A store whose next write of a conversation lands, and then fails all the same (a lost answer). */
+class LandedThenFailed extends MemoryStore {
+  failure: Error | undefined;
+  override async createConversation(...args: Parameters<MemoryStore['createConversation']>) {
+    const written = await super.createConversation(...args);
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure) throw failure;
+    return written;
+  }
+}
+
 describe('a keyword delivered again after a crash', () => {
   it('finishes the job in the conversation the first attempt made, with one message and one reply', async () => {
     const h = coreHarness();
@@ -334,5 +432,20 @@ describe('a keyword delivered again after a crash', () => {
     store.failure = exists;
     store.hide = `keyword:${stop.id}`;
     await expect(receiveInbound(h.deps, stop)).rejects.toBe(exists);
+  });
+
+  it('passes on a store failure even when the write landed, and the redelivery finishes the job', async () => {
+    const store = new LandedThenFailed();
+    const h = coreHarness(store);
+    const timeout = new Error('request timed out');
+    store.failure = timeout;
+    const stop = h.sms({ text: 'STOP' });
+    await expect(receiveInbound(h.deps, stop)).rejects.toBe(timeout);
+    expect(h.queue.on('sms-outbound')).toEqual([]);
+    expect(await receiveInbound(h.deps, stop)).toMatchObject({
+      status: 'stored',
+      conversationId: `keyword:${stop.id}`,
+    });
+    expect(h.queue.on('sms-outbound')).toHaveLength(1);
   });
 });
