@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Directory } from '../../shared/domain/directory.js';
 import { ConflictError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../../shared/errors.js';
 import { assignConversation, assignQueue } from '../../shared/use-cases/assign.js';
-import { closeByAgent, endConversation } from '../../shared/use-cases/conversations.js';
+import { closeByAgent, closeConversation, endConversation } from '../../shared/use-cases/conversations.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import {
   pickFromQueue,
@@ -372,6 +372,24 @@ describe('work distribution, step by step', () => {
     ).rejects.toThrow(new ConflictError('conversation c00 is already with agent bob'));
     expect((await h.store.getConversation('c00'))?.value).toMatchObject({ state: 'active', agentId: 'bob' });
     expect((await h.store.getAgent('bob'))?.value.assignments.map((a) => a.conversationId)).toEqual(['c00']);
+  });
+
+  it('gives the target’s capacity back when the conversation was closed while a supervisor was moving it to them', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'bob' });
+    await h.store.createConversation(aConversation({ id: 'c00' }));
+    // The supervisor's second read of the conversation comes after the customer's STOP closed it.
+    meanwhile(h.store, 'getConversation', 'c00', 2, () =>
+      closeConversation(h.deps, 'c00', { kind: 'customer' }, 'customer opted out (STOP)'),
+    );
+    await expect(
+      reassign(h.deps, { conversationId: 'c00', userId: 'dana', toAgentId: 'bob' }),
+    ).rejects.toThrow(
+      new ConflictError(
+        'conversation c00 is closed; only an open, active or set-aside conversation can be reassigned',
+      ),
+    );
+    expect((await h.store.getAgent('bob'))?.value.assignments).toEqual([]);
   });
 
   it('records a pick as the agent’s step, and refuses one taken by someone else meanwhile, giving the room back', async () => {
