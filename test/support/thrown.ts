@@ -10,3 +10,13 @@ export function thrownValidation(act: () => unknown): ValidationError {
   }
   throw new Error('expected a ValidationError');
 }
+
+/** What an async act is refused with; an act that succeeds fails the test. */
+export async function refusal(act: () => unknown): Promise<Error> {
+  try {
+    await act();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to be refused');
+}

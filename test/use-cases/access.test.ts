@@ -16,6 +16,7 @@ import { negotiateLive } from '../../shared/use-cases/negotiate.js';
 import { aChannel, aConversation, anAgent, SUPPORT_NUMBER } from '../support/builders.js';
 import { coreHarness } from '../support/core.js';
 import { MemoryStore } from '../support/memory-store.js';
+import { refusal } from '../support/thrown.js';
 
 const alice: Principal = {
   kind: 'user',
@@ -28,15 +29,6 @@ const stranger: Principal = { kind: 'user', userId: 'u-eve', name: 'Eve', roles:
 const sam: Principal = { kind: 'user', userId: 'u-sam', name: 'Sam', roles: ['supervisor'], agentId: null };
 const ada: Principal = { kind: 'user', userId: 'u-ada', name: 'Ada', roles: ['admin'], agentId: null };
 const flow: Principal = { kind: 'key', userId: 'function-key', name: 'a flow', roles: [], agentId: null };
-
-async function refusal(action: () => unknown): Promise<Error> {
-  try {
-    await action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 describe('a role check', () => {
   it('lets in a caller holding any of the roles wanted', () => {

@@ -26,15 +26,7 @@ import {
 import { listPoisonEvents } from '../../shared/use-cases/poison-events.js';
 import { anAgent } from '../support/builders.js';
 import { coreHarness } from '../support/core.js';
-
-async function refusal(action: () => Promise<unknown>): Promise<Error> {
-  try {
-    await action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to be refused');
-}
+import { refusal } from '../support/thrown.js';
 
 function loggedEvents(logs: string[]): Record<string, unknown>[] {
   return logs.map((line) => JSON.parse(line) as Record<string, unknown>);

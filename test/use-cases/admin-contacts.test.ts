@@ -8,15 +8,7 @@ import {
 } from '../../shared/use-cases/admin-contacts.js';
 import { aConversation, aCustomerState, CUSTOMER, OTHER_CUSTOMER } from '../support/builders.js';
 import { coreHarness } from '../support/core.js';
-
-async function refusal(action: () => Promise<unknown>): Promise<Error> {
-  try {
-    await action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to be refused');
-}
+import { refusal } from '../support/thrown.js';
 
 describe('an admin keeping contacts', () => {
   it('creates a contact by its mobile number, dated now', async () => {

@@ -10,21 +10,13 @@ import {
 import { LiveDirectory } from '../../shared/use-cases/live-directory.js';
 import { coreHarness } from '../support/core.js';
 import { MemoryStore } from '../support/memory-store.js';
+import { refusal } from '../support/thrown.js';
 
 function configuration(numbers: unknown[] = ['+14255550100']): Configuration {
   return configurationSchema.parse({
     channels: [{ id: 'support', name: 'Support', numbers, provider: 'local', defaultQueueId: 'general' }],
     queues: [{ id: 'general', name: 'General' }],
   });
-}
-
-async function refusal(action: () => Promise<unknown>): Promise<Error> {
-  try {
-    await action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to be refused');
 }
 
 describe("an admin managing a channel's numbers", () => {
