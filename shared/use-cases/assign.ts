@@ -1,6 +1,6 @@
 import type { Agent } from '../domain/agent.js';
 import { canTakeWork, freeCapacity, hasSkills } from '../domain/agent.js';
-import { type Actor, type Conversation, transition } from '../domain/conversation.js';
+import { type Actor, type Conversation, holdsCapacity, transition } from '../domain/conversation.js';
 import { opennessAt } from '../domain/hours.js';
 import { routesTo } from '../domain/routing.js';
 import type { ConversationCursor } from '../ports.js';
@@ -18,7 +18,7 @@ type Taking =
   | { kind: 'assigned'; conversation: Conversation }
   /** Theirs already (a repeat of this assignment): nothing to announce. */
   | { kind: 'already-theirs' }
-  /** Taken by someone else, closed or gone meanwhile. */
+  /** Taken by someone else, set aside, closed or gone meanwhile. */
   | { kind: 'lost' };
 
 /**
@@ -39,7 +39,10 @@ export async function assignConversation(
   const taking = await retryOnConflict(async (): Promise<Taking> => {
     const stored = await deps.store.getConversation(conversationId);
     if (stored?.value.state !== 'open')
-      return stored?.value.agentId === agentId ? { kind: 'already-theirs' } : { kind: 'lost' };
+      // Theirs only while it holds their capacity: set aside or closed since, it holds none.
+      return stored && holdsCapacity(stored.value.state) && stored.value.agentId === agentId
+        ? { kind: 'already-theirs' }
+        : { kind: 'lost' };
     const next = transition(stored.value, { type: 'assign', agentId }, actor, deps.clock.now().toISOString());
     return {
       kind: 'assigned',
@@ -171,11 +174,14 @@ export async function assignQueue(deps: CoreDeps, queueId: string): Promise<Assi
     if (!last || page.length < pageSize || !needMore) break;
     after = { createdAt: last.createdAt, id: last.id };
   }
-  if (announcing) {
-    const taken = new Set(outcome.assigned.map((a) => a.conversationId));
-    const still = waiting.filter((c) => !taken.has(c.id));
-    await tellPositions(deps, still, closed);
-  }
+  // Whenever the line was read, including for a run with room in a queue no telling channel
+  // routes into: a customer transferred there is told their place now (docs/decisions.md).
+  const taken = new Set(outcome.assigned.map((a) => a.conversationId));
+  await tellPositions(
+    deps,
+    waiting.filter((c) => !taken.has(c.id)),
+    closed,
+  );
   return outcome;
 }
 

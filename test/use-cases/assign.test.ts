@@ -8,7 +8,12 @@ import type { Message } from '../../shared/domain/message.js';
 import type { SenderNumber } from '../../shared/domain/phone.js';
 import type { ConversationQuery } from '../../shared/ports.js';
 import { assignConversation, assignQueue, byLoad } from '../../shared/use-cases/assign.js';
-import { closeByAgent, endConversation, setPresence } from '../../shared/use-cases/conversations.js';
+import {
+  closeByAgent,
+  closeConversation,
+  endConversation,
+  setPresence,
+} from '../../shared/use-cases/conversations.js';
 import { countingStore } from '../../stand-ins/counting-store.js';
 import { aConversation, aCustomerState, anAgent, OTHER_CUSTOMER } from '../support/builders.js';
 import { coreHarness, storeKinds, testSeed } from '../support/core.js';
@@ -316,6 +321,56 @@ describe('the assigner of a queue, at scale', () => {
     expect((await assignQueue(h.deps, 'general')).assigned).toEqual([]);
     expect(counted.operations.filter((o) => o.method === 'findConversations')).toHaveLength(1);
   });
+
+  it('reads only the queue’s available agents', async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    await h.addAgent({ id: 'alice' });
+    await h.addAgent({ id: 'bob', queueIds: ['billing'] });
+    await h.addAgent({ id: 'carol', presence: 'offline' });
+    await openConversations(h, 1);
+    counted.reset();
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+      { conversationId: 'c00', agentId: 'alice' },
+    ]);
+    expect(counted.operations.filter((o) => o.method === 'listAgents').map((o) => o.documents)).toEqual([1]);
+  });
+
+  it('reads no customer record for affinity when one agent only can take the conversation', async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    withSupport(h, { affinity: true });
+    await h.addAgent({ id: 'alice' });
+    await h.store.putCustomer(aCustomerState({ lastAgentId: 'alice' }), null);
+    await openConversations(h, 1);
+    counted.reset();
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+      { conversationId: 'c00', agentId: 'alice' },
+    ]);
+    expect(counted.operations.filter((o) => o.method === 'getCustomer')).toEqual([]);
+  });
+
+  it('reads a line shorter than a page once', async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    await h.addAgent({ id: 'alice', capacity: 5 });
+    await openConversations(h, 3);
+    counted.reset();
+    expect((await assignQueue(h.deps, 'general')).assigned).toHaveLength(3);
+    expect(counted.operations.filter((o) => o.method === 'findConversations')).toHaveLength(1);
+  });
+
+  it('reads no further once every agent is full', async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    await h.addAgent({ id: 'alice', capacity: 1 });
+    await openConversations(h, 60);
+    counted.reset();
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+      { conversationId: 'c00', agentId: 'alice' },
+    ]);
+    expect(counted.operations.filter((o) => o.method === 'findConversations')).toHaveLength(1);
+  });
 });
 
 describe('the assigner, telling customers their place', () => {
@@ -339,6 +394,58 @@ describe('the assigner, telling customers their place', () => {
     await openConversations(h, 2);
     expect(await assignQueue(h.deps, 'general')).toEqual({ assigned: [] });
     expect(h.queue.on('sms-outbound')).toEqual([]);
+  });
+
+  it('reads one page of a long pick-mode line to tell places, though its agents have room', async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    tellingPlaces(h);
+    const queues = testSeed.queues.map((queue) =>
+      queue.id === 'general' ? { ...queue, distribution: 'pick' as const } : queue,
+    );
+    h.deps.directory = new Directory(h.deps.directory.channels(), queues);
+    await h.addAgent({ id: 'alice' });
+    await openConversations(h, 60);
+    counted.reset();
+    expect(await assignQueue(h.deps, 'general')).toEqual({ assigned: [] });
+    expect(places(h)).toEqual(Array.from({ length: 50 }, (_, i) => String(i + 1)));
+    expect(counted.operations.filter((o) => o.method === 'findConversations')).toHaveLength(1);
+  });
+
+  it('tells a customer transferred into a queue no telling channel routes to their place at the next run with an agent with room', async () => {
+    const h = coreHarness();
+    // Support tells places and routes into general only; its customers were moved to billing.
+    tellingPlaces(h);
+    await h.addAgent({ id: 'bob', capacity: 1, queueIds: ['billing'] });
+    await h.store.createConversation(aConversation({ id: 'moved-1', queueId: 'billing' }));
+    await h.store.createConversation(
+      aConversation({
+        id: 'moved-2',
+        queueId: 'billing',
+        customer: OTHER_CUSTOMER,
+        createdAt: '2026-11-23T09:01:00.000Z',
+      }),
+    );
+    expect((await assignQueue(h.deps, 'billing')).assigned).toEqual([
+      { conversationId: 'moved-1', agentId: 'bob' },
+    ]);
+    expect(h.queue.on('sms-outbound').map((m) => [(m.body as Message).conversationId, places(h)[0]])).toEqual(
+      [['moved-2', '1']],
+    );
+    expect((await h.store.getConversation('moved-2'))?.value.toldPosition).toBe(1);
+  });
+
+  it('tells no place to a customer whose conversation was closed as places were being told', async () => {
+    const h = coreHarness();
+    tellingPlaces(h);
+    await openConversations(h, 2);
+    meanwhile(h.store, 'getConversation', 'c00', 1, () =>
+      closeConversation(h.deps, 'c00', { kind: 'system' }, 'closed after inactivity'),
+    );
+    await assignQueue(h.deps, 'general');
+    expect(h.queue.on('sms-outbound').map((m) => (m.body as Message).conversationId)).toEqual(['c01']);
+    expect((await h.store.getConversation('c00'))?.value).toMatchObject({ state: 'closed' });
+    expect((await h.store.getConversation('c00'))?.value.toldPosition).toBeUndefined();
   });
 
   it('tells places in a pick-mode queue without offering anyone anything', async () => {
@@ -452,6 +559,18 @@ describe('an assignment, as the customer and the figures see it', () => {
     expect(h.queue.on('sms-outbound')).toEqual([]);
   });
 
+  it('refuses a conversation its agent has set aside or closed since, and keeps no capacity for it', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice' });
+    // A repeat of assignments that went through, after alice set one aside and closed the other.
+    await h.store.createConversation(aConversation({ id: 'aside', state: 'waiting', agentId: 'alice' }));
+    await h.store.createConversation(aConversation({ id: 'done', state: 'closed', agentId: 'alice' }));
+    expect(await assignConversation(h.deps, 'aside', 'alice', { kind: 'system' })).toBe(false);
+    expect(await assignConversation(h.deps, 'done', 'alice', { kind: 'system' })).toBe(false);
+    expect((await h.store.getAgent('alice'))?.value.assignments).toEqual([]);
+    expect(h.logs.filter((line) => line.includes('conversation.assigned'))).toEqual([]);
+  });
+
   it('lets an agent who is away take one themselves, but the assigner offers them none', async () => {
     const h = coreHarness();
     await h.addAgent({ id: 'alice', presence: 'away' });
@@ -505,6 +624,26 @@ describe('the assigner, choosing among agents', () => {
     expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
       { conversationId: 'c00', agentId: 'alice' },
     ]);
+  });
+
+  it('offers a returning customer’s conversation to their last agent once in a run, though they are back when the others have refused it', async () => {
+    const h = coreHarness();
+    withSupport(h, { affinity: true });
+    await h.addAgent({ id: 'alice' });
+    await h.addAgent({ id: 'bob' });
+    await h.store.putCustomer(aCustomerState({ lastAgentId: 'bob' }), null);
+    await openConversations(h, 1);
+    const presence = (agentId: string, presence: 'available' | 'away') => async () => {
+      const agent = await h.store.getAgent(agentId);
+      if (agent) await h.store.replaceAgent({ ...agent.value, presence }, agent.etag);
+    };
+    // Each steps away just as their reservation reads them (the step reads them too); after his
+    // refusal and the assigner's re-read, bob is back for any read of him.
+    meanwhile(h.store, 'getAgent', 'bob', 1, presence('bob', 'away'));
+    meanwhile(h.store, 'getAgent', 'alice', 1, presence('alice', 'away'));
+    meanwhile(h.store, 'getAgent', 'bob', 4, presence('bob', 'available'));
+    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([]);
+    expect((await h.store.getConversation('c00'))?.value.state).toBe('open');
   });
 
   it('goes by load, affinity on, for a customer the channel has no record of yet', async () => {
