@@ -31,8 +31,9 @@ async function requireAgent(deps: CoreDeps, agentId: string) {
   return stored;
 }
 
+/** An open conversation has no agent (every way into the queue clears it): only the agent check tells. */
 function requireOwner(conversation: Conversation, agentId: string) {
-  if (conversation.agentId !== agentId || conversation.state === 'open' || conversation.state === 'closed') {
+  if (conversation.agentId !== agentId || conversation.state === 'closed') {
     throw new ForbiddenError(`conversation ${conversation.id} is not assigned to agent ${agentId}`);
   }
 }
@@ -128,8 +129,8 @@ async function sayGoodbye(deps: CoreDeps, conversation: Conversation) {
   // Sent by an earlier goodbye that stopped before recording it (an end, then the close).
   const channel = deps.directory.findChannel(conversation.channelId);
   if (!channel?.automatedMessages.survey.enabled || conversation.survey) return;
-  const fresh = await deps.store.getConversation(conversation.id);
-  if (fresh) await recoverSurveySent(deps, channel, fresh.value);
+  // Conversations are never deleted: the one just written is there.
+  await recoverSurveySent(deps, channel, (await requireConversation(deps, conversation.id)).value);
 }
 
 /**
