@@ -27,9 +27,16 @@ export type DeliveryOutcome =
 /** An outbound message always goes to the conversation's customer, an E.164 number. */
 const customerOf = (message: Message) => message.to as PhoneNumber;
 
-async function ensureStored(deps: CoreDeps, message: Message): Promise<Stored<Message>> {
-  const existing = await deps.store.getMessage(message.conversationId, message.id);
-  if (existing) return existing;
+/**
+ * The message's record: the one the delivery found, else written now (the reply crashed before it
+ * stored it), else the one another writer got in first with.
+ */
+async function ensureStored(
+  deps: CoreDeps,
+  message: Message,
+  found: Stored<Message> | undefined,
+): Promise<Stored<Message>> {
+  if (found) return found;
   try {
     return await deps.store.createMessage(message);
   } catch (error) {
@@ -212,14 +219,14 @@ async function afterRefusal(
       ? 'opted-out'
       : 'rejected';
   deps.logger.warn('outbound.failed', { ...log, kind: error.kind });
-  // After the opt-out above the record is read again: the consent write does not touch it, but
-  // holding it across another write is not worth the read saved on a failure.
+  // The record held is still good after the opt-out above: the consent write does not touch it
+  // (were it written meanwhile, its etag would no longer match and setStatus would read it again).
   return fail(
     deps,
     message,
     reason,
     { channel: channel.id, provider: channel.provider, reason: counted },
-    error.kind === 'opted-out' ? undefined : stored,
+    stored,
   );
 }
 
@@ -258,22 +265,27 @@ export async function deliverOutbound(
   const log = { messageId: message.id, conversationId: message.conversationId, to: maskPhone(message.to) };
   const channel = deps.directory.channelForNumber(message.from);
   if (!channel) {
-    await ensureStored(deps, message);
-    return fail(deps, message, 'the sending number no longer belongs to a channel', {
-      channel: 'none',
-      provider: message.provider,
-      reason: 'no-channel',
-    });
+    const stored = await ensureStored(deps, message, found);
+    return fail(
+      deps,
+      message,
+      'the sending number no longer belongs to a channel',
+      { channel: 'none', provider: message.provider, reason: 'no-channel' },
+      stored,
+    );
   }
   const counted = { channel: channel.id, provider: channel.provider };
 
   // Checked when the agent sent it; the channel may have moved to a provider without MMS since.
   if (message.media?.length && !providerSendsMedia(channel.provider)) {
-    await ensureStored(deps, message);
-    return fail(deps, message, `it carries media, and ${channel.provider} sends SMS only; nothing went out`, {
-      ...counted,
-      reason: 'media-unsupported',
-    });
+    const stored = await ensureStored(deps, message, found);
+    return fail(
+      deps,
+      message,
+      `it carries media, and ${channel.provider} sends SMS only; nothing went out`,
+      { ...counted, reason: 'media-unsupported' },
+      stored,
+    );
   }
 
   const sender = deps.senders.forChannel(channel);

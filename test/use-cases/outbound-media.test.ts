@@ -81,7 +81,7 @@ describe('an agent attaching media (MMS)', () => {
     expect(reply).not.toHaveProperty('media');
   });
 
-  it('a message queued with media whose channel moved to a provider without MMS fails unsent, saying why', async () => {
+  it('a message queued with media whose channel moved to a provider without MMS fails unsent, saying why, counted as media unsupported', async () => {
     const { h, conversationId, agentId } = await activeConversation('twilio');
     await replyToCustomer(h.deps, { conversationId, agentId, text: 'Label', media: [PHOTO] });
     onProvider(h, 'acs');
@@ -97,6 +97,9 @@ describe('an agent attaching media (MMS)', () => {
       status: 'failed',
       failureReason: expect.stringContaining('acs sends SMS only'),
     });
+    expect(h.metrics.of('sms.delivery.failures')).toMatchObject([
+      { value: 1, attributes: { channel: 'support', provider: 'acs', reason: 'media-unsupported' } },
+    ]);
   });
 
   it('starting a conversation with media: on Twilio it goes with the first text; elsewhere nothing is started', async () => {

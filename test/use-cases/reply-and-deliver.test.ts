@@ -233,6 +233,39 @@ describe('delivering an outbound message', () => {
   });
 });
 
+describe('delivering a message erased with its customer meanwhile', () => {
+  // Another writer (a delivery report) gets in before the delivery's write of the record, so that
+  // write conflicts; the customer's erasure then deletes the record before it is read again.
+  for (const [write, nth] of [
+    ['its attempt being marked', 1],
+    ['its status being set to sent', 2],
+  ] as const) {
+    it(`does not write back a message changed and then erased during ${write}`, async () => {
+      const { h, conversationId, agentId } = await activeConversation();
+      await replyToCustomer(h.deps, { conversationId, agentId, text: 'On its way' });
+      const message = queuedMessage(h);
+      const replace = h.store.replaceMessage.bind(h.store);
+      let writes = 0;
+      h.store.replaceMessage = async (m, etag) => {
+        writes += 1;
+        if (writes !== nth) return replace(m, etag);
+        const current = await h.store.getMessage(conversationId, message.id);
+        if (current) await replace(current.value, current.etag);
+        try {
+          return await replace(m, etag);
+        } finally {
+          await h.store.deleteMessage(conversationId, message.id);
+        }
+      };
+      expect(await deliverOutbound(h.deps, message, attempt(1))).toEqual({
+        status: 'sent',
+        providerMessageId: 'fake-1',
+      });
+      expect(await h.store.getMessage(conversationId, message.id)).toBeUndefined();
+    });
+  }
+});
+
 describe('delivering through a provider without idempotency keys', () => {
   it('sends normally, and retries after an error the provider answered', async () => {
     const { h, conversationId, agentId } = await activeConversation();
@@ -392,6 +425,65 @@ describe('delivering an outbound message: what is counted, logged and kept', () 
     expect(h.sender.sends).toEqual([]);
   });
 
+  it('writes the record failed when a message never stored (the reply crashed first) has no channel any more', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Never stored' });
+    const lost = { ...queuedMessage(h), id: 'never-stored' };
+    h.deps.directory = new Directory([], testSeed.queues);
+    expect(await deliverOutbound(h.deps, lost, attempt(1))).toEqual({
+      status: 'failed',
+      reason: 'the sending number no longer belongs to a channel',
+    });
+    expect((await h.store.getMessage(conversationId, 'never-stored'))?.value).toMatchObject({
+      status: 'failed',
+      failureReason: 'the sending number no longer belongs to a channel',
+      text: 'Never stored',
+    });
+  });
+
+  it('fails the record another writer stored first when the channel is gone, and lets any other failure to write it through', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Raced' });
+    const queued = queuedMessage(h);
+    h.deps.directory = new Directory([], testSeed.queues);
+    const get = h.store.getMessage.bind(h.store);
+    const create = h.store.createMessage.bind(h.store);
+
+    // The delivery's read finds nothing; the reply writes the record just before the delivery does.
+    const raced = { ...queued, id: 'raced' };
+    let first = true;
+    h.store.getMessage = async (c, id) => {
+      if (id === 'raced' && first) {
+        first = false;
+        await create(raced);
+        return undefined;
+      }
+      return get(c, id);
+    };
+    expect(await deliverOutbound(h.deps, raced, attempt(1))).toMatchObject({ status: 'failed' });
+    expect((await h.store.getMessage(conversationId, 'raced'))?.value).toMatchObject({
+      status: 'failed',
+      failureReason: 'the sending number no longer belongs to a channel',
+    });
+
+    // A write that failed otherwise goes back to the queue, even when it landed (a timeout).
+    h.store.createMessage = async (message) => {
+      await create(message);
+      throw new Error('request timed out');
+    };
+    await expect(deliverOutbound(h.deps, { ...queued, id: 'timed-out' }, attempt(1))).rejects.toThrow(
+      'request timed out',
+    );
+
+    // Told the record exists, yet nothing is there to fail: that goes back to the queue too.
+    const phantom = new AlreadyExistsError('message phantom already exists');
+    h.store.createMessage = async () => {
+      throw phantom;
+    };
+    await expect(deliverOutbound(h.deps, { ...queued, id: 'phantom' }, attempt(1))).rejects.toBe(phantom);
+    expect(h.metrics.of('sms.delivery.failures')).toHaveLength(1);
+  });
+
   it('says a message failed before is skipped, and records no provider id for a sent one whose channel is gone', async () => {
     const { h, conversationId, agentId } = await activeConversation();
     await replyToCustomer(h.deps, { conversationId, agentId, text: 'Lost' });
@@ -449,6 +541,7 @@ describe('delivering an outbound message: what is counted, logged and kept', () 
     const raced = deliverOutbound(h.deps, message, attempt(1));
     await expect(raced).rejects.toBeInstanceOf(ConcurrencyError);
     await expect(raced).rejects.toMatchObject({ cause: expect.any(AlreadyExistsError) });
+    await expect(raced).rejects.toThrow('the message was written meanwhile');
     expect(h.sender.sends).toEqual([]);
     // The queue delivers the message again; that delivery reads the record and sends it once.
     expect(await deliverOutbound(h.deps, message, attempt(2))).toMatchObject({ status: 'sent' });
@@ -518,6 +611,27 @@ describe('delivering an outbound message: what is counted, logged and kept', () 
       firstAttemptAt: '2026-11-23T09:00:00.000Z',
     });
   });
+
+  it('without idempotency, marks a retry started before the call too, keeping the time of the first attempt', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    h.sender.idempotent = false;
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Once only' });
+    const message = queuedMessage(h);
+    h.sender.failures = [new SendError('transient', 'provider returned 503')];
+    await expect(deliverOutbound(h.deps, message, attempt(1))).rejects.toBeInstanceOf(SendError);
+    h.clock.advance(60_000);
+    const send = h.sender.send.bind(h.sender);
+    let during: Message | undefined;
+    h.sender.send = async (request) => {
+      during = (await h.store.getMessage(conversationId, message.id))?.value;
+      return send(request);
+    };
+    expect(await deliverOutbound(h.deps, message, attempt(2))).toMatchObject({ status: 'sent' });
+    expect(during).toMatchObject({
+      firstAttemptAt: '2026-11-23T09:00:00.000Z',
+      sendStartedAt: '2026-11-23T09:01:00.000Z',
+    });
+  });
 });
 
 describe('a dead-lettered outbound message', () => {
@@ -580,6 +694,23 @@ describe('a dead-lettered outbound message', () => {
     await expect(failDeadLettered(h.deps, { ...message, id: 'other' }, 'lock lost')).rejects.toThrow(
       'store unavailable',
     );
+  });
+});
+
+describe('a dead-lettered outbound message raced again and again', () => {
+  it('gives up with a conflict that says the record was written meanwhile, caused by the store', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Raced' });
+    const message = { ...queuedMessage(h), id: 'flickering' };
+    // Each write is told the record exists, yet each read finds it gone again.
+    h.store.createMessage = async () => {
+      throw new AlreadyExistsError('message flickering already exists');
+    };
+    const marked = failDeadLettered(h.deps, message, 'lock lost');
+    await expect(marked).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(marked).rejects.toThrow('message written meanwhile');
+    await expect(marked).rejects.toMatchObject({ cause: expect.any(AlreadyExistsError) });
+    expect(h.metrics.of('sms.delivery.failures')).toEqual([]);
   });
 });
 
@@ -673,6 +804,7 @@ describe('applying delivery reports', () => {
     await replyToCustomer(h.deps, { conversationId, agentId, text: 'Fast carrier' });
     const message = queuedMessage(h);
     // The provider's callback lands while its answer to the send is still on the way back.
+    let afterReport: string | undefined;
     h.sender.send = async (request) => {
       await applyDeliveryReport(h.deps, {
         provider: 'local',
@@ -684,16 +816,20 @@ describe('applying delivery reports', () => {
         recipientOptedOut: false,
         reportedAt: '2026-11-23T09:05:00.000Z',
       });
+      afterReport = (await h.store.getMessage(conversationId, message.id))?.etag;
       return { providerMessageId: 'fast-1' };
     };
     expect(await deliverOutbound(h.deps, message, attempt(1))).toEqual({
       status: 'sent',
       providerMessageId: 'fast-1',
     });
-    expect((await h.store.getMessage(conversationId, message.id))?.value).toMatchObject({
+    const stored = await h.store.getMessage(conversationId, message.id);
+    expect(stored?.value).toMatchObject({
       status: 'delivered',
       providerMessageId: 'fast-1',
     });
+    // The report wrote all the send had to say: the record is not written again.
+    expect(stored?.etag).toBe(afterReport);
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Directory } from '../../shared/domain/directory.js';
 import type { SenderNumber } from '../../shared/domain/phone.js';
 import { numberType } from '../../shared/domain/sender-pace.js';
+import { SendError } from '../../shared/errors.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
 import { replyToCustomer } from '../../shared/use-cases/conversations.js';
 import { deliverOutbound } from '../../shared/use-cases/deliver.js';
@@ -114,5 +115,42 @@ describe('delivering at the number pace', () => {
     // Four sends at three a second take one second of the manual clock (slots fall on whole
     // milliseconds); as the long code the number reads as, they would take three.
     expect(h.clock.now().getTime() - start).toBeCloseTo(1000, -1);
+  });
+
+  async function replyWaiting(slotsTaken: number) {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice' });
+    const outcome = await receiveInbound(h.deps, h.sms());
+    if (outcome.status !== 'stored') throw new Error('not stored');
+    await assignQueue(h.deps, 'general');
+    await replyToCustomer(h.deps, { conversationId: outcome.conversationId, agentId: 'alice', text: 'Soon' });
+    // Other consumers took the number's next slots, one a second.
+    for (let i = 0; i < slotsTaken; i++) await reserveSendSlot(h.deps, '+14255550100', 1);
+    const message = h.queue.on('sms-outbound').at(-1)?.body;
+    return {
+      h,
+      deliver: () => deliverOutbound(h.deps, message as never, { deliveryCount: 1, maxDeliveryCount: 3 }),
+    };
+  }
+
+  it('holds a consumer for a slot up to ten seconds off, and sends then', async () => {
+    const { h, deliver } = await replyWaiting(10);
+    const start = h.clock.now().getTime();
+    expect(await deliver()).toMatchObject({ status: 'sent' });
+    expect(h.clock.now().getTime() - start).toBe(10_000);
+  });
+
+  it('hands a message whose slot is further off back to the queue, rate-limited, saying how long, without waiting or sending', async () => {
+    const { h, deliver } = await replyWaiting(11);
+    const start = h.clock.now().getTime();
+    const refused = deliver();
+    await expect(refused).rejects.toBeInstanceOf(SendError);
+    await expect(refused).rejects.toMatchObject({
+      kind: 'rate-limited',
+      message: 'the sending number is busy; its next free slot is in 11 s',
+      retryAfterMs: 11_000,
+    });
+    expect(h.clock.now().getTime()).toBe(start);
+    expect(h.sender.sends).toEqual([]);
   });
 });
