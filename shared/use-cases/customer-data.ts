@@ -142,16 +142,17 @@ export async function eraseCustomer(
   const states = await deps.store.listCustomerStates(number);
 
   const optedOut = states.filter((s) => s.value.optedOut).map((s) => s.value.channelId);
-  const optedIn = new Set(states.filter((s) => !s.value.optedOut).map((s) => s.value.channelId));
+  // Their own record says it on every channel they have one on; an earlier erasure's on the others.
+  const recorded = new Set(states.map((s) => s.value.channelId));
   const key = optOutKey(secret, number);
   const optOutsKept = await retryOnConflict(async () => {
     const stored = await deps.store.getErasedOptOut(key);
-    const kept = (stored?.value.channelIds ?? []).filter((id) => !optedIn.has(id));
-    const channelIds = [...new Set([...kept, ...optedOut])].sort();
-    const same = stored && channelIds.join() === stored.value.channelIds.join();
-    if (channelIds.length > 0 && !same) {
-      await deps.store.putErasedOptOut({ key, channelIds, erasedAt: at }, stored?.etag ?? null);
-    }
+    const kept = (stored?.value.channelIds ?? []).filter((id) => !recorded.has(id));
+    const channelIds = [...kept, ...optedOut].sort();
+    // A kept record is rewritten whenever it changes, emptied too (a channel opted back into must
+    // leave it); none is written for a number that never opted out.
+    const changed = stored ? channelIds.join() !== stored.value.channelIds.join() : channelIds.length > 0;
+    if (changed) await deps.store.putErasedOptOut({ key, channelIds, erasedAt: at }, stored?.etag ?? null);
     return channelIds;
   });
 

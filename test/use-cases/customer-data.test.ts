@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { automatedMessagesSchema } from '../../shared/domain/automated-messages.js';
+import { Directory } from '../../shared/domain/directory.js';
 import { ERASED_CUSTOMER, optOutKey } from '../../shared/domain/erasure.js';
 import { customerSubject } from '../../shared/domain/integration-event.js';
 import { notificationRequestSchema } from '../../shared/domain/notification.js';
 import { ConflictError, ConsentError } from '../../shared/errors.js';
 import type { Store } from '../../shared/ports.js';
 import { putContact } from '../../shared/use-cases/admin-contacts.js';
+import { saveTemplate } from '../../shared/use-cases/admin-templates.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
 import { setConsent } from '../../shared/use-cases/consent.js';
-import { replyToCustomer, setPresence } from '../../shared/use-cases/conversations.js';
+import { closeByAgent, replyToCustomer, setPresence } from '../../shared/use-cases/conversations.js';
 import { eraseCustomer, exportCustomer } from '../../shared/use-cases/customer-data.js';
 import { deliverOutbound } from '../../shared/use-cases/deliver.js';
 import { dayFigures } from '../../shared/use-cases/figures.js';
@@ -21,7 +24,11 @@ import {
   deliverQueuedNotifications,
   storeKinds,
   TEST_ERASURE_KEY,
+  testSeed,
 } from '../support/core.js';
+import { meanwhile } from '../support/meanwhile.js';
+
+const erasedKey = optOutKey(TEST_ERASURE_KEY, CUSTOMER);
 
 const notify = (h: CoreHarness, channelId: string, to: string[], text: string) =>
   sendNotification(h.deps, notificationRequestSchema.parse({ channelId, to, text }));
@@ -94,7 +101,11 @@ describe.each(storeKinds)('erasing a customer (%s)', (_name, makeStore) => {
     expect(left.conversation).toMatchObject({ customer: ERASED_CUSTOMER, state: 'closed', agentId: 'alice' });
     expect(left.conversation?.customerName).toBeUndefined();
     expect(JSON.stringify(left.conversation)).not.toContain(CUSTOMER);
-    expect(left.conversation?.history.at(-1)).toMatchObject({ to: 'closed', reason: 'customer erased' });
+    expect(left.conversation?.history.at(-1)).toMatchObject({
+      to: 'closed',
+      by: 'system',
+      reason: 'customer erased',
+    });
     expect(await h.store.getProviderMessage('local', sent.providerMessageId)).toBeUndefined();
     expect(left.notification?.recipients.map((r) => r.to)).toEqual([ERASED_CUSTOMER, OTHER_CUSTOMER]);
     expect(left.notificationMessages.map((m) => m.to)).toEqual([OTHER_CUSTOMER]);
@@ -298,6 +309,128 @@ describe('erasing a customer: what it tells and forgets', () => {
   });
 });
 
+describe('erasing a customer: what it keeps and closes', () => {
+  it('keeps nothing by the hash of a number that never opted out', async () => {
+    const h = coreHarness();
+    await receiveInbound(h.deps, h.sms({ text: 'hello' }));
+    expect((await eraseCustomer(h.deps, CUSTOMER)).optOutsKept).toEqual([]);
+    expect(await h.store.getErasedOptOut(erasedKey)).toBeUndefined();
+  });
+
+  it('adds the channels opted out of since an earlier erasure to the opt-outs it kept', async () => {
+    const h = coreHarness();
+    await setConsent(h.deps, 'support', CUSTOMER, true, 'STOP');
+    await eraseCustomer(h.deps, CUSTOMER);
+    h.clock.advance(60_000);
+    await setConsent(h.deps, 'alerts', CUSTOMER, true, 'STOP');
+
+    expect((await eraseCustomer(h.deps, CUSTOMER)).optOutsKept).toEqual(['alerts', 'support']);
+    expect((await h.store.getErasedOptOut(erasedKey))?.value).toEqual({
+      key: erasedKey,
+      channelIds: ['alerts', 'support'],
+      erasedAt: '2026-11-23T09:01:00.000Z',
+    });
+  });
+
+  it('keeps no opt-out of a channel they opted back into, even one a failed START left kept (bug)', async () => {
+    const h = coreHarness();
+    await setConsent(h.deps, 'support', CUSTOMER, true, 'STOP');
+    await eraseCustomer(h.deps, CUSTOMER);
+    // Their START is recorded, then the store fails as the kept opt-out is being forgotten.
+    const put = h.store.putErasedOptOut.bind(h.store);
+    h.store.putErasedOptOut = async () => {
+      h.store.putErasedOptOut = put;
+      throw new Error('the store is unavailable');
+    };
+    await expect(setConsent(h.deps, 'support', CUSTOMER, false, 'START')).rejects.toThrow(
+      'the store is unavailable',
+    );
+    expect((await h.store.getErasedOptOut(erasedKey))?.value.channelIds).toEqual(['support']);
+
+    expect((await eraseCustomer(h.deps, CUSTOMER)).optOutsKept).toEqual([]);
+    expect((await h.store.getErasedOptOut(erasedKey))?.value.channelIds).toEqual([]);
+    // Writing again, they are not taken for opted out, and an agent's message reaches them.
+    await receiveInbound(h.deps, h.sms({ text: 'hello again' }));
+    expect((await h.store.getCustomer('support', CUSTOMER))?.value.optedOut).toBe(false);
+  });
+
+  it('closes a conversation under way without a goodbye: nothing more goes to the number', async () => {
+    const h = coreHarness();
+    const ended = automatedMessagesSchema.parse({ ended: { enabled: true, text: 'Goodbye' } });
+    h.deps.directory = new Directory(
+      testSeed.channels.map((c) => (c.id === 'support' ? { ...c, automatedMessages: ended } : c)),
+      testSeed.queues,
+    );
+    const opened = await receiveInbound(h.deps, h.sms({ text: 'Please forget me' }));
+    if (opened.status !== 'stored') throw new Error('not stored');
+    const queued = h.queue.on('sms-outbound').length;
+
+    expect(await eraseCustomer(h.deps, CUSTOMER)).toMatchObject({ conversations: 1, closed: 1, messages: 1 });
+    expect(h.queue.on('sms-outbound')).toHaveLength(queued);
+    expect(await h.store.listMessages(opened.conversationId)).toEqual([]);
+  });
+
+  it('counts as closed only the conversations it closed: not one its agent closed meanwhile', async () => {
+    const h = coreHarness();
+    const { conversationId } = await aKnownCustomer(h);
+    meanwhile(h.store, 'getConversation', conversationId, 1, () =>
+      closeByAgent(h.deps, { conversationId, agentId: 'alice' }),
+    );
+
+    expect(await eraseCustomer(h.deps, CUSTOMER)).toMatchObject({ conversations: 1, closed: 0 });
+    const conversation = (await h.store.getConversation(conversationId))?.value;
+    expect(conversation).toMatchObject({ customer: ERASED_CUSTOMER, state: 'closed' });
+    expect(conversation?.history.at(-1)).toMatchObject({ by: 'agent:alice', reason: 'closed by agent' });
+  });
+
+  it('leaves a conversation another erasure made anonymous meanwhile as that erasure left it', async () => {
+    const h = coreHarness();
+    await h.store.putCustomer(aCustomerState(), null);
+    const at = '2026-11-23T08:00:00.000Z';
+    await h.store.createConversation(aConversation({ state: 'closed', createdAt: at, closedAt: at }));
+    meanwhile(h.store, 'getConversation', 'conv-1', 1, async () => {
+      h.clock.advance(60_000);
+      await eraseCustomer(h.deps, CUSTOMER);
+    });
+
+    expect((await eraseCustomer(h.deps, CUSTOMER)).erasedAt).toBe('2026-11-23T09:00:00.000Z');
+    expect((await h.store.getConversation('conv-1'))?.value).toMatchObject({
+      customer: ERASED_CUSTOMER,
+      erasedAt: '2026-11-23T09:01:00.000Z',
+    });
+  });
+
+  it('finds every notification sent to a customer with more than a page of them, a page at a time', async () => {
+    const h = coreHarness();
+    for (let n = 0; n < 101; n += 1) {
+      const id = `n-${String(n).padStart(3, '0')}`;
+      await h.store.createNotification({
+        id,
+        channelId: 'alerts',
+        requestHash: 'a'.repeat(64),
+        createdAt: '2026-11-23T08:00:00.000Z',
+        sendAt: null,
+        recipients: [{ to: CUSTOMER, status: 'queued', messageId: `${id}-1` }],
+      });
+    }
+    const pages: (string | undefined)[] = [];
+    const find = h.store.findNotificationsTo.bind(h.store);
+    h.store.findNotificationsTo = async (number, page) => {
+      pages.push(page.continuation);
+      if (pages.length > 2) throw new Error('a third page of two was asked for');
+      return find(number, page);
+    };
+
+    const exported = await exportCustomer(h.deps, CUSTOMER);
+    expect(new Set(exported.notifications.map((n) => n.id)).size).toBe(101);
+    expect(pages).toHaveLength(2);
+    expect(pages[1]).toBeDefined();
+    pages.length = 0;
+    expect((await eraseCustomer(h.deps, CUSTOMER)).notifications).toBe(101);
+    expect(pages).toHaveLength(2);
+  });
+});
+
 describe("exporting a customer's data: the parts", () => {
   it('gives each channel record with what changed the consent, or null when nothing did', async () => {
     const h = coreHarness();
@@ -343,5 +476,47 @@ describe("exporting a customer's data: the parts", () => {
       messages: [expect.objectContaining({ to: CUSTOMER, text: 'Your parcel is on its way' })],
     });
     expect(exported).not.toHaveProperty('template');
+  });
+
+  it('gives the template a notification came from, and their own outcome when they were not its first recipient', async () => {
+    const h = coreHarness();
+    await saveTemplate(
+      h.deps,
+      'shipped',
+      { name: 'Order shipped', texts: { en: 'Order {order} shipped' } },
+      'admin',
+    );
+    const notification = await sendNotification(
+      h.deps,
+      notificationRequestSchema.parse({
+        channelId: 'alerts',
+        to: [OTHER_CUSTOMER, CUSTOMER],
+        templateId: 'shipped',
+        values: { order: 'A-1001' },
+      }),
+    );
+    await deliverQueuedNotifications(h);
+    const [exported] = (await exportCustomer(h.deps, CUSTOMER)).notifications;
+    expect(exported).toMatchObject({
+      id: notification.id,
+      template: { id: 'shipped', version: 1 },
+      outcome: { to: CUSTOMER, status: 'queued', messageId: `${notification.id}-2` },
+      messages: [{ to: CUSTOMER, text: 'Order A-1001 shipped' }],
+    });
+  });
+});
+
+describe('a number given to erase or export', () => {
+  it('is refused when not in international form, the error naming the number', async () => {
+    const h = coreHarness();
+    for (const act of [
+      () => eraseCustomer(h.deps, '425 555 0123'),
+      () => exportCustomer(h.deps, '425 555 0123'),
+    ]) {
+      await expect(act()).rejects.toMatchObject({
+        message: 'number must be in international form, starting with + and the country code',
+        issues: [{ path: 'number', message: 'missing + and country code' }],
+      });
+    }
   });
 });
