@@ -46,6 +46,12 @@ async function mapAtMost<T, R>(items: T[], atOnce: number, map: (item: T) => Pro
   return results;
 }
 
+async function requireConversation(deps: CoreDeps, id: string): Promise<Stored<Conversation>> {
+  const stored = await deps.store.getConversation(id);
+  if (!stored) throw new NotFoundError(`conversation ${id} does not exist`);
+  return stored;
+}
+
 /** The signed-in agent's record, or undefined for a supervisor or admin who is no agent. */
 async function ownAgent(deps: CoreDeps, principal: Principal): Promise<Agent | undefined> {
   if (principal.agentId === null) return undefined;
@@ -261,9 +267,7 @@ export interface ConversationChannel {
  * on this channel and what changed it) and the customer's earlier conversations on this channel.
  */
 export async function openConversationView(deps: CoreDeps, principal: Principal, id: string) {
-  const stored = await deps.store.getConversation(id);
-  if (!stored) throw new NotFoundError(`conversation ${id} does not exist`);
-  const conversation = stored.value;
+  const conversation = (await requireConversation(deps, id)).value;
   await requireConversationAccess(deps, principal, conversation);
   const [messages, contact, consent, earlier] = await Promise.all([
     deps.store.listMessages(id),
@@ -318,8 +322,7 @@ export async function markRead(
   id: string,
   seq: number | undefined,
 ): Promise<void> {
-  const stored = await deps.store.getConversation(id);
-  if (!stored) throw new NotFoundError(`conversation ${id} does not exist`);
+  const stored = await requireConversation(deps, id);
   await requireConversationAccess(deps, principal, stored.value);
   const reader = principal.agentId;
   if (reader === null) return;
@@ -330,8 +333,8 @@ export async function markRead(
     );
   }
   await retryOnConflict(async () => {
-    const current = await deps.store.getConversation(id);
-    if (!current) throw new NotFoundError(`conversation ${id} does not exist`);
+    // Read again under the retry (another reader may have moved their marker); never deleted since.
+    const current = await requireConversation(deps, id);
     const upTo = seq ?? current.value.lastSeq;
     if ((current.value.readUpTo?.[reader] ?? 0) >= upTo) return;
     const readUpTo = { ...current.value.readUpTo, [reader]: upTo };

@@ -17,7 +17,7 @@ import {
   signInPeople,
   whoAmI,
 } from '../../shared/use-cases/workspace.js';
-import { aConversation, aCustomerState, aMessage, CUSTOMER } from '../support/builders.js';
+import { aConversation, aCustomerState, aMessage, CUSTOMER, OTHER_CUSTOMER } from '../support/builders.js';
 import { coreHarness, testSeed } from '../support/core.js';
 
 const agent = (id: string): Principal => ({
@@ -495,5 +495,155 @@ describe('the customer panel', () => {
       },
       { channelId: 'alerts', optedOut: false },
     ]);
+  });
+});
+
+describe('the workspace reads, further', () => {
+  it('offers the development sign-in by name, whatever the agents’ ids', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'agent-1', name: 'Zed' });
+    await h.addAgent({ id: 'agent-2', name: 'Amy' });
+    expect((await signInPeople(h.deps)).map((p) => p.name)).toEqual(['Amy', 'Zed']);
+  });
+
+  it('reads no agent record for someone signed in who is no agent', async () => {
+    const h = coreHarness();
+    const asked: string[] = [];
+    const getAgent = h.store.getAgent.bind(h.store);
+    h.store.getAgent = async (id) => {
+      asked.push(id);
+      return getAgent(id);
+    };
+    await whoAmI(h.deps, supervisor);
+    expect(asked).toEqual([]);
+  });
+
+  it('measures the longest wait from when each joined the line, not when it was opened', async () => {
+    const h = coreHarness();
+    // c-old was opened first but came back to the line at 08:58; c-mid waits since 08:55.
+    await h.store.createConversation({
+      ...aConversation({ id: 'c-old', createdAt: '2026-11-23T08:50:00.000Z' }),
+      history: [
+        { from: null, to: 'open', at: '2026-11-23T08:50:00.000Z', by: 'customer', reason: 'first message' },
+        { from: 'open', to: 'active', at: '2026-11-23T08:51:00.000Z', by: 'system', reason: 'assigned' },
+        {
+          from: 'active',
+          to: 'open',
+          at: '2026-11-23T08:58:00.000Z',
+          by: 'agent:alice',
+          reason: 'transferred',
+        },
+      ],
+    });
+    await h.store.createConversation({
+      ...aConversation({ id: 'c-mid', customer: OTHER_CUSTOMER, createdAt: '2026-11-23T08:55:00.000Z' }),
+      history: [
+        { from: null, to: 'open', at: '2026-11-23T08:55:00.000Z', by: 'customer', reason: 'first message' },
+      ],
+    });
+    const [general] = await listQueueViews(h.deps, supervisor);
+    expect(general).toStrictEqual({
+      id: 'general',
+      name: 'General',
+      distribution: 'push',
+      waiting: 2,
+      longestWaitSeconds: 300,
+      wrapUp: { codes: [], required: false },
+    });
+  });
+
+  it('reads at most eight transcripts at once when summarizing a long list', async () => {
+    const h = coreHarness();
+    for (let n = 0; n < 12; n += 1) {
+      await h.store.createConversation(
+        aConversation({
+          id: `c-${String(n).padStart(2, '0')}`,
+          customer: `+142555501${String(n + 30)}` as typeof CUSTOMER,
+        }),
+      );
+    }
+    let reading = 0;
+    let most = 0;
+    const listMessages = h.store.listMessages.bind(h.store);
+    h.store.listMessages = async (conversationId) => {
+      reading += 1;
+      most = Math.max(most, reading);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      reading -= 1;
+      return listMessages(conversationId);
+    };
+    expect(await listOngoing(h.deps, supervisor, {})).toHaveLength(12);
+    expect(most).toBe(8);
+  });
+
+  it("lets an agent narrow the ongoing list to one of their queues, another agent's conversations there included", async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice', queueIds: ['general', 'billing'] });
+    await h.store.createConversation(aConversation({ id: 'c-g' }));
+    await h.store.createConversation(
+      aConversation({
+        id: 'c-b',
+        customer: OTHER_CUSTOMER,
+        queueId: 'billing',
+        state: 'active',
+        agentId: 'bob',
+      }),
+    );
+    expect((await listOngoing(h.deps, agent('alice'), { queueId: 'billing' })).map((c) => c.id)).toEqual([
+      'c-b',
+    ]);
+  });
+
+  it("lists an agent's active, set-aside and wrap-up work, never what waits in the line or is another's", async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice', queueIds: ['general'] });
+    const at = (minute: number) => `2026-11-23T08:0${minute}:00.000Z`;
+    for (const [id, state, agentId, minute] of [
+      ['c-active', 'active', 'alice', 1],
+      ['c-aside', 'waiting', 'alice', 2],
+      ['c-wrap', 'wrap-up', 'alice', 3],
+      ['c-line', 'open', null, 4],
+      ['c-bob', 'active', 'bob', 5],
+      ['c-done', 'closed', 'alice', 6],
+    ] as const) {
+      await h.store.createConversation(aConversation({ id, state, agentId, createdAt: at(minute) }));
+    }
+    expect((await listAgentWork(h.deps, supervisor, 'alice')).map((c) => c.id)).toEqual([
+      'c-active',
+      'c-aside',
+      'c-wrap',
+    ]);
+  });
+
+  it('shows the 20 newest other conversations when an old conversation of a long history is opened', async () => {
+    const h = coreHarness();
+    for (let n = 0; n < 23; n += 1) {
+      await h.store.createConversation(
+        aConversation({
+          id: `old-${String(n).padStart(2, '0')}`,
+          state: 'closed',
+          createdAt: `2026-11-${String(n + 1).padStart(2, '0')}T09:00:00.000Z`,
+          closedAt: `2026-11-${String(n + 1).padStart(2, '0')}T10:00:00.000Z`,
+        }),
+      );
+    }
+    const view = await openConversationView(h.deps, supervisor, 'old-00');
+    expect(view.history.map((c) => c.id)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `old-${String(22 - i).padStart(2, '0')}`),
+    );
+  });
+
+  it('writes nothing when an agent marks read what they had read already', async () => {
+    const h = coreHarness();
+    await h.addAgent({ id: 'alice', queueIds: ['general'] });
+    await h.store.createConversation(
+      aConversation({ id: 'c-9', state: 'active', agentId: 'alice', lastSeq: 5, readUpTo: { alice: 4 } }),
+    );
+    const before = await h.store.getConversation('c-9');
+    await markRead(h.deps, agent('alice'), 'c-9', 4);
+    await markRead(h.deps, agent('alice'), 'c-9', 2);
+    expect((await h.store.getConversation('c-9'))?.etag).toBe(before?.etag);
+    await markRead(h.deps, agent('alice'), 'c-9', 5);
+    expect((await h.store.getConversation('c-9'))?.value.readUpTo).toEqual({ alice: 5 });
   });
 });
