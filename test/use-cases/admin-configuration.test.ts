@@ -261,6 +261,9 @@ describe('changing the configuration', () => {
     const error = await failure(putChannel(h.deps, 'sales', { ...sales, provider: 'acs' }));
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.message).toBe('ACS is not configured: set ACS_ENDPOINT');
+    // The provider's own error stays the cause, so the log shows the whole chain.
+    expect(error.cause).toBeInstanceOf(ConfigurationError);
+    expect((error.cause as Error).message).toBe('ACS is not configured: set ACS_ENDPOINT');
     expect(await h.store.getConfiguration()).toEqual(before);
   });
 
