@@ -232,6 +232,26 @@ describe('a message queued to a customer', () => {
     ]);
   });
 
+  it("keeps the wait another agent's reply ended meanwhile, and counts it no second time", async () => {
+    const h = coreHarness();
+    await stored(h, aConversation({ state: 'active', agentId: 'alice' }));
+    h.clock.advance(90_000);
+    // Another reply (the agent's other tab) marks the first reply between this reply's place and its mark.
+    meanwhile(h.store, 'getConversation', 'conv-1', 1, async () => {
+      const current = await h.store.getConversation('conv-1');
+      if (!current) throw new Error('no conversation');
+      await h.store.replaceConversation(
+        { ...current.value, firstAgentReplyAt: '2026-11-23T09:01:00.000Z' },
+        current.etag,
+      );
+    });
+    await queueOutbound(h.deps, 'conv-1', 'Hi, Alice here', alice);
+    expect((await h.store.getConversation('conv-1'))?.value.firstAgentReplyAt).toBe(
+      '2026-11-23T09:01:00.000Z',
+    );
+    expect(h.metrics.of('sms.first_reply_wait')).toEqual([]);
+  });
+
   it('does not end the wait for a system message', async () => {
     const h = coreHarness();
     await stored(h, aConversation({ state: 'active', agentId: 'alice' }));

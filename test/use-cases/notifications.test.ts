@@ -290,6 +290,28 @@ describe('a notification from a template', () => {
       'Pick up a parcel at Main St',
     ]);
   });
+
+  it('is refused on its values when one is blank or the text filled is too long, before anything is queued', async () => {
+    const h = coreHarness();
+    await saveTemplate(h.deps, 'pickup', { name: 'Pickup', texts: 'Pick up {item} at {store}' }, 'admin');
+    const blank = sendNotification(
+      h.deps,
+      request({ to: [CUSTOMER], templateId: 'pickup', values: { item: '  ', store: 'Main St' } }),
+    );
+    await expect(blank).rejects.toThrow('values needs values for item');
+    await expect(blank.catch((error) => error.issues)).resolves.toEqual([
+      { path: 'values', message: 'missing values: item' },
+    ]);
+    const tooLong = sendNotification(
+      h.deps,
+      request({ to: [CUSTOMER], templateId: 'pickup', values: { item: 'x'.repeat(1600), store: 'Main St' } }),
+    );
+    await expect(tooLong).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      tooLong.catch((error) => error.issues.map((i: { path: string }) => i.path)),
+    ).resolves.toEqual(['values']);
+    expect(h.queue.sent).toEqual([]);
+  });
 });
 
 describe('a notification sent again with the same Idempotency-Key', () => {
@@ -344,6 +366,15 @@ describe('a notification sent again with the same Idempotency-Key', () => {
     await expect(sendNotification(h.deps, request({ to: [CUSTOMER], text: 'Hi' }), 'run-11')).rejects.toBe(
       outage,
     );
+    // Passed on even when the write landed (a timeout): the caller's retry with the key answers it.
+    const timeout = new Error('request timed out');
+    store.landedFailure = timeout;
+    await expect(sendNotification(h.deps, request({ to: [CUSTOMER], text: 'Hi' }), 'run-13')).rejects.toBe(
+      timeout,
+    );
+    expect(
+      (await sendNotification(h.deps, request({ to: [CUSTOMER], text: 'Hi' }), 'run-13')).recipients,
+    ).toHaveLength(1);
     // Told it exists, yet nothing is there to answer with: the error is passed on too.
     const phantom = new AlreadyExistsError('notification exists');
     store.failure = phantom;
@@ -355,7 +386,7 @@ describe('a notification sent again with the same Idempotency-Key', () => {
 
 /**
  * A store where another call writes the notification between this call's read and its write (the
- * read finds nothing, the write finds it there), or where the write fails.
+ * read finds nothing, the write finds it there), or where the write fails (before or after it landed).
  */
 class RacingNotificationStore extends MemoryStore {
   racing: Notification | undefined;
@@ -368,10 +399,18 @@ class RacingNotificationStore extends MemoryStore {
     }
     return super.getNotification(id);
   }
+  /** A failure after the write landed. */
+  landedFailure: Error | undefined;
   override async createNotification(notification: Notification) {
     const failure = this.failure;
     this.failure = undefined;
     if (failure) throw failure;
+    const landed = this.landedFailure;
+    this.landedFailure = undefined;
+    if (landed) {
+      await super.createNotification(notification);
+      throw landed;
+    }
     if (this.racing) {
       this.racing = undefined;
       this.hidden = false;
