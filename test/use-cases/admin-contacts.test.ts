@@ -58,6 +58,17 @@ describe('an admin keeping contacts', () => {
     }
   });
 
+  it('refuses a body that is no object as a whole, not for a name it lacks', async () => {
+    const h = coreHarness();
+    for (const body of ['Ada Lovelace', null, 42]) {
+      const error = (await refusal(() => putContact(h.deps, CUSTOMER, body))) as ValidationError;
+      expect(error.issues).toEqual([
+        { path: '(root)', message: expect.stringMatching(/^Invalid input: expected object/) },
+      ]);
+    }
+    expect(await h.store.getContact(CUSTOMER)).toBeUndefined();
+  });
+
   it('refuses an address that is no mobile number, calling it the number', async () => {
     const h = coreHarness();
     for (const action of [

@@ -11,7 +11,9 @@ import { endConversation } from '../../shared/use-cases/conversations.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
 import { assignAtOpening } from '../../shared/use-cases/openings.js';
 import { setAside } from '../../shared/use-cases/work-distribution.js';
+import { countingStore } from '../../stand-ins/counting-store.js';
 import { coreHarness, storeKinds } from '../support/core.js';
+import { MemoryStore } from '../support/memory-store.js';
 
 const minutes = (n: number) => n * 60_000;
 const bounds = { defaultMinutes: 1440, minMinutes: 5, maxMinutes: 10_080 };
@@ -290,6 +292,29 @@ describe.each(storeKinds)('auto-close (%s)', (_kind, makeStore) => {
     h.clock.advance(minutes(7 * 24 * 60));
     expect((await autoCloseIdle(h.deps)).closed).toEqual([]);
     expect(await stateOf(h, asideId)).toBe('waiting');
+  });
+});
+
+describe('what the auto-close timer asks the store', () => {
+  it('only the conversations idle past each limit, and nothing for a state that never closes', async () => {
+    const counted = countingStore(new MemoryStore());
+    // Open never closes (the default); active and waiting close after 30 minutes, wrap-up after a day.
+    const h = harness(() => counted.store);
+    await h.addAgent({ id: 'alice', capacity: 2 });
+    const idle = await customerWrites(h);
+    await assignQueue(h.deps, 'general');
+    h.clock.advance(minutes(20));
+    await receiveInbound(h.deps, h.sms({ from: '+14255550124', text: 'Hello, a second question' }));
+    await assignQueue(h.deps, 'general');
+    h.clock.advance(minutes(11)); // the first idle 31 minutes, the second 11
+    counted.reset();
+
+    expect(await autoCloseIdle(h.deps)).toEqual({ closed: [idle] });
+    expect(
+      counted.operations
+        .filter((operation) => operation.method === 'findConversations')
+        .map((operation) => operation.documents),
+    ).toEqual([1, 0, 0]); // active: the idle one alone; waiting; wrap-up
   });
 });
 

@@ -7,8 +7,10 @@ import {
   newCustomerRecord,
   optedOutOf,
 } from '../../shared/use-cases/erased-opt-outs.js';
+import { countingStore } from '../../stand-ins/counting-store.js';
 import { aCustomerState, CUSTOMER, OTHER_CUSTOMER } from '../support/builders.js';
 import { coreHarness, TEST_ERASURE_KEY } from '../support/core.js';
+import { MemoryStore } from '../support/memory-store.js';
 
 /** What an erasure left of a customer who had opted out of these channels. */
 async function erasedWithOptOuts(h: ReturnType<typeof coreHarness>, channelIds: string[]) {
@@ -79,6 +81,22 @@ describe('consent', () => {
     });
     const kept = await h.store.getErasedOptOut(optOutKey(TEST_ERASURE_KEY, CUSTOMER));
     expect(kept?.value.channelIds).toEqual(['sales']);
+  });
+
+  it("of a known customer costs their record's read, and a write when it changes: an opt-out or a repeated START reads no erased opt-outs", async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    await setConsent(h.deps, 'support', CUSTOMER, true, 'keyword STOP');
+    await setConsent(h.deps, 'support', CUSTOMER, false, 'keyword START');
+    const calls = async (optedOut: boolean, via: string) => {
+      counted.reset();
+      await setConsent(h.deps, 'support', CUSTOMER, optedOut, via);
+      return counted.operations.map((operation) => operation.method);
+    };
+    expect(await calls(false, 'keyword START')).toEqual(['getCustomer']);
+    expect(await calls(true, 'keyword STOP')).toEqual(['getCustomer', 'putCustomer']);
+    // Only an opt-in that changed the record looks for an opt-out an erasure kept.
+    expect(await calls(false, 'keyword START')).toEqual(['getCustomer', 'putCustomer', 'getErasedOptOut']);
   });
 });
 
