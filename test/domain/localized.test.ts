@@ -116,6 +116,12 @@ describe('filling a text whose optional value is missing tidies the text around 
     ['a leading variable after spaces', '  {name} your order ships.', 'Your order ships.'],
     ['a variable in the middle of a sentence', 'Dear {name} customer', 'Dear customer'],
     ['two of them', 'Hi {name}, bye {name}.', 'Hi, bye.'],
+    ['a leading variable with a space before its comma', '{name} , your order ships.', 'Your order ships.'],
+    ['a leading variable and its comma, no space after', '{name},your order ships.', 'Your order ships.'],
+    ['a comma written against the variable', 'Thanks,{name}.', 'Thanks.'],
+    ['a space between the variable and the closing mark', 'Thanks, {name} !', 'Thanks!'],
+    ['two spaces before a full stop', 'Thanks  {name}.', 'Thanks.'],
+    ['a space before a comma after the variable', 'Hi {name} , welcome', 'Hi, welcome'],
   ])('%s: "%s"', (_name, text, expected) => {
     expect(fill(text, {}, optional)).toBe(expected);
   });
@@ -124,6 +130,7 @@ describe('filling a text whose optional value is missing tidies the text around 
     expect(fill('{name}, ça va ?', {}, optional)).toBe('Ça va ?');
     expect(fill('Hi {name}, thanks', {}, optional)).toBe('Hi, thanks');
     expect(fill('hi {name}, thanks', {}, optional)).toBe('hi, thanks');
+    expect(fill('{name} 3 items are ready', {}, optional)).toBe('3 items are ready');
   });
 
   it('leaves a text without a gap as it was written, lower case included', () => {

@@ -65,6 +65,10 @@ describe('compiling a pattern', () => {
     ['\\', 'trailing backslash at end of expression'],
     ['(?<!x)y', 'lookaround ((?<!...) needs backtracking, which the linear-time engine does not do'],
     ['(a)\\1', 'a backreference (\\1) needs backtracking, which the linear-time engine does not do'],
+    // The engine's own flag, (?i), is taken off the front of what it quotes, and only there.
+    ['(?<n(?i)>a)', 'invalid named capture at (?P<n(?i)>'],
+    // A \1 inside a broken group name is not a backreference.
+    ['(?<n\\1>a)', 'invalid named capture at (?P<n\\1>'],
   ])('says what is wrong with %s, and where when it can', (source, reason) => {
     expect(compilePattern(source)).toEqual({ ok: false, reason });
   });
