@@ -161,6 +161,54 @@ describe("a customer's history, page by page", () => {
     expect(rest.next).toBeUndefined();
   });
 
+  it('pages through conversations opened at the same time on two channels, each once, by id', async () => {
+    const h = coreHarness();
+    await kept(h, 'a-on-support', 1);
+    await kept(h, 'b-on-alerts', 1, { channelId: 'alerts' });
+    const first = await customerHistory(h.deps, supervisor, { number: CUSTOMER, limit: 1 });
+    const second = await customerHistory(h.deps, supervisor, {
+      number: CUSTOMER,
+      limit: 1,
+      before: first.next,
+    });
+    expect([first, second].flatMap((p) => p.conversations.map((e) => e.conversation.id))).toEqual([
+      'b-on-alerts',
+      'a-on-support',
+    ]);
+  });
+
+  it('says there is more when the channels together hold more than a page, though none filled its own', async () => {
+    const h = coreHarness();
+    await kept(h, 'support-1', 1);
+    await kept(h, 'alerts-2', 2, { channelId: 'alerts' });
+    await kept(h, 'support-3', 3);
+    await kept(h, 'alerts-4', 4, { channelId: 'alerts' });
+    const page = await customerHistory(h.deps, supervisor, { number: CUSTOMER, limit: 3 });
+    expect(page.conversations.map((e) => e.conversation.id)).toEqual(['alerts-4', 'support-3', 'alerts-2']);
+    const rest = await customerHistory(h.deps, supervisor, { number: CUSTOMER, limit: 3, before: page.next });
+    expect(rest.conversations.map((e) => e.conversation.id)).toEqual(['support-1']);
+    expect(rest.next).toBeUndefined();
+  });
+
+  it('says nothing more when the channels together fill the page exactly, none filling its own', async () => {
+    const h = coreHarness();
+    await kept(h, 'support-1', 1);
+    await kept(h, 'alerts-2', 2, { channelId: 'alerts' });
+    const page = await customerHistory(h.deps, supervisor, { number: CUSTOMER, limit: 2 });
+    expect(page.conversations.map((e) => e.conversation.id)).toEqual(['alerts-2', 'support-1']);
+    expect(page.next).toBeUndefined();
+  });
+
+  it('calls a number it cannot read the number', async () => {
+    const h = coreHarness();
+    const error = await customerHistory(h.deps, supervisor, { number: '4255550123' }).catch(
+      (e: ValidationError) => e,
+    );
+    expect((error as ValidationError).issues).toEqual([
+      { path: 'number', message: 'missing + and country code' },
+    ]);
+  });
+
   it('refuses a cursor it did not give, whatever it decodes to', async () => {
     const h = coreHarness();
     const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

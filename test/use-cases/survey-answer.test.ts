@@ -84,6 +84,17 @@ describe('a survey that went out', () => {
     });
   });
 
+  it("is the message named after its conversation, '<conversation id>:survey', wherever it was written from", async () => {
+    const h = coreHarness();
+    await h.store.createConversation(served());
+    await h.store.createMessage(
+      aMessage({ id: 'conv-1:survey', direction: 'outbound', createdAt: '2026-11-23T09:00:03.000Z' }),
+    );
+    expect((await recoverSurveySent(h.deps, surveying, served())).survey).toEqual({
+      sentAt: '2026-11-23T09:00:03.000Z',
+    });
+  });
+
   it('is not looked for when there is no survey message, no survey on the channel, or no agent served', async () => {
     const h = coreHarness();
     await h.store.createConversation(served());
@@ -162,6 +173,13 @@ describe("a customer's reply to the survey", () => {
     expect((await h.store.getMessage('conv-1', sms.id))?.value.seq).toBe(4);
     // And a third time, the message there already: nothing fails.
     expect(await answerSurvey(h.deps, surveying, 'conv-1', sms)).toEqual(first);
+  });
+
+  it('is no answer on a conversation that sent no survey', async () => {
+    const h = await surveyed({ survey: undefined });
+    const sms = h.sms({ text: '5' });
+    expect(await answerSurvey(h.deps, surveying, 'conv-1', sms)).toBeUndefined();
+    expect(await h.store.getMessage('conv-1', sms.id)).toBeUndefined();
   });
 
   it('is no answer outside the window, after an answer, or for a conversation that is gone', async () => {
