@@ -295,6 +295,48 @@ describe.each(storeKinds)('auto-close (%s)', (_kind, makeStore) => {
   });
 });
 
+describe('auto-close on two channels', () => {
+  it("holds each channel's conversations to that channel's own limit", async () => {
+    const seed = parseSeed(
+      {
+        channels: [
+          {
+            id: 'support',
+            name: 'Support',
+            numbers: ['+14255550100'],
+            provider: 'local',
+            autoCloseMinutes: 30,
+            defaultQueueId: 'general',
+          },
+          {
+            id: 'sales',
+            name: 'Sales',
+            numbers: ['+14255550101'],
+            provider: 'local',
+            autoCloseMinutes: 120,
+            defaultQueueId: 'general',
+          },
+        ],
+        queues: [{ id: 'general', name: 'General' }],
+      },
+      bounds,
+    );
+    const h = coreHarness();
+    h.deps.directory = new Directory(seed.channels, seed.queues);
+    await h.addAgent({ id: 'alice', capacity: 2 });
+    const onSupport = await receiveInbound(h.deps, h.sms({ text: 'Hello support' }));
+    const onSales = await receiveInbound(h.deps, h.sms({ to: '+14255550101', text: 'Hello sales' }));
+    await assignQueue(h.deps, 'general');
+    if (onSupport.status !== 'stored' || onSales.status !== 'stored') throw new Error('not stored');
+
+    h.clock.advance(minutes(60));
+    expect(await autoCloseIdle(h.deps)).toEqual({ closed: [onSupport.conversationId] });
+    expect((await h.store.getConversation(onSales.conversationId))?.value.state).toBe('active');
+    h.clock.advance(minutes(60) + 1);
+    expect(await autoCloseIdle(h.deps)).toEqual({ closed: [onSales.conversationId] });
+  });
+});
+
 describe('what the auto-close timer asks the store', () => {
   it('only the conversations idle past each limit, and nothing for a state that never closes', async () => {
     const counted = countingStore(new MemoryStore());
