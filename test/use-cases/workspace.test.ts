@@ -19,6 +19,7 @@ import {
 } from '../../shared/use-cases/workspace.js';
 import { aConversation, aCustomerState, aMessage, CUSTOMER, OTHER_CUSTOMER } from '../support/builders.js';
 import { coreHarness, testSeed } from '../support/core.js';
+import { thrownValidation } from '../support/thrown.js';
 
 const agent = (id: string): Principal => ({
   kind: 'user',
@@ -369,6 +370,9 @@ describe('ongoing conversations for an agent', () => {
       }
     })();
     expect(refusal).toMatchObject({ issues: [{ path: 'state', message: 'unknown or closed state closed' }] });
+    expect(thrownValidation(() => parseStates('lost,closed')).issues).toEqual([
+      { path: 'state', message: 'unknown or closed state lost, closed' },
+    ]);
   });
 });
 
