@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChannelInput } from '../../shared/domain/channel.js';
 import { Directory } from '../../shared/domain/directory.js';
 import type { Message } from '../../shared/domain/message.js';
+import type { PhoneNumber } from '../../shared/domain/phone.js';
 import { parseSeed } from '../../shared/domain/seed.js';
 import { ValidationError } from '../../shared/errors.js';
 import type { Store } from '../../shared/ports.js';
@@ -325,7 +326,10 @@ describe('auto-close on two channels', () => {
     h.deps.directory = new Directory(seed.channels, seed.queues);
     await h.addAgent({ id: 'alice', capacity: 2 });
     const onSupport = await receiveInbound(h.deps, h.sms({ text: 'Hello support' }));
-    const onSales = await receiveInbound(h.deps, h.sms({ to: '+14255550101', text: 'Hello sales' }));
+    const onSales = await receiveInbound(
+      h.deps,
+      h.sms({ to: '+14255550101' as PhoneNumber, text: 'Hello sales' }),
+    );
     await assignQueue(h.deps, 'general');
     if (onSupport.status !== 'stored' || onSales.status !== 'stored') throw new Error('not stored');
 
