@@ -1,6 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type FoundReport, latestPerFile, type MutationReport, mutationSummary } from './mutation-summary.js';
+import {
+  explainedPlaces,
+  type FoundReport,
+  latestPerFile,
+  type MutationReport,
+  mutationSummary,
+} from './mutation-summary.js';
 
 const folder = 'reports/mutation';
 let names: string[] = [];
@@ -20,4 +26,5 @@ const found: FoundReport[] = names.map((name) => {
   };
 });
 console.log(`reports: ${found.map((r) => r.name).join(', ')}`);
-console.log(mutationSummary(latestPerFile(found)).join('\n'));
+const explained = explainedPlaces(readFileSync('docs/decisions.md', 'utf8'));
+console.log(mutationSummary(latestPerFile(found), explained).join('\n'));

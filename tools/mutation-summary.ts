@@ -49,8 +49,32 @@ export function latestPerFile(found: FoundReport[]): Record<string, MutationRepo
   return Object.fromEntries(Object.entries(groups).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** The lines `npm run mutate:score` prints for the reports it found, by folder. */
-export function mutationSummary(reports: Record<string, MutationReport>): string[] {
+/**
+ * The places docs/decisions.md explains, as `name.ts:LINE`. A bullet names a mutant as
+ * `` `name.ts:LINE` `` and may go on with bare `` `:LINE` `` for the same file ("`hours.ts:35` and
+ * `:40`"); a bullet ends at the next line that starts one.
+ */
+export function explainedPlaces(decisions: string): Set<string> {
+  const places = new Set<string>();
+  for (const bullet of decisions.split(/\n(?=- )/)) {
+    let file: string | undefined;
+    for (const [, name, line] of bullet.matchAll(/`(?:[\w./-]*?([\w-]+\.ts))?:(\d+)/g)) {
+      file = name ?? file;
+      if (file) places.add(`${file}:${line}`);
+    }
+  }
+  return places;
+}
+
+/**
+ * The lines `npm run mutate:score` prints for the reports it found, by folder. Given the places
+ * docs/decisions.md explains, each mutant not killed is said to be explained there or not, and the
+ * unexplained ones are listed first: the goal is none.
+ */
+export function mutationSummary(
+  reports: Record<string, MutationReport>,
+  explained?: ReadonlySet<string>,
+): string[] {
   const lines: string[] = [];
   const notKilled: string[] = [];
   let killedAll = 0;
@@ -68,8 +92,10 @@ export function mutationSummary(reports: Record<string, MutationReport>): string
         } else if (undetected.has(m.status)) {
           counted++;
           const replacement = m.replacement ? ` → ${m.replacement.replace(/\s+/g, ' ').slice(0, 80)}` : '';
+          const place = `${file.split('/').pop()}:${m.location.start.line}`;
+          const said = explained ? (explained.has(place) ? ' (explained)' : ' (UNEXPLAINED)') : '';
           notKilled.push(
-            `${file}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName}${replacement}`,
+            `${file}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName}${replacement}${said}`,
           );
         }
       }
@@ -80,6 +106,14 @@ export function mutationSummary(reports: Record<string, MutationReport>): string
     countedAll += counted;
   }
   lines.push(`all: ${rate(killedAll, countedAll)}, goal 90%`);
-  if (notKilled.length > 0) lines.push('', `not killed (${notKilled.length}):`, ...notKilled);
+  if (notKilled.length === 0) return lines;
+  if (explained) {
+    const unexplained = notKilled.filter((line) => line.endsWith(' (UNEXPLAINED)'));
+    lines.push(
+      `not killed: ${notKilled.length}, explained in docs/decisions.md: ${notKilled.length - unexplained.length}, unexplained: ${unexplained.length} (goal 0)`,
+    );
+    notKilled.sort((a, b) => Number(b.endsWith(' (UNEXPLAINED)')) - Number(a.endsWith(' (UNEXPLAINED)')));
+  }
+  lines.push('', `not killed (${notKilled.length}):`, ...notKilled);
   return lines;
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { latestPerFile, type MutantResult, mutationSummary } from '../../tools/mutation-summary.js';
+import {
+  explainedPlaces,
+  latestPerFile,
+  type MutantResult,
+  mutationSummary,
+} from '../../tools/mutation-summary.js';
 
 const at = (line: number) => ({ start: { line, column: 3 } });
 const mutant = (status: string, line: number, replacement?: string): MutantResult => ({
@@ -79,5 +84,49 @@ describe('the mutation summary', () => {
       },
       'use-cases': { files: { 'shared/use-cases/c.ts': { mutants: [mutant('NoCoverage', 3)] } } },
     });
+  });
+
+  it('says of each mutant not killed whether docs/decisions.md explains its line, the unexplained first', () => {
+    const lines = mutationSummary(
+      {
+        domain: {
+          files: {
+            'shared/domain/a.ts': {
+              mutants: [mutant('Survived', 3, 'true'), mutant('Survived', 9, 'false')],
+            },
+          },
+        },
+      },
+      new Set(['a.ts:3']),
+    );
+    expect(lines).toEqual([
+      'domain: 0 of 2 killed (0.0%)',
+      'all: 0 of 2 killed (0.0%), goal 90%',
+      'not killed: 2, explained in docs/decisions.md: 1, unexplained: 1 (goal 0)',
+      '',
+      'not killed (2):',
+      'shared/domain/a.ts:9:3 Survived ConditionalExpression → false (UNEXPLAINED)',
+      'shared/domain/a.ts:3:3 Survived ConditionalExpression → true (explained)',
+    ]);
+  });
+});
+
+describe('the places docs/decisions.md explains', () => {
+  it('are each `file.ts:LINE` of a bullet, and each bare `:LINE` after it in the same bullet', () => {
+    const decisions = [
+      '- `hours.ts:35` StringLiteral and `hours.ts:40` (no coverage): for the type checker.',
+      '- `quiet-hours.ts:33` and `:34` ArrayDeclaration: no day matches',
+      '  `:36` goes on in the same bullet.',
+      '- `shared/use-cases/keywords.ts:25` ConditionalExpression: a path is read as its file.',
+      '- `:50` alone names no file, and `notes.ts` no line.',
+    ].join('\n');
+    expect([...explainedPlaces(decisions)].sort()).toEqual([
+      'hours.ts:35',
+      'hours.ts:40',
+      'keywords.ts:25',
+      'quiet-hours.ts:33',
+      'quiet-hours.ts:34',
+      'quiet-hours.ts:36',
+    ]);
   });
 });
