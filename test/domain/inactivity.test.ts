@@ -149,6 +149,25 @@ describe('whether a conversation has been inactive past its limit', () => {
     });
   });
 
+  it('closes active work past its limit in the next opening, when the limit ran out exactly at closing time', () => {
+    const channel = { autoClose: { ...limits, active: 10 }, hours: parisOffice };
+    // Friday 16:50 Paris: the 10 minutes to 17:00 are the whole limit, then nothing until Monday 09:00.
+    const friday = '2026-11-27T15:50:00.000Z';
+    const conversation = aConversation({
+      state: 'active',
+      agentId: 'alice',
+      createdAt: friday,
+      lastActivityAt: friday,
+      history: [],
+    });
+    expect(inactivityExpired(conversation, channel, at('2026-11-30T08:00:00.000Z'))).toBeUndefined();
+    expect(inactivityExpired(conversation, channel, at('2026-11-30T08:00:01.000Z'))).toEqual({
+      state: 'active',
+      limitMinutes: 10,
+      openingHoursOnly: true,
+    });
+  });
+
   it('counts the wall clock for waiting work, hours or not', () => {
     const channel = { autoClose: limits, hours: parisOffice };
     const friday = '2026-11-27T15:50:00.000Z';

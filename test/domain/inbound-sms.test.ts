@@ -113,6 +113,14 @@ describe('an inbound SMS read off the inbound queue by the inbound worker', () =
     expect(() => queued({ ...twilioMms, to: '+1 206 555 0100' })).toThrow('E.164');
   });
 
+  it('says nothing of validation for a sender the edge vouched for', () => {
+    expect(queued(twilioMms)).toStrictEqual({ kind: 'sms', sms: twilioMms });
+  });
+
+  it('takes a picture without words, as the edge did', () => {
+    expect(queued({ ...twilioMms, text: ' ' })).toMatchObject({ sms: { text: ' ', media: twilioMms.media } });
+  });
+
   it('still checks the text', () => {
     expect(() => queued({ ...twilioMms, media: [], text: '  ' })).toThrow('text must not be empty');
   });

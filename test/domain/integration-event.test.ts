@@ -94,6 +94,28 @@ describe('the events of a conversation', () => {
     ).toEqual(['conversation.queued']);
   });
 
+  it('a conversation first seen once assigned: its queued step names no agent, its assignment does', () => {
+    const events = conversationEvents(undefined, assigned());
+    expect(events.map((e) => e.type)).toEqual([
+      'conversation.opened',
+      'conversation.queued',
+      'conversation.assigned',
+    ]);
+    expect(events[1]?.data.agentId).toBeNull();
+    expect(events[2]?.data.agentId).toBe('alice');
+  });
+
+  it('closed after wrap-up carries no wrap-up: only ended does', () => {
+    const active = assigned();
+    const wrapUp = { code: 'resolved', label: 'Resolved', note: 'Refund issued', at: AT, by: 'agent:alice' };
+    const ended = { ...transition(active, { type: 'end' }, alice, AT), wrapUp };
+    const closed = { ...transition(ended, { type: 'close', reason: 'closed by agent' }, alice, AT), wrapUp };
+    const events = conversationEvents(ended, closed);
+    expect(events.map((e) => e.type)).toEqual(['conversation.closed']);
+    expect(events[0]?.data).not.toHaveProperty('wrapUpCode');
+    expect(events[0]?.data).not.toHaveProperty('wrapUpNote');
+  });
+
   it('ended when the agent ends it (wrap-up)', () => {
     const { events } = step(assigned(), { type: 'end' }, alice);
     expect(events.map((e) => e.type)).toEqual(['conversation.ended']);
@@ -150,6 +172,7 @@ describe('the events of a message', () => {
     const events = messageEvents(undefined, aMessage(), AT);
     expect(events.map((e) => e.type)).toEqual(['message.received']);
     expect(events[0]).toMatchObject({
+      id: 'conv-1:local:m1:message.received',
       subject: 'conversations/conv-1/messages/local:m1',
       time: '2026-11-23T09:00:00.000Z',
       data: {
