@@ -28,6 +28,11 @@ describe('automated messages’ settings', () => {
     expect(settings({ holiday: {} }).holiday.enabled).toBe(true);
   });
 
+  it('take a message left out of the settings as on or off by its kind', () => {
+    expect(automatedMessageSchema('outOfHours').parse(undefined)).toEqual({ enabled: true });
+    expect(automatedMessageSchema('greeting').parse(undefined)).toEqual({ enabled: false });
+  });
+
   it('take a reply window on the survey only', () => {
     expect(issuesOf('survey', { replyWindowMinutes: 60 })).toEqual([]);
     expect(issuesOf('ended', { replyWindowMinutes: 60 })).toEqual([

@@ -125,4 +125,18 @@ describe('seed configuration', () => {
   ])('refuses %s, naming where', (_name, input, path) => {
     expect(issuesOf(input).map((issue) => issue.path)).toContain(path);
   });
+
+  it('tells the admin what is wrong with the agents, and that the seed is refused', () => {
+    const agent = { id: 'alice', name: 'Alice', capacity: 1, queueIds: ['general'] };
+    const seed = seedWith({ agents: [agent, { ...agent, queueIds: ['vip'] }] });
+    expect(() => parseSeed(seed, bounds)).toThrow('seed configuration is invalid');
+    expect(issuesOf(seed)).toEqual([
+      { path: 'agents', message: 'duplicate id alice' },
+      { path: 'agents.1.queueIds', message: 'unknown queue vip' },
+    ]);
+  });
+
+  it('says the seed is refused when a part of it does not parse', () => {
+    expect(() => parseSeed(seedWith({ channels: [] }), bounds)).toThrow('seed configuration is invalid');
+  });
 });
