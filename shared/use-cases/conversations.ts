@@ -10,20 +10,14 @@ import type { Message } from '../domain/message.js';
 import { validateOutboundMedia } from '../domain/outbound-media.js';
 import { wrapUpFor } from '../domain/wrap-up.js';
 import { ConsentError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../errors.js';
-import type { Stored } from '../ports.js';
 import { releaseCapacity, releaseStaleCapacity } from './agent-capacity.js';
 import { requestAssignment } from './assignment-request.js';
 import { agentName, sendAutomated } from './automated.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
 import { queueOutbound } from './outbound.js';
+import { requireConversation } from './stored-conversation.js';
 import { recordSurveySent, recoverSurveySent, surveyMessageId } from './survey-answer.js';
-
-async function requireConversation(deps: CoreDeps, id: string): Promise<Stored<Conversation>> {
-  const stored = await deps.store.getConversation(id);
-  if (!stored) throw new NotFoundError(`conversation ${id} does not exist`);
-  return stored;
-}
 
 async function requireAgent(deps: CoreDeps, agentId: string) {
   const stored = await deps.store.getAgent(agentId);

@@ -27,6 +27,7 @@ import type { Stored } from '../ports.js';
 import { actingAgent, requireConversationAccess, requireQueueAccess } from './access.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
+import { requireConversation } from './stored-conversation.js';
 
 /** How many conversations' messages are read at once when summarizing a list. */
 const SUMMARY_READS_AT_ONCE = 8;
@@ -44,12 +45,6 @@ async function mapAtMost<T, R>(items: T[], atOnce: number, map: (item: T) => Pro
   };
   await Promise.all(Array.from({ length: Math.min(atOnce, items.length) }, worker));
   return results;
-}
-
-async function requireConversation(deps: CoreDeps, id: string): Promise<Stored<Conversation>> {
-  const stored = await deps.store.getConversation(id);
-  if (!stored) throw new NotFoundError(`conversation ${id} does not exist`);
-  return stored;
 }
 
 /** The signed-in agent's record, or undefined for a supervisor or admin who is no agent. */
