@@ -101,7 +101,11 @@ export class SqliteStore implements Store, TranscriptExpiry {
   private readonly statements;
   /**
    * One transaction wrapper, built once (as the queue's): better-sqlite3 builds four wrappers per
-   * `db.transaction()`, which cost each write several times the statement it ran.
+   * `db.transaction()`, which cost each write several times the statement it ran. IMMEDIATE: most
+   * writes read the row first (its ETag, the events it makes), and a transaction begun as a read
+   * cannot take the write lock once another connection (the local host's other thread) has
+   * committed since: SQLite answers "database is locked" at once instead of waiting its busy
+   * timeout. Begun IMMEDIATE, it waits for the lock and then reads the latest rows.
    */
   private readonly atomic: <T>(work: () => T) => T;
 
@@ -111,7 +115,7 @@ export class SqliteStore implements Store, TranscriptExpiry {
   ) {
     db.exec(SCHEMA);
     const transaction = db.transaction((work: () => unknown) => work());
-    this.atomic = <T>(work: () => T) => transaction(work) as T;
+    this.atomic = <T>(work: () => T) => transaction.immediate(work) as T;
     // A search by name compares names folded as every store folds them (case and accents ignored).
     db.function('sms_fold_name', { deterministic: true }, (name: unknown) =>
       typeof name === 'string' ? foldName(name) : null,
