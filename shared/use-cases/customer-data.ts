@@ -128,7 +128,8 @@ async function deleteMessages(deps: CoreDeps, messages: Message[]) {
  * Erases a customer (the right to erasure): their contact, their record on every channel, the
  * texts of every conversation and notification they had. Conversations stay, anonymous, so the
  * supervisor's figures do not change; their opt-outs stay as a keyed hash of the number, so erasing
- * them never lets a message reach them again. Safe to repeat: a second erasure finds nothing left.
+ * them never lets a message reach them again, and the erasure's time stays with them, so a message
+ * queued for them before it is never sent. Safe to repeat: a second erasure finds nothing left.
  * The opt-outs are written first, so an erasure interrupted midway has kept them already.
  */
 export async function eraseCustomer(
@@ -149,10 +150,10 @@ export async function eraseCustomer(
     const stored = await deps.store.getErasedOptOut(key);
     const kept = (stored?.value.channelIds ?? []).filter((id) => !recorded.has(id));
     const channelIds = [...kept, ...optedOut].sort();
-    // A kept record is rewritten whenever it changes, emptied too (a channel opted back into must
-    // leave it); none is written for a number that never opted out.
-    const changed = stored ? channelIds.join() !== stored.value.channelIds.join() : channelIds.length > 0;
-    if (changed) await deps.store.putErasedOptOut({ key, channelIds, erasedAt: at }, stored?.etag ?? null);
+    // Written on every erasure, for a number that never opted out too (no channels): its time is
+    // what stops a reply or notification still queued from going out and being stored again
+    // (deliver.ts). A channel opted back into leaves it.
+    await deps.store.putErasedOptOut({ key, channelIds, erasedAt: at }, stored?.etag ?? null);
     return channelIds;
   });
 

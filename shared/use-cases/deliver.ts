@@ -7,7 +7,7 @@ import { AlreadyExistsError, ConcurrencyError, SendError } from '../errors.js';
 import type { DeliveryFailureReason, SmsSender, Stored } from '../ports.js';
 import { setConsent } from './consent.js';
 import type { CoreDeps } from './deps.js';
-import { optedOutOf } from './erased-opt-outs.js';
+import { erasureOf } from './erased-opt-outs.js';
 import { retryOnConflict } from './optimistic.js';
 import { rateFor, reserveSendSlot } from './send-pace.js';
 
@@ -174,14 +174,27 @@ async function startAttempt(
 }
 
 /**
- * Consent, read at the last moment before the provider call (after the wait for the pace slot): a
- * STOP accepted while this message waited must stop it. The one message an opted-out number still
- * gets is the confirmation that it opted out.
+ * What the recipient's records say, read at the last moment before the provider call (after the
+ * wait for the pace slot): a STOP accepted while this message waited must stop it. The one message
+ * an opted-out number still gets is the confirmation that it opted out. When the worker would write
+ * the message's record itself (a notification's, or a reply an erasure deleted), an erasure of the
+ * customer since the message was made stops it too: sending would put their number and the text
+ * back. A customer who wrote again since has a record, and their messages go.
  */
-async function refusedByConsent(deps: CoreDeps, channel: Channel, message: Message): Promise<boolean> {
-  if (message.purpose === 'opt-out-confirmation') return false;
+async function recipientStanding(
+  deps: CoreDeps,
+  channel: Channel,
+  message: Message,
+  writesRecord: boolean,
+): Promise<'send' | 'opted-out' | 'erased'> {
+  const consentMatters = message.purpose !== 'opt-out-confirmation';
+  if (!consentMatters && !writesRecord) return 'send';
   const customer = customerOf(message);
-  return optedOutOf(deps, channel.id, customer, await deps.store.getCustomer(channel.id, customer));
+  const record = await deps.store.getCustomer(channel.id, customer);
+  if (record) return consentMatters && record.value.optedOut ? 'opted-out' : 'send';
+  const erasure = await erasureOf(deps, customer);
+  if (writesRecord && erasure && erasure.erasedAt >= message.createdAt) return 'erased';
+  return consentMatters && erasure?.channelIds.includes(channel.id) ? 'opted-out' : 'send';
 }
 
 /**
@@ -290,12 +303,17 @@ export async function deliverOutbound(
 
   const sender = deps.senders.forChannel(channel);
   await waitForSendSlot(deps, channel, message);
+  const standing = await recipientStanding(deps, channel, found?.value ?? message, !found);
+  if (standing === 'erased') {
+    deps.logger.info('outbound.erased', log);
+    return { status: 'skipped', reason: 'its customer was erased after it was queued' };
+  }
   const started = await startAttempt(deps, message, found, sender);
   if ('interrupted' in started) {
     deps.logger.warn('outbound.interrupted', log);
     return fail(deps, message, started.interrupted, { ...counted, reason: 'interrupted' });
   }
-  if (await refusedByConsent(deps, channel, found?.value ?? message)) {
+  if (standing === 'opted-out') {
     const reason = 'the customer opted out of this channel';
     deps.logger.info('outbound.refused', { ...log, reason });
     return fail(deps, message, reason, { ...counted, reason: 'opted-out' }, started.stored);

@@ -1,5 +1,5 @@
 import { type CustomerState, newCustomerState } from '../domain/customer.js';
-import { optOutKey } from '../domain/erasure.js';
+import { type ErasedOptOut, optOutKey } from '../domain/erasure.js';
 import type { PhoneNumber } from '../domain/phone.js';
 import type { Stored } from '../ports.js';
 import type { CoreDeps } from './deps.js';
@@ -13,9 +13,13 @@ type Deps = Pick<CoreDeps, 'store' | 'erasureKey'>;
  * more: one point read of the erased opt-outs (docs/cosmos.md).
  */
 export async function erasedOptOut(deps: Deps, channelId: string, number: PhoneNumber): Promise<boolean> {
-  if (!deps.erasureKey) return false;
-  const record = await deps.store.getErasedOptOut(optOutKey(deps.erasureKey, number));
-  return record?.value.channelIds.includes(channelId) ?? false;
+  return (await erasureOf(deps, number))?.channelIds.includes(channelId) ?? false;
+}
+
+/** What the last erasure of this number left: the opt-outs it kept and when it ran. */
+export async function erasureOf(deps: Deps, number: PhoneNumber): Promise<ErasedOptOut | undefined> {
+  if (!deps.erasureKey) return undefined;
+  return (await deps.store.getErasedOptOut(optOutKey(deps.erasureKey, number)))?.value;
 }
 
 /** Whether nothing may be sent to the number on the channel (its record, else an erasure's opt-out). */

@@ -189,6 +189,55 @@ describe.each(storeKinds)('erasing a customer (%s)', (_name, makeStore) => {
     });
   });
 
+  it('sends nothing and stores nothing of a notification still queued when its customer is erased', async () => {
+    const h = coreHarness(makeStore());
+    const queued = await notify(h, 'alerts', [CUSTOMER, OTHER_CUSTOMER], 'Your parcel is on its way');
+    h.clock.advance(1_000);
+    await eraseCustomer(h.deps, CUSTOMER);
+
+    await deliverQueuedNotifications(h);
+
+    expect(h.sender.sends.map((send) => send.to)).toEqual([OTHER_CUSTOMER]);
+    const stored = await h.store.listMessages(`notification:${queued.id}`);
+    expect(stored.map((message) => message.to)).toEqual([OTHER_CUSTOMER]);
+    expect(JSON.stringify(stored)).not.toContain(CUSTOMER);
+  });
+
+  it('sends nothing and stores nothing of a reply still queued when its customer is erased', async () => {
+    const h = coreHarness(makeStore());
+    await h.addAgent();
+    await setPresence(h.deps, 'alice', 'available');
+    const opened = await receiveInbound(h.deps, h.sms({ text: 'Where is my parcel?' }));
+    if (opened.status !== 'stored') throw new Error('not stored');
+    await assignQueue(h.deps, 'general');
+    const reply = await replyToCustomer(h.deps, {
+      conversationId: opened.conversationId,
+      agentId: 'alice',
+      text: 'Ada, it left the depot this morning',
+    });
+    h.clock.advance(1_000);
+    await eraseCustomer(h.deps, CUSTOMER);
+
+    const outcome = await deliverOutbound(h.deps, reply, { deliveryCount: 1, maxDeliveryCount: 10 });
+
+    expect(outcome).toEqual({ status: 'skipped', reason: 'its customer was erased after it was queued' });
+    expect(h.sender.sends).toEqual([]);
+    expect(await h.store.getMessage(reply.conversationId, reply.id)).toBeUndefined();
+  });
+
+  it('sends a notification queued after the erasure, to a number that writes anew', async () => {
+    const h = coreHarness(makeStore());
+    await aKnownCustomer(h);
+    await eraseCustomer(h.deps, CUSTOMER);
+    h.clock.advance(60_000);
+    const sends = h.sender.sends.length;
+
+    await notify(h, 'support', [CUSTOMER], 'Welcome back');
+    await deliverQueuedNotifications(h);
+
+    expect(h.sender.sends.slice(sends).map((send) => send.text)).toEqual(['Welcome back']);
+  });
+
   it('is refused, changing nothing, without an erasure key', async () => {
     const h = coreHarness(makeStore());
     await aKnownCustomer(h);
@@ -294,27 +343,37 @@ describe('erasing a customer: what it tells and forgets', () => {
     expect((await h.store.getConversation('conv-100'))?.value.customer).toBe(ERASED_CUSTOMER);
   });
 
-  it('keeps the opt-outs of an earlier erasure, rewriting them only when they change', async () => {
+  it('keeps the opt-outs of an earlier erasure, with the time of the last erasure', async () => {
     const h = coreHarness();
     await setConsent(h.deps, 'alerts', CUSTOMER, true, 'STOP');
     await setConsent(h.deps, 'support', CUSTOMER, true, 'STOP');
     await eraseCustomer(h.deps, CUSTOMER);
-    // They opt back into support, then are erased again: alerts stays kept, unchanged.
+    // They opt back into support, then are erased again: alerts stays kept.
     await setConsent(h.deps, 'support', CUSTOMER, false, 'START');
     const kept = await h.store.getErasedOptOut(optOutKey(TEST_ERASURE_KEY, CUSTOMER));
     expect(kept?.value.channelIds).toEqual(['alerts']);
     h.clock.advance(60_000);
-    expect((await eraseCustomer(h.deps, CUSTOMER)).optOutsKept).toEqual(['alerts']);
-    expect(await h.store.getErasedOptOut(optOutKey(TEST_ERASURE_KEY, CUSTOMER))).toEqual(kept);
+    const again = await eraseCustomer(h.deps, CUSTOMER);
+    expect(again.optOutsKept).toEqual(['alerts']);
+    expect((await h.store.getErasedOptOut(optOutKey(TEST_ERASURE_KEY, CUSTOMER)))?.value).toEqual({
+      key: optOutKey(TEST_ERASURE_KEY, CUSTOMER),
+      channelIds: ['alerts'],
+      erasedAt: again.erasedAt,
+    });
   });
 });
 
 describe('erasing a customer: what it keeps and closes', () => {
-  it('keeps nothing by the hash of a number that never opted out', async () => {
+  it('keeps only the time of the erasure by the hash of a number that never opted out', async () => {
     const h = coreHarness();
     await receiveInbound(h.deps, h.sms({ text: 'hello' }));
-    expect((await eraseCustomer(h.deps, CUSTOMER)).optOutsKept).toEqual([]);
-    expect(await h.store.getErasedOptOut(erasedKey)).toBeUndefined();
+    const result = await eraseCustomer(h.deps, CUSTOMER);
+    expect(result.optOutsKept).toEqual([]);
+    expect((await h.store.getErasedOptOut(erasedKey))?.value).toEqual({
+      key: erasedKey,
+      channelIds: [],
+      erasedAt: result.erasedAt,
+    });
   });
 
   it('adds the channels opted out of since an earlier erasure to the opt-outs it kept', async () => {

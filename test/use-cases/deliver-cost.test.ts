@@ -42,8 +42,8 @@ describe('the cost of sending a message in store operations', () => {
       ['point-read', 'getMessage'],
       ['point-read', 'getSenderPace'],
       ['write', 'putSenderPace'],
-      ['write', 'createMessage'],
       ['point-read', 'getCustomer'],
+      ['write', 'createMessage'],
       ['write', 'replaceMessage'],
       ['write', 'putProviderMessage'],
     ]);
@@ -75,8 +75,8 @@ describe('the cost of sending a message in store operations', () => {
       ['point-read', 'getMessage'],
       ['point-read', 'getSenderPace'],
       ['write', 'putSenderPace'],
-      ['write', 'replaceMessage'],
       ['point-read', 'getCustomer'],
+      ['write', 'replaceMessage'],
       ['write', 'replaceMessage'],
       ['write', 'putProviderMessage'],
     ]);
