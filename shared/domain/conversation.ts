@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { InvalidTransitionError } from '../errors.js';
 import type { PhoneNumber, SenderNumber } from './phone.js';
 import type { WrapUp } from './wrap-up.js';
@@ -109,7 +109,7 @@ export type ConversationEvent =
 
 /** A case number a person can read out: C and eight characters from the conversation id's hash. */
 export function caseNumberOf(conversationId: string): string {
-  return `C${createHash('sha256').update(conversationId).digest('hex').slice(0, 8).toUpperCase()}`;
+  return `C${hash('sha256', conversationId).slice(0, 8).toUpperCase()}`;
 }
 
 export function actorName(actor: Actor): string {

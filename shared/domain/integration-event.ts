@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { type Conversation, type ConversationState, caseNumberOf, type Transition } from './conversation.js';
 import type { CustomerState } from './customer.js';
 import { maskPhone } from './mask.js';
@@ -240,7 +240,7 @@ export function messageEvents(before: Message | undefined, after: Message, at: s
 }
 
 /** A number's stand-in in ids: a hash, so an event id never carries the number itself. */
-const numberKey = (number: string) => createHash('sha256').update(number).digest('hex').slice(0, 16);
+const numberKey = (number: string) => hash('sha256', number).slice(0, 16);
 
 /** The subject of a customer's consent events on a channel (an erasure forgets what was logged of it). */
 export const customerSubject = (channelId: string, number: string) =>

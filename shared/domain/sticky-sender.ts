@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The number of a pool a recipient hears from, the same every time (as Twilio's Messaging
@@ -12,7 +12,7 @@ export function stickySender<N extends string>(pool: readonly N[], recipient: st
   let best: N | undefined;
   let bestScore = '';
   for (const number of pool) {
-    const score = createHash('sha256').update(`${number}\n${recipient}`).digest('hex');
+    const score = hash('sha256', `${number}\n${recipient}`);
     if (best === undefined || score > bestScore) {
       best = number;
       bestScore = score;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { numbersOf } from '../domain/channel-number.js';
 import { fill } from '../domain/localized.js';
 import type { Message } from '../domain/message.js';
@@ -18,7 +18,7 @@ import { type OutgoingMessage, queueNames } from '../ports.js';
 import type { CoreDeps } from './deps.js';
 import { optedOutOf } from './erased-opt-outs.js';
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const sha256 = (text: string) => hash('sha256', text);
 
 /**
  * A flow's notification: one text to each recipient, through the outbound queue like every other

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { SmsClient, SmsClientOptions } from '@azure/communication-sms';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
@@ -13,7 +13,7 @@ const REPEATABILITY_HEADER = 'x-sms-repeatability';
 export function repeatabilityId(messageId: string): string {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(messageId))
     return messageId.toLowerCase();
-  const hex = createHash('sha256').update(messageId).digest('hex');
+  const hex = hash('sha256', messageId);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
