@@ -186,15 +186,15 @@ async function recipientStanding(
   channel: Channel,
   message: Message,
   writesRecord: boolean,
-): Promise<'send' | 'opted-out' | 'erased'> {
+): Promise<'opted-out' | 'erased' | undefined> {
   const consentMatters = message.purpose !== 'opt-out-confirmation';
-  if (!consentMatters && !writesRecord) return 'send';
+  if (!consentMatters && !writesRecord) return undefined;
   const customer = customerOf(message);
   const record = await deps.store.getCustomer(channel.id, customer);
-  if (record) return consentMatters && record.value.optedOut ? 'opted-out' : 'send';
+  if (record) return consentMatters && record.value.optedOut ? 'opted-out' : undefined;
   const erasure = await erasureOf(deps, customer);
   if (writesRecord && erasure && erasure.erasedAt >= message.createdAt) return 'erased';
-  return consentMatters && erasure?.channelIds.includes(channel.id) ? 'opted-out' : 'send';
+  return consentMatters && erasure?.channelIds.includes(channel.id) ? 'opted-out' : undefined;
 }
 
 /**
@@ -303,6 +303,7 @@ export async function deliverOutbound(
 
   const sender = deps.senders.forChannel(channel);
   await waitForSendSlot(deps, channel, message);
+  // Undefined: nothing stands in the way.
   const standing = await recipientStanding(deps, channel, found?.value ?? message, !found);
   if (standing === 'erased') {
     deps.logger.info('outbound.erased', log);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { automatedMessagesSchema } from '../../shared/domain/automated-messages.js';
 import { Directory } from '../../shared/domain/directory.js';
 import { ERASED_CUSTOMER, optOutKey } from '../../shared/domain/erasure.js';
+import { maskPhone } from '../../shared/domain/mask.js';
+import type { Message } from '../../shared/domain/message.js';
 import { customerSubject } from '../../shared/domain/integration-event.js';
 import { notificationRequestSchema } from '../../shared/domain/notification.js';
 import { ConflictError, ConsentError } from '../../shared/errors.js';
@@ -223,6 +225,53 @@ describe.each(storeKinds)('erasing a customer (%s)', (_name, makeStore) => {
     expect(outcome).toEqual({ status: 'skipped', reason: 'its customer was erased after it was queued' });
     expect(h.sender.sends).toEqual([]);
     expect(await h.store.getMessage(reply.conversationId, reply.id)).toBeUndefined();
+    const logged = h.logs.map((line) => JSON.parse(line)).filter((line) => line.event === 'outbound.erased');
+    expect(logged).toMatchObject([{ level: 'info', messageId: reply.id, to: maskPhone(CUSTOMER) }]);
+    expect(h.logs.join('\n')).not.toContain(CUSTOMER);
+  });
+
+  it('sends nothing of an opt-out confirmation still queued when its customer is erased', async () => {
+    const h = coreHarness(makeStore());
+    await receiveInbound(h.deps, h.sms({ text: 'STOP' }));
+    const [confirmation] = h.queue.on('sms-outbound').map((queued) => queued.body as Message);
+    if (confirmation?.purpose !== 'opt-out-confirmation') throw new Error('no confirmation queued');
+    await eraseCustomer(h.deps, CUSTOMER);
+
+    const outcome = await deliverOutbound(h.deps, confirmation, { deliveryCount: 1, maxDeliveryCount: 10 });
+
+    expect(outcome.status).toBe('skipped');
+    expect(h.sender.sends).toEqual([]);
+    expect(await h.store.getMessage(confirmation.conversationId, confirmation.id)).toBeUndefined();
+  });
+
+  it('sends nothing of a notification made in the very instant of the erasure', async () => {
+    const h = coreHarness(makeStore());
+    await notify(h, 'alerts', [CUSTOMER], 'Your parcel is on its way');
+    await eraseCustomer(h.deps, CUSTOMER);
+
+    await deliverQueuedNotifications(h);
+
+    expect(h.sender.sends).toEqual([]);
+  });
+
+  it('refuses a message made after the erasure to a number the erasure kept opted out', async () => {
+    const h = coreHarness(makeStore());
+    await setConsent(h.deps, 'alerts', CUSTOMER, true, 'STOP');
+    await eraseCustomer(h.deps, CUSTOMER);
+    h.clock.advance(60_000);
+    // Queued meanwhile by a path that did not look (a race with the erasure): the worker looks again.
+    await notify(h, 'alerts', [OTHER_CUSTOMER], 'Your parcel is on its way');
+    const [queued] = h.queue.on('sms-outbound').map((message) => message.body as Message);
+    if (!queued) throw new Error('nothing queued');
+
+    const outcome = await deliverOutbound(
+      h.deps,
+      { ...queued, to: CUSTOMER },
+      { deliveryCount: 1, maxDeliveryCount: 10 },
+    );
+
+    expect(outcome).toEqual({ status: 'failed', reason: 'the customer opted out of this channel' });
+    expect(h.sender.sends).toEqual([]);
   });
 
   it('sends a notification queued after the erasure, to a number that writes anew', async () => {

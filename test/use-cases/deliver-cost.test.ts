@@ -82,6 +82,26 @@ describe('the cost of sending a message in store operations', () => {
     ]);
   });
 
+  it("the confirmation of an opt-out (stored when queued): the customer's consent is not read", async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    await receiveInbound(h.deps, h.sms({ text: 'STOP' }));
+    const confirmation = h.queue.on('sms-outbound').at(-1)?.body as Message;
+    counted.reset();
+
+    const outcome = await deliverOutbound(h.deps, confirmation, once);
+
+    expect(outcome.status).toBe('sent');
+    expect(counted.operations.map((o) => [o.kind, o.method])).toEqual([
+      ['point-read', 'getMessage'],
+      ['point-read', 'getSenderPace'],
+      ['write', 'putSenderPace'],
+      ['write', 'replaceMessage'],
+      ['write', 'replaceMessage'],
+      ['write', 'putProviderMessage'],
+    ]);
+  });
+
   async function queuedReply() {
     const counted = countingStore(new MemoryStore());
     const h = coreHarness(counted.store);
