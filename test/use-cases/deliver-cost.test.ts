@@ -19,6 +19,10 @@ const once = { deliveryCount: 1, maxDeliveryCount: 10 };
  * each operation here is paid once per message at the number's pace.
  */
 describe('the cost of sending a message in store operations', () => {
+  /** The store operations a send made, in order: what each spec below pins down. */
+  const kinds = (counted: ReturnType<typeof countingStore>) =>
+    counted.operations.map((o) => [o.kind, o.method]);
+
   it('a notification recipient (not stored yet) through a provider without idempotency keys: written once with its attempt marked, then sent', async () => {
     const counted = countingStore(new MemoryStore());
     const h = coreHarness(counted.store);
@@ -38,7 +42,7 @@ describe('the cost of sending a message in store operations', () => {
     const outcome = await deliverOutbound(h.deps, queued?.body as Message, once);
 
     expect(outcome.status).toBe('sent');
-    expect(counted.operations.map((o) => [o.kind, o.method])).toEqual([
+    expect(kinds(counted)).toEqual([
       ['point-read', 'getMessage'],
       ['point-read', 'getSenderPace'],
       ['write', 'putSenderPace'],
@@ -71,7 +75,7 @@ describe('the cost of sending a message in store operations', () => {
     const outcome = await deliverOutbound(h.deps, reply, once);
 
     expect(outcome.status).toBe('sent');
-    expect(counted.operations.map((o) => [o.kind, o.method])).toEqual([
+    expect(kinds(counted)).toEqual([
       ['point-read', 'getMessage'],
       ['point-read', 'getSenderPace'],
       ['write', 'putSenderPace'],
@@ -92,7 +96,7 @@ describe('the cost of sending a message in store operations', () => {
     const outcome = await deliverOutbound(h.deps, confirmation, once);
 
     expect(outcome.status).toBe('sent');
-    expect(counted.operations.map((o) => [o.kind, o.method])).toEqual([
+    expect(kinds(counted)).toEqual([
       ['point-read', 'getMessage'],
       ['point-read', 'getSenderPace'],
       ['write', 'putSenderPace'],
@@ -117,9 +121,6 @@ describe('the cost of sending a message in store operations', () => {
     });
     return { h, counted, reply };
   }
-
-  const kinds = (counted: ReturnType<typeof countingStore>) =>
-    counted.operations.map((o) => [o.kind, o.method]);
 
   it('a retry through a provider with idempotency keys: the first attempt is kept, not written again', async () => {
     const { h, counted, reply } = await queuedReply();
