@@ -545,6 +545,15 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
+/**
+ * Real time for pacing sends, finer than a millisecond: a number allowed 1000 texts a second has a
+ * slot every millisecond, and a wait counted in whole milliseconds loses part of every slot.
+ */
+export interface PacingClock extends Clock {
+  /** Milliseconds since the epoch with their fraction, in step with `now()`'s wall clock. */
+  nowMs(): number;
+}
+
 export interface IdGenerator {
   next(): string;
 }

@@ -2,7 +2,16 @@ import type { Channel } from '../domain/channel.js';
 import type { AutoCloseBounds } from '../domain/configuration.js';
 import type { DirectoryView } from '../domain/directory.js';
 import type { SendRates } from '../domain/sender-pace.js';
-import type { Clock, IdGenerator, Logger, Metrics, QueueSender, SmsSender, Store } from '../ports.js';
+import type {
+  Clock,
+  IdGenerator,
+  Logger,
+  Metrics,
+  PacingClock,
+  QueueSender,
+  SmsSender,
+  Store,
+} from '../ports.js';
 
 /** Everything a use case may touch, injected once at start-up. */
 export interface CoreDeps {
@@ -21,7 +30,7 @@ export interface CoreDeps {
   senders: SenderRegistry;
   sendRates: SendRates;
   /** Real time for pacing sends: provider limits do not follow a manual domain clock. */
-  pacingClock: Clock;
+  pacingClock: PacingClock;
   /**
    * The deployment's secret for the keyed hash an erased customer's opt-outs are kept by
    * (SMS_ERASURE_KEY); erasing is refused without it.

@@ -20,8 +20,10 @@ export function rateFor(
 }
 
 /**
- * Takes the number's next send slot and says how long to wait for it. Slots are spaced by the
- * number's rate and taken under the pace record's ETag, so no two senders anywhere share one.
+ * Takes the number's next send slot and says how long to wait for it, to the fraction of a
+ * millisecond. Slots are spaced by the number's rate and taken under the pace record's ETag, so no
+ * two senders anywhere share one. The record keeps whole milliseconds, so the next slot is rounded
+ * up: at 3 a second slots 333 ms apart would fit four sends into one second, 334 never do.
  */
 export async function reserveSendSlot(
   deps: CoreDeps,
@@ -30,13 +32,15 @@ export async function reserveSendSlot(
 ): Promise<number> {
   const spacing = 1000 / ratePerSecond;
   return retryOnConflict(async () => {
-    const now = deps.pacingClock.now().getTime();
+    const now = deps.pacingClock.nowMs();
     const stored = await deps.store.getSenderPace(number);
-    const slot = Math.max(now, stored ? Date.parse(stored.value.nextSlotAt) : now);
+    // A number with no slot waiting sends in the current millisecond: counting its fraction into
+    // the next slot would push that slot into the millisecond after, and lose up to one each time.
+    const slot = Math.max(Math.floor(now), stored ? Date.parse(stored.value.nextSlotAt) : 0);
     await deps.store.putSenderPace(
-      { number, nextSlotAt: new Date(slot + spacing).toISOString() },
+      { number, nextSlotAt: new Date(Math.ceil(slot + spacing)).toISOString() },
       stored?.etag ?? null,
     );
-    return slot - now;
+    return Math.max(0, slot - now);
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../shared/domain/message.js';
-import type { Clock } from '../../shared/ports.js';
+import type { PacingClock } from '../../shared/ports.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
 import { replyToCustomer } from '../../shared/use-cases/conversations.js';
 import { deliverOutbound } from '../../shared/use-cases/deliver.js';
@@ -49,8 +49,9 @@ describe.each(storeKinds)('consent against queued replies (%s)', (_kind, makeSto
       return send(request);
     };
     // While a send waits for its pace slot, a customer's STOP may arrive and be processed.
-    const pacing: Clock = {
+    const pacing: PacingClock = {
       now: () => h.clock.now(),
+      nowMs: () => h.clock.nowMs(),
       sleep: async (ms) => {
         if (pendingStops.length > 0 && random() < 0.5) {
           const index = Math.floor(random() * pendingStops.length);

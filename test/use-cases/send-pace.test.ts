@@ -51,6 +51,20 @@ describe.each(storeKinds)('send slots (%s)', (_kind, makeStore) => {
     expect(waits).toEqual([0, 250, 500, 750]);
   });
 
+  it('are never closer than the rate, when it does not divide a second into whole milliseconds: three a second are 334 ms apart, so no second holds four', async () => {
+    const h = coreHarness(makeStore());
+    const waits = [];
+    for (let i = 0; i < 4; i++) waits.push(await reserveSendSlot(h.deps, '+18005550100', 3));
+    expect(waits).toEqual([0, 334, 668, 1002]);
+  });
+
+  it('say the wait to the fraction of a millisecond: at 1000 a second, a slot taken 0.4 ms after the last is 0.6 ms off', async () => {
+    const h = coreHarness(makeStore());
+    expect(await reserveSendSlot(h.deps, '+14255550100', 1000)).toBe(0);
+    h.clock.advance(0.4);
+    expect(await reserveSendSlot(h.deps, '+14255550100', 1000)).toBeCloseTo(0.6, 3);
+  });
+
   it('are never shared, however many senders reserve at once', async () => {
     const h = coreHarness(makeStore());
     const waits = await Promise.all(
@@ -112,9 +126,9 @@ describe('delivering at the number pace', () => {
       await deliverOutbound(h.deps, message as never, { deliveryCount: 1, maxDeliveryCount: 3 });
     }
     expect(h.sender.sends).toHaveLength(4);
-    // Four sends at three a second take one second of the manual clock (slots fall on whole
-    // milliseconds); as the long code the number reads as, they would take three.
-    expect(h.clock.now().getTime() - start).toBeCloseTo(1000, -1);
+    // Four sends at three a second take one second of the manual clock (1002 ms: slots fall on
+    // whole milliseconds, rounded up); as the long code the number reads as, they would take three.
+    expect(h.clock.now().getTime() - start).toBe(1002);
   });
 
   async function replyWaiting(slotsTaken: number) {

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { SystemClock } from '../../shared/adapters/clocks.js';
+
+/** The pacing clock of every deployment: a send must never go before its slot. */
+describe('the system clock', () => {
+  it('gives the wall clock with its fraction: the whole milliseconds are what Date.now() says', () => {
+    const clock = new SystemClock();
+    for (let i = 0; i < 1000; i++) {
+      const before = Date.now();
+      const precise = clock.nowMs();
+      const after = Date.now();
+      expect(precise).toBeGreaterThanOrEqual(before);
+      expect(precise).toBeLessThan(after + 1);
+    }
+  });
+
+  it('waits out a wait shorter than a millisecond, never less (a timer would take a whole one or more)', async () => {
+    const clock = new SystemClock();
+    for (const ms of [0.05, 0.3, 0.9]) {
+      const start = performance.now();
+      await clock.sleep(ms);
+      expect(performance.now() - start).toBeGreaterThanOrEqual(ms);
+    }
+  });
+
+  it('lets other work run while it waits under a millisecond', async () => {
+    const clock = new SystemClock();
+    let ran = false;
+    setImmediate(() => {
+      ran = true;
+    });
+    await clock.sleep(0.5);
+    expect(ran).toBe(true);
+  });
+
+  it('does not wait for a wait of zero or less', async () => {
+    const clock = new SystemClock();
+    let ran = false;
+    setImmediate(() => {
+      ran = true;
+    });
+    await clock.sleep(0);
+    await clock.sleep(-3);
+    expect(ran).toBe(false);
+  });
+});
