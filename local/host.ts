@@ -19,6 +19,7 @@ import { LocalNativeRequest } from './native-request.js';
 import { serveRealtime } from './realtime.js';
 import { Router } from './router.js';
 import { startRunners } from './runners.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { WorkerBridge } from './worker-bridge.js';
 
 // @azure/functions is CommonJS: Node's ESM loader cannot see its named exports, only the default.
@@ -155,6 +156,7 @@ async function startEmbedded(
   const { config } = options;
   const releaseDataDir = claimDataDir(config.dataDir);
   let started: WorkerBridge | undefined;
+  let checkpointer: WalCheckpointer | undefined;
   try {
     let live: LiveUpdates | undefined;
     const bridge = await WorkerBridge.start(
@@ -167,8 +169,17 @@ async function startEmbedded(
       },
     );
     started = bridge;
-    const app = await createApp(config, { logSink, queueSender: bridge, metrics: registry.metrics });
+    const app = await createApp(config, {
+      logSink,
+      queueSender: bridge,
+      metrics: registry.metrics,
+      checkpointOnCommit: false,
+    });
     live = app.localLive;
+    const { logger } = app.deps;
+    checkpointer = await WalCheckpointer.start(config.dataDir, {
+      failed: (message) => logger.error('wal.checkpoint-failed', { message }),
+    });
     await bridge.configurationChanged();
     app.directory.onChange(() => bridge.configurationChanged());
     const clock = app.manualClock;
@@ -181,13 +192,17 @@ async function startEmbedded(
       runtime: {
         functions: buildFunctions(app),
         invoke: (name) => bridge.invoke(name),
-        stop: () => bridge.stop(),
+        stop: async () => {
+          await bridge.stop();
+          await checkpointer?.stop();
+        },
         release: releaseDataDir,
       },
     };
   } catch (error) {
     // A start that fails after the queue thread is up (an invalid seed) must not leave it running.
     await started?.stop().catch(() => {});
+    await checkpointer?.stop().catch(() => {});
     releaseDataDir();
     throw error;
   }

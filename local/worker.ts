@@ -51,6 +51,8 @@ async function run(setup: WorkerSetup) {
     logSink: (line) => post({ type: 'log', line }),
     importSeed: false,
     batchWrites: true,
+    // The host's checkpoint thread copies the WAL into the database (local/wal-checkpointer.ts).
+    checkpointOnCommit: false,
     // The sockets are the HTTP thread's: changes made here are handed over to be published there.
     liveUpdates: {
       publish: async (groups, message) => postLater({ type: 'live', groups, message }),

@@ -126,6 +126,8 @@ export interface CreateAppOptions extends SenderOptions {
   importSeed?: boolean;
   /** Batch the embedded queue's and store's commits (the local host's queue thread). */
   batchWrites?: boolean;
+  /** False when the host checkpoints the embedded database's WAL on a thread of its own. */
+  checkpointOnCommit?: boolean;
   /** The app's Azure identity; DefaultAzureCredential (managed identity in Azure) unless given. */
   azureCredential?: TokenCredential;
   /** Where changes are published when this process serves no stream itself (the queue thread). */
@@ -220,6 +222,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       : await embeddedAdapters(config, clock, {
           ...(options.db ? { db: options.db } : {}),
           batchWrites: options.batchWrites ?? false,
+          checkpointOnCommit: options.checkpointOnCommit ?? true,
         });
   const { store } = adapters;
   const accounts = new ProviderAccounts(config, secretSource(config, identity, logger, clock));

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Clock } from '../ports.js';
 import { SystemClock } from './clocks.js';
@@ -25,17 +24,24 @@ export interface EmbeddedAdapters {
 export async function embeddedAdapters(
   config: Config,
   clock: Clock,
-  options: { db?: SqliteDatabase; batchWrites?: boolean },
+  options: { db?: SqliteDatabase; batchWrites?: boolean; checkpointOnCommit?: boolean },
 ): Promise<EmbeddedAdapters> {
-  const [{ openSqlite }, { SqliteStore }, { SqliteQueue }, { LocalSmsProvider }, { WebhookEvents }] =
-    await Promise.all([
-      import('./sqlite-database.js'),
-      import('./sqlite-store.js'),
-      import('./sqlite-queue.js'),
-      import('./local-sms-provider.js'),
-      import('./webhook-events.js'),
-    ]);
-  const db = options.db ?? openSqlite(join(config.dataDir, 'sms.db'));
+  const [
+    { databaseFile, openSqlite },
+    { SqliteStore },
+    { SqliteQueue },
+    { LocalSmsProvider },
+    { WebhookEvents },
+  ] = await Promise.all([
+    import('./sqlite-database.js'),
+    import('./sqlite-store.js'),
+    import('./sqlite-queue.js'),
+    import('./local-sms-provider.js'),
+    import('./webhook-events.js'),
+  ]);
+  const db =
+    options.db ??
+    openSqlite(databaseFile(config.dataDir), { checkpointOnCommit: options.checkpointOnCommit ?? true });
   // Queue locks and retry delays run on real time even when the domain clock is manual.
   const queue = new SqliteQueue(db, new SystemClock(), {
     ...config.queue,

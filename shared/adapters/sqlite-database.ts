@@ -1,8 +1,21 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 
 export type SqliteDatabase = Database.Database;
+
+/** The embedded default's one database file in its data directory. */
+export const databaseFile = (dataDir: string) => join(dataDir, 'sms.db');
+
+export interface SqliteOpenOptions {
+  /**
+   * False where a thread of its own checkpoints the WAL (the local host, local/wal-checkpointer.ts):
+   * a commit then never copies the WAL into the database file itself, which under load took the
+   * committing thread 35-56 ms about once a second, and a number's send slots with it.
+   */
+  checkpointOnCommit?: boolean;
+}
+
 /**
  * Opens the embedded database. WAL lets readers run beside the one writer; `synchronous=FULL` puts
  * every commit on disk before it returns, so an accepted message survives a power cut, not only a
@@ -10,14 +23,14 @@ export type SqliteDatabase = Database.Database;
  * commits and group-commits accepted work. A busy timeout makes a second connection wait for the
  * write lock instead of failing.
  */
-export function openSqlite(file: string): SqliteDatabase {
+export function openSqlite(file: string, options: SqliteOpenOptions = {}): SqliteDatabase {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   // Checkpoint less often: a page rewritten many times is copied to the database file once per
   // checkpoint, so a larger WAL (up to about 40 MB) means fewer copies, then it is cut back.
-  db.pragma('wal_autocheckpoint = 10000');
+  db.pragma(`wal_autocheckpoint = ${options.checkpointOnCommit === false ? 0 : 10000}`);
   db.pragma('journal_size_limit = 67108864');
   db.pragma('cache_size = -65536');
   db.pragma('busy_timeout = 5000');
