@@ -18,17 +18,19 @@ export class SystemClock implements PacingClock {
   }
 
   /**
-   * A wait under a millisecond is taken in turns of the event loop (other work runs in each): a
-   * timer cannot wait less than a millisecond and fires up to one late, which at a send slot every
-   * millisecond cost a fifth of a number's pace (docs/decisions.md, "Send pace").
+   * Never wakes before the time asked: a send must not go before its slot. A timer counts whole
+   * milliseconds from the one it was set in, so it can fire up to one early (setTimeout(3) measured
+   * 2.2 ms) and cannot wait less than one: a wait is set one millisecond longer, and a wait under a
+   * millisecond is taken in turns of the event loop (other work runs in each), which at a send slot
+   * every millisecond kept a fifth of a number's pace (docs/decisions.md, "Send pace").
    */
   sleep(ms: number): Promise<void> {
-    if (ms >= 1) return new Promise((resolve) => setTimeout(resolve, ms));
     if (!(ms > 0)) return Promise.resolve();
     const until = performance.now() + ms;
     return new Promise((resolve) => {
       const turn = () => (performance.now() >= until ? resolve() : setImmediate(turn));
-      setImmediate(turn);
+      if (ms < 1) setImmediate(turn);
+      else setTimeout(turn, ms + 1);
     });
   }
 }

@@ -23,6 +23,18 @@ describe('the system clock', () => {
     }
   });
 
+  it('never wakes before the time asked, though a timer counts whole milliseconds from the one it starts in', async () => {
+    const clock = new SystemClock();
+    for (let i = 0; i < 100; i++) {
+      // Start each wait at another fraction of a millisecond.
+      const offset = performance.now() + (i % 10) / 10;
+      while (performance.now() < offset) {}
+      const start = performance.now();
+      await clock.sleep(2.5);
+      expect(performance.now() - start).toBeGreaterThanOrEqual(2.5);
+    }
+  });
+
   it('lets other work run while it waits under a millisecond', async () => {
     const clock = new SystemClock();
     let ran = false;
