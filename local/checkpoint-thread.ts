@@ -4,8 +4,9 @@
  * queue thread ever stops to do it in a commit (local/wal-checkpointer.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkpointWal } from '../shared/adapters/sqlite-checkpoint.js';
-import { databaseFile, openSqlite, type SqliteDatabase } from '../shared/adapters/sqlite-database.js';
+import { checkpointWal, openCheckpointConnection } from '../shared/adapters/sqlite-checkpoint.js';
+import { databaseFile, type SqliteDatabase } from '../shared/adapters/sqlite-database.js';
+import { errorText } from './error-text.js';
 import type { CheckpointSetup, FromCheckpointer, ToCheckpointer } from './wal-checkpointer.js';
 
 if (!parentPort) throw new Error('local/checkpoint-thread.js runs as a worker thread of the local host');
@@ -13,15 +14,18 @@ const port = parentPort;
 const setup = workerData as CheckpointSetup;
 const post = (message: FromCheckpointer) => port.postMessage(message);
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 function run(db: SqliteDatabase) {
+  // A failure that lasts (a full disk) is reported once, not four times a second.
+  let lastFailure: string | undefined;
   const timer = setInterval(() => {
     try {
       const outcome = checkpointWal(db);
-      if (outcome.frames > 0) post({ type: 'checkpointed', outcome });
+      lastFailure = undefined;
+      if (setup.report && outcome.frames > 0) post({ type: 'checkpointed', outcome });
     } catch (error) {
-      post({ type: 'failed', message: errorText(error) });
+      const message = errorText(error);
+      if (message !== lastFailure) post({ type: 'failed', message });
+      lastFailure = message;
     }
   }, setup.everyMs);
   post({ type: 'started' });
@@ -34,7 +38,7 @@ function run(db: SqliteDatabase) {
 }
 
 try {
-  run(openSqlite(databaseFile(setup.dataDir), { checkpointOnCommit: false }));
+  run(openCheckpointConnection(databaseFile(setup.dataDir)));
 } catch (error) {
   post({ type: 'start-failed', message: errorText(error) });
   port.close();

@@ -156,6 +156,7 @@ async function startEmbedded(
   const { config } = options;
   const releaseDataDir = claimDataDir(config.dataDir);
   let started: WorkerBridge | undefined;
+  let opened: App | undefined;
   let checkpointer: WalCheckpointer | undefined;
   try {
     let live: LiveUpdates | undefined;
@@ -175,6 +176,7 @@ async function startEmbedded(
       metrics: registry.metrics,
       checkpointOnCommit: false,
     });
+    opened = app;
     live = app.localLive;
     const { logger } = app.deps;
     checkpointer = await WalCheckpointer.start(config.dataDir, {
@@ -200,9 +202,11 @@ async function startEmbedded(
       },
     };
   } catch (error) {
-    // A start that fails after the queue thread is up (an invalid seed) must not leave it running.
+    // A start that fails after the queue thread is up (an invalid seed) must not leave it running,
+    // nor this thread's connection open once the data directory is released.
     await started?.stop().catch(() => {});
     await checkpointer?.stop().catch(() => {});
+    await opened?.close().catch(() => {});
     releaseDataDir();
     throw error;
   }

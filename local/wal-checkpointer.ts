@@ -1,10 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import type { CheckpointOutcome } from '../shared/adapters/sqlite-checkpoint.js';
+import { threadUrl } from './thread-url.js';
 
 export interface CheckpointSetup {
   /** The embedded default's data directory (the thread opens its database file). */
   dataDir: string;
   everyMs: number;
+  /** Post every checkpoint that found frames (a hook asked for them). */
+  report: boolean;
 }
 
 export type ToCheckpointer = { type: 'stop' };
@@ -16,58 +19,76 @@ export type FromCheckpointer =
   | { type: 'failed'; message: string };
 
 export interface CheckpointHooks {
-  /** A checkpoint that failed (the next one tries again): for the log. */
+  /**
+   * For the log: a checkpoint that failed (reported once until one succeeds; the next round tries
+   * again), or the thread ending without being asked, after which the WAL is no longer checkpointed
+   * until the host restarts.
+   */
   failed: (message: string) => void;
   /** Every checkpoint that found frames in the WAL. */
   checkpointed?: (outcome: CheckpointOutcome) => void;
 }
 
+export interface CheckpointOptions {
+  /** How often the thread checkpoints. */
+  everyMs?: number;
+  /** The thread's script; the compiled local/checkpoint-thread.js unless given. */
+  thread?: URL;
+}
+
 /** How often the checkpoint thread looks at the WAL. */
 export const CHECKPOINT_EVERY_MS = 250;
-
-/** The compiled thread; from source (the tests), its compiled twin, which the test setup builds. */
-function threadUrl(): URL {
-  const here = new URL(import.meta.url);
-  return here.pathname.endsWith('.ts')
-    ? new URL('../dist/local/checkpoint-thread.js', here)
-    : new URL('./checkpoint-thread.js', here);
-}
 
 /**
  * The embedded database's WAL checkpoints, on a thread of their own. The host's connections are
  * opened with `checkpointOnCommit: false`: a checkpoint in a commit stopped the committing thread
- * for 35-56 ms about once a second under load (node dist/bench/fanout.js), and with it every send
- * slot of a number sending a message a millisecond (docs/decisions.md, "WAL checkpoints").
+ * for 35-56 ms about once a second under load (node dist/bench/fanout.js), and with it the sends of
+ * every number (docs/decisions.md, "WAL checkpoints on a thread of their own").
  */
 export class WalCheckpointer {
-  private readonly stopped: Promise<void>;
+  private stopping = false;
+  private readonly exited: Promise<void>;
 
   private constructor(private readonly worker: Worker) {
-    this.stopped = new Promise((resolve) => worker.once('exit', () => resolve()));
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
   }
 
-  static async start(dataDir: string, hooks: CheckpointHooks, everyMs = CHECKPOINT_EVERY_MS) {
-    const worker = new Worker(threadUrl(), { workerData: { dataDir, everyMs } satisfies CheckpointSetup });
+  static async start(dataDir: string, hooks: CheckpointHooks, options: CheckpointOptions = {}) {
+    const setup: CheckpointSetup = {
+      dataDir,
+      everyMs: options.everyMs ?? CHECKPOINT_EVERY_MS,
+      report: hooks.checkpointed !== undefined,
+    };
+    const worker = new Worker(options.thread ?? threadUrl('checkpoint-thread.js'), { workerData: setup });
     const checkpointer = new WalCheckpointer(worker);
     await new Promise<void>((resolve, reject) => {
+      const early = (code: number) =>
+        reject(new Error(`the WAL checkpoint thread ended before it started (exit code ${code})`));
       worker.once('error', reject);
+      worker.once('exit', early);
       worker.on('message', (message: FromCheckpointer) => {
-        if (message.type === 'started') resolve();
-        else if (message.type === 'start-failed')
+        if (message.type === 'started') {
+          worker.off('error', reject);
+          worker.off('exit', early);
+          resolve();
+        } else if (message.type === 'start-failed')
           reject(new Error(`the WAL checkpoint thread could not open the database: ${message.message}`));
         else if (message.type === 'failed') hooks.failed(message.message);
-        else if (message.type === 'checkpointed') hooks.checkpointed?.(message.outcome);
+        else hooks.checkpointed?.(message.outcome);
       });
     });
-    worker.on('error', (error) => hooks.failed(error.message));
-    // The host's stop waits for it; otherwise it never keeps the process alive.
-    worker.unref();
+    worker.on('error', (error) => hooks.failed(`the WAL checkpoint thread failed: ${error.message}`));
+    worker.once('exit', (code) => {
+      if (!checkpointer.stopping)
+        hooks.failed(`the WAL checkpoint thread ended (exit code ${code}); the WAL grows until a restart`);
+    });
     return checkpointer;
   }
 
   /** Stops the checkpoints and closes the thread's connection. */
   async stop(): Promise<void> {
+    this.stopping = true;
     this.worker.postMessage({ type: 'stop' } satisfies ToCheckpointer);
-    await this.stopped;
+    await this.exited;
   }
 }

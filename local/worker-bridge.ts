@@ -3,15 +3,8 @@ import type { LiveMessage } from '../shared/domain/live.js';
 import type { OutgoingMessage, QueueName, QueueSender } from '../shared/ports.js';
 import type { CompletedMessage } from './consumer.js';
 import type { MetricRecord } from './forwarded-metrics.js';
+import { threadUrl } from './thread-url.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
-
-/** The compiled worker; from source (the tests), its compiled twin, which the test setup builds. */
-function workerUrl(): URL {
-  const here = new URL(import.meta.url);
-  return here.pathname.endsWith('.ts')
-    ? new URL('../dist/local/worker.js', here)
-    : new URL('./worker.js', here);
-}
 
 export interface BridgeHooks {
   log: (line: string) => void;
@@ -42,7 +35,7 @@ export class WorkerBridge implements QueueSender {
     setup: WorkerSetup,
     private readonly hooks: BridgeHooks,
   ) {
-    this.worker = new Worker(workerUrl(), { workerData: setup });
+    this.worker = new Worker(threadUrl('worker.js'), { workerData: setup });
   }
 
   static async start(setup: WorkerSetup, hooks: BridgeHooks): Promise<WorkerBridge> {

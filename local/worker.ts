@@ -9,6 +9,7 @@ import { buildFunctions } from '../functions/definitions.js';
 import { createApp } from '../shared/app.js';
 import { startTelemetry } from '../shared/telemetry/start.js';
 import type { CompletedMessage } from './consumer.js';
+import { errorText } from './error-text.js';
 import { ForwardedMetrics } from './forwarded-metrics.js';
 import { startRunners } from './runners.js';
 import { WorkerOutbox } from './worker-outbox.js';
@@ -18,7 +19,6 @@ if (!parentPort) throw new Error('local/worker.js runs as a worker thread of the
 const port = parentPort;
 const outbox = new WorkerOutbox((messages) => port.postMessage(messages));
 const post = (message: FromWorker) => outbox.post(message);
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Longest a live change or a metric waits for the write batch that made it to commit. */
 const DEFER_MS = 5;

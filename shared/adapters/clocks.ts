@@ -20,9 +20,10 @@ export class SystemClock implements PacingClock {
   /**
    * Never wakes before the time asked: a send must not go before its slot. A timer counts whole
    * milliseconds from the one it was set in, so it can fire up to one early (setTimeout(3) measured
-   * 2.2 ms) and cannot wait less than one: a wait is set one millisecond longer, and a wait under a
-   * millisecond is taken in turns of the event loop (other work runs in each), which at a send slot
-   * every millisecond kept a fifth of a number's pace (docs/decisions.md, "Send pace").
+   * 2.2 ms) and cannot wait less than one: a wait is set one millisecond longer, and what is left
+   * under a millisecond is taken in turns of the event loop (other work runs in each). At a send
+   * slot every millisecond, whole-millisecond timers lost part of most slots (docs/decisions.md,
+   * "Send pace, to the fraction of a millisecond").
    */
   sleep(ms: number): Promise<void> {
     if (!(ms > 0)) return Promise.resolve();

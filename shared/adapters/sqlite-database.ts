@@ -28,8 +28,8 @@ export function openSqlite(file: string, options: SqliteOpenOptions = {}): Sqlit
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  // Checkpoint less often: a page rewritten many times is copied to the database file once per
-  // checkpoint, so a larger WAL (up to about 40 MB) means fewer copies, then it is cut back.
+  // When commits checkpoint, less often: a page rewritten many times is copied to the database file
+  // once per checkpoint, so a larger WAL (up to about 40 MB) means fewer copies, then it is cut back.
   db.pragma(`wal_autocheckpoint = ${options.checkpointOnCommit === false ? 0 : 10000}`);
   db.pragma('journal_size_limit = 67108864');
   db.pragma('cache_size = -65536');

@@ -1,8 +1,12 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkpointWal } from '../../shared/adapters/sqlite-checkpoint.js';
+import {
+  checkpointWal,
+  openCheckpointConnection,
+  RESTART_WAIT_MS,
+} from '../../shared/adapters/sqlite-checkpoint.js';
 import { databaseFile, openSqlite, type SqliteDatabase } from '../../shared/adapters/sqlite-database.js';
 
 const dirs: string[] = [];
@@ -24,7 +28,12 @@ function database() {
   const write = (rows: number) => {
     for (let i = 0; i < rows; i++) insert.run('x'.repeat(2048));
   };
-  return { file, writer, connect, write };
+  const checkpointing = () => {
+    const db = openCheckpointConnection(file);
+    open.push(db);
+    return db;
+  };
+  return { file, writer, connect, checkpointing, write };
 }
 
 afterEach(() => {
@@ -39,13 +48,19 @@ describe('WAL checkpoints', () => {
     expect(connect(true).pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
   });
 
+  it("are made on a connection that waits for the writer's batch and the readers only briefly: a restart blocks new writers while it waits", () => {
+    const checkpointer = database().checkpointing();
+    expect(checkpointer.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    expect(checkpointer.pragma('busy_timeout', { simple: true })).toBe(RESTART_WAIT_MS);
+  });
+
   it('copy every committed frame into the database file without waiting for a writer in the middle of a transaction', () => {
-    const { writer, connect, write } = database();
+    const { writer, checkpointing, write } = database();
     write(200);
     writer.exec('BEGIN IMMEDIATE');
     writer.prepare('INSERT INTO rows (body) VALUES (?)').run('not committed yet');
 
-    const outcome = checkpointWal(connect(false));
+    const outcome = checkpointWal(checkpointing());
 
     expect(outcome.frames).toBeGreaterThan(200);
     expect(outcome).toMatchObject({ copied: outcome.frames, restarted: false });
@@ -53,8 +68,8 @@ describe('WAL checkpoints', () => {
   });
 
   it('let the writer start the WAL over once everything is copied, so the file stops growing', () => {
-    const { file, connect, write } = database();
-    const checkpointer = connect(false);
+    const { file, checkpointing, write } = database();
+    const checkpointer = checkpointing();
     write(300);
     const first = checkpointWal(checkpointer);
     const size = statSync(`${file}-wal`).size;
@@ -67,35 +82,38 @@ describe('WAL checkpoints', () => {
     expect(statSync(`${file}-wal`).size).toBeLessThan(1.5 * size);
   });
 
-  it('wait for readers and start the WAL over only past the bound, and only when a reader kept frames from being copied', () => {
-    const { connect, write } = database();
-    const checkpointer = connect(false);
-    checkpointer.pragma('busy_timeout = 20');
+  it('start the WAL over past the bound, which the writer does only when it finds everything copied', () => {
+    const { connect, checkpointing, write } = database();
+    const checkpointer = checkpointing();
+    const reader = connect(false);
+    write(50);
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM rows').get();
+    write(300);
+    // The writer's commits found frames the reader kept from being copied: the WAL was never restarted.
+    reader.exec('COMMIT');
+
+    const outcome = checkpointWal(checkpointer, 100);
+
+    expect(outcome.frames).toBeGreaterThan(300);
+    expect(outcome).toMatchObject({ copied: outcome.frames, restarted: true });
+    write(1);
+    expect(checkpointWal(checkpointer, 100).frames).toBeLessThan(10);
+  });
+
+  it('give up a restart while a reader still reads old frames, and say so', () => {
+    const { connect, checkpointing, write } = database();
+    const checkpointer = checkpointing();
     const reader = connect(false);
     write(50);
     reader.exec('BEGIN');
     reader.prepare('SELECT count(*) FROM rows').get();
     write(50);
 
-    const withinBound = checkpointWal(checkpointer, 1_000_000);
-    expect(withinBound.copied).toBeLessThan(withinBound.frames);
-    expect(withinBound.restarted).toBe(false);
-    // Past the bound the checkpoint waits for the reader, which still reads: it gives up, and says so.
-    expect(checkpointWal(checkpointer, 10).restarted).toBe(false);
+    const outcome = checkpointWal(checkpointer, 10);
 
+    expect(outcome.restarted).toBe(false);
+    expect(outcome.copied).toBeLessThan(outcome.frames);
     reader.exec('COMMIT');
-    write(10);
-    const afterReader = checkpointWal(checkpointer, 10);
-    expect(afterReader.frames).toBeGreaterThan(10);
-    expect(afterReader.copied).toBe(afterReader.frames);
-  });
-});
-
-describe('the WAL file', () => {
-  it('is removed when the last connection closes, checkpointed or not', () => {
-    const { file, writer, write } = database();
-    write(20);
-    writer.close();
-    expect(existsSync(`${file}-wal`)).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalHost, startLocalHost } from '../../local/host.js';
 import { loadConfig } from '../../shared/config.js';
+import { eventually as waitFor } from './eventually.js';
 
 export interface TestHost {
   host: LocalHost;
@@ -75,15 +76,7 @@ export async function startTestHost(env: Record<string, string> = {}, seed?: unk
     return { status: response.status, body: parsed, text };
   };
 
-  const eventually: TestHost['eventually'] = async (check, what) => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const value = await check();
-      if (value !== undefined && value !== false) return value as never;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  };
+  const eventually: TestHost['eventually'] = (check, what) => waitFor(check, what);
 
   const settle = async () => {
     await eventually(async () => {
