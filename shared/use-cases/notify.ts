@@ -21,6 +21,15 @@ import { optedOutOf } from './erased-opt-outs.js';
 const sha256 = (text: string) => hash('sha256', text);
 
 /**
+ * Recipients planned between turns given to other work. The embedded store answers synchronously,
+ * so planning 100 recipients (about 60 µs each: number, consent, quiet hours, text) held the local
+ * host's HTTP thread for several milliseconds while webhooks and agents' requests waited; on
+ * Cosmos DB every read already waits for the network.
+ */
+const RECIPIENTS_PER_TURN = 10;
+const otherWorkTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * A flow's notification: one text to each recipient, through the outbound queue like every other
  * message (consent, pacing, retries). With an idempotency key every id is derived from it, so a
  * retried call queues nothing new and answers what the first call answered; the same key with
@@ -52,7 +61,8 @@ export async function sendNotification(
   };
   const plan: (Planned | Extract<RecipientOutcome, { status: 'refused' }>)[] = [];
   const seen = new Set<string>();
-  for (const raw of request.to) {
+  for (const [index, raw] of request.to.entries()) {
+    if (index > 0 && index % RECIPIENTS_PER_TURN === 0) await otherWorkTurn();
     let to: PhoneNumber;
     try {
       to = parsePhoneNumber(raw, 'recipient');

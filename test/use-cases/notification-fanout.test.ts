@@ -27,6 +27,22 @@ describe('a notification accepted in one write', () => {
     expect(notification.recipients.every((r) => r.status === 'queued')).toBe(true);
   });
 
+  it('gives other work a turn every ten recipients while it plans them, though the store answers at once', async () => {
+    const h = coreHarness(new MemoryStore());
+    let turns = 0;
+    let planning = true;
+    const turn = () => {
+      if (!planning) return;
+      turns += 1;
+      setImmediate(turn);
+    };
+    setImmediate(turn);
+    await sendNotification(h.deps, request(recipients));
+    planning = false;
+    // 50 recipients: a turn before the 11th, 21st, 31st and 41st.
+    expect(turns).toBeGreaterThanOrEqual(4);
+  });
+
   it('still refuses an opted-out recipient and queues only the others, in the same one batch', async () => {
     const h = coreHarness();
     const [out = '', ...others] = recipients.slice(0, 4);
