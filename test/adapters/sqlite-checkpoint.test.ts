@@ -36,6 +36,18 @@ function database() {
   return { file, writer, connect, checkpointing, write };
 }
 
+/** 50 rows, then a reader's snapshot, then `rowsAfter` more rows the reader keeps from being copied. */
+function readerOnOldFrames(rowsAfter: number) {
+  const { connect, checkpointing, write } = database();
+  const checkpointer = checkpointing();
+  const reader = connect(false);
+  write(50);
+  reader.exec('BEGIN');
+  reader.prepare('SELECT count(*) FROM rows').get();
+  write(rowsAfter);
+  return { checkpointer, reader, write };
+}
+
 afterEach(() => {
   for (const db of open.splice(0)) if (db.open) db.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -83,13 +95,7 @@ describe('WAL checkpoints', () => {
   });
 
   it('start the WAL over past the bound, which the writer does only when it finds everything copied', () => {
-    const { connect, checkpointing, write } = database();
-    const checkpointer = checkpointing();
-    const reader = connect(false);
-    write(50);
-    reader.exec('BEGIN');
-    reader.prepare('SELECT count(*) FROM rows').get();
-    write(300);
+    const { checkpointer, reader, write } = readerOnOldFrames(300);
     // The writer's commits found frames the reader kept from being copied: the WAL was never restarted.
     reader.exec('COMMIT');
 
@@ -102,13 +108,7 @@ describe('WAL checkpoints', () => {
   });
 
   it('give up a restart while a reader still reads old frames, and say so', () => {
-    const { connect, checkpointing, write } = database();
-    const checkpointer = checkpointing();
-    const reader = connect(false);
-    write(50);
-    reader.exec('BEGIN');
-    reader.prepare('SELECT count(*) FROM rows').get();
-    write(50);
+    const { checkpointer, reader } = readerOnOldFrames(50);
 
     const outcome = checkpointWal(checkpointer, 10);
 
