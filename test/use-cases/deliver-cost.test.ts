@@ -57,7 +57,8 @@ describe('the cost of sending a message in store operations', () => {
     expect(stored?.value).toMatchObject({ status: 'sent', sendStartedAt: '2026-11-23T09:00:00.000Z' });
   });
 
-  it('an agent reply (stored when accepted): its record read once, not again before each write', async () => {
+  /** An agent's reply to a first message, queued and stored; the store counts from here on. */
+  async function queuedReply() {
     const counted = countingStore(new MemoryStore());
     const h = coreHarness(counted.store);
     h.deps.erasureKey = undefined;
@@ -70,6 +71,11 @@ describe('the cost of sending a message in store operations', () => {
       agentId: assigned[0]?.agentId ?? '',
       text: 'It ships today.',
     });
+    return { h, counted, reply };
+  }
+
+  it('an agent reply (stored when accepted): its record read once, not again before each write', async () => {
+    const { h, counted, reply } = await queuedReply();
     counted.reset();
 
     const outcome = await deliverOutbound(h.deps, reply, once);
@@ -105,22 +111,6 @@ describe('the cost of sending a message in store operations', () => {
       ['write', 'putProviderMessage'],
     ]);
   });
-
-  async function queuedReply() {
-    const counted = countingStore(new MemoryStore());
-    const h = coreHarness(counted.store);
-    h.deps.erasureKey = undefined;
-    await h.addAgent({ id: 'alice' });
-    const opened = await receiveInbound(h.deps, h.sms({ text: 'Where is my parcel?' }));
-    if (opened.status !== 'stored') throw new Error('the first message was not stored');
-    const { assigned } = await assignQueue(h.deps, 'general');
-    const reply = await replyToCustomer(h.deps, {
-      conversationId: opened.conversationId,
-      agentId: assigned[0]?.agentId ?? '',
-      text: 'It ships today.',
-    });
-    return { h, counted, reply };
-  }
 
   it('a retry through a provider with idempotency keys: the first attempt is kept, not written again', async () => {
     const { h, counted, reply } = await queuedReply();
