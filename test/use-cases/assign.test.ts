@@ -37,6 +37,41 @@ async function openConversations(
 }
 
 /** The support channel (it feeds general) changed as a test needs; the rest of the seed as it is. */
+interface Load {
+  capacity: number;
+  holds: number;
+}
+
+/** Who the one waiting conversation is offered to, alice and bob each holding some of their capacity. */
+async function firstOffer(alice: Load, bob: Load) {
+  const h = coreHarness();
+  const holding = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ conversationId: `held-${i}`, since: '' }));
+  await h.addAgent({ id: 'alice', capacity: alice.capacity, assignments: holding(alice.holds) });
+  await h.addAgent({ id: 'bob', capacity: bob.capacity, assignments: holding(bob.holds) });
+  await openConversations(h, 1);
+  return (await assignQueue(h.deps, 'general')).assigned;
+}
+
+/** The general queue becomes a pick-mode one: its agents take conversations themselves. */
+function generalPicks(h: ReturnType<typeof coreHarness>) {
+  const queues = testSeed.queues.map((queue) =>
+    queue.id === 'general' ? { ...queue, distribution: 'pick' as const } : queue,
+  );
+  h.deps.directory = new Directory(h.deps.directory.channels(), queues);
+}
+
+/** A customer whose last agent was bob writes again, on a channel with affinity; alice works too. */
+async function bobsCustomerWaiting() {
+  const h = coreHarness();
+  withSupport(h, { affinity: true });
+  await h.addAgent({ id: 'alice' });
+  await h.addAgent({ id: 'bob' });
+  await h.store.putCustomer(aCustomerState({ lastAgentId: 'bob' }), null);
+  await openConversations(h, 1);
+  return h;
+}
+
 function withSupport(h: ReturnType<typeof coreHarness>, change: Partial<Channel>) {
   const [support, ...rest] = testSeed.channels;
   if (!support) throw new Error('the test seed has a support channel');
@@ -218,14 +253,8 @@ describe.each(storeKinds)('assignment (%s)', (_kind, makeStore) => {
 
 describe('the assigner of a queue, at scale', () => {
   it('breaks a tie in load for the agent with the most free capacity', async () => {
-    const h = coreHarness();
-    const held = (n: number) =>
-      Array.from({ length: n }, (_, i) => ({ conversationId: `held-${i}`, since: '' }));
     // Both half loaded; bob has room for two more, alice for one.
-    await h.addAgent({ id: 'alice', capacity: 2, assignments: held(1) });
-    await h.addAgent({ id: 'bob', capacity: 4, assignments: held(2) });
-    await openConversations(h, 1);
-    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+    expect(await firstOffer({ capacity: 2, holds: 1 }, { capacity: 4, holds: 2 })).toEqual([
       { conversationId: 'c00', agentId: 'bob' },
     ]);
   });
@@ -400,10 +429,7 @@ describe('the assigner, telling customers their place', () => {
     const counted = countingStore(new MemoryStore());
     const h = coreHarness(counted.store);
     tellingPlaces(h);
-    const queues = testSeed.queues.map((queue) =>
-      queue.id === 'general' ? { ...queue, distribution: 'pick' as const } : queue,
-    );
-    h.deps.directory = new Directory(h.deps.directory.channels(), queues);
+    generalPicks(h);
     await h.addAgent({ id: 'alice' });
     await openConversations(h, 60);
     counted.reset();
@@ -452,10 +478,7 @@ describe('the assigner, telling customers their place', () => {
     const counted = countingStore(new MemoryStore());
     const h = coreHarness(counted.store);
     tellingPlaces(h);
-    const queues = testSeed.queues.map((queue) =>
-      queue.id === 'general' ? { ...queue, distribution: 'pick' as const } : queue,
-    );
-    h.deps.directory = new Directory(h.deps.directory.channels(), queues);
+    generalPicks(h);
     await h.addAgent({ id: 'alice' });
     await openConversations(h, 2);
     counted.reset();
@@ -599,23 +622,14 @@ describe('the assigner, choosing among agents', () => {
   });
 
   it('puts the least loaded first even when another has more room', async () => {
-    const h = coreHarness();
     // alice: none of one (empty); bob: one of four (a quarter), but three places free.
-    await h.addAgent({ id: 'alice', capacity: 1 });
-    await h.addAgent({ id: 'bob', capacity: 4, assignments: [{ conversationId: 'held-0', since: '' }] });
-    await openConversations(h, 1);
-    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+    expect(await firstOffer({ capacity: 1, holds: 0 }, { capacity: 4, holds: 1 })).toEqual([
       { conversationId: 'c00', agentId: 'alice' },
     ]);
   });
 
   it('offers a returning customer’s conversation to the next agent when their last agent is removed as it is offered', async () => {
-    const h = coreHarness();
-    withSupport(h, { affinity: true });
-    await h.addAgent({ id: 'alice' });
-    await h.addAgent({ id: 'bob' });
-    await h.store.putCustomer(aCustomerState({ lastAgentId: 'bob' }), null);
-    await openConversations(h, 1);
+    const h = await bobsCustomerWaiting();
     // Bob comes first (affinity); he is removed just before his reservation reads him.
     meanwhile(h.store, 'getAgent', 'bob', 1, async () => {
       const bob = await h.store.getAgent('bob');
@@ -627,12 +641,7 @@ describe('the assigner, choosing among agents', () => {
   });
 
   it('offers a returning customer’s conversation to their last agent once in a run, though they are back when the others have refused it', async () => {
-    const h = coreHarness();
-    withSupport(h, { affinity: true });
-    await h.addAgent({ id: 'alice' });
-    await h.addAgent({ id: 'bob' });
-    await h.store.putCustomer(aCustomerState({ lastAgentId: 'bob' }), null);
-    await openConversations(h, 1);
+    const h = await bobsCustomerWaiting();
     const presence = (agentId: string, presence: 'available' | 'away') => async () => {
       const agent = await h.store.getAgent(agentId);
       if (agent) await h.store.replaceAgent({ ...agent.value, presence }, agent.etag);
@@ -678,24 +687,15 @@ describe('the assigner, choosing among agents', () => {
   });
 
   it('offers work to the least loaded by share of capacity, not by count', async () => {
-    const h = coreHarness();
-    const held = (n: number) =>
-      Array.from({ length: n }, (_, i) => ({ conversationId: `held-${i}`, since: '' }));
     // alice holds 1 of 2 (half), bob 2 of 8 (a quarter): bob first, though he holds more.
-    await h.addAgent({ id: 'alice', capacity: 2, assignments: held(1) });
-    await h.addAgent({ id: 'bob', capacity: 8, assignments: held(2) });
-    await openConversations(h, 1);
-    expect((await assignQueue(h.deps, 'general')).assigned).toEqual([
+    expect(await firstOffer({ capacity: 2, holds: 1 }, { capacity: 8, holds: 2 })).toEqual([
       { conversationId: 'c00', agentId: 'bob' },
     ]);
   });
 
   it('pushes nothing in a pick-mode queue: its agents take conversations themselves', async () => {
     const h = coreHarness();
-    const queues = testSeed.queues.map((queue) =>
-      queue.id === 'general' ? { ...queue, distribution: 'pick' as const } : queue,
-    );
-    h.deps.directory = new Directory(testSeed.channels, queues);
+    generalPicks(h);
     await h.addAgent({ id: 'alice' });
     await openConversations(h, 1);
     expect(await assignQueue(h.deps, 'general')).toEqual({ assigned: [] });
