@@ -37,6 +37,21 @@ const supervisor: Principal = {
 };
 
 /** Alice works general, Bob billing; Ann texts general, Ben's conversation goes to billing. */
+/** The customer's `count` earlier conversations, closed, old-00 the oldest (1 November). */
+async function closedHistory(h: ReturnType<typeof coreHarness>, count: number) {
+  for (let n = 0; n < count; n += 1) {
+    const day = `2026-11-${String(n + 1).padStart(2, '0')}`;
+    await h.store.createConversation(
+      aConversation({
+        id: `old-${String(n).padStart(2, '0')}`,
+        state: 'closed',
+        createdAt: `${day}T09:00:00.000Z`,
+        closedAt: `${day}T10:00:00.000Z`,
+      }),
+    );
+  }
+}
+
 async function floor() {
   const h = coreHarness();
   await h.addAgent({ id: 'alice', name: 'Alice', capacity: 2, queueIds: ['general'], presence: 'offline' });
@@ -403,16 +418,7 @@ describe('reading a conversation', () => {
 describe('the customer panel', () => {
   it("falls back to the conversation's name and language, links the CRM, and lists at most 20 earlier conversations", async () => {
     const h = coreHarness();
-    for (let n = 0; n < 22; n += 1) {
-      await h.store.createConversation(
-        aConversation({
-          id: `old-${String(n).padStart(2, '0')}`,
-          state: 'closed',
-          createdAt: `2026-11-${String(n + 1).padStart(2, '0')}T09:00:00.000Z`,
-          closedAt: `2026-11-${String(n + 1).padStart(2, '0')}T10:00:00.000Z`,
-        }),
-      );
-    }
+    await closedHistory(h, 22);
     await h.store.createConversation(
       aConversation({
         id: 'now',
@@ -621,16 +627,7 @@ describe('the workspace reads, further', () => {
 
   it('shows the 20 newest other conversations when an old conversation of a long history is opened', async () => {
     const h = coreHarness();
-    for (let n = 0; n < 23; n += 1) {
-      await h.store.createConversation(
-        aConversation({
-          id: `old-${String(n).padStart(2, '0')}`,
-          state: 'closed',
-          createdAt: `2026-11-${String(n + 1).padStart(2, '0')}T09:00:00.000Z`,
-          closedAt: `2026-11-${String(n + 1).padStart(2, '0')}T10:00:00.000Z`,
-        }),
-      );
-    }
+    await closedHistory(h, 23);
     const view = await openConversationView(h.deps, supervisor, 'old-00');
     expect(view.history.map((c) => c.id)).toEqual(
       Array.from({ length: 20 }, (_, i) => `old-${String(22 - i).padStart(2, '0')}`),
