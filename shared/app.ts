@@ -222,7 +222,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       : await embeddedAdapters(config, clock, {
           ...(options.db ? { db: options.db } : {}),
           batchWrites: options.batchWrites ?? false,
-          checkpointOnCommit: options.checkpointOnCommit ?? true,
+          checkpointOnCommit: options.checkpointOnCommit,
         });
   const { store } = adapters;
   const accounts = new ProviderAccounts(config, secretSource(config, identity, logger, clock));

@@ -41,7 +41,7 @@ export async function embeddedAdapters(
   ]);
   const db =
     options.db ??
-    openSqlite(databaseFile(config.dataDir), { checkpointOnCommit: options.checkpointOnCommit ?? true });
+    openSqlite(databaseFile(config.dataDir), { checkpointOnCommit: options.checkpointOnCommit });
   // Queue locks and retry delays run on real time even when the domain clock is manual.
   const queue = new SqliteQueue(db, new SystemClock(), {
     ...config.queue,

@@ -76,7 +76,7 @@ export async function startTestHost(env: Record<string, string> = {}, seed?: unk
     return { status: response.status, body: parsed, text };
   };
 
-  const eventually: TestHost['eventually'] = (check, what) => waitFor(check, what);
+  const eventually: TestHost['eventually'] = waitFor;
 
   const settle = async () => {
     await eventually(async () => {
