@@ -6,7 +6,7 @@ import { openSqlite } from '../../shared/adapters/sqlite-database.js';
 import { SqliteStore } from '../../shared/adapters/sqlite-store.js';
 import { storeContract } from '../contracts/store.contract.js';
 import { storeDataLifeContract, transcriptExpiryContract } from '../contracts/store-data-life.contract.js';
-import { anAgent } from '../support/builders.js';
+import { aConversation, anAgent, CUSTOMER } from '../support/builders.js';
 import { MemoryStore } from '../support/memory-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sms-store-'));
@@ -29,5 +29,66 @@ describe('the SQLite store opening a file written before the queues had rosters'
     const reopened = new SqliteStore(db);
     expect((await reopened.listAgents({ queueId: 'billing' })).map((a) => a.value.id)).toEqual(['alice']);
     expect(await reopened.listAgents({ queueId: 'sales' })).toEqual([]);
+  });
+});
+
+describe('the SQLite store opening a file written before conversations had key columns', () => {
+  it('finds each conversation by its customer and case number all the same, through the new indexes', async () => {
+    const db = openSqlite(join(dir, `store-${n++}.db`));
+    // The conversations table and its indexes as they were before (commit a2b506c).
+    db.exec(`CREATE TABLE conversations (
+        id TEXT PRIMARY KEY, channel_id TEXT NOT NULL, queue_id TEXT NOT NULL, agent_id TEXT,
+        state TEXT NOT NULL, created_at TEXT NOT NULL, last_activity_at TEXT NOT NULL,
+        etag INTEGER NOT NULL, doc TEXT NOT NULL);
+      CREATE INDEX conversations_customer
+        ON conversations (channel_id, json_extract(doc, '$.customer'), created_at, id);
+      CREATE INDEX conversations_number ON conversations (json_extract(doc, '$.customer'), created_at, id);
+      CREATE INDEX conversations_case ON conversations (json_extract(doc, '$.caseNumber'));`);
+    const before = aConversation({ id: 'old', caseNumber: 'C-0001' });
+    db.prepare(
+      `INSERT INTO conversations (id, channel_id, queue_id, agent_id, state, created_at, last_activity_at, etag, doc)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+    ).run(
+      before.id,
+      before.channelId,
+      before.queueId,
+      before.agentId,
+      before.state,
+      before.createdAt,
+      before.lastActivityAt,
+      JSON.stringify(before),
+    );
+
+    const store = new SqliteStore(db);
+    const found = await store.findCustomerConversations({
+      channelId: before.channelId,
+      customer: CUSTOMER,
+      limit: 5,
+    });
+    expect(found.map((c) => c.value)).toEqual([before]);
+    const byCase = await store.searchConversations({ caseNumber: 'C-0001' }, { limit: 5 });
+    expect(byCase.conversations.map((c) => c.value.id)).toEqual(['old']);
+    const indexes = db.prepare("PRAGMA index_list('conversations')").all() as { name: string }[];
+    expect(indexes.map((i) => i.name)).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/^conversations_(customer|number|case)$/)]),
+    );
+    // Opened again (the local host's other thread does), the file is left as it is.
+    expect(() => new SqliteStore(db)).not.toThrow();
+  });
+});
+
+describe('the SQLite store indexing conversations', () => {
+  it('computes no index from the document, which every message rewrites', () => {
+    const db = openSqlite(join(dir, `store-${n++}.db`));
+    new SqliteStore(db);
+    const indexes = db.prepare("PRAGMA index_list('conversations')").all() as { name: string }[];
+    expect(indexes.length).toBeGreaterThan(5);
+    const computed = indexes.filter((index) =>
+      (db.prepare(`PRAGMA index_xinfo('${index.name}')`).all() as { cid: number; key: number }[]).some(
+        // cid -2: a column of the index that is an expression.
+        (column) => column.key === 1 && column.cid === -2,
+      ),
+    );
+    expect(computed.map((index) => index.name)).toEqual([]);
   });
 });

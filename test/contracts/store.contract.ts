@@ -5,6 +5,7 @@ import {
   statesTakingMessages,
   transition,
 } from '../../shared/domain/conversation.js';
+import { ERASED_CUSTOMER } from '../../shared/domain/erasure.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../../shared/errors.js';
 import type { ConversationSearch, Store } from '../../shared/ports.js';
 import {
@@ -282,6 +283,21 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
           await store.replaceConversation(nameless, stored.etag);
           expect(await ids({ customerNamePrefix: 'jos' })).toEqual(['f2']);
           expect((await store.getConversation('f1'))?.value).toEqual(nameless);
+        });
+
+        it('no longer by the number of a customer erased from it, only by what replaced it', async () => {
+          const stored = await store.getConversation('f2');
+          if (!stored) throw new Error('f2 was written above');
+          await store.replaceConversation({ ...stored.value, customer: ERASED_CUSTOMER }, stored.etag);
+          expect(await ids({ customer: OTHER_CUSTOMER })).toEqual([]);
+          expect(await ids({ customer: ERASED_CUSTOMER })).toEqual(['f2']);
+          expect(await ids({ caseNumber: 'C-1002' })).toEqual(['f2']);
+          const listed = await store.findCustomerConversations({
+            channelId: 'support',
+            customer: OTHER_CUSTOMER,
+            limit: 10,
+          });
+          expect(listed).toEqual([]);
         });
 
         it('by channel, queue, agent and state, together', async () => {
