@@ -35,5 +35,9 @@ export function openSqlite(file: string, options: SqliteOpenOptions = {}): Sqlit
   db.pragma('cache_size = -65536');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  // Savepoint journals in memory: the queue thread's write batch is one transaction, so every store
+  // write inside it is a savepoint, and past 64 KB SQLite spilled their journal to a temporary file
+  // that each savepoint then wrote its pages to (a conversation's insert 76-84 µs against 55-59).
+  db.pragma('temp_store = MEMORY');
   return db;
 }

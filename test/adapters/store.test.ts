@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -90,5 +90,29 @@ describe('the SQLite store indexing conversations', () => {
       ),
     );
     expect(computed.map((index) => index.name)).toEqual([]);
+  });
+});
+
+describe('the SQLite store writing inside a long transaction (the queue thread batch)', () => {
+  it('keeps the journals of its savepoints in memory, never in a temporary file', async () => {
+    const db = openSqlite(join(dir, `store-${n++}.db`));
+    const store = new SqliteStore(db);
+    const openTemporaryFiles = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return /etilqs_/.test(readlinkSync(`/proc/self/fd/${fd}`));
+        } catch {
+          return false; // closed while listed
+        }
+      });
+    const before = openTemporaryFiles();
+    db.exec('BEGIN IMMEDIATE');
+    // Each write is a savepoint of the open transaction; together their journals pass 64 KB.
+    for (let index = 0; index < 200; index++)
+      await store.createConversation(aConversation({ id: `batched-${index}` }));
+    const during = openTemporaryFiles();
+    db.exec('COMMIT');
+    expect(during).toEqual(before);
+    expect(db.pragma('temp_store', { simple: true })).toBe(2);
   });
 });
