@@ -73,8 +73,6 @@ function sequenceOf(sequence: string): number | undefined {
 
 /** How long the queue thread keeps a write batch open before committing it. */
 const BATCH_MS = 2;
-/** How long the queue thread gathers accepted work before committing it. */
-const ACCEPT_GATHER_MS = 1;
 
 export interface SqliteQueueOptions {
   /** How long a receiver holds a message before another may take it (Service Bus: lock duration). */
@@ -343,13 +341,14 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
   }
 
   /**
-   * In the batching queue thread accepted work arrives one message at a time from the HTTP
-   * thread; waiting a millisecond lets one commit (one fsync) take many. Elsewhere the next turn
-   * of the event loop already gathers a burst.
+   * The next turn of the event loop gathers every acceptance that arrived with this one (in the
+   * queue thread, all the HTTP thread's messages the same poll delivered), and one commit and one
+   * sync take them all. Waiting a millisecond more for others (as the queue thread did) gathered
+   * more per commit but made each caller wait: the ingest bench accepted 3450-3680 msg/s with the
+   * wait, 3590-4110 without it.
    */
   private scheduleFlush(): void {
-    if (this.options.batchWrites) setTimeout(() => this.flush(), ACCEPT_GATHER_MS);
-    else setImmediate(() => this.flush());
+    setImmediate(() => this.flush());
   }
 
   private insert(queue: QueueName, message: OutgoingMessage, now: number): void {

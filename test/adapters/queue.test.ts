@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../shared/adapters/clocks.js';
 import { openSqlite } from '../../shared/adapters/sqlite-database.js';
 import { SqliteQueue } from '../../shared/adapters/sqlite-queue.js';
@@ -74,6 +74,32 @@ describe('SQLite queue with batched commits, accepting outside work', () => {
     synced();
     await acceptance;
     expect(answered).toBe(true);
+    queue.close();
+  });
+
+  it('commits what arrived in one turn together, in the next turn, without waiting on a timer', async () => {
+    const synced: number[] = [];
+    let pending = 0;
+    const queue = new SqliteQueue(openSqlite(join(dir, `accept-${n++}.db`)), new ManualClock(), {
+      ...options,
+      syncToDisk: async () => {
+        synced.push(pending);
+      },
+    });
+    const accepting = (ids: string[]) => {
+      pending = ids.length;
+      return ids.map((id) => queue.accept('sms-inbound', { id, sessionId: id, body: {} }));
+    };
+    // Timers are held back: an acceptance that waits on one never settles here.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval'] });
+    try {
+      await Promise.all(accepting(['m1', 'm2', 'm3']));
+      await Promise.all(accepting(['m4']));
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(synced).toEqual([3, 1]);
+    expect(await queue.depth('sms-inbound')).toBe(4);
     queue.close();
   });
 
