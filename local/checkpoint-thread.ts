@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkpointWal, openCheckpointConnection } from '../shared/adapters/sqlite-checkpoint.js';
 import { databaseFile, type SqliteDatabase } from '../shared/adapters/sqlite-database.js';
+import { WalRestartGate } from '../shared/adapters/wal-restart-gate.js';
 import { errorText } from './error-text.js';
 import type { CheckpointSetup, FromCheckpointer, ToCheckpointer } from './wal-checkpointer.js';
 
@@ -17,9 +18,10 @@ const post = (message: FromCheckpointer) => port.postMessage(message);
 function run(db: SqliteDatabase) {
   // A failure that lasts (a full disk) is reported once, not four times a second.
   let lastFailure: string | undefined;
+  const gate = setup.restartGate ? new WalRestartGate(setup.restartGate) : undefined;
   const timer = setInterval(() => {
     try {
-      const outcome = checkpointWal(db);
+      const outcome = checkpointWal(db, undefined, gate);
       lastFailure = undefined;
       if (setup.report && outcome.frames > 0) post({ type: 'checkpointed', outcome });
     } catch (error) {

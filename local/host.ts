@@ -6,6 +6,7 @@ import azureFunctions, { type HttpResponse, type HttpResponseInit } from '@azure
 import type { FunctionDefinition, HttpFunction } from '../functions/definition.js';
 import { buildFunctions } from '../functions/definitions.js';
 import { methodNotAllowedBody } from '../functions/http.js';
+import { WalRestartGate } from '../shared/adapters/wal-restart-gate.js';
 import { type App, createApp } from '../shared/app.js';
 import type { Config } from '../shared/config.js';
 import { ValidationError } from '../shared/errors.js';
@@ -158,10 +159,12 @@ async function startEmbedded(
   let started: WorkerBridge | undefined;
   let opened: App | undefined;
   let checkpointer: WalCheckpointer | undefined;
+  // The queue thread writes; the checkpoint thread asks it for a turn to start the WAL over.
+  const walRestartGate = new WalRestartGate().buffer;
   try {
     let live: LiveUpdates | undefined;
     const bridge = await WorkerBridge.start(
-      { config, reportCompleted: options.onCompleted !== undefined },
+      { config, reportCompleted: options.onCompleted !== undefined, walRestartGate },
       {
         log: logSink,
         ...(options.onCompleted ? { completed: options.onCompleted } : {}),
@@ -179,9 +182,11 @@ async function startEmbedded(
     opened = app;
     live = app.localLive;
     const { logger } = app.deps;
-    checkpointer = await WalCheckpointer.start(config.dataDir, {
-      failed: (message) => logger.error('wal.checkpoint-failed', { message }),
-    });
+    checkpointer = await WalCheckpointer.start(
+      config.dataDir,
+      { failed: (message) => logger.error('wal.checkpoint-failed', { message }) },
+      { restartGate: walRestartGate },
+    );
     await bridge.configurationChanged();
     app.directory.onChange(() => bridge.configurationChanged());
     const clock = app.manualClock;

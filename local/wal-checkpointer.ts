@@ -8,6 +8,8 @@ export interface CheckpointSetup {
   everyMs: number;
   /** Post every checkpoint that found frames (a hook asked for them). */
   report: boolean;
+  /** The queue thread's side of the WAL restart gate (shared/adapters/wal-restart-gate.ts). */
+  restartGate?: SharedArrayBuffer;
 }
 
 export type ToCheckpointer = { type: 'stop' };
@@ -34,6 +36,8 @@ export interface CheckpointOptions {
   everyMs?: number;
   /** The thread's script; the compiled local/checkpoint-thread.js unless given. */
   thread?: URL;
+  /** The gate the writer steps aside at for a restart; without it a restart waits for the lock. */
+  restartGate?: SharedArrayBuffer;
 }
 
 /** How often the checkpoint thread looks at the WAL. */
@@ -58,6 +62,7 @@ export class WalCheckpointer {
       dataDir,
       everyMs: options.everyMs ?? CHECKPOINT_EVERY_MS,
       report: hooks.checkpointed !== undefined,
+      ...(options.restartGate ? { restartGate: options.restartGate } : {}),
     };
     const worker = new Worker(options.thread ?? threadUrl('checkpoint-thread.js'), { workerData: setup });
     const checkpointer = new WalCheckpointer(worker);

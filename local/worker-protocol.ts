@@ -9,6 +9,8 @@ export interface WorkerSetup {
   config: Config;
   /** Forward each completed queue message (the benchmark's latency hook). */
   reportCompleted: boolean;
+  /** The WAL restart gate shared with the checkpoint thread (shared/adapters/wal-restart-gate.ts). */
+  walRestartGate?: SharedArrayBuffer;
 }
 
 export type ToWorker =

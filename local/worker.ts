@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildFunctions } from '../functions/definitions.js';
+import { WalRestartGate } from '../shared/adapters/wal-restart-gate.js';
 import { createApp } from '../shared/app.js';
 import { startTelemetry } from '../shared/telemetry/start.js';
 import type { CompletedMessage } from './consumer.js';
@@ -53,6 +54,7 @@ async function run(setup: WorkerSetup) {
     batchWrites: true,
     // The host's checkpoint thread copies the WAL into the database (local/wal-checkpointer.ts).
     checkpointOnCommit: false,
+    ...(setup.walRestartGate ? { walRestartGate: new WalRestartGate(setup.walRestartGate) } : {}),
     // The sockets are the HTTP thread's: changes made here are handed over to be published there.
     liveUpdates: {
       publish: async (groups, message) => postLater({ type: 'live', groups, message }),

@@ -13,6 +13,7 @@ import { RandomIds } from './adapters/random-ids.js';
 import { SettingsSecrets } from './adapters/settings-secrets.js';
 import type { SqliteDatabase } from './adapters/sqlite-database.js';
 import { TokenEndpointIdentity } from './adapters/token-endpoint-identity.js';
+import type { WalRestartGate } from './adapters/wal-restart-gate.js';
 import { WebPubSubLive, type WebPubSubOptions } from './adapters/web-pubsub-live.js';
 import type { Config } from './config.js';
 import { parseSeed, type Seed } from './domain/seed.js';
@@ -128,6 +129,8 @@ export interface CreateAppOptions extends SenderOptions {
   batchWrites?: boolean;
   /** False when the host checkpoints the embedded database's WAL on a thread of its own. */
   checkpointOnCommit?: boolean;
+  /** The turn that thread asks of the embedded queue's batches to start the WAL over. */
+  walRestartGate?: WalRestartGate;
   /** The app's Azure identity; DefaultAzureCredential (managed identity in Azure) unless given. */
   azureCredential?: TokenCredential;
   /** Where changes are published when this process serves no stream itself (the queue thread). */
@@ -223,6 +226,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
           ...(options.db ? { db: options.db } : {}),
           batchWrites: options.batchWrites ?? false,
           checkpointOnCommit: options.checkpointOnCommit,
+          ...(options.walRestartGate ? { restartGate: options.walRestartGate } : {}),
         });
   const { store } = adapters;
   const accounts = new ProviderAccounts(config, secretSource(config, identity, logger, clock));

@@ -5,6 +5,7 @@ import type { LocalSmsProvider } from './local-sms-provider.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import type { SqliteQueue } from './sqlite-queue.js';
 import type { SqliteStore } from './sqlite-store.js';
+import type { WalRestartGate } from './wal-restart-gate.js';
 import type { WebhookEvents } from './webhook-events.js';
 
 export interface EmbeddedAdapters {
@@ -24,7 +25,12 @@ export interface EmbeddedAdapters {
 export async function embeddedAdapters(
   config: Config,
   clock: Clock,
-  options: { db?: SqliteDatabase; batchWrites?: boolean; checkpointOnCommit?: boolean },
+  options: {
+    db?: SqliteDatabase;
+    batchWrites?: boolean;
+    checkpointOnCommit?: boolean;
+    restartGate?: WalRestartGate;
+  },
 ): Promise<EmbeddedAdapters> {
   const [
     { databaseFile, openSqlite },
@@ -46,6 +52,7 @@ export async function embeddedAdapters(
   const queue = new SqliteQueue(db, new SystemClock(), {
     ...config.queue,
     batchWrites: options.batchWrites ?? false,
+    ...(options.restartGate ? { restartGate: options.restartGate } : {}),
   });
   const store = new SqliteStore(db, clock);
   return {
