@@ -6,7 +6,7 @@ import { openSqlite } from '../../shared/adapters/sqlite-database.js';
 import { SqliteStore } from '../../shared/adapters/sqlite-store.js';
 import { storeContract } from '../contracts/store.contract.js';
 import { storeDataLifeContract, transcriptExpiryContract } from '../contracts/store-data-life.contract.js';
-import { aConversation, anAgent, CUSTOMER } from '../support/builders.js';
+import { aConversation, aMessage, anAgent, CUSTOMER } from '../support/builders.js';
 import { MemoryStore } from '../support/memory-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sms-store-'));
@@ -114,5 +114,29 @@ describe('the SQLite store writing inside a long transaction (the queue thread b
     db.exec('COMMIT');
     expect(during).toEqual(before);
     expect(db.pragma('temp_store', { simple: true })).toBe(2);
+  });
+});
+
+describe('the SQLite store indexing messages', () => {
+  it('keeps only their key: a transcript is read whole and sorted by seq, which a file written before keeps doing', async () => {
+    const db = openSqlite(join(dir, `store-${n++}.db`));
+    new SqliteStore(db);
+    // A file written before still has the order index every message paid for.
+    db.exec('CREATE INDEX messages_order ON messages (conversation_id, seq)');
+    const store = new SqliteStore(db);
+    for (const [id, seq] of [
+      ['third', 3],
+      ['first', 1],
+      ['second', 2],
+    ] as const)
+      await store.createMessage(aMessage({ id, seq }));
+
+    const indexes = db.prepare("PRAGMA index_list('messages')").all() as { name: string; origin: string }[];
+    expect(indexes.map((index) => index.origin)).toEqual(['pk']);
+    expect((await store.listMessages(aMessage().conversationId)).map((m) => m.id)).toEqual([
+      'first',
+      'second',
+      'third',
+    ]);
   });
 });
