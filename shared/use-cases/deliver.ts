@@ -152,11 +152,14 @@ async function startAttempt(
     try {
       return { firstAttemptAt: now, stored: await deps.store.createMessage({ ...message, ...mark(now) }) };
     } catch (error) {
-      // Nothing else writes a message its queue message is being handled for; the next delivery
-      // reads what did.
-      if (error instanceof AlreadyExistsError)
-        throw new ConcurrencyError('the message was written meanwhile', { cause: error });
-      throw error;
+      if (!(error instanceof AlreadyExistsError)) throw error;
+      // The reply's own request queues the send before it writes the record (outbound.ts), so the
+      // record may appear between the read and this write: without an attempt on it, it is that
+      // one, and the send goes on now (it waited a second's retry, and the number's next texts
+      // behind it). One with an attempt was written by another delivery: the next delivery reads it.
+      const written = await deps.store.getMessage(message.conversationId, message.id);
+      if (written && !written.value.firstAttemptAt) return startAttempt(deps, message, written, sender);
+      throw new ConcurrencyError('the message was written meanwhile', { cause: error });
     }
   }
   const stored = found.value;

@@ -529,11 +529,12 @@ describe('delivering an outbound message: what is counted, logged and kept', () 
     const get = h.store.getMessage.bind(h.store);
     const create = h.store.createMessage.bind(h.store);
     let first = true;
-    // The first read finds nothing: another delivery writes the record just before this one.
+    // The first read finds nothing: another delivery writes the record (with its attempt) just
+    // before this one.
     h.store.getMessage = async (c, id) => {
       if (id === 'raced' && first) {
         first = false;
-        await create(message);
+        await create({ ...message, firstAttemptAt: '2026-11-23T09:00:00.000Z' });
         return undefined;
       }
       return get(c, id);
@@ -553,6 +554,31 @@ describe('delivering an outbound message: what is counted, logged and kept', () 
     await expect(deliverOutbound(h.deps, { ...message, id: 'unwritten' }, attempt(1))).rejects.toThrow(
       'store unavailable',
     );
+  });
+
+  it('sends at once a reply whose own request wrote its record between the delivery’s read and write', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Raced by its request' });
+    const message = { ...queuedMessage(h), id: 'raced-by-request' };
+    const get = h.store.getMessage.bind(h.store);
+    const create = h.store.createMessage.bind(h.store);
+    let first = true;
+    // The reply queues its send, then writes the record: here just after the delivery looked.
+    h.store.getMessage = async (c, id) => {
+      if (id === 'raced-by-request' && first) {
+        first = false;
+        await create(message);
+        return undefined;
+      }
+      return get(c, id);
+    };
+
+    expect(await deliverOutbound(h.deps, message, attempt(1))).toMatchObject({ status: 'sent' });
+    expect(h.sender.sends).toHaveLength(1);
+    expect((await h.store.getMessage(conversationId, message.id))?.value).toMatchObject({
+      status: 'sent',
+      firstAttemptAt: expect.any(String),
+    });
   });
 
   it('keeps a delivery report that overtook the send, writing only the provider id', async () => {
