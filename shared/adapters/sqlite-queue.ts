@@ -454,11 +454,13 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
   }
 
   /** Moves scheduled messages that fell due into their queues, in due order. */
-  private promoteDue(now: number): void {
-    for (const row of this.statements.due.all(now)) {
+  private promoteDue(now: number): number {
+    const due = this.statements.due.all(now);
+    for (const row of due) {
       this.enqueue(row.queue, row.id, row.session_id, row.body, now, row.trace_context);
       this.statements.unschedule.run(row.rowid);
     }
+    return due.length;
   }
 
   async receive(queue: QueueName): Promise<ReceivedMessage | undefined> {
@@ -467,13 +469,14 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
     if (this.options.restartGate?.restartWanted) this.commitBatch();
     const now = this.clock.now().getTime();
     const lockedUntil = now + this.options.lockMs;
-    // Only this thread writes the queue tables, so a head seen here is still there a moment later;
+    // Only this thread takes from the queue, so a head seen here is still the first a moment later
+    // (a dead letter replayed meanwhile joins at the end), unless a scheduled message falls due now;
     // a batch is opened only when there is work.
-    if (!this.statements.next.get({ queue, now }) && !this.statements.anyDue.get(now)) return undefined;
+    const head = this.statements.next.get({ queue, now });
+    if (!head && !this.statements.anyDue.get(now)) return undefined;
     this.openBatch();
     return this.atomic.immediate((): ReceivedMessage | undefined => {
-      this.promoteDue(now);
-      const session = this.statements.next.get({ queue, now });
+      const session = this.promoteDue(now) > 0 || !head ? this.statements.next.get({ queue, now }) : head;
       if (!session) return undefined;
       const row = this.statements.message.get(session.head_seq);
       if (!row) return undefined;
