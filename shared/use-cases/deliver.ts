@@ -86,11 +86,18 @@ async function markAttempt(
   known?: Stored<Message>,
 ): Promise<Stored<Message> | undefined> {
   const read = readsOf(deps, message, known);
-  return retryOnConflict(async () => {
+  const marked = await retryOnConflict(async () => {
     const stored = await read();
     if (!stored) return undefined;
+    // Marking a send started (a provider without an idempotency key) over another delivery's mark
+    // would send twice: that delivery (one that took the message while this one's lock lapsed)
+    // may be sending right now. The caller read no mark, so one read now is another's.
+    if (changes.sendStartedAt && stored.value.sendStartedAt) return 'started elsewhere' as const;
     return deps.store.replaceMessage({ ...stored.value, ...changes }, stored.etag);
   });
+  if (marked === 'started elsewhere')
+    throw new ConcurrencyError('another delivery of the message started sending it meanwhile');
+  return marked;
 }
 
 /**
@@ -154,11 +161,13 @@ async function startAttempt(
     } catch (error) {
       if (!(error instanceof AlreadyExistsError)) throw error;
       // The reply's own request queues the send before it writes the record (outbound.ts), so the
-      // record may appear between the read and this write: without an attempt on it, it is that
-      // one, and the send goes on now (it waited a second's retry, and the number's next texts
-      // behind it). One with an attempt was written by another delivery: the next delivery reads it.
+      // record may appear between the read and this write: queued with no attempt on it, it is
+      // that one, and the send goes on now (it waited a second's retry, and the number's next texts
+      // behind it). Any other was written by another delivery (an attempt, a failure): the next
+      // delivery reads it.
       const written = await deps.store.getMessage(message.conversationId, message.id);
-      if (written && !written.value.firstAttemptAt) return startAttempt(deps, message, written, sender);
+      if (written && written.value.status === 'queued' && !written.value.firstAttemptAt)
+        return startAttempt(deps, message, written, sender);
       throw new ConcurrencyError('the message was written meanwhile', { cause: error });
     }
   }

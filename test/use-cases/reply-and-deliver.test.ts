@@ -42,6 +42,24 @@ function queuedMessage(h: ReturnType<typeof coreHarness>): Message {
   return body as Message;
 }
 
+/**
+ * The delivery's first read of message `id` finds nothing, and `written` is stored just after it
+ * (by the reply's own request, or by another delivery), as when two threads race.
+ */
+function raceRecord(h: ReturnType<typeof coreHarness>, id: string, written: Message) {
+  const get = h.store.getMessage.bind(h.store);
+  const create = h.store.createMessage.bind(h.store);
+  let first = true;
+  h.store.getMessage = async (conversationId, messageId) => {
+    if (messageId === id && first) {
+      first = false;
+      await create(written);
+      return undefined;
+    }
+    return get(conversationId, messageId);
+  };
+}
+
 describe('an agent replying', () => {
   it('puts the reply on the outbound queue, keyed by the sender number, after the customer message', async () => {
     const { h, conversationId, agentId } = await activeConversation();
@@ -446,20 +464,11 @@ describe('delivering an outbound message: what is counted, logged and kept', () 
     await replyToCustomer(h.deps, { conversationId, agentId, text: 'Raced' });
     const queued = queuedMessage(h);
     h.deps.directory = new Directory([], testSeed.queues);
-    const get = h.store.getMessage.bind(h.store);
     const create = h.store.createMessage.bind(h.store);
 
     // The delivery's read finds nothing; the reply writes the record just before the delivery does.
     const raced = { ...queued, id: 'raced' };
-    let first = true;
-    h.store.getMessage = async (c, id) => {
-      if (id === 'raced' && first) {
-        first = false;
-        await create(raced);
-        return undefined;
-      }
-      return get(c, id);
-    };
+    raceRecord(h, 'raced', raced);
     expect(await deliverOutbound(h.deps, raced, attempt(1))).toMatchObject({ status: 'failed' });
     expect((await h.store.getMessage(conversationId, 'raced'))?.value).toMatchObject({
       status: 'failed',
@@ -526,19 +535,8 @@ describe('delivering an outbound message: what is counted, logged and kept', () 
     const { h, conversationId, agentId } = await activeConversation();
     await replyToCustomer(h.deps, { conversationId, agentId, text: 'Raced' });
     const message = { ...queuedMessage(h), id: 'raced' };
-    const get = h.store.getMessage.bind(h.store);
-    const create = h.store.createMessage.bind(h.store);
-    let first = true;
-    // The first read finds nothing: another delivery writes the record (with its attempt) just
-    // before this one.
-    h.store.getMessage = async (c, id) => {
-      if (id === 'raced' && first) {
-        first = false;
-        await create({ ...message, firstAttemptAt: '2026-11-23T09:00:00.000Z' });
-        return undefined;
-      }
-      return get(c, id);
-    };
+    // Another delivery writes the record (with its attempt) just after this one's read.
+    raceRecord(h, 'raced', { ...message, firstAttemptAt: '2026-11-23T09:00:00.000Z' });
     const raced = deliverOutbound(h.deps, message, attempt(1));
     await expect(raced).rejects.toBeInstanceOf(ConcurrencyError);
     await expect(raced).rejects.toMatchObject({ cause: expect.any(AlreadyExistsError) });
@@ -560,24 +558,59 @@ describe('delivering an outbound message: what is counted, logged and kept', () 
     const { h, conversationId, agentId } = await activeConversation();
     await replyToCustomer(h.deps, { conversationId, agentId, text: 'Raced by its request' });
     const message = { ...queuedMessage(h), id: 'raced-by-request' };
-    const get = h.store.getMessage.bind(h.store);
-    const create = h.store.createMessage.bind(h.store);
-    let first = true;
     // The reply queues its send, then writes the record: here just after the delivery looked.
-    h.store.getMessage = async (c, id) => {
-      if (id === 'raced-by-request' && first) {
-        first = false;
-        await create(message);
-        return undefined;
-      }
-      return get(c, id);
-    };
+    raceRecord(h, 'raced-by-request', message);
 
     expect(await deliverOutbound(h.deps, message, attempt(1))).toMatchObject({ status: 'sent' });
     expect(h.sender.sends).toHaveLength(1);
     expect((await h.store.getMessage(conversationId, message.id))?.value).toMatchObject({
       status: 'sent',
       firstAttemptAt: expect.any(String),
+    });
+  });
+
+  it('sends nothing when the record that appeared meanwhile is already failed (a dead letter, a channel gone)', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Failed meanwhile' });
+    const message = { ...queuedMessage(h), id: 'failed-meanwhile' };
+    raceRecord(h, 'failed-meanwhile', {
+      ...message,
+      status: 'failed',
+      failureReason: 'it could not be sent after repeated failures (lock lost); nothing went out',
+    });
+
+    await expect(deliverOutbound(h.deps, message, attempt(1))).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(h.sender.sends).toEqual([]);
+    expect((await h.store.getMessage(conversationId, message.id))?.value.status).toBe('failed');
+  });
+
+  it('never lets two deliveries of one message both send through a provider without an idempotency key', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Once only' });
+    h.sender.idempotent = false;
+    const message = { ...queuedMessage(h), id: 'twice-delivered' };
+    // Both deliveries read before the reply writes the record (one took the message when the
+    // other's lock lapsed), then both find it written.
+    const get = h.store.getMessage.bind(h.store);
+    let reads = 0;
+    h.store.getMessage = async (c, id) => {
+      if (id === 'twice-delivered' && reads < 2) {
+        reads += 1;
+        if (reads === 2) await h.store.createMessage(message);
+        return undefined;
+      }
+      return get(c, id);
+    };
+
+    const outcomes = await Promise.allSettled([
+      deliverOutbound(h.deps, message, attempt(1)),
+      deliverOutbound(h.deps, message, attempt(1)),
+    ]);
+
+    expect(h.sender.sends).toHaveLength(1);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({
+      reason: expect.any(ConcurrencyError),
     });
   });
 
