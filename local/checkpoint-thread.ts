@@ -18,7 +18,7 @@ const post = (message: FromCheckpointer) => port.postMessage(message);
 function run(db: SqliteDatabase) {
   // A failure that lasts (a full disk) is reported once, not four times a second.
   let lastFailure: string | undefined;
-  const gate = setup.restartGate ? new WalRestartGate(setup.restartGate) : undefined;
+  const gate = setup.walRestartGate ? new WalRestartGate(setup.walRestartGate) : undefined;
   const timer = setInterval(() => {
     try {
       const outcome = checkpointWal(db, undefined, gate);

@@ -185,7 +185,7 @@ async function startEmbedded(
     checkpointer = await WalCheckpointer.start(
       config.dataDir,
       { failed: (message) => logger.error('wal.checkpoint-failed', { message }) },
-      { restartGate: walRestartGate },
+      { walRestartGate },
     );
     await bridge.configurationChanged();
     app.directory.onChange(() => bridge.configurationChanged());

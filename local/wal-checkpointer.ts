@@ -9,7 +9,7 @@ export interface CheckpointSetup {
   /** Post every checkpoint that found frames (a hook asked for them). */
   report: boolean;
   /** The queue thread's side of the WAL restart gate (shared/adapters/wal-restart-gate.ts). */
-  restartGate?: SharedArrayBuffer;
+  walRestartGate?: SharedArrayBuffer;
 }
 
 export type ToCheckpointer = { type: 'stop' };
@@ -37,7 +37,7 @@ export interface CheckpointOptions {
   /** The thread's script; the compiled local/checkpoint-thread.js unless given. */
   thread?: URL;
   /** The gate the writer steps aside at for a restart; without it a restart waits for the lock. */
-  restartGate?: SharedArrayBuffer;
+  walRestartGate?: SharedArrayBuffer;
 }
 
 /** How often the checkpoint thread looks at the WAL. */
@@ -62,7 +62,7 @@ export class WalCheckpointer {
       dataDir,
       everyMs: options.everyMs ?? CHECKPOINT_EVERY_MS,
       report: hooks.checkpointed !== undefined,
-      ...(options.restartGate ? { restartGate: options.restartGate } : {}),
+      ...(options.walRestartGate ? { walRestartGate: options.walRestartGate } : {}),
     };
     const worker = new Worker(options.thread ?? threadUrl('checkpoint-thread.js'), { workerData: setup });
     const checkpointer = new WalCheckpointer(worker);

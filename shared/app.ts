@@ -226,7 +226,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
           ...(options.db ? { db: options.db } : {}),
           batchWrites: options.batchWrites ?? false,
           checkpointOnCommit: options.checkpointOnCommit,
-          ...(options.walRestartGate ? { restartGate: options.walRestartGate } : {}),
+          ...(options.walRestartGate ? { walRestartGate: options.walRestartGate } : {}),
         });
   const { store } = adapters;
   const accounts = new ProviderAccounts(config, secretSource(config, identity, logger, clock));

@@ -29,7 +29,7 @@ export async function embeddedAdapters(
     db?: SqliteDatabase;
     batchWrites?: boolean;
     checkpointOnCommit?: boolean;
-    restartGate?: WalRestartGate;
+    walRestartGate?: WalRestartGate;
   },
 ): Promise<EmbeddedAdapters> {
   const [
@@ -52,7 +52,7 @@ export async function embeddedAdapters(
   const queue = new SqliteQueue(db, new SystemClock(), {
     ...config.queue,
     batchWrites: options.batchWrites ?? false,
-    ...(options.restartGate ? { restartGate: options.restartGate } : {}),
+    ...(options.walRestartGate ? { walRestartGate: options.walRestartGate } : {}),
   });
   const store = new SqliteStore(db, clock);
   return {

@@ -98,7 +98,7 @@ export interface SqliteQueueOptions {
    * With batched writes: the turn the WAL's checkpoint thread asks for to start the WAL over. The
    * queue commits its batch and steps aside before its next receive or batch (wal-restart-gate.ts).
    */
-  restartGate?: WalRestartGate;
+  walRestartGate?: WalRestartGate;
 }
 
 /**
@@ -429,7 +429,7 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
     // IMMEDIATE: a batch that started as a read could not later write if another connection wrote
     // meanwhile (WAL snapshots); holding the write lock for a few milliseconds avoids that.
     if (!this.db.inTransaction) {
-      this.options.restartGate?.stepAside();
+      this.options.walRestartGate?.stepAside();
       this.db.exec('BEGIN IMMEDIATE');
     }
     this.batchTimer ??= setTimeout(() => this.commitBatch(), BATCH_MS);
@@ -466,17 +466,19 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
   async receive(queue: QueueName): Promise<ReceivedMessage | undefined> {
     // Between two messages is the writer's step: a restart of the WAL waiting for its turn gets it
     // now rather than when the batch's timer fires (up to 20 ms later while a consumer is busy).
-    if (this.options.restartGate?.restartWanted) this.commitBatch();
+    if (this.options.walRestartGate?.restartWanted) this.commitBatch();
     const now = this.clock.now().getTime();
     const lockedUntil = now + this.options.lockMs;
-    // Only this thread takes from the queue, so a head seen here is still the first a moment later
-    // (a dead letter replayed meanwhile joins at the end), unless a scheduled message falls due now;
-    // a batch is opened only when there is work.
+    // A batch is opened only when there is work. A head read inside the open batch (which holds the
+    // write lock) is still the first when the batch takes it, unless a scheduled message fell due
+    // just now; one read outside it is read again once the lock is held.
+    const inBatch = this.db.inTransaction;
     const head = this.statements.next.get({ queue, now });
     if (!head && !this.statements.anyDue.get(now)) return undefined;
     this.openBatch();
     return this.atomic.immediate((): ReceivedMessage | undefined => {
-      const session = this.promoteDue(now) > 0 || !head ? this.statements.next.get({ queue, now }) : head;
+      const promoted = this.promoteDue(now);
+      const session = inBatch && head && promoted === 0 ? head : this.statements.next.get({ queue, now });
       if (!session) return undefined;
       const row = this.statements.message.get(session.head_seq);
       if (!row) return undefined;

@@ -3,8 +3,8 @@
  * turns when the WAL is started over. A restart must hold the write lock while it copies what is
  * left and syncs the database file. Without a turn, the writer learned of it only by finding the
  * lock taken: SQLite's busy handler then slept 1, 2, 5 and 10 ms between tries, so the writer
- * stood still about 18 ms each time, and the restart itself waited as long for a gap between the
- * writer's batches (8-33 ms a restart in the ingest bench). Now the checkpoint thread says it wants
+ * stood still about 18 ms each time (34 once), and the restart itself waited as long for a gap
+ * between the writer's batches (8-33 ms a restart in the ingest bench). Now the checkpoint thread says it wants
  * a turn, the writer commits its open batch and steps aside at its next step, and takes the lock
  * back the moment the restart is done.
  *
@@ -20,7 +20,8 @@ const ASIDE = 2;
 /**
  * Longest the writer waits for a restart to end. A restart takes a few milliseconds (most of it the
  * sync of the database file); past this the checkpoint thread is taken to be gone, and the writer
- * goes on (waiting for the write lock as any connection does).
+ * goes on (waiting for the write lock as any connection does). The word is left as it is: a gate
+ * the writer finds stepped aside is, to it, an open one.
  */
 export const WRITER_ASIDE_MAX_MS = 100;
 /**
@@ -43,14 +44,13 @@ export class WalRestartGate {
   }
 
   /**
-   * For the writer, outside any transaction: lets a wanted restart run and waits for its end. A
-   * restart that does not end in time is taken to be gone, and the gate is opened again.
+   * For the writer, outside any transaction: lets a wanted restart run and waits for its end, or
+   * `maxMs` at most (a restart that does not end in time is taken to be gone).
    */
   stepAside(maxMs = WRITER_ASIDE_MAX_MS): void {
     if (Atomics.compareExchange(this.word, 0, WANTED, ASIDE) !== WANTED) return;
     Atomics.notify(this.word, 0);
-    if (Atomics.wait(this.word, 0, ASIDE, maxMs) === 'timed-out')
-      Atomics.compareExchange(this.word, 0, ASIDE, OPEN);
+    Atomics.wait(this.word, 0, ASIDE, maxMs);
   }
 
   /**

@@ -1,9 +1,11 @@
-import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../shared/adapters/sqlite-database.js';
 import { SqliteStore } from '../../shared/adapters/sqlite-store.js';
+import type { Conversation } from '../../shared/domain/conversation.js';
+import { ERASED_CUSTOMER } from '../../shared/domain/erasure.js';
 import { storeContract } from '../contracts/store.contract.js';
 import { storeDataLifeContract, transcriptExpiryContract } from '../contracts/store-data-life.contract.js';
 import { aConversation, aMessage, anAgent, CUSTOMER } from '../support/builders.js';
@@ -32,6 +34,14 @@ describe('the SQLite store opening a file written before the queues had rosters'
   });
 });
 
+/** A conversation as versions before the key columns wrote it: the document and its first columns. */
+function insertAsOlderVersion(db: ReturnType<typeof openSqlite>, conversation: Conversation) {
+  db.prepare(
+    `INSERT INTO conversations (id, channel_id, queue_id, agent_id, state, created_at, last_activity_at, etag, doc)
+     VALUES (@id, @channelId, @queueId, @agentId, @state, @createdAt, @lastActivityAt, 1, @doc)`,
+  ).run({ ...conversation, doc: JSON.stringify(conversation) });
+}
+
 describe('the SQLite store opening a file written before conversations had key columns', () => {
   it('finds each conversation by its customer and case number all the same, through the new indexes', async () => {
     const db = openSqlite(join(dir, `store-${n++}.db`));
@@ -45,19 +55,7 @@ describe('the SQLite store opening a file written before conversations had key c
       CREATE INDEX conversations_number ON conversations (json_extract(doc, '$.customer'), created_at, id);
       CREATE INDEX conversations_case ON conversations (json_extract(doc, '$.caseNumber'));`);
     const before = aConversation({ id: 'old', caseNumber: 'C-0001' });
-    db.prepare(
-      `INSERT INTO conversations (id, channel_id, queue_id, agent_id, state, created_at, last_activity_at, etag, doc)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
-    ).run(
-      before.id,
-      before.channelId,
-      before.queueId,
-      before.agentId,
-      before.state,
-      before.createdAt,
-      before.lastActivityAt,
-      JSON.stringify(before),
-    );
+    insertAsOlderVersion(db, before);
 
     const store = new SqliteStore(db);
     const found = await store.findCustomerConversations({
@@ -74,6 +72,24 @@ describe('the SQLite store opening a file written before conversations had key c
     );
     // Opened again (the local host's other thread does), the file is left as it is.
     expect(() => new SqliteStore(db)).not.toThrow();
+  });
+});
+
+describe('the SQLite store opening a file an older version wrote to meanwhile', () => {
+  it('finds what that version created, and no longer finds a number it erased', async () => {
+    const db = openSqlite(join(dir, `store-${n++}.db`));
+    const store = new SqliteStore(db);
+    await store.createConversation(aConversation({ id: 'erased-by-old', customer: CUSTOMER }));
+    // The older version writes documents only: it creates one, and erases the number of another.
+    insertAsOlderVersion(db, aConversation({ id: 'created-by-old', caseNumber: 'C-0002' }));
+    const erased = { ...aConversation({ id: 'erased-by-old' }), customer: ERASED_CUSTOMER };
+    db.prepare('UPDATE conversations SET doc = ? WHERE id = ?').run(JSON.stringify(erased), erased.id);
+
+    const reopened = new SqliteStore(db);
+    const byNumber = await reopened.searchConversations({ customer: CUSTOMER }, { limit: 5 });
+    expect(byNumber.conversations.map((c) => c.value.id)).toEqual(['created-by-old']);
+    const byCase = await reopened.searchConversations({ caseNumber: 'C-0002' }, { limit: 5 });
+    expect(byCase.conversations.map((c) => c.value.id)).toEqual(['created-by-old']);
   });
 });
 
@@ -97,8 +113,9 @@ describe('the SQLite store writing inside a long transaction (the queue thread b
   it('keeps the journals of its savepoints in memory, never in a temporary file', async () => {
     const db = openSqlite(join(dir, `store-${n++}.db`));
     const store = new SqliteStore(db);
+    // The files this process holds open (Linux, where CI runs; elsewhere the setting alone is checked).
     const openTemporaryFiles = () =>
-      readdirSync('/proc/self/fd').filter((fd) => {
+      (existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd') : []).filter((fd) => {
         try {
           return /etilqs_/.test(readlinkSync(`/proc/self/fd/${fd}`));
         } catch {
