@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { checkpointWal, openCheckpointConnection } from '../shared/adapters/sqlite-checkpoint.js';
 import { databaseFile, type SqliteDatabase } from '../shared/adapters/sqlite-database.js';
 import { WalRestartGate } from '../shared/adapters/wal-restart-gate.js';
-import { errorText } from './error-text.js';
+import { errorText } from '../shared/errors.js';
 import type { CheckpointSetup, FromCheckpointer, ToCheckpointer } from './wal-checkpointer.js';
 
 if (!parentPort) throw new Error('local/checkpoint-thread.js runs as a worker thread of the local host');

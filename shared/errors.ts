@@ -19,6 +19,12 @@ export type ErrorCode =
   | 'configuration'
   | 'unavailable';
 
+/**
+ * An error's message alone, for a log field or a message between threads (neither carries an
+ * Error's stack); anything thrown that is not an Error is turned into text.
+ */
+export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 export interface ErrorOptions {
   cause?: unknown;
 }

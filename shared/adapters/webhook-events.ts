@@ -1,5 +1,6 @@
 import { type CloudEvent, type IntegrationEvent, toCloudEvent } from '../domain/integration-event.js';
 import { signatureHeaders, signWebhook } from '../domain/webhook-signature.js';
+import { errorText } from '../errors.js';
 import type {
   Clock,
   EventDelivery,
@@ -218,7 +219,7 @@ export class WebhookEvents implements EventPublisher, EventSubscriptions {
       accepted = response.status >= 200 && response.status < 300;
       result = `HTTP ${response.status}`;
     } catch (error) {
-      result = `no answer: ${error instanceof Error ? error.message : String(error)}`.slice(0, 200);
+      result = `no answer: ${errorText(error)}`.slice(0, 200);
     }
     const attempts = delivery.attempts + 1;
     const now = this.now();

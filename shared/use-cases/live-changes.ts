@@ -2,6 +2,7 @@ import type { Agent } from '../domain/agent.js';
 import type { Conversation } from '../domain/conversation.js';
 import { conversationGroups, type LiveMessage, liveGroups } from '../domain/live.js';
 import type { Message } from '../domain/message.js';
+import { errorText } from '../errors.js';
 import type { Clock, LiveUpdates, Logger, Store } from '../ports.js';
 
 /** Conversations whose groups are remembered between a read and the write that follows it. */
@@ -43,7 +44,7 @@ export function withLiveUpdates(
     } catch (error) {
       logger.warn('live.publish-failed', {
         type: message.type,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorText(error),
       });
     }
   };

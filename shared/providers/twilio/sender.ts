@@ -1,5 +1,5 @@
 import type twilio from 'twilio';
-import { CredentialsRefusedError, SendError } from '../../errors.js';
+import { CredentialsRefusedError, errorText, SendError } from '../../errors.js';
 import { lazily } from '../../lazy.js';
 import type { CredentialCheck, SendRequest, SendResult, SmsSender } from '../../ports.js';
 import { TwilioMessagesApi } from './messages-api.js';
@@ -25,7 +25,7 @@ const refusedCredentials = (status: unknown, code: unknown) => status === 401 ||
 export function classifyTwilioError(error: unknown): SendError {
   const status = (error as { status?: unknown }).status;
   const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   if (typeof status !== 'number')
     return new SendError('transient', `Twilio unreachable: ${message}`, undefined, { cause: error });
   if (refusedCredentials(status, code)) {
