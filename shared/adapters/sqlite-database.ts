@@ -41,3 +41,21 @@ export function openSqlite(file: string, options: SqliteOpenOptions = {}): Sqlit
   db.pragma('temp_store = MEMORY');
   return db;
 }
+
+/**
+ * Adds the columns a table lacks (a file written before them), in a write transaction: more than
+ * one connection may open the same file at once, and only one of them must add each column.
+ */
+export function addMissingColumns(
+  db: SqliteDatabase,
+  table: string,
+  columns: readonly { name: string; type: string }[],
+): void {
+  db.transaction(() => {
+    const present = new Set(
+      (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((column) => column.name),
+    );
+    for (const { name, type } of columns)
+      if (!present.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
+  }).immediate();
+}

@@ -15,7 +15,7 @@ import type {
   TraceContext,
 } from '../ports.js';
 import { replayMessageId } from '../ports.js';
-import type { SqliteDatabase } from './sqlite-database.js';
+import { addMissingColumns, type SqliteDatabase } from './sqlite-database.js';
 import type { WalRestartGate } from './wal-restart-gate.js';
 
 /*
@@ -54,10 +54,7 @@ CREATE INDEX IF NOT EXISTS queue_seen_ids_age ON queue_seen_ids (seen_at);
  * Columns added after the first release: a data directory made before them gets them on open.
  * `trace_context` is the message's W3C trace context as JSON, Service Bus' application properties.
  */
-const ADDED_COLUMNS = [
-  { table: 'queue_messages', column: 'trace_context', type: 'TEXT' },
-  { table: 'queue_scheduled', column: 'trace_context', type: 'TEXT' },
-] as const;
+const ADDED_COLUMNS = [{ name: 'trace_context', type: 'TEXT' }] as const;
 
 const traceColumn = (trace: TraceContext | undefined): string | null =>
   trace ? JSON.stringify(trace) : null;
@@ -174,11 +171,7 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
     private readonly options: SqliteQueueOptions,
   ) {
     db.exec(SCHEMA);
-    for (const { table, column, type } of ADDED_COLUMNS) {
-      const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
-      if (!columns.some((c) => c.name === column))
-        db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
-    }
+    for (const table of ['queue_messages', 'queue_scheduled']) addMissingColumns(db, table, ADDED_COLUMNS);
     this.atomic = db.transaction((work: () => unknown) => work());
     // A batch lost to a power cut is redone from the queue (see batchWrites), so batches need not
     // wait for the disk; accepted work always does (flush).

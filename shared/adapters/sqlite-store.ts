@@ -33,7 +33,7 @@ import type {
   TranscriptExpiry,
 } from '../ports.js';
 import { cursorOf, decodeContinuation, encodeContinuation } from './conversation-reads.js';
-import type { SqliteDatabase } from './sqlite-database.js';
+import { addMissingColumns, type SqliteDatabase } from './sqlite-database.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS customers (
@@ -74,10 +74,10 @@ CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEX
  * sequence number): an update took 4.2 pages of WAL and 37 µs against 1.5 and 19 without them
  * (docs/decisions.md, "Conversation indexes on columns written once").
  */
-const CONVERSATION_KEY_COLUMNS = `
-ALTER TABLE conversations ADD COLUMN customer TEXT;
-ALTER TABLE conversations ADD COLUMN case_number TEXT;
-`;
+const CONVERSATION_KEY_COLUMNS = [
+  { name: 'customer', type: 'TEXT' },
+  { name: 'case_number', type: 'TEXT' },
+] as const;
 /**
  * Filled from the documents on every opening where they differ: a file written before has none,
  * and one opened meanwhile by an older version has rows it created or erased without them (an
@@ -152,8 +152,7 @@ export class SqliteStore implements Store, TranscriptExpiry {
     this.atomic = <T>(work: () => T) => transaction.immediate(work) as T;
     // Both threads of the local host open the file: the check is inside the write transaction.
     this.atomic(() => {
-      const columns = db.prepare('PRAGMA table_info(conversations)').all() as { name: string }[];
-      if (!columns.some((column) => column.name === 'customer')) db.exec(CONVERSATION_KEY_COLUMNS);
+      addMissingColumns(db, 'conversations', CONVERSATION_KEY_COLUMNS);
       db.exec(CONVERSATION_KEY_FILL);
       db.exec(INDEX_CHANGES);
     });
