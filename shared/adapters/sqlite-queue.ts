@@ -447,13 +447,11 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
   }
 
   /** Moves scheduled messages that fell due into their queues, in due order. */
-  private promoteDue(now: number): number {
-    const due = this.statements.due.all(now);
-    for (const row of due) {
+  private promoteDue(now: number): void {
+    for (const row of this.statements.due.all(now)) {
       this.enqueue(row.queue, row.id, row.session_id, row.body, now, row.trace_context);
       this.statements.unschedule.run(row.rowid);
     }
-    return due.length;
   }
 
   async receive(queue: QueueName): Promise<ReceivedMessage | undefined> {
@@ -463,15 +461,15 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
     const now = this.clock.now().getTime();
     const lockedUntil = now + this.options.lockMs;
     // A batch is opened only when there is work. A head read inside the open batch (which holds the
-    // write lock) is still the first when the batch takes it, unless a scheduled message fell due
-    // just now; one read outside it is read again once the lock is held.
+    // write lock) is still the first when the batch takes it: a scheduled message that falls due now
+    // joins with a later seq. One read outside it is read again once the lock is held.
     const inBatch = this.db.inTransaction;
     const head = this.statements.next.get({ queue, now });
     if (!head && !this.statements.anyDue.get(now)) return undefined;
     this.openBatch();
     return this.atomic.immediate((): ReceivedMessage | undefined => {
-      const promoted = this.promoteDue(now);
-      const session = inBatch && head && promoted === 0 ? head : this.statements.next.get({ queue, now });
+      this.promoteDue(now);
+      const session = inBatch && head ? head : this.statements.next.get({ queue, now });
       if (!session) return undefined;
       const row = this.statements.message.get(session.head_seq);
       if (!row) return undefined;
