@@ -19,6 +19,7 @@ import { createHttpServer } from '@vercel/cosmosdb-server';
 import { queueNames } from '../shared/ports.js';
 import { ServiceBusBroker } from '../stand-ins/service-bus-broker.js';
 import type { BenchRequest, WorkerAnswer, WorkerAsk } from './functions-worker.js';
+import { median } from './load.js';
 
 const ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 3);
 const CALLS = Number(process.env.BENCH_EDGE_CALLS ?? 2000);
@@ -40,9 +41,6 @@ const ACS_SECRET = 'bench-webhook-secret-0123456789';
 const NUMBERS = { twilio: '+12065550100', acs: '+18005550100', telesign: '+18005550101' };
 const customer = (index: number) => `+1425${String(2_000_000 + (index % 1000)).padStart(7, '0')}`;
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-
 /** Twilio's signature, written out (HMAC-SHA1 over the URL and the sorted parameters). */
 function twilioSignature(url: string, params: Record<string, string>): string {
   let signed = url;

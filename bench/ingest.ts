@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startLocalHost } from '../local/host.js';
 import { loadConfig } from '../shared/config.js';
 import { startBareServer } from './bare-server.js';
-import { drive, percentile } from './load.js';
+import { drive, median, percentile } from './load.js';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const TOTAL = Number(process.env.BENCH_MESSAGES ?? 5000);
@@ -88,9 +88,6 @@ async function ours() {
   rmSync(dataDir, { recursive: true, force: true });
   return { result, latencies, missing };
 }
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 async function main() {
   process.stdout.write(

@@ -12,10 +12,14 @@ import { type LocalHost, startLocalHost } from '../local/host.js';
 import { loadConfig } from '../shared/config.js';
 import { TwilioApiServer } from '../stand-ins/twilio-api-server.js';
 import { startExpressPeer } from './express-peer.js';
-import { drive, percentile } from './load.js';
+import { drive, type LoadResult, median, percentile } from './load.js';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const TOTAL = Number(process.env.BENCH_PROVIDER_MESSAGES ?? 3000);
+/** As the ingest bench: a fresh host's threads run cold code for their first thousand messages or so. */
+const WARMUP = Number(process.env.BENCH_PROVIDER_WARMUP ?? 2000);
+/** Twilio against the express peer: rounds taken in turns, the median compared. */
+const ROUNDS = Number(process.env.BENCH_PROVIDER_ROUNDS ?? 3);
 const OUTBOUND = Number(process.env.BENCH_OUTBOUND_MESSAGES ?? 200);
 const LIMIT = Number(process.env.BENCH_NUMBER_LIMIT ?? 20);
 
@@ -27,7 +31,14 @@ const TELESIGN = {
 };
 const ACS_SECRET = 'bench-webhook-secret-0123456789';
 const NUMBERS = { twilio: '+12065550100', acs: '+18005550100', telesign: '+18005550101' };
-const customer = (index: number) => `+1425${String(2_000_000 + (index % 1000)).padStart(7, '0')}`;
+/**
+ * Customers of a run: each run (a warm-up, a measured round) writes to 500 of its own, so every
+ * round has the mix one round had when there was one (a sixth first messages, each opening a
+ * conversation; the rest replies to them).
+ */
+const CUSTOMERS_PER_RUN = 500;
+const customer = (index: number, run: number) =>
+  `+1425${String(2_000_000 + run * CUSTOMERS_PER_RUN + (index % CUSTOMERS_PER_RUN)).padStart(7, '0')}`;
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 async function withHost<T>(
@@ -72,10 +83,10 @@ const channel = (id: string, provider: string, number: string, extra: Record<str
 
 /** Signed requests as each provider sends them. */
 const signed = {
-  twilio: (run: string) => (index: number) => {
+  twilio: (run: string, customers: number) => (index: number) => {
     const params = {
       MessageSid: `SM${run}${index}`,
-      From: customer(index),
+      From: customer(index, customers),
       To: NUMBERS.twilio,
       Body: `Message ${index}`,
       NumMedia: '0',
@@ -91,7 +102,7 @@ const signed = {
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
     };
   },
-  acs: (run: string) => (index: number) => {
+  acs: (run: string, customers: number) => (index: number) => {
     const messageId = `Incoming_${run}${index}`;
     const event = {
       id: messageId,
@@ -100,7 +111,7 @@ const signed = {
       subject: `/phonenumber/${NUMBERS.acs.slice(1)}`,
       data: {
         messageId,
-        from: customer(index),
+        from: customer(index, customers),
         to: NUMBERS.acs,
         message: `Message ${index}`,
         receivedTimestamp: new Date().toISOString(),
@@ -116,13 +127,13 @@ const signed = {
       headers: { 'aeg-event-type': 'Notification', 'x-sms-webhook-secret': ACS_SECRET },
     };
   },
-  telesign: (run: string) => (index: number) => {
+  telesign: (run: string, customers: number) => (index: number) => {
     const body = JSON.stringify({
       reference_id: `${run}${index}`,
       sub_resource: 'mo_sms',
       status: { code: 1500, description: 'Delivered to customer', updated_on: new Date().toISOString() },
       user_response: {
-        phone_number: customer(index).slice(1),
+        phone_number: customer(index, customers).slice(1),
         sender_id: NUMBERS.telesign.slice(1),
         mo_message: `Message ${index}`,
       },
@@ -157,56 +168,113 @@ async function webhooks() {
     TELESIGN_CUSTOMER_ID: TELESIGN.customerId,
     TELESIGN_API_KEY: TELESIGN.apiKey,
   };
-  // The yardstick for Twilio, in the same run: express + twilio.webhook(), storing nothing.
+  // The yardstick for Twilio, in the same run: express + twilio.webhook(), storing nothing. Both
+  // are warmed alike, then measured in turns (peer, ours, peer, ours, ...): this machine's speed
+  // moves by up to a third within minutes, and a single round each compared whichever minute it
+  // fell in. Run 0 is the warm-ups' customers; each measured round writes to customers of its own.
   const peer = await startExpressPeer(TWILIO.token, `${PUBLIC_BASE}/api/twilio/inbound`);
-  let peerRate = Number.NaN;
-  if (peer) {
-    await drive({ url: peer.url, total: 500, concurrency: CONCURRENCY, body: signed.twilio('pw') });
-    const result = await drive({
-      url: peer.url,
-      total: TOTAL,
-      concurrency: CONCURRENCY,
-      body: signed.twilio('p'),
-    });
-    await peer.close();
-    peerRate = result.perSecond;
-    process.stdout.write(
-      `express + twilio.webhook() (no storage): ${fmt(result.perSecond, 0)} msg/s (${result.failed} refused), ` +
-        `${fmt(result.cpuMsPerRequest, 3)} CPU-ms/req\n`,
-    );
-  } else {
+  if (!peer) {
     process.stdout.write(
       'express + twilio.webhook(): express is not installed (npm install), not measured\n',
     );
   }
-  await withHost(env, seed, async (host, latency) => {
-    for (const provider of ['twilio', 'acs', 'telesign'] as const) {
-      const url = `${host.url.replace('localhost', '127.0.0.1')}/api/${routes[provider]}`;
-      await drive({ url, total: 500, concurrency: CONCURRENCY, body: signed[provider]('w') });
-      const result = await drive({
-        url,
-        total: TOTAL,
-        concurrency: CONCURRENCY,
-        body: signed[provider]('r'),
-      });
-      const deadline = Date.now() + 60_000;
-      while ([...result.answeredAt.keys()].some((id) => !latency.has(id)) && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
+  try {
+    await withHost(env, seed, async (host, latency) => {
+      const urlOf = (provider: keyof typeof routes) =>
+        `${host.url.replace('localhost', '127.0.0.1')}/api/${routes[provider]}`;
+      const measure = async (provider: keyof typeof routes, run: number) => {
+        const result = await drive({
+          url: urlOf(provider),
+          total: TOTAL,
+          concurrency: CONCURRENCY,
+          body: signed[provider](`r${run}-`, run),
+        });
+        const deadline = Date.now() + 60_000;
+        while ([...result.answeredAt.keys()].some((id) => !latency.has(id)) && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        return result;
+      };
+      const stored = (results: LoadResult[]) =>
+        results
+          .flatMap((result) => [...result.answeredAt.keys()])
+          .flatMap((id) => latency.get(id) ?? [])
+          .sort((a, b) => a - b);
+      const line = (provider: string, results: LoadResult[], extra = '') => {
+        const times = stored(results);
+        const rate = median(results.map((result) => result.perSecond));
+        const cpu = median(results.map((result) => result.cpuMsPerRequest));
+        const failed = results.reduce((sum, result) => sum + result.failed, 0);
+        process.stdout.write(
+          `${provider.padEnd(8)} signed webhook: ${fmt(rate, 0)} msg/s accepted (${failed} refused), ` +
+            `${fmt(cpu, 3)} CPU-ms/msg, ` +
+            `accept -> stored p50 ${fmt(percentile(times, 50))} ms, p99 ${fmt(percentile(times, 99))} ms${extra}\n`,
+        );
+      };
+
+      if (peer) {
+        await drive({ url: peer.url, total: WARMUP, concurrency: CONCURRENCY, body: signed.twilio('pw', 0) });
       }
-      const times = [...result.answeredAt.keys()]
-        .flatMap((id) => latency.get(id) ?? [])
-        .sort((a, b) => a - b);
-      const versus =
-        provider === 'twilio' && !Number.isNaN(peerRate)
-          ? `, ${fmt(result.perSecond / peerRate, 2)}x express + twilio.webhook() (goal >= 1x)`
-          : '';
-      process.stdout.write(
-        `${provider.padEnd(8)} signed webhook: ${fmt(result.perSecond, 0)} msg/s accepted (${result.failed} refused), ` +
-          `${fmt(result.cpuMsPerRequest, 3)} CPU-ms/msg, ` +
-          `accept -> stored p50 ${fmt(percentile(times, 50))} ms, p99 ${fmt(percentile(times, 99))} ms${versus}\n`,
+      await drive({
+        url: urlOf('twilio'),
+        total: WARMUP,
+        concurrency: CONCURRENCY,
+        body: signed.twilio('w', 0),
+      });
+      const ours: LoadResult[] = [];
+      const peers: LoadResult[] = [];
+      for (let round = 1; round <= ROUNDS; round++) {
+        if (peer) {
+          const result = await drive({
+            url: peer.url,
+            total: TOTAL,
+            concurrency: CONCURRENCY,
+            body: signed.twilio(`p${round}-`, round),
+          });
+          peers.push(result);
+        }
+        ours.push(await measure('twilio', round));
+        const peerRound = peers.at(-1);
+        const ourRound = ours.at(-1);
+        if (ourRound) {
+          process.stdout.write(
+            `  round ${round}: twilio ${fmt(ourRound.perSecond, 0)} msg/s (${fmt(ourRound.cpuMsPerRequest, 3)} CPU-ms/msg)` +
+              (peerRound
+                ? `, express + twilio.webhook() ${fmt(peerRound.perSecond, 0)} msg/s (${fmt(peerRound.cpuMsPerRequest, 3)} CPU-ms/req)` +
+                  ` = ${fmt(ourRound.perSecond / peerRound.perSecond, 2)}x`
+                : '') +
+              '\n',
+          );
+        }
+      }
+      if (peers.length > 0) {
+        const failed = peers.reduce((sum, result) => sum + result.failed, 0);
+        process.stdout.write(
+          `express + twilio.webhook() (no storage): ${fmt(median(peers.map((r) => r.perSecond)), 0)} msg/s median of ${peers.length} (${failed} refused), ` +
+            `${fmt(median(peers.map((r) => r.cpuMsPerRequest)), 3)} CPU-ms/req\n`,
+        );
+      }
+      const peerRate = peers.length > 0 ? median(peers.map((r) => r.perSecond)) : Number.NaN;
+      line(
+        'twilio',
+        ours,
+        Number.isNaN(peerRate)
+          ? ''
+          : `, median of ${ours.length}: ${fmt(median(ours.map((r) => r.perSecond)) / peerRate, 2)}x express + twilio.webhook() (goal >= 1x)`,
       );
-    }
-  });
+      for (const provider of ['acs', 'telesign'] as const) {
+        await drive({
+          url: urlOf(provider),
+          total: WARMUP,
+          concurrency: CONCURRENCY,
+          body: signed[provider]('w', 0),
+        });
+        line(provider, [await measure(provider, 1)]);
+      }
+    });
+  } finally {
+    await peer?.close();
+  }
 }
 
 async function outbound() {
@@ -233,7 +301,7 @@ async function outbound() {
           ...init,
           headers: { ...admin, ...(init.headers as Record<string, string>) },
         }).then((r) => r.json() as Promise<{ conversations: { id: string }[] }>);
-      const first = signed.twilio('o')(0);
+      const first = signed.twilio('o', 0)(0);
       await fetch(`${host.url}/api/twilio/inbound`, {
         method: 'POST',
         headers: first.headers,
