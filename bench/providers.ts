@@ -33,8 +33,8 @@ const ACS_SECRET = 'bench-webhook-secret-0123456789';
 const NUMBERS = { twilio: '+12065550100', acs: '+18005550100', telesign: '+18005550101' };
 /**
  * Customers of a run: each run (a warm-up, a measured round) writes to 500 of its own, so every
- * round has the mix one round had when there was one (a sixth first messages, each opening a
- * conversation; the rest replies to them).
+ * measured round opens as many conversations as the others. With the default 3000 messages a
+ * round, a sixth of them open a conversation and the rest reply, the share the single round had.
  */
 const CUSTOMERS_PER_RUN = 500;
 const customer = (index: number, run: number) =>
@@ -83,10 +83,10 @@ const channel = (id: string, provider: string, number: string, extra: Record<str
 
 /** Signed requests as each provider sends them. */
 const signed = {
-  twilio: (run: string, customers: number) => (index: number) => {
+  twilio: (run: string, customerRun: number) => (index: number) => {
     const params = {
       MessageSid: `SM${run}${index}`,
-      From: customer(index, customers),
+      From: customer(index, customerRun),
       To: NUMBERS.twilio,
       Body: `Message ${index}`,
       NumMedia: '0',
@@ -102,7 +102,7 @@ const signed = {
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
     };
   },
-  acs: (run: string, customers: number) => (index: number) => {
+  acs: (run: string, customerRun: number) => (index: number) => {
     const messageId = `Incoming_${run}${index}`;
     const event = {
       id: messageId,
@@ -111,7 +111,7 @@ const signed = {
       subject: `/phonenumber/${NUMBERS.acs.slice(1)}`,
       data: {
         messageId,
-        from: customer(index, customers),
+        from: customer(index, customerRun),
         to: NUMBERS.acs,
         message: `Message ${index}`,
         receivedTimestamp: new Date().toISOString(),
@@ -127,13 +127,13 @@ const signed = {
       headers: { 'aeg-event-type': 'Notification', 'x-sms-webhook-secret': ACS_SECRET },
     };
   },
-  telesign: (run: string, customers: number) => (index: number) => {
+  telesign: (run: string, customerRun: number) => (index: number) => {
     const body = JSON.stringify({
       reference_id: `${run}${index}`,
       sub_resource: 'mo_sms',
       status: { code: 1500, description: 'Delivered to customer', updated_on: new Date().toISOString() },
       user_response: {
-        phone_number: customer(index, customers).slice(1),
+        phone_number: customer(index, customerRun).slice(1),
         sender_id: NUMBERS.telesign.slice(1),
         mo_message: `Message ${index}`,
       },
@@ -168,10 +168,7 @@ async function webhooks() {
     TELESIGN_CUSTOMER_ID: TELESIGN.customerId,
     TELESIGN_API_KEY: TELESIGN.apiKey,
   };
-  // The yardstick for Twilio, in the same run: express + twilio.webhook(), storing nothing. Both
-  // are warmed alike, then measured in turns (peer, ours, peer, ours, ...): this machine's speed
-  // moves by up to a third within minutes, and a single round each compared whichever minute it
-  // fell in. Run 0 is the warm-ups' customers; each measured round writes to customers of its own.
+  // The yardstick for Twilio, in the same run: express + twilio.webhook(), storing nothing.
   const peer = await startExpressPeer(TWILIO.token, `${PUBLIC_BASE}/api/twilio/inbound`);
   if (!peer) {
     process.stdout.write(
@@ -180,101 +177,108 @@ async function webhooks() {
   }
   try {
     await withHost(env, seed, async (host, latency) => {
-      const urlOf = (provider: keyof typeof routes) =>
-        `${host.url.replace('localhost', '127.0.0.1')}/api/${routes[provider]}`;
-      const measure = async (provider: keyof typeof routes, run: number) => {
-        const result = await drive({
-          url: urlOf(provider),
-          total: TOTAL,
-          concurrency: CONCURRENCY,
-          body: signed[provider](`r${run}-`, run),
-        });
-        const deadline = Date.now() + 60_000;
-        while ([...result.answeredAt.keys()].some((id) => !latency.has(id)) && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-        return result;
-      };
-      const stored = (results: LoadResult[]) =>
-        results
-          .flatMap((result) => [...result.answeredAt.keys()])
-          .flatMap((id) => latency.get(id) ?? [])
-          .sort((a, b) => a - b);
-      const line = (provider: string, results: LoadResult[], extra = '') => {
-        const times = stored(results);
-        const rate = median(results.map((result) => result.perSecond));
-        const cpu = median(results.map((result) => result.cpuMsPerRequest));
-        const failed = results.reduce((sum, result) => sum + result.failed, 0);
-        process.stdout.write(
-          `${provider.padEnd(8)} signed webhook: ${fmt(rate, 0)} msg/s accepted (${failed} refused), ` +
-            `${fmt(cpu, 3)} CPU-ms/msg, ` +
-            `accept -> stored p50 ${fmt(percentile(times, 50))} ms, p99 ${fmt(percentile(times, 99))} ms${extra}\n`,
-        );
-      };
-
-      if (peer) {
-        await drive({ url: peer.url, total: WARMUP, concurrency: CONCURRENCY, body: signed.twilio('pw', 0) });
-      }
-      await drive({
-        url: urlOf('twilio'),
-        total: WARMUP,
-        concurrency: CONCURRENCY,
-        body: signed.twilio('w', 0),
-      });
-      const ours: LoadResult[] = [];
-      const peers: LoadResult[] = [];
-      for (let round = 1; round <= ROUNDS; round++) {
-        if (peer) {
-          const result = await drive({
-            url: peer.url,
-            total: TOTAL,
-            concurrency: CONCURRENCY,
-            body: signed.twilio(`p${round}-`, round),
-          });
-          peers.push(result);
-        }
-        ours.push(await measure('twilio', round));
-        const peerRound = peers.at(-1);
-        const ourRound = ours.at(-1);
-        if (ourRound) {
-          process.stdout.write(
-            `  round ${round}: twilio ${fmt(ourRound.perSecond, 0)} msg/s (${fmt(ourRound.cpuMsPerRequest, 3)} CPU-ms/msg)` +
-              (peerRound
-                ? `, express + twilio.webhook() ${fmt(peerRound.perSecond, 0)} msg/s (${fmt(peerRound.cpuMsPerRequest, 3)} CPU-ms/req)` +
-                  ` = ${fmt(ourRound.perSecond / peerRound.perSecond, 2)}x`
-                : '') +
-              '\n',
-          );
-        }
-      }
-      if (peers.length > 0) {
-        const failed = peers.reduce((sum, result) => sum + result.failed, 0);
-        process.stdout.write(
-          `express + twilio.webhook() (no storage): ${fmt(median(peers.map((r) => r.perSecond)), 0)} msg/s median of ${peers.length} (${failed} refused), ` +
-            `${fmt(median(peers.map((r) => r.cpuMsPerRequest)), 3)} CPU-ms/req\n`,
-        );
-      }
-      const peerRate = peers.length > 0 ? median(peers.map((r) => r.perSecond)) : Number.NaN;
-      line(
-        'twilio',
-        ours,
-        Number.isNaN(peerRate)
-          ? ''
-          : `, median of ${ours.length}: ${fmt(median(ours.map((r) => r.perSecond)) / peerRate, 2)}x express + twilio.webhook() (goal >= 1x)`,
-      );
+      const runs = hostRuns(host, latency);
+      await twilioAgainstPeer(runs, peer?.url);
       for (const provider of ['acs', 'telesign'] as const) {
-        await drive({
-          url: urlOf(provider),
-          total: WARMUP,
-          concurrency: CONCURRENCY,
-          body: signed[provider]('w', 0),
-        });
-        line(provider, [await measure(provider, 1)]);
+        await runs.warmUp(provider);
+        printWebhook(provider, [await runs.measure(provider, 1)], latency);
       }
     });
   } finally {
     await peer?.close();
   }
+}
+
+/** A round of ours: the process's CPU is counted until every accepted message is stored. */
+interface OurRound extends LoadResult {
+  cpuMsPerStored: number;
+}
+
+/** Driving the local host's webhooks, each run waiting until what it sent is stored. */
+function hostRuns(host: LocalHost, latency: Map<string, number>) {
+  const urlOf = (provider: keyof typeof routes) =>
+    `${host.url.replace('localhost', '127.0.0.1')}/api/${routes[provider]}`;
+  // A run's backlog left storing would share the CPU with the next run, the peer's included.
+  const drained = async (result: LoadResult) => {
+    const deadline = Date.now() + 60_000;
+    while ([...result.answeredAt.keys()].some((id) => !latency.has(id)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  return {
+    latency,
+    warmUp: async (provider: keyof typeof routes) => {
+      const body = signed[provider]('w', 0);
+      await drained(await drive({ url: urlOf(provider), total: WARMUP, concurrency: CONCURRENCY, body }));
+    },
+    measure: async (provider: keyof typeof routes, run: number): Promise<OurRound> => {
+      const cpu = process.cpuUsage();
+      const body = signed[provider](`r${run}-`, run);
+      const result = await drive({ url: urlOf(provider), total: TOTAL, concurrency: CONCURRENCY, body });
+      await drained(result);
+      const used = process.cpuUsage(cpu);
+      return { ...result, cpuMsPerStored: (used.user + used.system) / 1000 / Math.max(1, result.accepted) };
+    },
+  };
+}
+
+/**
+ * Twilio against the peer. Both are warmed alike, then measured in turns (peer, ours, peer, ours,
+ * ...), and the median of the rounds' ratios compared, as the ingest bench does: this machine's
+ * speed moves by up to a third within minutes, and one round each compared whichever minute each
+ * fell in. Run 0 is the warm-ups' customers; each measured round writes to customers of its own.
+ */
+async function twilioAgainstPeer(runs: ReturnType<typeof hostRuns>, peerUrl: string | undefined) {
+  const drivePeer = (run: string, customerRun: number, total: number) =>
+    peerUrl
+      ? drive({ url: peerUrl, total, concurrency: CONCURRENCY, body: signed.twilio(run, customerRun) })
+      : undefined;
+  await drivePeer('pw', 0, WARMUP);
+  await runs.warmUp('twilio');
+  const rounds: { ours: OurRound; peer: LoadResult | undefined }[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const peer = await drivePeer(`p${round}-`, round, TOTAL);
+    const ours = await runs.measure('twilio', round);
+    rounds.push({ ours, peer });
+    process.stdout.write(
+      `  round ${round}: twilio ${fmt(ours.perSecond, 0)} msg/s (${fmt(ours.cpuMsPerStored, 3)} CPU-ms/msg stored)` +
+        (peer
+          ? `, express + twilio.webhook() ${fmt(peer.perSecond, 0)} msg/s (${fmt(peer.cpuMsPerRequest, 3)} CPU-ms/req)` +
+            ` = ${fmt(ours.perSecond / peer.perSecond, 2)}x`
+          : '') +
+        '\n',
+    );
+  }
+  const peers = rounds.flatMap((round) => round.peer ?? []);
+  const ratios = rounds.flatMap(({ ours, peer }) => (peer ? ours.perSecond / peer.perSecond : []));
+  if (peers.length > 0) {
+    const failed = peers.reduce((sum, result) => sum + result.failed, 0);
+    process.stdout.write(
+      `express + twilio.webhook() (no storage): ${fmt(median(peers.map((r) => r.perSecond)), 0)} msg/s, ` +
+        `median of ${peers.length} (${failed} refused), ${fmt(median(peers.map((r) => r.cpuMsPerRequest)), 3)} CPU-ms/req\n`,
+    );
+  }
+  printWebhook(
+    'twilio',
+    rounds.map((round) => round.ours),
+    runs.latency,
+    ratios.length > 0
+      ? `, median of ${ratios.length} rounds: ${fmt(median(ratios), 2)}x express + twilio.webhook() (goal >= 1x)`
+      : '',
+  );
+}
+
+function printWebhook(provider: string, rounds: OurRound[], latency: Map<string, number>, extra = '') {
+  const times = rounds
+    .flatMap((round) => [...round.answeredAt.keys()])
+    .flatMap((id) => latency.get(id) ?? [])
+    .sort((a, b) => a - b);
+  const failed = rounds.reduce((sum, round) => sum + round.failed, 0);
+  process.stdout.write(
+    `${provider.padEnd(8)} signed webhook: ${fmt(median(rounds.map((r) => r.perSecond)), 0)} msg/s accepted (${failed} refused), ` +
+      `${fmt(median(rounds.map((r) => r.cpuMsPerStored)), 3)} CPU-ms/msg until stored, ` +
+      `accept -> stored p50 ${fmt(percentile(times, 50))} ms, p99 ${fmt(percentile(times, 99))} ms${extra}\n`,
+  );
 }
 
 async function outbound() {

@@ -3,8 +3,8 @@
  * A send is taken while the sender has fewer than `limit + 1` in the window (one over the limit is
  * slack for timer jitter: a sender pacing itself exactly must never trip it). Each sender's times
  * are kept in arrival order and dropped from the front as they leave the window, so a send costs
- * the same at 1000 a second as at 1 (filtering the whole window copied up to a thousand times per
- * send, and the fan-out bench's stand-in shares the local host's HTTP thread).
+ * about the same (amortised) at 1000 a second as at 1: filtering the whole window copied up to a
+ * thousand times per send, on the HTTP thread the fan-out bench's stand-in shares with the host.
  */
 export class RateWindow {
   private readonly senders = new Map<string, { times: number[]; first: number }>();
@@ -14,7 +14,10 @@ export class RateWindow {
     private readonly windowMs = 1000,
   ) {}
 
-  /** Takes a send from the sender at `now` (ms), or answers false when it is over the limit. */
+  /**
+   * Takes a send from the sender at `now` (ms, never earlier than a `now` given before: times
+   * leave from the front), or answers false when it is over the limit.
+   */
   take(sender: string, now: number): boolean {
     let kept = this.senders.get(sender);
     if (!kept) {
@@ -23,7 +26,8 @@ export class RateWindow {
     }
     const { times } = kept;
     while (kept.first < times.length && now - (times[kept.first] ?? now) >= this.windowMs) kept.first += 1;
-    // The times that left the window are dropped now and then, not on every send.
+    // Splicing on every send would copy the live window each time, the cost this class removes:
+    // the times that left it are dropped once they are over a thousand and outnumber those left.
     if (kept.first > 1024 && kept.first * 2 > times.length) {
       times.splice(0, kept.first);
       kept.first = 0;
