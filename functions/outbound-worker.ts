@@ -18,10 +18,11 @@ const outboundMessage = z.looseObject({
 });
 
 /**
- * Sends replies, automated messages and notifications; session = sender number. On the last allowed
- * delivery, a failure that is not the provider's answer (which marks the message failed itself)
- * marks it failed here, so the agent sees it did not go; the queue message is still dead-lettered,
- * and stays there for an operator to look at (docs/decisions.md, "Dead letters").
+ * Sends replies, automated messages and notifications; session = the sender number's lane for the
+ * customer (shared/domain/send-lanes.ts). On the last allowed delivery, a failure that is not the
+ * provider's answer (which marks the message failed itself) marks it failed here, so the agent sees
+ * it did not go; the queue message is still dead-lettered, and stays there for an operator to look
+ * at (docs/decisions.md, "Dead letters").
  */
 export function outboundWorkerFunction(app: App): QueueFunction {
   return {

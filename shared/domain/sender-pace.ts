@@ -17,8 +17,24 @@ export function numberType(number: string): NumberType {
  */
 export interface SenderPace {
   number: string;
-  /** The earliest instant the next message may go (ISO 8601). */
+  /** The earliest instant the next message may go (ISO 8601, rounded up to the millisecond). */
   nextSlotAt: string;
+  /**
+   * The same instant with its fraction (ms since the epoch): a number with lanes has slots a
+   * fraction of a millisecond over a whole one apart. Records written before it lack it.
+   */
+  nextSlotMs?: number;
+}
+
+/**
+ * A number's next slot from its pace record: now, or the slot the record holds if that is later;
+ * never one already past, since a text sent late must not share its moment with the next one's slot
+ * (a provider would count both in the same second).
+ */
+export function takeSlot(nowMs: number, pace: SenderPace | undefined, spacingMs: number) {
+  const held = pace ? (pace.nextSlotMs ?? Date.parse(pace.nextSlotAt)) : Number.NEGATIVE_INFINITY;
+  const slot = Math.max(nowMs, held);
+  return { slot, next: slot + spacingMs };
 }
 
 /** Messages per second a number may send, by number type (configuration), unless its channel says. */

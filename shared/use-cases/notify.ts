@@ -17,6 +17,7 @@ import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } fro
 import { type OutgoingMessage, queueNames } from '../ports.js';
 import type { CoreDeps } from './deps.js';
 import { optedOutOf } from './erased-opt-outs.js';
+import { outboundSessionFor } from './send-pace.js';
 
 const sha256 = (text: string) => hash('sha256', text);
 
@@ -129,7 +130,7 @@ export async function sendNotification(
     };
     outgoing.push({
       id: message.id,
-      sessionId: from,
+      sessionId: outboundSessionFor(deps.sendRates, channel, from, to),
       body: message,
       ...(request.sendAt || slot.held ? { scheduledAt: slot.at } : {}),
     });

@@ -4,10 +4,11 @@ import { AlreadyExistsError } from '../errors.js';
 import { queueNames } from '../ports.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
+import { outboundSessionFor } from './send-pace.js';
 
 /**
- * Puts a message on the outbound queue (session = sender number, so one number's order and rate
- * hold across instances). The queue message carries the whole message: if we crash before the
+ * Puts a message on the outbound queue (session = the sender number's lane for the customer, so a
+ * customer's texts keep their order and the number's rate holds across instances: send-lanes.ts). The queue message carries the whole message: if we crash before the
  * record is written, the outbound worker writes it, so an accepted reply is never lost. Media
  * must have been checked against the channel (validateOutboundMedia) before: nothing checks it here.
  */
@@ -38,6 +39,7 @@ export async function queueOutbound(
       });
     }
   }
+  const channel = deps.directory.channel(conversation.channelId);
   const message: Message = {
     id: options.id ?? deps.ids.next(),
     conversationId,
@@ -50,7 +52,7 @@ export async function queueOutbound(
     ...(options.media && options.media.length > 0 ? { media: options.media } : {}),
     segments: messageSegments(text),
     createdAt: conversation.lastActivityAt,
-    provider: deps.directory.channel(conversation.channelId).provider,
+    provider: channel.provider,
     providerMessageId: null,
     status: 'queued',
     failureReason: null,
@@ -60,7 +62,7 @@ export async function queueOutbound(
   const trace = author.kind === 'agent' ? conversation.traceContext : undefined;
   await deps.queue.send(queueNames.outbound, {
     id: message.id,
-    sessionId: message.from,
+    sessionId: outboundSessionFor(deps.sendRates, channel, message.from, message.to),
     body: message,
     ...(trace ? { traceContext: trace } : {}),
   });

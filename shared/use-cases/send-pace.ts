@@ -1,6 +1,7 @@
 import type { Channel } from '../domain/channel.js';
 import { typeOf } from '../domain/channel-number.js';
-import { numberType, type SendRates } from '../domain/sender-pace.js';
+import { outboundSession, sendLanes, slotSpacingMs } from '../domain/send-lanes.js';
+import { numberType, type SendRates, takeSlot } from '../domain/sender-pace.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
 
@@ -21,26 +22,33 @@ export function rateFor(
 
 /**
  * Takes the number's next send slot and says how long to wait for it, to the fraction of a
- * millisecond. Slots are spaced by the number's rate and taken under the pace record's ETag, so no
- * two senders anywhere share one. The record keeps whole milliseconds, so the next slot is rounded
- * up: at 3 a second slots 333 ms apart would fit four sends into one second, 334 never do.
+ * millisecond. Slots are spaced for the number's rate and lanes (send-lanes.ts) and taken under the
+ * pace record's ETag, so no two senders anywhere share one.
  */
 export async function reserveSendSlot(
   deps: CoreDeps,
   number: string,
   ratePerSecond: number,
 ): Promise<number> {
-  const spacing = 1000 / ratePerSecond;
+  const spacing = slotSpacingMs(ratePerSecond, sendLanes(ratePerSecond));
   return retryOnConflict(async () => {
     const now = deps.pacingClock.nowMs();
     const stored = await deps.store.getSenderPace(number);
-    // A number with no slot waiting sends in the current millisecond: counting its fraction into
-    // the next slot would push that slot into the millisecond after, and lose up to one each time.
-    const slot = Math.max(Math.floor(now), stored ? Date.parse(stored.value.nextSlotAt) : 0);
+    const { slot, next } = takeSlot(now, stored?.value, spacing);
     await deps.store.putSenderPace(
-      { number, nextSlotAt: new Date(Math.ceil(slot + spacing)).toISOString() },
+      { number, nextSlotAt: new Date(Math.ceil(next)).toISOString(), nextSlotMs: next },
       stored?.etag ?? null,
     );
-    return Math.max(0, slot - now);
+    return slot - now;
   });
+}
+
+/** The outbound session a text to `to` from `from` joins: its number's lane for that customer. */
+export function outboundSessionFor(
+  rates: SendRates,
+  channel: Pick<Channel, 'sendRatePerSecond' | 'numbers'>,
+  from: string,
+  to: string,
+): string {
+  return outboundSession(from, to, sendLanes(rateFor(rates, channel, from)));
 }
