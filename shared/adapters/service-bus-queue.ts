@@ -121,8 +121,8 @@ export class ServiceBusQueue implements QueueSender, QueueReceiver {
    * Sends in the SDK's batches, each as large as the link allows, one session's messages to a
    * batch: a partitioned entity takes a batch only when all its messages share a partition key,
    * which for a session is the session id. A fanned-out notification has few sessions (one per
-   * sending number), so this is still a batch or a few per number. Batches go one after another,
-   * so the messages of a session keep their order.
+   * sending number, or per lane of a fast one: send-lanes.ts), so this is still a batch or a few
+   * per session. Batches go one after another, so the messages of a session keep their order.
    */
   async sendBatch(queue: QueueName, messages: readonly OutgoingMessage[]): Promise<void> {
     const sender = this.sender(queue);

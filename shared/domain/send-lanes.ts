@@ -1,24 +1,25 @@
 /**
  * Lanes of a sending number: how many of its texts may be with the provider at once. A number's
  * outbound messages queue in sessions, and a session sends one text at a time (the next waits for
- * the provider's answer to the one before). With one session per number, a number sends at most one
- * text per provider round trip: 1000/s numbers fell behind their pace on a 1 ms round trip, and a
- * 150 ms round trip would hold a short code to about 7 a second. A fast number's texts are
- * therefore split over lanes by customer, each lane a session of its own: a customer's texts stay
- * in one lane, in order, and the lanes send side by side.
+ * the provider's answer to the one before), so with one session per number a number sends at most
+ * one text per round trip: 1000/s numbers fell behind their pace on a 1 ms round trip. A fast
+ * number's texts are therefore split over lanes by customer, each lane a session of its own: a
+ * customer's texts stay in one lane, in order, and the lanes send side by side.
  *
- * What a provider counts is arrivals per second, and a lane's text may arrive late (a slow moment
- * on the way) while the others keep to their slots: after such a stall a second could hold the
- * stalled texts and a full second's slots. Each lane takes its next slot only after its last text
- * was answered, so at most one text per lane arrives after a later slot; the slots are spaced for
- * `rate - lanes + 1` a second, so no second ever holds more than `rate + 1` arrivals however the
- * texts are delayed (the one over is the slack a provider gives for timer jitter, as our Twilio
- * stand-in does). A number under 200 a second keeps one lane and its full rate.
+ * A provider may count arrivals per second, and a lane's text may arrive late (a slow moment on the
+ * way) while the others keep to their slots. Each lane takes its next slot only after its last text
+ * was answered, so at most one text per lane arrives in a second from a slot before it; the slots
+ * are spaced for `rate - lanes + 1` a second, so a second holds at most `rate + 1` arrivals however
+ * the texts are delayed, given one clock and one lane count (docs/decisions.md, "Lanes"). A number
+ * under 200 a second keeps one lane.
  */
 
 /** A lane per this many texts a second. */
 const TEXTS_PER_LANE = 100;
-/** At most this many sessions of one number are taken at once (host.json: maxConcurrentSessions 16). */
+/**
+ * Each lane costs a slot a second; the configuration takes rates up to 1000 a second (10 lanes), and
+ * this bounds what a later, higher limit would give.
+ */
 const MAX_LANES = 16;
 
 export function sendLanes(ratePerSecond: number): number {
@@ -26,12 +27,13 @@ export function sendLanes(ratePerSecond: number): number {
 }
 
 /**
- * Milliseconds between a number's slots: `rate - lanes + 1` slots a second (see above), rounded up
- * to the microsecond, so three a second are 333.334 ms apart and no second ever holds four (a
- * third of a second in floating point could make three spacings fall a hair short of one).
+ * Microseconds between a number's slots: `rate - lanes + 1` slots a second (see above), rounded up,
+ * so three a second are 333,334 µs apart and no second ever holds four. Whole microseconds, as the
+ * pace record keeps them: sums of fractional milliseconds at the epoch's scale round each time, and
+ * 694 slots at 700 a second came to 999.997 ms.
  */
-export function slotSpacingMs(ratePerSecond: number, lanes: number): number {
-  return Math.ceil(1_000_000 / (ratePerSecond - lanes + 1)) / 1000;
+export function slotSpacingUs(ratePerSecond: number, lanes: number): number {
+  return Math.ceil(1_000_000 / (ratePerSecond - lanes + 1));
 }
 
 /**

@@ -20,21 +20,22 @@ export interface SenderPace {
   /** The earliest instant the next message may go (ISO 8601, rounded up to the millisecond). */
   nextSlotAt: string;
   /**
-   * The same instant with its fraction (ms since the epoch): a number with lanes has slots a
-   * fraction of a millisecond over a whole one apart. Records written before it lack it.
+   * The same instant in whole microseconds since the epoch (exact in a double until 2255): a number
+   * with lanes has slots a fraction of a millisecond over a whole one apart. Records written before
+   * it lack it.
    */
-  nextSlotMs?: number;
+  nextSlotUs?: number;
 }
 
 /**
- * A number's next slot from its pace record: now, or the slot the record holds if that is later;
- * never one already past, since a text sent late must not share its moment with the next one's slot
- * (a provider would count both in the same second).
+ * A number's next slot from its pace record, in whole microseconds: now (rounded up), or the slot
+ * the record holds if that is later; never one already past, since a text sent late must not share
+ * its moment with the next one's slot (a provider would count both in the same second).
  */
-export function takeSlot(nowMs: number, pace: SenderPace | undefined, spacingMs: number) {
-  const held = pace ? (pace.nextSlotMs ?? Date.parse(pace.nextSlotAt)) : Number.NEGATIVE_INFINITY;
-  const slot = Math.max(nowMs, held);
-  return { slot, next: slot + spacingMs };
+export function takeSlot(nowMs: number, pace: SenderPace | undefined, spacingUs: number) {
+  const held = pace ? (pace.nextSlotUs ?? Date.parse(pace.nextSlotAt) * 1000) : 0;
+  const slotUs = Math.max(Math.ceil(nowMs * 1000), held);
+  return { slotUs, nextUs: slotUs + spacingUs };
 }
 
 /** Messages per second a number may send, by number type (configuration), unless its channel says. */

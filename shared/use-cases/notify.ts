@@ -96,8 +96,8 @@ export async function sendNotification(
     plan.push({ to, text, language, slot });
   }
 
-  // Accepted in two writes whatever the count: one batch to the outbound queue, then the
-  // notification. Each recipient's message record is the outbound worker's to create (it stores a
+  // Accepted in two writes whatever the count: one batch to the outbound queue (on Service Bus one
+  // per session: a number's, or each lane's of a fast number), then the notification. Each recipient's message record is the outbound worker's to create (it stores a
   // message it does not find); until then the status answers queued. A crash between the two
   // leaves messages queued for a notification not written yet: the caller saw a failure and
   // retries with the same Idempotency-Key, which derives the same ids, so the queue drops the

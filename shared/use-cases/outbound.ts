@@ -62,7 +62,14 @@ export async function queueOutbound(
   const trace = author.kind === 'agent' ? conversation.traceContext : undefined;
   await deps.queue.send(queueNames.outbound, {
     id: message.id,
-    sessionId: outboundSessionFor(deps.sendRates, channel, message.from, message.to),
+    // Lanes by the channel the number belongs to now, as the worker paces it and as a
+    // notification from the same number picks its lane: one customer, one lane.
+    sessionId: outboundSessionFor(
+      deps.sendRates,
+      deps.directory.channelForNumber(message.from) ?? channel,
+      message.from,
+      message.to,
+    ),
     body: message,
     ...(trace ? { traceContext: trace } : {}),
   });

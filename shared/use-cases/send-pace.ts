@@ -1,6 +1,6 @@
 import type { Channel } from '../domain/channel.js';
 import { typeOf } from '../domain/channel-number.js';
-import { outboundSession, sendLanes, slotSpacingMs } from '../domain/send-lanes.js';
+import { outboundSession, sendLanes, slotSpacingUs } from '../domain/send-lanes.js';
 import { numberType, type SendRates, takeSlot } from '../domain/sender-pace.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
@@ -30,16 +30,16 @@ export async function reserveSendSlot(
   number: string,
   ratePerSecond: number,
 ): Promise<number> {
-  const spacing = slotSpacingMs(ratePerSecond, sendLanes(ratePerSecond));
+  const spacing = slotSpacingUs(ratePerSecond, sendLanes(ratePerSecond));
   return retryOnConflict(async () => {
     const now = deps.pacingClock.nowMs();
     const stored = await deps.store.getSenderPace(number);
-    const { slot, next } = takeSlot(now, stored?.value, spacing);
+    const { slotUs, nextUs } = takeSlot(now, stored?.value, spacing);
     await deps.store.putSenderPace(
-      { number, nextSlotAt: new Date(Math.ceil(next)).toISOString(), nextSlotMs: next },
+      { number, nextSlotAt: new Date(Math.ceil(nextUs / 1000)).toISOString(), nextSlotUs: nextUs },
       stored?.etag ?? null,
     );
-    return slot - now;
+    return Math.max(0, slotUs / 1000 - now);
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outboundSession, sendLanes, slotSpacingMs } from '../../shared/domain/send-lanes.js';
+import { outboundSession, sendLanes, slotSpacingUs } from '../../shared/domain/send-lanes.js';
 import { type SenderPace, takeSlot } from '../../shared/domain/sender-pace.js';
 import { RateWindow } from '../../stand-ins/rate-window.js';
 
@@ -40,78 +40,100 @@ describe('the lanes of a sending number', () => {
     for (const count of counts.values()) expect(count).toBeGreaterThan(60);
   });
 
-  it('space the slots for rate - lanes + 1 a second, rounded up to the microsecond', () => {
-    expect(slotSpacingMs(100, 1)).toBe(10);
-    expect(slotSpacingMs(3, 1)).toBe(333.334);
-    expect(slotSpacingMs(1000, 10)).toBe(1.01);
+  it('space the slots for rate - lanes + 1 a second, in whole microseconds rounded up', () => {
+    expect(slotSpacingUs(100, 1)).toBe(10_000);
+    expect(slotSpacingUs(3, 1)).toBe(333_334);
+    expect(slotSpacingUs(1000, 10)).toBe(1010);
   });
 });
 
+/** An instant at the epoch's scale, where a double keeps a millisecond's fraction to 0.24 µs. */
+const EPOCH_START = Date.parse('2026-12-03T18:00:00.000Z');
+
 /**
  * Texts of one number through `lanes` sessions, each sending its next only once the provider has
- * answered its last, with slots taken from one pace record. Each text takes `delay(i)` ms to reach
- * the provider (and as long again for the answer to come back); the provider counts arrivals in a
- * sliding second, as carriers and our Twilio stand-in do. Answers how many it refused.
+ * answered its last, with slots taken from one pace record. A text reaches the provider `delay(slot)`
+ * ms after its slot, and the answer is back 0.05 ms after that. Answers every arrival (ms).
  */
-function refusedBy(
-  rate: number,
-  lanes: number,
-  spacing: number,
-  delay: (i: number) => number,
-  texts: number,
-) {
+function arrivalsOf(lanes: number, spacingUs: number, delay: (slotMs: number) => number, texts: number) {
   let pace: SenderPace | undefined;
-  const freeAt = Array.from({ length: lanes }, () => 0);
+  const freeAt = Array.from({ length: lanes }, () => EPOCH_START);
   const arrivals: number[] = [];
   for (let i = 0; i < texts; i++) {
-    // The lane free first takes the next text; its slot is taken when it is free.
+    // The lane free first takes the next text, and takes its slot when it is free.
     const lane = freeAt.indexOf(Math.min(...freeAt));
-    const { slot, next } = takeSlot(freeAt[lane] ?? 0, pace, spacing);
-    pace = { number, nextSlotAt: new Date(Math.ceil(next)).toISOString(), nextSlotMs: next };
-    const arrival = slot + delay(i);
+    const { slotUs, nextUs } = takeSlot(freeAt[lane] ?? EPOCH_START, pace, spacingUs);
+    pace = { number, nextSlotAt: new Date(Math.ceil(nextUs / 1000)).toISOString(), nextSlotUs: nextUs };
+    const arrival = slotUs / 1000 + delay(slotUs / 1000);
     arrivals.push(arrival);
-    freeAt[lane] = arrival + delay(i);
+    freeAt[lane] = arrival + 0.05;
   }
-  const window = new RateWindow(rate);
-  return arrivals.sort((a, b) => a - b).filter((at) => !window.take(number, at)).length;
+  return arrivals.sort((a, b) => a - b);
 }
 
-/** Mostly a quarter of a millisecond on the way, and now and then a stall of up to 25 ms. */
+/** The most arrivals any sliding second (t - 1000, t] holds, as a provider counts them. */
+function busiestSecond(sorted: number[]): number {
+  let most = 0;
+  let first = 0;
+  for (let last = 0; last < sorted.length; last++) {
+    while ((sorted[last] ?? 0) - (sorted[first] ?? 0) >= 1000) first += 1;
+    most = Math.max(most, last - first + 1);
+  }
+  return most;
+}
+
+/** How many the Twilio stand-in's window refuses of those arrivals. */
+const refused = (sorted: number[], rate: number) => {
+  const window = new RateWindow(rate);
+  return sorted.filter((at) => !window.take(number, at)).length;
+};
+
+/** A quarter of a millisecond on the way, and for one text in fifty a stall of up to 25 ms. */
 function stalls(seed: number) {
   let state = seed;
   const random = () => {
     state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
     return state / 2 ** 32;
   };
-  const delays = Array.from({ length: 30_000 }, () => (random() < 0.02 ? random() * 25 : 0.25));
-  return (i: number) => delays[i % delays.length] ?? 0.25;
+  return () => (random() < 0.02 ? random() * 25 : 0.25);
 }
 
 describe('a number sending through lanes, as the provider counts it', () => {
-  it.each([1, 2, 3])('is never refused however its texts are delayed on the way (run %i)', (seed) => {
-    const rate = 1000;
-    const lanes = sendLanes(rate);
-    expect(refusedBy(rate, lanes, slotSpacingMs(rate, lanes), stalls(seed), 20_000)).toBe(0);
+  const rate = 1000;
+  const lanes = sendLanes(rate);
+  // Two seconds in, every lane's text from the last 10 ms before the instant arrives just after it,
+  // while the texts after it keep their slots: the worst a stall can do.
+  const stallAt = EPOCH_START + 2000;
+  const worst = (slot: number) => (slot >= stallAt - 10 && slot < stallAt ? stallAt - slot + 0.001 : 0.05);
+
+  it('never has more than rate + 1 arrivals in a second, in the worst stall', () => {
+    const arrivals = arrivalsOf(lanes, slotSpacingUs(rate, lanes), worst, 5000);
+    expect(busiestSecond(arrivals)).toBeLessThanOrEqual(rate + 1);
+    expect(refused(arrivals, rate)).toBe(0);
   });
 
-  it('would be refused after stalls with its slots spaced for the full rate', () => {
-    const rate = 1000;
-    const lanes = sendLanes(rate);
-    expect(refusedBy(rate, lanes, slotSpacingMs(rate, 1), stalls(1), 20_000)).toBeGreaterThan(0);
+  it('would have rate + lanes in a second after that stall with its slots spaced for the full rate', () => {
+    const arrivals = arrivalsOf(lanes, slotSpacingUs(rate, 1), worst, 5000);
+    expect(busiestSecond(arrivals)).toBe(rate + lanes);
+    expect(refused(arrivals, rate)).toBeGreaterThan(0);
   });
 
-  it('sends at nearly its full rate when nothing stalls', () => {
-    const rate = 1000;
-    const lanes = sendLanes(rate);
-    const spacing = slotSpacingMs(rate, lanes);
-    let pace: SenderPace | undefined;
-    let last = 0;
-    for (let i = 0; i < 1000; i++) {
-      const taken = takeSlot(0, pace, spacing);
-      pace = { number, nextSlotAt: new Date(Math.ceil(taken.next)).toISOString(), nextSlotMs: taken.next };
-      last = taken.slot;
-    }
-    // 1000 texts in about 1.009 s: 990 a second, 99% of the pace.
-    expect(last).toBeCloseTo(999 * 1.01, 6);
+  it.each([1, 2, 3])('is never refused with random stalls on the way (run %i)', (seed) => {
+    const arrivals = arrivalsOf(lanes, slotSpacingUs(rate, lanes), stalls(seed), 20_000);
+    expect(refused(arrivals, rate)).toBe(0);
+  });
+
+  it.each([3, 101, 250, 700])(
+    'keeps %i a second to at most rate + 1 in any second, over many seconds at the epoch’s scale',
+    (r) => {
+      const arrivals = arrivalsOf(sendLanes(r), slotSpacingUs(r, sendLanes(r)), () => 0, r * 5);
+      expect(busiestSecond(arrivals)).toBeLessThanOrEqual(r - sendLanes(r) + 1);
+    },
+  );
+
+  it('sends at 990 a second when nothing stalls', () => {
+    const arrivals = arrivalsOf(lanes, slotSpacingUs(rate, lanes), () => 0.05, 2000);
+    // Slots 1010 µs apart: 2000 texts in 2019 ms.
+    expect((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0)).toBeCloseTo(1999 * 1.01, 3);
   });
 });
