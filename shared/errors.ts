@@ -155,6 +155,17 @@ export class SendError extends SmsError {
 }
 
 /**
+ * The request went to the provider and no answer came back (the connection broke, or the wait for
+ * the answer ran out): the provider may have taken the message. A provider with idempotency keys
+ * takes a retry as the same message; for one without, a retry could send it twice.
+ */
+export class SendInDoubtError extends SendError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('transient', message, undefined, options);
+  }
+}
+
+/**
  * The provider refused the account's credentials (401/403 on authentication): nothing was sent, so
  * a send may be tried again once the secret is read anew (it may have been rotated).
  */

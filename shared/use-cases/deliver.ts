@@ -3,7 +3,7 @@ import { maskPhone } from '../domain/mask.js';
 import { advanceStatus, type Message, type OutboundStatus } from '../domain/message.js';
 import { providerSendsMedia } from '../domain/outbound-media.js';
 import type { PhoneNumber } from '../domain/phone.js';
-import { AlreadyExistsError, ConcurrencyError, SendError } from '../errors.js';
+import { AlreadyExistsError, ConcurrencyError, SendError, SendInDoubtError } from '../errors.js';
 import type { DeliveryFailureReason, SmsSender, Stored } from '../ports.js';
 import { setConsent } from './consent.js';
 import type { CoreDeps } from './deps.js';
@@ -349,6 +349,18 @@ export async function deliverOutbound(
     return { status: 'sent', providerMessageId: result.providerMessageId };
   } catch (error) {
     if (!(error instanceof SendError)) throw error;
+    if (error instanceof SendInDoubtError && !sender.idempotent) {
+      // No answer to a request that went out: as for a send interrupted by a crash, the mark stays
+      // and the message is not sent again (it may have reached the customer).
+      deps.logger.warn('outbound.interrupted', { ...log, kind: 'in-doubt' });
+      return fail(
+        deps,
+        message,
+        `the provider did not answer (${error.message}); it may have reached the customer, so it was not repeated`,
+        { ...counted, reason: 'interrupted' },
+        started.stored,
+      );
+    }
     // The provider answered: nothing is in doubt, a retry may send.
     const answered = sender.idempotent
       ? started.stored

@@ -1,9 +1,12 @@
+import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhoneNumber, SenderNumber } from '../../shared/domain/phone.js';
-import { SendError, ValidationError } from '../../shared/errors.js';
+import { SendError, SendInDoubtError, ValidationError } from '../../shared/errors.js';
 import { parseTeleSignCallback, teleSignToE164 } from '../../shared/providers/telesign/callback.js';
 import { TeleSignSender } from '../../shared/providers/telesign/sender.js';
 import { signTeleSignRequest, verifyTeleSignCallback } from '../../shared/providers/telesign/signing.js';
+import { closeServer, listenOnLoopback } from '../../stand-ins/http.js';
 import { aChannel } from '../support/builders.js';
 import { jsonFixture } from '../support/fixtures.js';
 import { readHttpFixture } from '../support/http-fixture.js';
@@ -207,5 +210,61 @@ describe('sending through TeleSign', () => {
       (error: unknown) => error instanceof SendError && error.kind === 'permanent',
     );
     expect(server.refused).toContain('signature');
+  });
+
+  describe('when TeleSign does not answer', () => {
+    /** A server that reads the request whole, then does `then` with the socket instead of answering. */
+    async function silent(then: (socket: Socket) => void) {
+      const quiet = createServer((req) => {
+        req.resume();
+        req.on('end', () => then(req.socket));
+      });
+      return { url: await listenOnLoopback(quiet), stop: () => closeServer(quiet) };
+    }
+    const senderAt = (url: string, answerTimeoutMs?: number) =>
+      new TeleSignSender({
+        ...credentials,
+        apiBaseUrl: url,
+        publicBaseUrl: 'https://sms.contoso.com',
+        ...(answerTimeoutMs ? { answerTimeoutMs } : {}),
+      });
+
+    it('is in doubt when the connection breaks after the request went out: TeleSign may have taken it', async () => {
+      const api = await silent((socket) => socket.destroy());
+      try {
+        const error = await senderAt(api.url)
+          .send(request())
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(SendInDoubtError);
+        expect((error as Error).message).toMatch(/^TeleSign did not answer: /);
+      } finally {
+        await api.stop();
+      }
+    });
+
+    it('is in doubt when no answer comes in time', async () => {
+      const api = await silent(() => {});
+      try {
+        const error = await senderAt(api.url, 50)
+          .send(request())
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(SendInDoubtError);
+      } finally {
+        await api.stop();
+      }
+    });
+
+    it('is only transient when it cannot be reached at all: nothing was sent', async () => {
+      const closed = createServer();
+      const url = await listenOnLoopback(closed);
+      await closeServer(closed);
+      const error = await senderAt(url)
+        .send(request())
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SendError);
+      expect(error).not.toBeInstanceOf(SendInDoubtError);
+      expect((error as SendError).kind).toBe('transient');
+      expect((error as Error).message).toMatch(/^TeleSign unreachable: .*ECONNREFUSED/);
+    });
   });
 });

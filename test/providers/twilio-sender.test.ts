@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import twilio from 'twilio';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PhoneNumber, SenderNumber } from '../../shared/domain/phone.js';
-import { CredentialsRefusedError, SendError } from '../../shared/errors.js';
+import { CredentialsRefusedError, SendError, SendInDoubtError } from '../../shared/errors.js';
 import { TwilioSender } from '../../shared/providers/twilio/sender.js';
 import { closeServer, listenOnLoopback, readBody } from '../../stand-ins/http.js';
 import { TwilioApiServer } from '../../stand-ins/twilio-api-server.js';
@@ -169,12 +169,28 @@ describe('a send Twilio refuses', () => {
     expect(error.message).toBe("Twilio refused the account's credentials (20003)");
   });
 
-  it('is transient when Twilio cannot be reached', async () => {
+  it('is transient when Twilio cannot be reached: nothing was sent', async () => {
     const closed = createServer();
     const unreachable = await listenOnLoopback(closed);
     await closeServer(closed);
     const error = await refusal(sender(AUTH_TOKEN, unreachable).send(request));
     expect(error.kind).toBe('transient');
+    expect(error).not.toBeInstanceOf(SendInDoubtError);
     expect(error.message).toMatch(/^Twilio unreachable: /);
+  });
+
+  it('is in doubt when the connection breaks after the request went out: Twilio may have taken it', async () => {
+    const breaking = createServer((req) => {
+      req.resume();
+      req.on('end', () => req.socket.destroy());
+    });
+    const url = await listenOnLoopback(breaking);
+    try {
+      const error = await refusal(sender(AUTH_TOKEN, url).send(request));
+      expect(error).toBeInstanceOf(SendInDoubtError);
+      expect(error.message).toMatch(/^Twilio did not answer: /);
+    } finally {
+      await closeServer(breaking);
+    }
   });
 });

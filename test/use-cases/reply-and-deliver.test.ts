@@ -11,6 +11,7 @@ import {
   InvalidTransitionError,
   NotFoundError,
   SendError,
+  SendInDoubtError,
   ValidationError,
 } from '../../shared/errors.js';
 import { acceptDeliveryReport } from '../../shared/use-cases/accept-inbound.js';
@@ -292,6 +293,30 @@ describe('delivering through a provider without idempotency keys', () => {
     h.sender.failures = [new SendError('transient', 'provider returned 503')];
     await expect(deliverOutbound(h.deps, queuedMessage(h), attempt(1))).rejects.toBeInstanceOf(SendError);
     expect(await deliverOutbound(h.deps, queuedMessage(h), attempt(2))).toMatchObject({ status: 'sent' });
+    expect(h.sender.sends).toHaveLength(1);
+  });
+
+  it('fails a message the provider did not answer, and never sends it again: it may have reached the customer', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    h.sender.idempotent = false;
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Maybe sent' });
+    const message = queuedMessage(h);
+    h.sender.failures = [new SendInDoubtError('Twilio did not answer: socket hang up')];
+    expect(await deliverOutbound(h.deps, message, attempt(1))).toMatchObject({ status: 'failed' });
+    expect((await h.store.getMessage(conversationId, message.id))?.value.failureReason).toBe(
+      'the provider did not answer (Twilio did not answer: socket hang up); it may have reached the customer, so it was not repeated',
+    );
+    expect(await deliverOutbound(h.deps, message, attempt(2))).toMatchObject({ status: 'skipped' });
+    expect(h.sender.sends).toHaveLength(0);
+  });
+
+  it('retries a message the provider did not answer when the provider takes an idempotency key', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Sent once, by its key' });
+    const message = queuedMessage(h);
+    h.sender.failures = [new SendInDoubtError('ACS did not answer')];
+    await expect(deliverOutbound(h.deps, message, attempt(1))).rejects.toBeInstanceOf(SendInDoubtError);
+    expect(await deliverOutbound(h.deps, message, attempt(2))).toMatchObject({ status: 'sent' });
     expect(h.sender.sends).toHaveLength(1);
   });
 

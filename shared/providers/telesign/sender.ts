@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CredentialsRefusedError, SendError } from '../../errors.js';
+import { CredentialsRefusedError, SendError, SendInDoubtError } from '../../errors.js';
 import type { CredentialCheck, SendRequest, SendResult, SmsSender } from '../../ports.js';
 import { signTeleSignRequest, type TeleSignCredentials } from './signing.js';
 
@@ -8,7 +8,26 @@ export interface TeleSignSenderOptions extends TeleSignCredentials {
   publicBaseUrl: string;
   /** Where an admin fixes refused credentials (the settings, or the secret a channel names). */
   credentialsHint?: string;
+  /** How long a send waits for TeleSign's answer (default 30 s, as Twilio's SDK waits). */
+  answerTimeoutMs?: number;
 }
+
+/**
+ * Failures of the connection itself, before the request could go out: nothing was sent. Any other
+ * failure of a send (a connection broken after the request, no answer in time) leaves it in doubt.
+ */
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+const causeCode = (error: unknown) => {
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return typeof code === 'string' ? code : undefined;
+};
 
 const PATH = '/v1/messaging';
 const CONTENT_TYPE = 'application/x-www-form-urlencoded';
@@ -76,11 +95,17 @@ export class TeleSignSender implements SmsSender {
     });
     let response: Response;
     try {
-      response = await fetch(`${this.options.apiBaseUrl}${PATH}`, { method: 'POST', headers, body });
-    } catch (error) {
-      throw new SendError('transient', `TeleSign unreachable: ${(error as Error).message}`, undefined, {
-        cause: error,
+      response = await fetch(`${this.options.apiBaseUrl}${PATH}`, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.options.answerTimeoutMs ?? 30_000),
       });
+    } catch (error) {
+      const reason = `${(error as Error).message}${causeCode(error) ? ` (${causeCode(error)})` : ''}`;
+      if (NOT_SENT.has(causeCode(error) ?? ''))
+        throw new SendError('transient', `TeleSign unreachable: ${reason}`, undefined, { cause: error });
+      throw new SendInDoubtError(`TeleSign did not answer: ${reason}`, { cause: error });
     }
     const answer = (await response.json().catch(() => ({}))) as {
       reference_id?: string;

@@ -2,7 +2,10 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 const TWILIO_API = 'https://api.twilio.com';
-/** The SDK's default: a send that hangs this long is given up (the queue retries it). */
+/**
+ * The SDK's default: a send that hangs this long is given up, and counts as one Twilio may have
+ * taken (TwilioNoAnswerError).
+ */
 const TIMEOUT_MS = 30_000;
 
 /** Twilio's error answer, shaped as the SDK's RestException so one classifier reads both. */
@@ -14,6 +17,18 @@ export class TwilioRestError extends Error {
   ) {
     super(message);
     this.name = 'TwilioRestError';
+  }
+}
+
+/**
+ * The request went out whole and no full answer came back (the connection broke, or the wait ran
+ * out): Twilio may have taken the message. An error before the request went out (a refused
+ * connection, a name that does not resolve) is the socket's own: nothing was sent.
+ */
+export class TwilioNoAnswerError extends Error {
+  constructor(cause: Error) {
+    super(cause.message, { cause });
+    this.name = 'TwilioNoAnswerError';
   }
 }
 
@@ -65,7 +80,10 @@ export class TwilioMessagesApi {
     this.request = secure ? (httpsRequest as typeof httpRequest) : httpRequest;
   }
 
-  /** Sends one message; answers its SID, or throws TwilioRestError (an answer) or the socket's error. */
+  /**
+   * Sends one message; answers its SID, or throws TwilioRestError (an answer), TwilioNoAnswerError
+   * (sent, not answered) or the socket's error (not sent).
+   */
   create(fields: MessageFields): Promise<string> {
     // In the SDK's order, so a capture of either reads the same.
     const form = [
@@ -82,6 +100,7 @@ export class TwilioMessagesApi {
       .join('&');
     const payload = Buffer.from(form);
     return new Promise((resolve, reject) => {
+      let sent = false;
       const req = this.request(
         this.url,
         {
@@ -99,7 +118,7 @@ export class TwilioMessagesApi {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', reject);
+          res.on('error', (error) => reject(new TwilioNoAnswerError(error)));
           res.on('end', () => {
             const status = res.statusCode ?? 0;
             const body = parseAnswer(Buffer.concat(chunks).toString('utf8'));
@@ -117,7 +136,10 @@ export class TwilioMessagesApi {
         },
       );
       req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
-      req.on('error', reject);
+      req.on('finish', () => {
+        sent = true;
+      });
+      req.on('error', (error) => reject(sent ? new TwilioNoAnswerError(error) : error));
       req.end(payload);
     });
   }

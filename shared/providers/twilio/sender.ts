@@ -1,8 +1,8 @@
 import type twilio from 'twilio';
-import { CredentialsRefusedError, errorText, SendError } from '../../errors.js';
+import { CredentialsRefusedError, errorText, SendError, SendInDoubtError } from '../../errors.js';
 import { lazily } from '../../lazy.js';
 import type { CredentialCheck, SendRequest, SendResult, SmsSender } from '../../ports.js';
-import { TwilioMessagesApi } from './messages-api.js';
+import { TwilioMessagesApi, TwilioNoAnswerError } from './messages-api.js';
 
 type TwilioClient = ReturnType<typeof twilio>;
 
@@ -26,6 +26,8 @@ export function classifyTwilioError(error: unknown): SendError {
   const status = (error as { status?: unknown }).status;
   const code = (error as { code?: unknown }).code;
   const message = errorText(error);
+  if (error instanceof TwilioNoAnswerError)
+    return new SendInDoubtError(`Twilio did not answer: ${message}`, { cause: error });
   if (typeof status !== 'number')
     return new SendError('transient', `Twilio unreachable: ${message}`, undefined, { cause: error });
   if (refusedCredentials(status, code)) {
