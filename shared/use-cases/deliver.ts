@@ -351,14 +351,18 @@ export async function deliverOutbound(
     if (!(error instanceof SendError)) throw error;
     if (error instanceof SendInDoubtError && !sender.idempotent) {
       // No answer to a request that went out: as for a send interrupted by a crash, the mark stays
-      // and the message is not sent again (it may have reached the customer).
+      // and the message is not sent again (it may have reached the customer). A delivery report
+      // that came meanwhile (the provider did take it) is left as it says.
       deps.logger.warn('outbound.interrupted', { ...log, kind: 'in-doubt' });
+      const now = await deps.store.getMessage(message.conversationId, message.id);
+      if (now && now.value.status !== 'queued')
+        return { status: 'skipped', reason: `already ${now.value.status}` };
       return fail(
         deps,
         message,
-        `the provider did not answer (${error.message}); it may have reached the customer, so it was not repeated`,
+        `${error.message}; it may have reached the customer, so it was not repeated`,
         { ...counted, reason: 'interrupted' },
-        started.stored,
+        now ?? started.stored,
       );
     }
     // The provider answered: nothing is in doubt, a retry may send.

@@ -179,6 +179,23 @@ describe('a send Twilio refuses', () => {
     expect(error.message).toMatch(/^Twilio unreachable: /);
   });
 
+  it('is in doubt when the connection breaks in the middle of the answer', async () => {
+    const halfway = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(201, { 'content-type': 'application/json', 'content-length': '500' });
+        res.write('{"sid": "SM');
+        setImmediate(() => req.socket.destroy());
+      });
+    });
+    const url = await listenOnLoopback(halfway);
+    try {
+      expect(await refusal(sender(AUTH_TOKEN, url).send(request))).toBeInstanceOf(SendInDoubtError);
+    } finally {
+      await closeServer(halfway);
+    }
+  });
+
   it('is in doubt when the connection breaks after the request went out: Twilio may have taken it', async () => {
     const breaking = createServer((req) => {
       req.resume();

@@ -304,10 +304,26 @@ describe('delivering through a provider without idempotency keys', () => {
     h.sender.failures = [new SendInDoubtError('Twilio did not answer: socket hang up')];
     expect(await deliverOutbound(h.deps, message, attempt(1))).toMatchObject({ status: 'failed' });
     expect((await h.store.getMessage(conversationId, message.id))?.value.failureReason).toBe(
-      'the provider did not answer (Twilio did not answer: socket hang up); it may have reached the customer, so it was not repeated',
+      'Twilio did not answer: socket hang up; it may have reached the customer, so it was not repeated',
     );
+    expect(h.metrics.of('sms.delivery.failures')[0]?.attributes.reason).toBe('interrupted');
     expect(await deliverOutbound(h.deps, message, attempt(2))).toMatchObject({ status: 'skipped' });
     expect(h.sender.sends).toHaveLength(0);
+  });
+
+  it('leaves a message the provider did not answer as its delivery report says, when one came meanwhile', async () => {
+    const { h, conversationId, agentId } = await activeConversation();
+    h.sender.idempotent = false;
+    await replyToCustomer(h.deps, { conversationId, agentId, text: 'Taken after all' });
+    const message = queuedMessage(h);
+    // The provider took it and reported it sent while our connection to it broke.
+    h.sender.send = async () => {
+      const stored = await h.store.getMessage(conversationId, message.id);
+      if (stored) await h.store.replaceMessage({ ...stored.value, status: 'sent' }, stored.etag);
+      throw new SendInDoubtError('Twilio did not answer: no answer within 30 s');
+    };
+    expect(await deliverOutbound(h.deps, message, attempt(1))).toMatchObject({ status: 'skipped' });
+    expect((await h.store.getMessage(conversationId, message.id))?.value.status).toBe('sent');
   });
 
   it('retries a message the provider did not answer when the provider takes an idempotency key', async () => {

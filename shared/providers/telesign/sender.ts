@@ -13,8 +13,10 @@ export interface TeleSignSenderOptions extends TeleSignCredentials {
 }
 
 /**
- * Failures of the connection itself, before the request could go out: nothing was sent. Any other
- * failure of a send (a connection broken after the request, no answer in time) leaves it in doubt.
+ * Failures before the request could go out (the connection, its TLS handshake and certificate, the
+ * URL): nothing was sent. Any other failure of a send (a connection broken after the request, no
+ * answer in time) leaves it in doubt. fetch does not say whether the request went out, so this
+ * reads the cause's code.
  */
 const NOT_SENT = new Set([
   'ECONNREFUSED',
@@ -22,12 +24,21 @@ const NOT_SENT = new Set([
   'EAI_AGAIN',
   'EHOSTUNREACH',
   'ENETUNREACH',
+  'ETIMEDOUT',
   'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_INVALID_URL',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
 ]);
+const NOT_SENT_PREFIXES = ['ERR_TLS_', 'ERR_SSL_', 'CERT_'];
 const causeCode = (error: unknown) => {
   const code = (error as { cause?: { code?: unknown } }).cause?.code;
   return typeof code === 'string' ? code : undefined;
 };
+const notSent = (code: string | undefined) =>
+  code !== undefined && (NOT_SENT.has(code) || NOT_SENT_PREFIXES.some((prefix) => code.startsWith(prefix)));
 
 const PATH = '/v1/messaging';
 const CONTENT_TYPE = 'application/x-www-form-urlencoded';
@@ -103,7 +114,7 @@ export class TeleSignSender implements SmsSender {
       });
     } catch (error) {
       const reason = `${(error as Error).message}${causeCode(error) ? ` (${causeCode(error)})` : ''}`;
-      if (NOT_SENT.has(causeCode(error) ?? ''))
+      if (notSent(causeCode(error)))
         throw new SendError('transient', `TeleSign unreachable: ${reason}`, undefined, { cause: error });
       throw new SendInDoubtError(`TeleSign did not answer: ${reason}`, { cause: error });
     }
