@@ -38,6 +38,11 @@ export function takeSlot(nowMs: number, pace: SenderPace | undefined, spacingUs:
   return { slotUs, nextUs: slotUs + spacingUs };
 }
 
+/** The pace record holding `nextUs`: its ISO time rounded up, so a reader of that alone never sends early. */
+export function paceRecord(number: string, nextUs: number): SenderPace {
+  return { number, nextSlotAt: new Date(Math.ceil(nextUs / 1000)).toISOString(), nextSlotUs: nextUs };
+}
+
 /** Messages per second a number may send, by number type (configuration), unless its channel says. */
 export interface SendRates {
   longCode: number;

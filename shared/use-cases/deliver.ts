@@ -354,15 +354,15 @@ export async function deliverOutbound(
       // and the message is not sent again (it may have reached the customer). A delivery report
       // that came meanwhile (the provider did take it) is left as it says.
       deps.logger.warn('outbound.interrupted', { ...log, kind: 'in-doubt' });
-      const now = await deps.store.getMessage(message.conversationId, message.id);
-      if (now && now.value.status !== 'queued')
-        return { status: 'skipped', reason: `already ${now.value.status}` };
+      const current = await deps.store.getMessage(message.conversationId, message.id);
+      if (current && current.value.status !== 'queued')
+        return { status: 'skipped', reason: `already ${current.value.status}` };
       return fail(
         deps,
         message,
         `${error.message}; it may have reached the customer, so it was not repeated`,
         { ...counted, reason: 'interrupted' },
-        now ?? started.stored,
+        current ?? started.stored,
       );
     }
     // The provider answered: nothing is in doubt, a retry may send.

@@ -97,11 +97,12 @@ export async function sendNotification(
   }
 
   // Accepted in two writes whatever the count: one batch to the outbound queue (on Service Bus one
-  // per session: a number's, or each lane's of a fast number), then the notification. Each recipient's message record is the outbound worker's to create (it stores a
-  // message it does not find); until then the status answers queued. A crash between the two
-  // leaves messages queued for a notification not written yet: the caller saw a failure and
-  // retries with the same Idempotency-Key, which derives the same ids, so the queue drops the
-  // repeats and the notification is written then (docs/decisions.md).
+  // per session: a number's, or each lane's of a fast number), then the notification. Each
+  // recipient's message record is the outbound worker's to create (it stores a message it does not
+  // find); until then the status answers queued. A crash between the two leaves messages queued
+  // for a notification not written yet: the caller saw a failure and retries with the same
+  // Idempotency-Key, which derives the same ids, so the queue drops the repeats and the
+  // notification is written then (docs/decisions.md).
   const recipients: RecipientOutcome[] = [];
   const outgoing: OutgoingMessage[] = [];
   for (const planned of plan) {

@@ -8,9 +8,10 @@ import { outboundSessionFor } from './send-pace.js';
 
 /**
  * Puts a message on the outbound queue (session = the sender number's lane for the customer, so a
- * customer's texts keep their order and the number's rate holds across instances: send-lanes.ts). The queue message carries the whole message: if we crash before the
- * record is written, the outbound worker writes it, so an accepted reply is never lost. Media
- * must have been checked against the channel (validateOutboundMedia) before: nothing checks it here.
+ * customer's texts keep their order and the number's rate holds across instances: send-lanes.ts).
+ * The queue message carries the whole message: if we crash before the record is written, the
+ * outbound worker writes it, so an accepted reply is never lost. Media must have been checked
+ * against the channel (validateOutboundMedia) before: nothing checks it here.
  */
 export async function queueOutbound(
   deps: CoreDeps,

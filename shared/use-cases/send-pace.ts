@@ -1,7 +1,7 @@
 import type { Channel } from '../domain/channel.js';
 import { typeOf } from '../domain/channel-number.js';
 import { outboundSession, sendLanes, slotSpacingUs } from '../domain/send-lanes.js';
-import { numberType, type SendRates, takeSlot } from '../domain/sender-pace.js';
+import { numberType, paceRecord, type SendRates, takeSlot } from '../domain/sender-pace.js';
 import type { CoreDeps } from './deps.js';
 import { retryOnConflict } from './optimistic.js';
 
@@ -35,10 +35,7 @@ export async function reserveSendSlot(
     const now = deps.pacingClock.nowMs();
     const stored = await deps.store.getSenderPace(number);
     const { slotUs, nextUs } = takeSlot(now, stored?.value, spacing);
-    await deps.store.putSenderPace(
-      { number, nextSlotAt: new Date(Math.ceil(nextUs / 1000)).toISOString(), nextSlotUs: nextUs },
-      stored?.etag ?? null,
-    );
+    await deps.store.putSenderPace(paceRecord(number, nextUs), stored?.etag ?? null);
     return Math.max(0, slotUs / 1000 - now);
   });
 }

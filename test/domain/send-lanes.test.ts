@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { outboundSession, sendLanes, slotSpacingUs } from '../../shared/domain/send-lanes.js';
-import { type SenderPace, takeSlot } from '../../shared/domain/sender-pace.js';
+import { paceRecord, type SenderPace, takeSlot } from '../../shared/domain/sender-pace.js';
 import { RateWindow } from '../../stand-ins/rate-window.js';
 
 const number = '+18005550100';
@@ -63,7 +63,7 @@ function arrivalsOf(lanes: number, spacingUs: number, delay: (slotMs: number) =>
     // The lane free first takes the next text, and takes its slot when it is free.
     const lane = freeAt.indexOf(Math.min(...freeAt));
     const { slotUs, nextUs } = takeSlot(freeAt[lane] ?? EPOCH_START, pace, spacingUs);
-    pace = { number, nextSlotAt: new Date(Math.ceil(nextUs / 1000)).toISOString(), nextSlotUs: nextUs };
+    pace = paceRecord(number, nextUs);
     const arrival = slotUs / 1000 + delay(slotUs / 1000);
     arrivals.push(arrival);
     freeAt[lane] = arrival + 0.05;

@@ -113,8 +113,9 @@ export class TeleSignSender implements SmsSender {
         signal: AbortSignal.timeout(this.options.answerTimeoutMs ?? 30_000),
       });
     } catch (error) {
-      const reason = `${(error as Error).message}${causeCode(error) ? ` (${causeCode(error)})` : ''}`;
-      if (notSent(causeCode(error)))
+      const code = causeCode(error);
+      const reason = `${(error as Error).message}${code ? ` (${code})` : ''}`;
+      if (notSent(code))
         throw new SendError('transient', `TeleSign unreachable: ${reason}`, undefined, { cause: error });
       throw new SendInDoubtError(`TeleSign did not answer: ${reason}`, { cause: error });
     }
