@@ -61,3 +61,6 @@ export interface Notification {
 
 /** Notification messages live in a partition of their own, like a conversation's. */
 export const notificationPartition = (notificationId: string) => `notification:${notificationId}`;
+
+/** Whether a message's partition is a notification's rather than a conversation's. */
+export const isNotificationPartition = (conversationId: string) => conversationId.startsWith('notification:');

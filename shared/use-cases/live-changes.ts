@@ -2,6 +2,7 @@ import type { Agent } from '../domain/agent.js';
 import type { Conversation } from '../domain/conversation.js';
 import { conversationGroups, type LiveMessage, liveGroups } from '../domain/live.js';
 import type { Message } from '../domain/message.js';
+import { isNotificationPartition } from '../domain/notification.js';
 import { errorText } from '../errors.js';
 import type { Clock, LiveUpdates, Logger, Store } from '../ports.js';
 
@@ -22,6 +23,10 @@ interface Remembered {
  * or agent (to the old and new groups), a new message, an outbound status, an agent's presence or
  * load, a queue's line. Every write goes through here, so no use case can forget to tell the pages.
  * Publishing is a hint: a failure is logged and never fails the write (pages re-read on reconnect).
+ * A notification's messages belong to no conversation, so no page shows them but the phone
+ * simulator's outbox. Telling the supervisors of each (as of a message whose conversation is gone)
+ * sent every supervisor's page two hints per recipient to re-read its floor, 20,000 for a
+ * notification of 10,000, each a call to Web PubSub on Azure.
  */
 export function withLiveUpdates(
   store: Store,
@@ -72,6 +77,7 @@ export function withLiveUpdates(
     return stored ? conversationGroups(stored.value) : [liveGroups.supervisors];
   };
   const messageAdded = async (message: Message) => {
+    if (isNotificationPartition(message.conversationId)) return;
     await publish(() => groupsOf(message.conversationId, false), {
       type: 'message.added',
       conversationId: message.conversationId,
@@ -123,10 +129,12 @@ export function withLiveUpdates(
     async replaceMessage(message, etag) {
       const replaced = await store.replaceMessage(message, etag);
       if (message.direction === 'outbound' && message.status !== 'queued') {
-        await publish(() => groupsOf(message.conversationId, true), {
-          type: 'message.status',
-          conversationId: message.conversationId,
-        });
+        if (!isNotificationPartition(message.conversationId)) {
+          await publish(() => groupsOf(message.conversationId, true), {
+            type: 'message.status',
+            conversationId: message.conversationId,
+          });
+        }
         if (options.phone && message.status === 'sent') {
           await publish([liveGroups.phone], {
             type: 'outbox.changed',

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Conversation } from '../../shared/domain/conversation.js';
 import type { LiveMessage } from '../../shared/domain/live.js';
 import type { Message } from '../../shared/domain/message.js';
+import { notificationPartition } from '../../shared/domain/notification.js';
 import type { Store } from '../../shared/ports.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
 import { receiveInbound } from '../../shared/use-cases/inbound.js';
@@ -343,6 +344,19 @@ describe('an outbound message changing status', () => {
     await store.replaceMessage({ ...queued.value, status: 'sent' }, queued.etag);
     expect(about('message.status')).toHaveLength(1);
     expect(about('outbox.changed')).toEqual([]);
+  });
+
+  it("tells no page of a notification's message but the phone simulator, and reads no conversation for it", async () => {
+    const { store, reads, about, published } = watched({ phone: true });
+    const conversationId = notificationPartition('n-1');
+    const created = await store.createMessage(
+      outbound({ id: 'n-1-1', conversationId, author: { kind: 'system' }, purpose: 'notification' }),
+    );
+    const sent = await store.replaceMessage({ ...created.value, status: 'sent' }, created.etag);
+    await store.replaceMessage({ ...sent.value, status: 'delivered' }, sent.etag);
+    expect(reads).toEqual([]);
+    expect(about('outbox.changed').map((p) => p.message.conversationId)).toEqual([conversationId]);
+    expect(published).toHaveLength(1);
   });
 
   it('tells nobody of a message still queued, or of an inbound message changed', async () => {
