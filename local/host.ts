@@ -7,6 +7,7 @@ import type { FunctionDefinition, HttpFunction } from '../functions/definition.j
 import { buildFunctions } from '../functions/definitions.js';
 import { methodNotAllowedBody } from '../functions/http.js';
 import { WalRestartGate } from '../shared/adapters/wal-restart-gate.js';
+import { WriteTurnGate } from '../shared/adapters/write-turn-gate.js';
 import { type App, createApp } from '../shared/app.js';
 import type { Config } from '../shared/config.js';
 import { ValidationError } from '../shared/errors.js';
@@ -161,10 +162,17 @@ async function startEmbedded(
   let checkpointer: WalCheckpointer | undefined;
   // The queue thread writes; the checkpoint thread asks it for a turn to start the WAL over.
   const walRestartGate = new WalRestartGate().buffer;
+  // It also gives this thread's writes their turn between its batches.
+  const writeTurnGate = new WriteTurnGate();
   try {
     let live: LiveUpdates | undefined;
     const bridge = await WorkerBridge.start(
-      { config, reportCompleted: options.onCompleted !== undefined, walRestartGate },
+      {
+        config,
+        reportCompleted: options.onCompleted !== undefined,
+        walRestartGate,
+        writeTurnGate: writeTurnGate.buffer,
+      },
       {
         log: logSink,
         ...(options.onCompleted ? { completed: options.onCompleted } : {}),
@@ -178,6 +186,7 @@ async function startEmbedded(
       queueSender: bridge,
       metrics: registry.metrics,
       checkpointOnCommit: false,
+      takesWriteTurns: writeTurnGate,
     });
     opened = app;
     live = app.localLive;

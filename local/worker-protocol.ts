@@ -11,6 +11,8 @@ export interface WorkerSetup {
   reportCompleted: boolean;
   /** The WAL restart gate shared with the checkpoint thread (shared/adapters/wal-restart-gate.ts). */
   walRestartGate?: SharedArrayBuffer;
+  /** The gate through which the HTTP thread's writes get their turn (shared/adapters/write-turn-gate.ts). */
+  writeTurnGate?: SharedArrayBuffer;
 }
 
 export type ToWorker =

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildFunctions } from '../functions/definitions.js';
 import { WalRestartGate } from '../shared/adapters/wal-restart-gate.js';
+import { WriteTurnGate } from '../shared/adapters/write-turn-gate.js';
 import { createApp } from '../shared/app.js';
 import { errorText } from '../shared/errors.js';
 import { startTelemetry } from '../shared/telemetry/start.js';
@@ -55,6 +56,7 @@ async function run(setup: WorkerSetup) {
     // The host's checkpoint thread copies the WAL into the database (local/wal-checkpointer.ts).
     checkpointOnCommit: false,
     ...(setup.walRestartGate ? { walRestartGate: new WalRestartGate(setup.walRestartGate) } : {}),
+    ...(setup.writeTurnGate ? { writeTurnGate: new WriteTurnGate(setup.writeTurnGate) } : {}),
     // The sockets are the HTTP thread's: changes made here are handed over to be published there.
     liveUpdates: {
       publish: async (groups, message) => postLater({ type: 'live', groups, message }),

@@ -15,6 +15,7 @@ import type { SqliteDatabase } from './adapters/sqlite-database.js';
 import { TokenEndpointIdentity } from './adapters/token-endpoint-identity.js';
 import type { WalRestartGate } from './adapters/wal-restart-gate.js';
 import { WebPubSubLive, type WebPubSubOptions } from './adapters/web-pubsub-live.js';
+import type { WriteTurnGate } from './adapters/write-turn-gate.js';
 import type { Config } from './config.js';
 import { parseSeed, type Seed } from './domain/seed.js';
 import { AlreadyExistsError, ConcurrencyError, ConfigurationError, ValidationError } from './errors.js';
@@ -131,6 +132,10 @@ export interface CreateAppOptions extends SenderOptions {
   checkpointOnCommit?: boolean;
   /** The turn that thread asks of the embedded queue's batches to start the WAL over. */
   walRestartGate?: WalRestartGate;
+  /** The embedded queue's batches give the HTTP thread's writes their turn (the queue thread). */
+  writeTurnGate?: WriteTurnGate;
+  /** Every write on the embedded database takes its turn from the queue thread (the HTTP thread). */
+  takesWriteTurns?: WriteTurnGate;
   /** The app's Azure identity; DefaultAzureCredential (managed identity in Azure) unless given. */
   azureCredential?: TokenCredential;
   /** Where changes are published when this process serves no stream itself (the queue thread). */
@@ -227,6 +232,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
           batchWrites: options.batchWrites ?? false,
           checkpointOnCommit: options.checkpointOnCommit,
           ...(options.walRestartGate ? { walRestartGate: options.walRestartGate } : {}),
+          ...(options.writeTurnGate ? { writeTurnGate: options.writeTurnGate } : {}),
+          ...(options.takesWriteTurns ? { takesWriteTurns: options.takesWriteTurns } : {}),
         });
   const { store } = adapters;
   const accounts = new ProviderAccounts(config, secretSource(config, identity, logger, clock));

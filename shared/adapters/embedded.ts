@@ -5,8 +5,10 @@ import type { LocalSmsProvider } from './local-sms-provider.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import type { SqliteQueue } from './sqlite-queue.js';
 import type { SqliteStore } from './sqlite-store.js';
+import { takeWriteTurns } from './sqlite-write-turns.js';
 import type { WalRestartGate } from './wal-restart-gate.js';
 import type { WebhookEvents } from './webhook-events.js';
+import type { WriteTurnGate } from './write-turn-gate.js';
 
 export interface EmbeddedAdapters {
   kind: 'embedded';
@@ -30,6 +32,10 @@ export async function embeddedAdapters(
     batchWrites?: boolean;
     checkpointOnCommit?: boolean;
     walRestartGate?: WalRestartGate;
+    /** The queue's batches give the other thread's writes their turn (the local host's queue thread). */
+    writeTurnGate?: WriteTurnGate;
+    /** Every write on this connection takes its turn from the queue thread (the local host's HTTP thread). */
+    takesWriteTurns?: WriteTurnGate;
   },
 ): Promise<EmbeddedAdapters> {
   const [
@@ -48,11 +54,13 @@ export async function embeddedAdapters(
   const db =
     options.db ??
     openSqlite(databaseFile(config.dataDir), { checkpointOnCommit: options.checkpointOnCommit });
+  if (options.takesWriteTurns) takeWriteTurns(db, options.takesWriteTurns);
   // Queue locks and retry delays run on real time even when the domain clock is manual.
   const queue = new SqliteQueue(db, new SystemClock(), {
     ...config.queue,
     batchWrites: options.batchWrites ?? false,
     ...(options.walRestartGate ? { walRestartGate: options.walRestartGate } : {}),
+    ...(options.writeTurnGate ? { writeTurnGate: options.writeTurnGate } : {}),
   });
   const store = new SqliteStore(db, clock);
   return {

@@ -17,6 +17,7 @@ import type {
 import { replayMessageId } from '../ports.js';
 import { addMissingColumns, type SqliteDatabase } from './sqlite-database.js';
 import type { WalRestartGate } from './wal-restart-gate.js';
+import type { WriteTurnGate } from './write-turn-gate.js';
 
 /*
  * Messages wait in `queue_messages` (state active or dead). Each session row points at its head,
@@ -96,6 +97,11 @@ export interface SqliteQueueOptions {
    * queue commits its batch and steps aside before its next receive or batch (wal-restart-gate.ts).
    */
   walRestartGate?: WalRestartGate;
+  /**
+   * With batched writes: the turn the HTTP thread asks for to write (write-turn-gate.ts). The
+   * queue commits its batch at its next step and waits while that write is done.
+   */
+  writeTurnGate?: WriteTurnGate;
 }
 
 /**
@@ -424,6 +430,7 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
     if (!this.db.inTransaction) {
       this.options.walRestartGate?.stepAside();
       this.db.exec('BEGIN IMMEDIATE');
+      this.options.writeTurnGate?.batchOpened();
     }
     this.batchTimer ??= setTimeout(() => this.commitBatch(), BATCH_MS);
   }
@@ -443,6 +450,7 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
   private batchCommitted(): void {
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
+    this.options.writeTurnGate?.batchCommitted();
     this.events.emit('committed');
   }
 
@@ -455,9 +463,11 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
   }
 
   async receive(queue: QueueName): Promise<ReceivedMessage | undefined> {
-    // Between two messages is the writer's step: a restart of the WAL waiting for its turn gets it
-    // now rather than when the batch's timer fires (up to 20 ms later while a consumer is busy).
-    if (this.options.walRestartGate?.restartWanted) this.commitBatch();
+    // Between two messages is the writer's step: a restart of the WAL or a write of the HTTP thread
+    // waiting for its turn gets it now rather than when the batch's timer fires (up to 20 ms later
+    // while a consumer is busy).
+    if (this.options.walRestartGate?.restartWanted || this.options.writeTurnGate?.turnWanted)
+      this.commitBatch();
     const now = this.clock.now().getTime();
     const lockedUntil = now + this.options.lockMs;
     // A batch is opened only when there is work. A head read inside the open batch (which holds the
