@@ -91,3 +91,6 @@ export function percentile(sorted: number[], p: number): number {
 /** The middle value (the upper one of an even count): what a bench of several rounds compares. */
 export const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+/** Epoch milliseconds at sub-millisecond resolution, comparable between threads. */
+export const epochNow = () => performance.timeOrigin + performance.now();
