@@ -404,16 +404,19 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
       for (const item of batch) item.reject(error);
       return;
     }
+    // The sync starts before the batch is told committed: a write of the HTTP thread given its
+    // turn there would otherwise hold it back.
+    const synced = syncToDisk?.();
     this.batchCommitted();
     // Consumers may take the work at once: a process that dies keeps what it wrote (the page
     // cache outlives it); only its callers wait for the disk, so a message is answered as
     // accepted once a power cut could not lose it.
     for (const queue of new Set(batch.map((item) => item.queue))) this.events.emit('ready', queue);
-    if (!syncToDisk) {
+    if (!synced) {
       for (const item of batch) item.resolve();
       return;
     }
-    syncToDisk().then(
+    synced.then(
       () => {
         for (const item of batch) item.resolve();
       },
@@ -437,7 +440,17 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
 
   /** Commits the open write batch, if any (also before closing the database). */
   commitBatch(): void {
-    if (this.db.inTransaction) this.db.exec('COMMIT');
+    try {
+      if (this.db.inTransaction) this.db.exec('COMMIT');
+    } catch (error) {
+      // A batch SQLite would not commit is still open for the next step to commit, or was rolled
+      // back (its work is redelivered): either way the next batch needs a timer of its own, and
+      // the HTTP thread's writes must not wait on a batch that is gone.
+      if (this.batchTimer) clearTimeout(this.batchTimer);
+      this.batchTimer = undefined;
+      if (!this.db.inTransaction) this.options.writeTurnGate?.batchCommitted();
+      throw error;
+    }
     this.batchCommitted();
   }
 

@@ -42,9 +42,13 @@ export class WriteTurnGate {
     this.word = new Int32Array(buffer);
   }
 
-  /** For the queue thread, once its batch holds the write lock. */
+  /**
+   * For the queue thread, once its batch holds the write lock. A word not idle (a batch that ended
+   * in an error, never told committed, and a write waiting on it) is left as it is: the next step
+   * honours a wanted turn.
+   */
   batchOpened(): void {
-    Atomics.store(this.word, 0, HELD);
+    Atomics.compareExchange(this.word, 0, IDLE, HELD);
   }
 
   /** For the queue thread, at each step: whether a write waits for its batch to commit. */

@@ -95,6 +95,21 @@ describe('the write turn gate between the queue thread and the HTTP thread', () 
     expect(gate.duringTurn(() => 'written again', 60_000)).toBe('written again');
   });
 
+  it('keeps a wanted turn when a batch opens after one that ended without being told committed', async () => {
+    const gate = new WriteTurnGate();
+    gate.batchOpened();
+    const http = httpSide(gate, `gate.duringTurn(() => Atomics.store(marks, 0, 2), 5000);`);
+    untilWanted(gate);
+
+    // The batch the write waits on ended in an error; the next one opens.
+    gate.batchOpened();
+
+    expect(gate.turnWanted).toBe(true);
+    gate.batchCommitted(5000);
+    expect(Atomics.load(http.marks, 0)).toBe(2);
+    await http.stop();
+  });
+
   it('lets the queue thread go on when the write does not end in time, and claim its next batch', async () => {
     const gate = new WriteTurnGate();
     gate.batchOpened();
@@ -109,7 +124,9 @@ describe('the write turn gate between the queue thread and the HTTP thread', () 
 
     gate.batchCommitted(20);
 
-    // Gone on though the write never ends.
+    // Gone on though the write, which did start, never ends.
+    const deadline = Date.now() + 5000;
+    while (Atomics.load(http.marks, 0) === 0 && Date.now() < deadline);
     expect(Atomics.load(http.marks, 0)).toBe(1);
     gate.batchOpened();
     expect(gate.turnWanted).toBe(false);
@@ -205,7 +222,9 @@ describe("the batching SQLite queue and the HTTP thread's writes", () => {
            ([{ openSqlite }, { takeWriteTurns }, { WriteTurnGate }]) => {
              const db = openSqlite(workerData.file, { checkpointOnCommit: false });
              db.pragma('busy_timeout = 0');
-             takeWriteTurns(db, new WriteTurnGate(workerData.buffer));
+             const gate = new WriteTurnGate(workerData.buffer);
+             // A turn waited for as long as the test takes: a loaded machine may be slow to step.
+             takeWriteTurns(db, { duringTurn: (write) => gate.duringTurn(write, 10000) });
              try {
                db.prepare('INSERT INTO queue_seen_ids (queue, id, seen_at) VALUES (?, ?, ?)').run('sms-inbound', 'from-http', 0);
                parentPort.postMessage('written');
