@@ -32,6 +32,8 @@ export interface LocalHostOptions {
   logSink?: LogSink;
   /** Called as each queue message completes (the benchmark measures latency with it). */
   onCompleted?: (message: CompletedMessage) => void;
+  /** Stands in for the fsync of the database's WAL that this thread's writes wait for (a spec's). */
+  syncWal?: () => Promise<void>;
 }
 
 export interface LocalHost {
@@ -186,9 +188,11 @@ async function startEmbedded(
       queueSender: bridge,
       metrics: registry.metrics,
       checkpointOnCommit: false,
-      takesWriteTurns: writeTurnGate,
+      httpThread: { writeTurns: writeTurnGate, ...(options.syncWal ? { syncWal: options.syncWal } : {}) },
     });
     opened = app;
+    // The seed's import and the schema, written on this thread, are on disk before the first answer.
+    await app.embedded?.writesOnDisk();
     live = app.localLive;
     const { logger } = app.deps;
     checkpointer = await WalCheckpointer.start(
@@ -376,7 +380,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       invocationId: randomUUID(),
       logHandler: () => {},
     });
-    await writeResult(res, await match.definition.handler(request, context));
+    const result = await match.definition.handler(request, context);
+    // What the request wrote on this thread is on disk before it is answered (docs/decisions.md).
+    await app.embedded?.writesOnDisk();
+    await writeResult(res, result);
   }
 
   /** Answers under way when a stop begins; each is told to close its connection. */

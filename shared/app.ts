@@ -134,8 +134,11 @@ export interface CreateAppOptions extends SenderOptions {
   walRestartGate?: WalRestartGate;
   /** The embedded queue's batches give the HTTP thread's writes their turn (the queue thread). */
   writeTurnGate?: WriteTurnGate;
-  /** Every write on the embedded database takes its turn from the queue thread (the HTTP thread). */
-  takesWriteTurns?: WriteTurnGate;
+  /**
+   * The local host's HTTP thread: its writes on the embedded database take their turn from the
+   * queue thread and are synced before each answer (`embedded.writesOnDisk()`).
+   */
+  httpThread?: { writeTurns: WriteTurnGate; syncWal?: () => Promise<void> };
   /** The app's Azure identity; DefaultAzureCredential (managed identity in Azure) unless given. */
   azureCredential?: TokenCredential;
   /** Where changes are published when this process serves no stream itself (the queue thread). */
@@ -233,7 +236,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
           checkpointOnCommit: options.checkpointOnCommit,
           ...(options.walRestartGate ? { walRestartGate: options.walRestartGate } : {}),
           ...(options.writeTurnGate ? { writeTurnGate: options.writeTurnGate } : {}),
-          ...(options.takesWriteTurns ? { takesWriteTurns: options.takesWriteTurns } : {}),
+          ...(options.httpThread ? { httpThread: options.httpThread } : {}),
         });
   const { store } = adapters;
   const accounts = new ProviderAccounts(config, secretSource(config, identity, logger, clock));

@@ -7,6 +7,7 @@ import type { SqliteQueue } from './sqlite-queue.js';
 import type { SqliteStore } from './sqlite-store.js';
 import { takeWriteTurns } from './sqlite-write-turns.js';
 import type { WalRestartGate } from './wal-restart-gate.js';
+import { SyncAfterCommits, WalSync } from './wal-sync.js';
 import type { WebhookEvents } from './webhook-events.js';
 import type { WriteTurnGate } from './write-turn-gate.js';
 
@@ -17,6 +18,11 @@ export interface EmbeddedAdapters {
   localProvider: LocalSmsProvider;
   /** The admin's webhook subscribers and their deliveries, in the same SQLite file. */
   webhooks: WebhookEvents;
+  /**
+   * Resolves once every write this connection committed so far is on disk: at once, unless its
+   * commits wait for no sync (`httpThread`), when it syncs the WAL, one sync for many writes.
+   */
+  writesOnDisk(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,8 +40,12 @@ export async function embeddedAdapters(
     walRestartGate?: WalRestartGate;
     /** The queue's batches give the other thread's writes their turn (the local host's queue thread). */
     writeTurnGate?: WriteTurnGate;
-    /** Every write on this connection takes its turn from the queue thread (the local host's HTTP thread). */
-    takesWriteTurns?: WriteTurnGate;
+    /**
+     * The local host's HTTP thread: every write on this connection takes its turn from the queue
+     * thread, and commits without a sync of its own; `writesOnDisk()` syncs them, which the host
+     * awaits before each answer. `syncWal` stands in for the WAL's fsync (a spec's).
+     */
+    httpThread?: { writeTurns: WriteTurnGate; syncWal?: () => Promise<void> };
   },
 ): Promise<EmbeddedAdapters> {
   const [
@@ -54,7 +64,22 @@ export async function embeddedAdapters(
   const db =
     options.db ??
     openSqlite(databaseFile(config.dataDir), { checkpointOnCommit: options.checkpointOnCommit });
-  if (options.takesWriteTurns) takeWriteTurns(db, options.takesWriteTurns);
+  const { httpThread } = options;
+  let walSync: WalSync | undefined;
+  let commits: SyncAfterCommits | undefined;
+  if (httpThread) {
+    // Syncs of the WAL file after the commit stand for SQLite's own only where there is one.
+    const wal = !db.memory && db.pragma('journal_mode', { simple: true }) === 'wal';
+    let written = () => {};
+    if (wal) {
+      db.pragma('synchronous = NORMAL');
+      walSync = new WalSync(db);
+      const counted = new SyncAfterCommits(httpThread.syncWal ?? walSync.sync);
+      commits = counted;
+      written = () => counted.committedOne();
+    }
+    takeWriteTurns(db, httpThread.writeTurns, written);
+  }
   // Queue locks and retry delays run on real time even when the domain clock is manual.
   const queue = new SqliteQueue(db, new SystemClock(), {
     ...config.queue,
@@ -74,9 +99,17 @@ export async function embeddedAdapters(
     }),
     queue,
     localProvider: new LocalSmsProvider(db, clock),
+    writesOnDisk: async () => commits?.settled(),
     close: async () => {
-      queue.close();
-      if (!options.db) db.close();
+      try {
+        await commits?.settled();
+      } finally {
+        // Closed whatever the sync did: the last connection's close checkpoints with a sync too.
+        commits?.close();
+        queue.close();
+        walSync?.close();
+        if (!options.db) db.close();
+      }
     },
   };
 }

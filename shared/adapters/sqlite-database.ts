@@ -19,9 +19,10 @@ export interface SqliteOpenOptions {
 /**
  * Opens the embedded database. WAL lets readers run beside the one writer; `synchronous=FULL` puts
  * every commit on disk before it returns, so an accepted message survives a power cut, not only a
- * crash. That costs one fsync per commit, which is why the local host's queue thread batches its
- * commits and group-commits accepted work. A busy timeout makes a second connection wait for the
- * write lock instead of failing.
+ * crash. That costs one fsync per commit, which is why the local host's threads set it otherwise:
+ * the queue thread batches its commits and group-commits accepted work, and the HTTP thread syncs
+ * the WAL before it answers (both at `synchronous=NORMAL`, syncing the file themselves). A busy
+ * timeout makes a second connection wait for the write lock instead of failing.
  */
 export function openSqlite(file: string, options: SqliteOpenOptions = {}): SqliteDatabase {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { closeSync, fsync, openSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { LockLostError } from '../errors.js';
 import type {
   Clock,
@@ -17,6 +15,7 @@ import type {
 import { replayMessageId } from '../ports.js';
 import { addMissingColumns, type SqliteDatabase } from './sqlite-database.js';
 import type { WalRestartGate } from './wal-restart-gate.js';
+import { WalSync } from './wal-sync.js';
 import type { WriteTurnGate } from './write-turn-gate.js';
 
 /*
@@ -104,36 +103,6 @@ export interface SqliteQueueOptions {
   writeTurnGate?: WriteTurnGate;
 }
 
-/**
- * An fsync of the WAL file, run in libuv's thread pool so the queue thread keeps consuming while
- * the disk works. A commit at `synchronous=NORMAL` has written its frames to the WAL (the page
- * cache); once the file is synced they survive a power cut, as at `synchronous=FULL`. SQLite
- * never replaces the WAL file of an open database (it rewinds or truncates it in place), and a
- * checkpoint syncs the database file before the WAL is rewound, so syncing this descriptor after
- * the commit is enough whatever happened in between.
- */
-class WalSync {
-  private fd: number | undefined;
-
-  constructor(private readonly path: string) {}
-
-  sync = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      try {
-        this.fd ??= openSync(this.path, 'r');
-      } catch (error) {
-        reject(error);
-        return;
-      }
-      fsync(this.fd, (error) => (error ? reject(error) : resolve()));
-    });
-
-  close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
-  }
-}
-
 interface PendingSend {
   queue: QueueName;
   message: OutgoingMessage;
@@ -185,7 +154,7 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
       db.pragma('synchronous = NORMAL');
       if (options.syncToDisk) this.syncToDisk = options.syncToDisk;
       else if (!db.memory && db.pragma('journal_mode', { simple: true }) === 'wal') {
-        this.walSync = new WalSync(`${resolve(db.name)}-wal`);
+        this.walSync = new WalSync(db);
         this.syncToDisk = this.walSync.sync;
       }
     }

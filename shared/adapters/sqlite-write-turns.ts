@@ -10,9 +10,15 @@ const VARIANTS = ['default', 'deferred', 'immediate', 'exclusive'] as const;
  * store, the queue, the webhooks' log, the local provider), so no write can be missed. A statement
  * run inside a transaction or another write's turn is already in it. Reads take no turn: in WAL
  * mode they never wait for the lock. Applied once, to the HTTP thread's connection, before anything
- * prepares a statement on it.
+ * prepares a statement on it. `written` hears of each write outside any other once it has ended,
+ * even in an error (a script of several statements may have committed its first ones): each is a
+ * commit a sync may have to cover, and one too many costs nothing.
  */
-export function takeWriteTurns(db: SqliteDatabase, gate: Pick<WriteTurnGate, 'duringTurn'>): void {
+export function takeWriteTurns(
+  db: SqliteDatabase,
+  gate: Pick<WriteTurnGate, 'duringTurn'>,
+  written: () => void = () => {},
+): void {
   let depth = 0;
   const inTurn = <T>(write: () => T): T => {
     if (depth > 0) return write();
@@ -21,6 +27,7 @@ export function takeWriteTurns(db: SqliteDatabase, gate: Pick<WriteTurnGate, 'du
       return gate.duringTurn(write);
     } finally {
       depth -= 1;
+      written();
     }
   };
 

@@ -29,8 +29,8 @@ const ASIDE = 3;
 export const TURN_WAIT_MS = 50;
 /**
  * Longest the queue thread waits while the HTTP thread writes. A write takes well under a
- * millisecond and its commit one sync of the WAL; past this the queue thread goes on (and waits
- * for the lock as any connection does).
+ * millisecond (its commit waits for no sync: the host syncs before it answers); past this the queue
+ * thread goes on (and waits for the lock as any connection does).
  */
 export const WRITER_ASIDE_MAX_MS = 100;
 

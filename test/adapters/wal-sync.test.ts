@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { SyncAfterCommits } from '../../shared/adapters/wal-sync.js';
+
+/** Syncs the spec ends one by one, counting how many began. */
+function syncs() {
+  const running: { end: () => void; fail: (error: Error) => void }[] = [];
+  let began = 0;
+  return {
+    running,
+    began: () => began,
+    sync: () =>
+      new Promise<void>((resolve, reject) => {
+        began += 1;
+        running.push({ end: resolve, fail: reject });
+      }),
+  };
+}
+
+const turns = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('commits synced before anyone is told they are done', () => {
+  it('settles at once, with no sync, when nothing was committed', async () => {
+    const disk = syncs();
+    const commits = new SyncAfterCommits(disk.sync);
+    await commits.settled();
+    expect(disk.began()).toBe(0);
+  });
+
+  it('covers every commit made before a sync began with that one sync', async () => {
+    const disk = syncs();
+    const commits = new SyncAfterCommits(disk.sync);
+    commits.committedOne();
+    commits.committedOne();
+    let settled = 0;
+    const waiting = [commits.settled(), commits.settled()].map((p) => p.then(() => (settled += 1)));
+    await turns();
+    expect(settled).toBe(0);
+
+    disk.running[0]?.end();
+    await Promise.all(waiting);
+
+    expect(disk.began()).toBe(1);
+    expect(settled).toBe(2);
+    await commits.settled();
+    expect(disk.began()).toBe(1);
+  });
+
+  it('makes a commit counted while a sync runs wait for the next sync, not the one running', async () => {
+    const disk = syncs();
+    const commits = new SyncAfterCommits(disk.sync);
+    commits.committedOne();
+    const first = commits.settled();
+    await turns();
+    commits.committedOne();
+    let secondSettled = false;
+    const second = commits.settled().then(() => {
+      secondSettled = true;
+    });
+
+    disk.running[0]?.end();
+    await first;
+    await turns();
+    expect(secondSettled).toBe(false);
+    expect(disk.began()).toBe(2);
+
+    disk.running[1]?.end();
+    await second;
+    expect(secondSettled).toBe(true);
+  });
+
+  it('fails everyone waiting on a sync that failed, and every wait after it, starting no other sync', async () => {
+    const disk = syncs();
+    const commits = new SyncAfterCommits(disk.sync);
+    commits.committedOne();
+    const waiting = [commits.settled(), commits.settled()];
+    await turns();
+
+    disk.running[0]?.fail(new Error('EIO: i/o error, fsync'));
+
+    for (const wait of waiting) await expect(wait).rejects.toThrow(/EIO/);
+    // A later sync of the same file could succeed without the lost pages: nothing is durable now.
+    commits.committedOne();
+    await expect(commits.settled()).rejects.toThrow(/EIO/);
+    expect(disk.began()).toBe(1);
+  });
+
+  it('starts no sync once closed, and fails a wait for commits it could not sync', async () => {
+    const disk = syncs();
+    const commits = new SyncAfterCommits(disk.sync);
+    await commits.settled();
+    commits.close();
+    await commits.settled();
+
+    commits.committedOne();
+
+    await expect(commits.settled()).rejects.toThrow(/closed/);
+    expect(disk.began()).toBe(0);
+  });
+});
