@@ -9,47 +9,18 @@ import { openSqlite } from '../../shared/adapters/sqlite-database.js';
 import { SqliteQueue } from '../../shared/adapters/sqlite-queue.js';
 import { WalRestartGate } from '../../shared/adapters/wal-restart-gate.js';
 import { queueContractOptions } from '../contracts/queue.contract.js';
+import { busyFor, compiled, gateSide, spinUntil } from '../support/gate-threads.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sms-restart-gate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The compiled twin of a module (the test setup builds dist/), for a thread of its own. */
-const compiled = (path: string) => new URL(`../../dist/${path}`, import.meta.url).href;
+/** Spins until the checkpoint thread has asked for a turn. */
+const untilWanted = (gate: WalRestartGate) =>
+  spinUntil(() => gate.restartWanted, 'a restart to be asked for');
 
-/** Spins until the checkpoint thread has asked for a turn (the writer's steps come often). */
-function untilWanted(gate: WalRestartGate) {
-  const deadline = Date.now() + 5000;
-  while (!gate.restartWanted) if (Date.now() > deadline) throw new Error('no restart was asked for');
-}
-
-/**
- * The checkpoint thread's side on a thread of its own, as in the local host: `script` runs with
- * `gate` (the compiled WalRestartGate over the same word) and `marks`, two more shared words the
- * test reads (0: nothing yet, 1: restarting, 2: restarted).
- */
-function checkpointSide(gate: WalRestartGate, script: string) {
-  const marks = new Int32Array(new SharedArrayBuffer(8));
-  const worker = new Worker(
-    `const { workerData } = require('node:worker_threads');
-     import(workerData.module).then(({ WalRestartGate }) => {
-       const gate = new WalRestartGate(workerData.buffer);
-       const marks = new Int32Array(workerData.marks);
-       ${script}
-     });`,
-    {
-      eval: true,
-      workerData: {
-        module: compiled('shared/adapters/wal-restart-gate.js'),
-        buffer: gate.buffer,
-        marks: marks.buffer,
-      },
-    },
-  );
-  return { marks, stop: () => worker.terminate() };
-}
-
-/** Holds this thread for `ms`, as a writer busy with its batch would. */
-const busyFor = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+/** The checkpoint thread's side, `marks` 1 while restarting and 2 once restarted. */
+const checkpointSide = (gate: WalRestartGate, script: string) =>
+  gateSide(gate, 'shared/adapters/wal-restart-gate.js', 'WalRestartGate', script);
 
 describe('the WAL restart gate between the writer and the checkpoint thread', () => {
   it('holds the restart until the writer steps aside, and the writer until the restart has ended', async () => {

@@ -9,47 +9,17 @@ import { SqliteQueue } from '../../shared/adapters/sqlite-queue.js';
 import { takeWriteTurns } from '../../shared/adapters/sqlite-write-turns.js';
 import { WriteTurnGate } from '../../shared/adapters/write-turn-gate.js';
 import { queueContractOptions } from '../contracts/queue.contract.js';
+import { busyFor, compiled, gateSide, spinUntil } from '../support/gate-threads.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sms-write-turns-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The compiled twin of a module (the test setup builds dist/), for a thread of its own. */
-const compiled = (path: string) => new URL(`../../dist/${path}`, import.meta.url).href;
-
 /** Spins until the HTTP thread has asked for a turn. */
-function untilWanted(gate: WriteTurnGate) {
-  const deadline = Date.now() + 5000;
-  while (!gate.turnWanted) if (Date.now() > deadline) throw new Error('no turn was asked for');
-}
+const untilWanted = (gate: WriteTurnGate) => spinUntil(() => gate.turnWanted, 'a turn to be asked for');
 
-/**
- * The HTTP thread's side on a thread of its own, as in the local host: `script` runs with `gate`
- * (the compiled WriteTurnGate over the same word) and `marks`, two more shared words the test
- * reads (0: nothing yet, 1: writing, 2: written).
- */
-function httpSide(gate: WriteTurnGate, script: string) {
-  const marks = new Int32Array(new SharedArrayBuffer(8));
-  const worker = new Worker(
-    `const { workerData } = require('node:worker_threads');
-     import(workerData.module).then(({ WriteTurnGate }) => {
-       const gate = new WriteTurnGate(workerData.buffer);
-       const marks = new Int32Array(workerData.marks);
-       ${script}
-     });`,
-    {
-      eval: true,
-      workerData: {
-        module: compiled('shared/adapters/write-turn-gate.js'),
-        buffer: gate.buffer,
-        marks: marks.buffer,
-      },
-    },
-  );
-  return { marks, stop: () => worker.terminate() };
-}
-
-/** Holds this thread for `ms`, as a queue thread busy with its batch would. */
-const busyFor = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+/** The HTTP thread's side, `marks` 1 while writing and 2 once written. */
+const httpSide = (gate: WriteTurnGate, script: string) =>
+  gateSide(gate, 'shared/adapters/write-turn-gate.js', 'WriteTurnGate', script);
 
 describe('the write turn gate between the queue thread and the HTTP thread', () => {
   it("holds a write until the queue thread's batch commits, and the queue thread until the write is done", async () => {
@@ -125,8 +95,7 @@ describe('the write turn gate between the queue thread and the HTTP thread', () 
     gate.batchCommitted(20);
 
     // Gone on though the write, which did start, never ends.
-    const deadline = Date.now() + 5000;
-    while (Atomics.load(http.marks, 0) === 0 && Date.now() < deadline);
+    spinUntil(() => Atomics.load(http.marks, 0) !== 0, 'the write to start');
     expect(Atomics.load(http.marks, 0)).toBe(1);
     gate.batchOpened();
     expect(gate.turnWanted).toBe(false);
