@@ -9,25 +9,47 @@ import type { SqliteDatabase } from './sqlite-database.js';
  * never replaces the WAL file of an open database (it rewinds or truncates it in place), and a
  * checkpoint syncs the database file before the WAL is rewound, so syncing this descriptor after
  * the commit is enough whatever happened in between.
+ *
+ * A failed fsync fails every sync after it. Linux reports a failed write-back once: a later fsync
+ * of the file succeeds without the pages it lost, and the commits after them, chained to them in
+ * the WAL, would be lost with them at the next power cut. What was synced before stays safe;
+ * nothing new is answered as on disk until the host restarts (and SQLite recovers the WAL up to
+ * the first frame it cannot read). A webhook is refused meanwhile, and its sender treats it as any
+ * failure (Event Grid retries for a day; Twilio and TeleSign far less: docs/decisions.md).
  */
 export class WalSync {
   private fd: number | undefined;
   private readonly path: string;
+  private failed: NodeJS.ErrnoException | undefined;
 
-  /** The WAL of this database (a file database in WAL mode). */
-  constructor(db: SqliteDatabase) {
+  /** The WAL of this database (a file database in WAL mode); `fsyncFile` is a spec's stand-in. */
+  constructor(
+    db: SqliteDatabase,
+    private readonly fsyncFile: (
+      fd: number,
+      done: (error: NodeJS.ErrnoException | null) => void,
+    ) => void = fsync,
+  ) {
     this.path = `${resolvePath(db.name)}-wal`;
   }
 
   sync = (): Promise<void> =>
     new Promise((resolve, reject) => {
+      if (this.failed) {
+        reject(this.failed);
+        return;
+      }
       try {
         this.fd ??= openSync(this.path, 'r');
       } catch (error) {
         reject(error);
         return;
       }
-      fsync(this.fd, (error) => (error ? reject(error) : resolve()));
+      this.fsyncFile(this.fd, (error) => {
+        if (!error) return resolve();
+        this.failed = error;
+        reject(error);
+      });
     });
 
   close(): void {

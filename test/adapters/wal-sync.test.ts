@@ -1,5 +1,47 @@
-import { describe, expect, it } from 'vitest';
-import { SyncAfterCommits } from '../../shared/adapters/wal-sync.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openSqlite, type SqliteDatabase } from '../../shared/adapters/sqlite-database.js';
+import { SyncAfterCommits, WalSync } from '../../shared/adapters/wal-sync.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sms-wal-sync-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A database in WAL mode with a commit in its WAL. */
+function written(name: string): SqliteDatabase {
+  const db = openSqlite(join(dir, name));
+  db.exec('CREATE TABLE notes (text TEXT)');
+  db.prepare('INSERT INTO notes (text) VALUES (?)').run('kept');
+  return db;
+}
+
+describe("a sync of a database's WAL", () => {
+  it('syncs the file, as often as asked', async () => {
+    const db = written('synced.db');
+    const wal = new WalSync(db);
+    await wal.sync();
+    await wal.sync();
+    wal.close();
+    db.close();
+  });
+
+  it('fails every sync after an fsync that failed, though the file would sync again', async () => {
+    const db = written('failed.db');
+    let fsyncs = 0;
+    const wal = new WalSync(db, (_fd, done) => {
+      fsyncs += 1;
+      done(fsyncs === 1 ? Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }) : null);
+    });
+
+    await expect(wal.sync()).rejects.toThrow(/EIO/);
+    await expect(wal.sync()).rejects.toThrow(/EIO/);
+
+    expect(fsyncs).toBe(1);
+    wal.close();
+    db.close();
+  });
+});
 
 /** Syncs the spec ends one by one, counting how many began. */
 function syncs() {
