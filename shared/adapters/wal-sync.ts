@@ -21,6 +21,10 @@ export class WalSync {
   private fd: number | undefined;
   private readonly path: string;
   private failed: NodeJS.ErrnoException | undefined;
+  /** The fsync under way: at most one runs at a time. */
+  private running: Promise<void> | undefined;
+  /** The fsync that starts once the running one has ended, shared by every sync asked meanwhile. */
+  private next: Promise<void> | undefined;
 
   /** The WAL of this database (a file database in WAL mode); `fsyncFile` is a spec's stand-in. */
   constructor(
@@ -33,8 +37,26 @@ export class WalSync {
     this.path = `${resolvePath(db.name)}-wal`;
   }
 
-  sync = (): Promise<void> =>
-    new Promise((resolve, reject) => {
+  /**
+   * Resolves once an fsync that began after this call has ended. One runs at a time: Linux reports
+   * a failed write-back to one fsync of a descriptor, so a second one running beside it could
+   * succeed and answer as stored what the first found lost. A sync asked while one runs waits for
+   * it and then shares the next fsync with every other asked meanwhile, or fails with it if it
+   * failed.
+   */
+  sync = (): Promise<void> => {
+    if (this.failed) return Promise.reject(this.failed);
+    if (!this.running) return this.fsyncNow();
+    this.next ??= this.running.then(
+      () => this.fsyncNow(),
+      () => this.fsyncNow(),
+    );
+    return this.next;
+  };
+
+  private fsyncNow(): Promise<void> {
+    this.next = undefined;
+    const running = new Promise<void>((resolve, reject) => {
       if (this.failed) {
         reject(this.failed);
         return;
@@ -47,10 +69,17 @@ export class WalSync {
       }
       this.fsyncFile(this.fd, (error) => {
         if (!error) return resolve();
-        this.failed = error;
+        this.failed ??= error;
         reject(error);
       });
     });
+    this.running = running;
+    const ended = () => {
+      if (this.running === running) this.running = undefined;
+    };
+    running.then(ended, ended);
+    return running;
+  }
 
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);

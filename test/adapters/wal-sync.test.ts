@@ -16,6 +16,37 @@ function written(name: string): SqliteDatabase {
   return db;
 }
 
+const turns = () => new Promise((resolve) => setImmediate(resolve));
+
+const eio = () => Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+
+/**
+ * The kernel's side of fsync, held until the spec lets the disk finish. A failed write-back is
+ * reported as Linux does: to the first fsync of the descriptor that ends after it, and to no other.
+ */
+function heldFsyncs() {
+  const held: ((error: NodeJS.ErrnoException | null) => void)[] = [];
+  let began = 0;
+  return {
+    began: () => began,
+    fsync: (_fd: number, done: (error: NodeJS.ErrnoException | null) => void) => {
+      began += 1;
+      held.push(done);
+    },
+    /** Ends the fsync that began first of those under way. */
+    endOne: (writeBackFailed: boolean) => held.shift()?.(writeBackFailed ? eio() : null),
+    /** Ends every fsync under way, and any that begins meanwhile; the first hears of a failure. */
+    finish: async (writeBackFailed: boolean) => {
+      let unreported = writeBackFailed;
+      for (let done = held.shift(); done; done = held.shift()) {
+        done(unreported ? eio() : null);
+        unreported = false;
+        await turns();
+      }
+    },
+  };
+}
+
 describe("a sync of a database's WAL", () => {
   it('syncs the file, as often as asked', async () => {
     const db = written('synced.db');
@@ -41,6 +72,50 @@ describe("a sync of a database's WAL", () => {
     wal.close();
     db.close();
   });
+
+  it('fails a sync asked while a failing one ran, though the file reports the failure to one fsync', async () => {
+    const db = written('overlapped.db');
+    const disk = heldFsyncs();
+    const wal = new WalSync(db, disk.fsync);
+    const first = wal.sync();
+    const second = wal.sync();
+    const outcomes = Promise.allSettled([first, second]);
+    await turns();
+
+    await disk.finish(true);
+
+    const [firstOutcome, secondOutcome] = await outcomes;
+    expect(firstOutcome).toMatchObject({ status: 'rejected', reason: { code: 'EIO' } });
+    expect(secondOutcome).toMatchObject({ status: 'rejected', reason: { code: 'EIO' } });
+    expect(disk.began()).toBe(1);
+    wal.close();
+    db.close();
+  });
+
+  it('runs one fsync at a time: those asked meanwhile share one that begins after it ends', async () => {
+    const db = written('serial.db');
+    const disk = heldFsyncs();
+    const wal = new WalSync(db, disk.fsync);
+    let ended = 0;
+    const first = wal.sync().then(() => (ended += 1));
+    await turns();
+    const meanwhile = [wal.sync(), wal.sync()].map((sync) => sync.then(() => (ended += 1)));
+    await turns();
+    expect(disk.began()).toBe(1);
+
+    disk.endOne(false);
+    await first;
+    await turns();
+    expect(disk.began()).toBe(2);
+    expect(ended).toBe(1);
+
+    disk.endOne(false);
+    await Promise.all(meanwhile);
+    expect(ended).toBe(3);
+    expect(disk.began()).toBe(2);
+    wal.close();
+    db.close();
+  });
 });
 
 /** Syncs the spec ends one by one, counting how many began. */
@@ -57,8 +132,6 @@ function syncs() {
       }),
   };
 }
-
-const turns = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('commits synced before anyone is told they are done', () => {
   it('settles at once, with no sync, when nothing was committed', async () => {
