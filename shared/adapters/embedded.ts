@@ -73,8 +73,13 @@ export async function embeddedAdapters(
     let written = () => {};
     if (wal) {
       db.pragma('synchronous = NORMAL');
-      walSync = new WalSync(db);
-      const counted = new SyncAfterCommits(httpThread.syncWal ?? walSync.sync);
+      // Opened before this connection writes (see WalSync), unless a spec stands in for it.
+      let sync = httpThread.syncWal;
+      if (!sync) {
+        walSync = new WalSync(db);
+        sync = walSync.sync;
+      }
+      const counted = new SyncAfterCommits(sync);
       commits = counted;
       written = () => counted.committedOne();
     }

@@ -145,19 +145,20 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
     private readonly clock: Clock,
     private readonly options: SqliteQueueOptions,
   ) {
-    db.exec(SCHEMA);
-    for (const table of ['queue_messages', 'queue_scheduled']) addMissingColumns(db, table, ADDED_COLUMNS);
-    this.atomic = db.transaction((work: () => unknown) => work());
     // A batch lost to a power cut is redone from the queue (see batchWrites), so batches need not
-    // wait for the disk; accepted work always does (flush).
+    // wait for the disk; accepted work always does (flush). The WAL is opened before this
+    // connection writes (see WalSync).
     if (options.batchWrites) {
-      db.pragma('synchronous = NORMAL');
       if (options.syncToDisk) this.syncToDisk = options.syncToDisk;
       else if (!db.memory && db.pragma('journal_mode', { simple: true }) === 'wal') {
         this.walSync = new WalSync(db);
         this.syncToDisk = this.walSync.sync;
       }
     }
+    db.exec(SCHEMA);
+    for (const table of ['queue_messages', 'queue_scheduled']) addMissingColumns(db, table, ADDED_COLUMNS);
+    this.atomic = db.transaction((work: () => unknown) => work());
+    if (options.batchWrites) db.pragma('synchronous = NORMAL');
     this.events.setMaxListeners(0);
     this.statements = {
       seen: db.prepare('INSERT OR IGNORE INTO queue_seen_ids (queue, id, seen_at) VALUES (?, ?, ?)'),

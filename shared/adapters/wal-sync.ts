@@ -19,14 +19,18 @@ import type { SqliteDatabase } from './sqlite-database.js';
  */
 export class WalSync {
   private fd: number | undefined;
-  private readonly path: string;
   private failed: NodeJS.ErrnoException | undefined;
   /** The fsync under way: at most one runs at a time. */
   private running: Promise<void> | undefined;
   /** The fsync that starts once the running one has ended, shared by every sync asked meanwhile. */
   private next: Promise<void> | undefined;
 
-  /** The WAL of this database (a file database in WAL mode); `fsyncFile` is a spec's stand-in. */
+  /**
+   * Opens the WAL of this database (a file database in WAL mode), before the caller's commits it
+   * is to cover: a failed write-back is reported to the descriptors open when it failed, and one
+   * opened after another descriptor was told would never hear of it. Throws when there is no WAL
+   * file. `fsyncFile` is a spec's stand-in.
+   */
   constructor(
     db: SqliteDatabase,
     private readonly fsyncFile: (
@@ -34,7 +38,9 @@ export class WalSync {
       done: (error: NodeJS.ErrnoException | null) => void,
     ) => void = fsync,
   ) {
-    this.path = `${resolvePath(db.name)}-wal`;
+    // A new database has no WAL file until the connection first reads or writes it.
+    db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+    this.fd = openSync(`${resolvePath(db.name)}-wal`, 'r');
   }
 
   /**
@@ -61,10 +67,8 @@ export class WalSync {
         reject(this.failed);
         return;
       }
-      try {
-        this.fd ??= openSync(this.path, 'r');
-      } catch (error) {
-        reject(error);
+      if (this.fd === undefined) {
+        reject(new Error('the WAL file is closed: nothing was synced'));
         return;
       }
       this.fsyncFile(this.fd, (error) => {

@@ -57,6 +57,22 @@ describe("a sync of a database's WAL", () => {
     db.close();
   });
 
+  it("syncs a new database's WAL, made before anything read or wrote it", async () => {
+    const db = openSqlite(join(dir, 'new.db'));
+    const wal = new WalSync(db);
+    await wal.sync();
+    wal.close();
+    db.close();
+  });
+
+  it('fails when made, not at its first sync, for a database without a WAL file', () => {
+    const db = written('rollback-journal.db');
+    db.pragma('journal_mode = DELETE');
+
+    expect(() => new WalSync(db)).toThrow(/ENOENT/);
+    db.close();
+  });
+
   it('fails every sync after an fsync that failed, though the file would sync again', async () => {
     const db = written('failed.db');
     let fsyncs = 0;
