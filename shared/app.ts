@@ -232,6 +232,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         await (await import('./adapters/azure.js')).azureAdapters(config, identity)
       : await embeddedAdapters(config, clock, {
           ...(options.db ? { db: options.db } : {}),
+          logger,
           batchWrites: options.batchWrites ?? false,
           checkpointOnCommit: options.checkpointOnCommit,
           ...(options.walRestartGate ? { walRestartGate: options.walRestartGate } : {}),

@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'lock-lost'
   | 'send-failed'
   | 'configuration'
-  | 'unavailable';
+  | 'unavailable'
+  | 'disk-failed';
 
 /**
  * An error's message alone, for a log field or a message between threads (neither carries an
@@ -192,6 +193,18 @@ export class UnavailableError extends SmsError {
     options: ErrorOptions = {},
   ) {
     super('unavailable', message, options);
+  }
+}
+
+/**
+ * A sync of the embedded database's write-ahead log failed: the commits it should have put on disk
+ * may be lost at a power cut, and Linux reports a failed write-back once, so no later sync can be
+ * trusted to cover them. Nothing more is accepted as stored until the host restarts. `cause` is
+ * the failed sync's error.
+ */
+export class DiskSyncFailedError extends SmsError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super('disk-failed', message, options);
   }
 }
 

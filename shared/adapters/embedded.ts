@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { Clock } from '../ports.js';
+import type { Clock, Logger } from '../ports.js';
 import { SystemClock } from './clocks.js';
 import type { LocalSmsProvider } from './local-sms-provider.js';
 import type { SqliteDatabase } from './sqlite-database.js';
@@ -35,6 +35,8 @@ export async function embeddedAdapters(
   clock: Clock,
   options: {
     db?: SqliteDatabase;
+    /** Where the queue logs a failed sync of accepted work. */
+    logger?: Logger;
     batchWrites?: boolean;
     checkpointOnCommit?: boolean;
     walRestartGate?: WalRestartGate;
@@ -89,6 +91,7 @@ export async function embeddedAdapters(
   const queue = new SqliteQueue(db, new SystemClock(), {
     ...config.queue,
     batchWrites: options.batchWrites ?? false,
+    ...(options.logger ? { logger: options.logger } : {}),
     ...(options.walRestartGate ? { walRestartGate: options.walRestartGate } : {}),
     ...(options.writeTurnGate ? { writeTurnGate: options.writeTurnGate } : {}),
   });

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { LockLostError } from '../errors.js';
+import { DiskSyncFailedError, errorText, LockLostError } from '../errors.js';
 import type {
   Clock,
   DeadLetter,
   DeadLetterPage,
+  Logger,
   OutgoingMessage,
   QueueName,
   QueueReceiver,
@@ -88,9 +89,13 @@ export interface SqliteQueueOptions {
   /**
    * With batched writes: puts committed work on disk, resolving once it is there. By default an
    * fsync of the database's write-ahead log in libuv's thread pool (a database without a WAL file
-   * commits accepted work with `synchronous=FULL` instead).
+   * commits accepted work with `synchronous=FULL` instead). A failure is sticky: from the first
+   * sync that fails, every acceptance is refused (`DiskSyncFailedError`) before it is inserted,
+   * for as long as this queue lives (the local host: until it restarts).
    */
   syncToDisk?: () => Promise<void>;
+  /** Where the first failed sync is logged (`queue.sync-failed`), once. */
+  logger?: Logger;
   /**
    * With batched writes: the turn the WAL's checkpoint thread asks for to start the WAL over. The
    * queue commits its batch and steps aside before its next receive or batch (wal-restart-gate.ts).
@@ -139,6 +144,8 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
   private readonly walSync: WalSync | undefined;
   /** With batched writes, how accepted work reaches the disk after its commit (see options). */
   private readonly syncToDisk: (() => Promise<void>) | undefined;
+  /** Set when a sync of accepted work failed: every acceptance from then on is refused with it. */
+  private syncFailure: DiskSyncFailedError | undefined;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -306,9 +313,11 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
   /**
    * Accepts outside work (a webhook's message): group-committed, so every acceptance made in the
    * same turn of the event loop shares one transaction, and each caller's promise settles only
-   * once that transaction is on disk. Under load one fsync accepts many messages.
+   * once that transaction is on disk. Under load one fsync accepts many messages. Once a sync
+   * has failed, refused at once (see `syncToDisk`).
    */
   accept(queue: QueueName, message: OutgoingMessage): Promise<void> {
+    if (this.syncFailure) return Promise.reject(this.syncFailure);
     return new Promise((resolve, reject) => {
       this.pending.push({ queue, message, resolve, reject });
       if (this.pending.length === 1) this.scheduleFlush();
@@ -341,6 +350,12 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
   private flush(): void {
     const batch = this.pending;
     this.pending = [];
+    // Gathered while the sync that failed ran: refused before it is inserted, so no consumer
+    // handles work whose sender was told it failed (and may send it again, or elsewhere).
+    if (this.syncFailure) {
+      for (const item of batch) item.reject(this.syncFailure);
+      return;
+    }
     const now = this.clock.now().getTime();
     const insertAll = () =>
       this.atomic(() => {
@@ -391,9 +406,25 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
         for (const item of batch) item.resolve();
       },
       (error: unknown) => {
-        for (const item of batch) item.reject(error);
+        const refusal = this.syncFailed(error, batch.length);
+        for (const item of batch) item.reject(refusal);
       },
     );
+  }
+
+  /**
+   * Records the first failed sync of accepted work and logs it. The batch it should have covered
+   * is committed and may already be in a consumer's hands (consumers do not wait for the disk);
+   * what comes after is refused before it is inserted.
+   */
+  private syncFailed(error: unknown, refused: number): DiskSyncFailedError {
+    if (this.syncFailure) return this.syncFailure;
+    this.syncFailure = new DiskSyncFailedError(
+      `accepted work could not be put on disk (a sync of the write-ahead log failed: ${errorText(error)}); nothing more is accepted until the host restarts`,
+      { cause: error },
+    );
+    this.options.logger?.error('queue.sync-failed', { refusedAcceptances: refused }, this.syncFailure);
+    return this.syncFailure;
   }
 
   private openBatch(): void {

@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../shared/adapters/clocks.js';
 import { openSqlite } from '../../shared/adapters/sqlite-database.js';
 import { SqliteQueue } from '../../shared/adapters/sqlite-queue.js';
+import { DiskSyncFailedError } from '../../shared/errors.js';
+import { createLogger } from '../../shared/logger.js';
 import { type QueueHarness, queueContract, queueContractOptions } from '../contracts/queue.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sms-queue-'));
@@ -121,6 +123,106 @@ describe('SQLite queue with batched commits, accepting outside work', () => {
     await expect(
       queue.accept('sms-inbound', { id: 'm1', sessionId: 's', body: { text: 'hello' } }),
     ).rejects.toThrow('EIO');
+    queue.close();
+  });
+
+  /** One turn of the event loop: acceptances gathered in one are flushed in the next. */
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+  const eio = () => Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+  const inbound = (id: string) => ({
+    id,
+    sessionId: '+14255550100:+14255550123',
+    body: { from: '+14255550123', text: 'my card was charged twice' },
+  });
+
+  it('refuses every acceptance after a failed sync before inserting it, and syncs no more', async () => {
+    let syncs = 0;
+    const queue = new SqliteQueue(openSqlite(join(dir, `accept-${n++}.db`)), new ManualClock(), {
+      ...options,
+      syncToDisk: () => {
+        syncs += 1;
+        return Promise.reject(eio());
+      },
+    });
+    await expect(queue.accept('sms-inbound', inbound('m1'))).rejects.toThrow('EIO');
+    // The refused batch was committed before its sync, as every batch is; what follows is not.
+    const depth = await queue.depth('sms-inbound');
+
+    const refusal = queue.accept('sms-inbound', inbound('m2'));
+
+    await expect(refusal).rejects.toBeInstanceOf(DiskSyncFailedError);
+    await expect(refusal).rejects.toMatchObject({ code: 'disk-failed', cause: { code: 'EIO' } });
+    await expect(queue.acceptBatch('sms-inbound', [inbound('m3')])).rejects.toBeInstanceOf(
+      DiskSyncFailedError,
+    );
+    expect(await queue.depth('sms-inbound')).toBe(depth);
+    expect(syncs).toBe(1);
+    queue.close();
+  });
+
+  it('refuses, before inserting it, an acceptance gathered while the sync that failed ran', async () => {
+    let fail: (error: Error) => void = () => {};
+    let failed = false;
+    const queue = new SqliteQueue(openSqlite(join(dir, `accept-${n++}.db`)), new ManualClock(), {
+      ...options,
+      syncToDisk: () =>
+        failed
+          ? Promise.reject(eio())
+          : new Promise<void>((_resolve, reject) => {
+              fail = reject;
+            }),
+    });
+    const first = queue.accept('sms-inbound', inbound('m1'));
+    await turn();
+    const depth = await queue.depth('sms-inbound');
+
+    const gathered = queue.accept('sms-inbound', inbound('m2'));
+    const outcomes = Promise.allSettled([first, gathered]);
+    failed = true;
+    fail(eio());
+
+    for (const outcome of await outcomes) {
+      expect(outcome).toMatchObject({ status: 'rejected', reason: expect.any(DiskSyncFailedError) });
+    }
+    expect(await queue.depth('sms-inbound')).toBe(depth);
+    queue.close();
+  });
+
+  it('logs the failed sync once, with no phone number and no message text', async () => {
+    const lines: string[] = [];
+    const failing: ((error: Error) => void)[] = [];
+    let failed = false;
+    const queue = new SqliteQueue(openSqlite(join(dir, `accept-${n++}.db`)), new ManualClock(), {
+      ...options,
+      logger: createLogger((line) => lines.push(line), 'debug'),
+      syncToDisk: () =>
+        failed
+          ? Promise.reject(eio())
+          : new Promise<void>((_resolve, reject) => {
+              failing.push(reject);
+            }),
+    });
+    // Two batches whose syncs both fail, then an acceptance refused outright.
+    const refused = Promise.allSettled([
+      queue.accept('sms-inbound', inbound('m1')),
+      turn().then(() => queue.accept('sms-inbound', inbound('m2'))),
+    ]);
+    await turn();
+    await turn();
+    expect(failing).toHaveLength(2);
+    failed = true;
+    for (const fail of failing) fail(eio());
+    await refused;
+    await expect(queue.accept('sms-inbound', inbound('m3'))).rejects.toBeInstanceOf(DiskSyncFailedError);
+
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      level: 'error',
+      event: 'queue.sync-failed',
+      error: 'DiskSyncFailedError',
+      cause: { errorMessage: 'EIO: i/o error, fsync' },
+    });
+    expect(lines[0]).not.toMatch(/4255550123|charged/);
     queue.close();
   });
 
