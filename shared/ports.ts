@@ -116,6 +116,18 @@ export interface Store {
   getCustomer(channelId: string, customer: PhoneNumber): Promise<Stored<CustomerState> | undefined>;
   /** Creates (etag null: must not exist) or replaces (etag must match) a customer state. */
   putCustomer(state: CustomerState, etag: string | null): Promise<Stored<CustomerState>>;
+  /**
+   * Remembers each customer's notification sender on the channel, unless one of `pool` is
+   * remembered for them already (a notification accepted meanwhile chose first); creates the
+   * customer's state where there is none. Answers the sender each customer has now. In one write
+   * where the store can (the embedded store: one transaction; Cosmos DB: one per customer, each in
+   * their own partition).
+   */
+  rememberNotificationSenders(
+    channelId: string,
+    pool: readonly string[],
+    picks: readonly { customer: PhoneNumber; sender: string }[],
+  ): Promise<Map<PhoneNumber, string>>;
 
   getConversation(id: string): Promise<Stored<Conversation> | undefined>;
   createConversation(conversation: Conversation): Promise<Stored<Conversation>>;

@@ -19,7 +19,7 @@ import {
   statesTakingMessages,
   unclosedStates,
 } from '../domain/conversation.js';
-import type { CustomerState } from '../domain/customer.js';
+import { type CustomerState, newCustomerState } from '../domain/customer.js';
 import type { ErasedOptOut } from '../domain/erasure.js';
 import {
   consentEvents,
@@ -274,6 +274,10 @@ const stored = (value: object, kind: Kind): object =>
 
 const document = (value: object, place: { id: string; pk: string }, kind: Kind) =>
   JSON.parse(JSON.stringify({ ...stored(value, kind), ...place, kind })) as JSONObject;
+
+/** Customers' senders remembered side by side, and tries of one that raced another notification. */
+const REMEMBERED_AT_ONCE = 10;
+const REMEMBER_ATTEMPTS = 5;
 
 const SYSTEM_FIELDS = ['pk', 'kind', '_rid', '_self', '_etag', '_attachments', '_ts'];
 
@@ -628,6 +632,39 @@ export class CosmosStore implements Store {
         ? new ConcurrencyError('customer state vanished', { cause: error })
         : error;
     });
+  }
+
+  /**
+   * Each customer in their own partition, so one write each (ten at a time), each conditional on
+   * what it read: a notification accepted meanwhile that remembered a sender first is kept.
+   */
+  async rememberNotificationSenders(
+    channelId: string,
+    pool: readonly string[],
+    picks: readonly { customer: PhoneNumber; sender: string }[],
+  ) {
+    const senders = new Map<PhoneNumber, string>();
+    const remember = async ({ customer, sender }: { customer: PhoneNumber; sender: string }) => {
+      for (let attempt = 1; ; attempt += 1) {
+        const stored = await this.getCustomer(channelId, customer);
+        const state = stored?.value ?? newCustomerState(channelId, customer);
+        if (state.notificationSender !== undefined && pool.includes(state.notificationSender)) {
+          senders.set(customer, state.notificationSender);
+          return;
+        }
+        try {
+          await this.putCustomer({ ...state, notificationSender: sender }, stored?.etag ?? null);
+          senders.set(customer, sender);
+          return;
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError) || attempt === REMEMBER_ATTEMPTS) throw error;
+        }
+      }
+    };
+    for (let start = 0; start < picks.length; start += REMEMBERED_AT_ONCE) {
+      await Promise.all(picks.slice(start, start + REMEMBERED_AT_ONCE).map(remember));
+    }
+    return senders;
   }
 
   getConversation(id: string) {

@@ -2,7 +2,7 @@ import type { Agent } from '../domain/agent.js';
 import type { Configuration } from '../domain/configuration.js';
 import type { Contact } from '../domain/contact.js';
 import { type Conversation, statesInList, statesTakingMessages } from '../domain/conversation.js';
-import type { CustomerState } from '../domain/customer.js';
+import { type CustomerState, newCustomerState } from '../domain/customer.js';
 import type { ErasedOptOut } from '../domain/erasure.js';
 import {
   consentEvents,
@@ -216,6 +216,30 @@ export class SqliteStore implements Store, TranscriptExpiry {
       this.record(consentEvents(previous, state, this.now()));
     });
     return { value: state, etag: String(etag === null ? 1 : Number(etag) + 1) };
+  }
+
+  async rememberNotificationSenders(
+    channelId: string,
+    pool: readonly string[],
+    picks: readonly { customer: PhoneNumber; sender: string }[],
+  ) {
+    const senders = new Map<PhoneNumber, string>();
+    if (picks.length === 0) return senders;
+    this.atomic(() => {
+      for (const { customer, sender } of picks) {
+        const row = this.statements.getCustomer.get(channelId, customer);
+        const state = row ? (JSON.parse(row.doc) as CustomerState) : newCustomerState(channelId, customer);
+        if (state.notificationSender !== undefined && pool.includes(state.notificationSender)) {
+          senders.set(customer, state.notificationSender);
+          continue;
+        }
+        const doc = JSON.stringify({ ...state, notificationSender: sender });
+        if (row) this.statements.updateCustomer.run(doc, channelId, customer, Number(row.etag));
+        else this.statements.insertCustomer.run(channelId, customer, doc);
+        senders.set(customer, sender);
+      }
+    });
+    return senders;
   }
 
   private now() {

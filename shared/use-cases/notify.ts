@@ -11,7 +11,7 @@ import {
 } from '../domain/notification.js';
 import { type PhoneNumber, parsePhoneNumber } from '../domain/phone.js';
 import { allowedSendTime } from '../domain/quiet-hours.js';
-import { stickySender } from '../domain/sticky-sender.js';
+import { pickSenders, stickySender } from '../domain/sticky-sender.js';
 import { currentVersion, type TemplateVersion, templateText } from '../domain/template.js';
 import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { type OutgoingMessage, queueNames } from '../ports.js';
@@ -59,6 +59,7 @@ export async function sendNotification(
     text: string;
     language: string | undefined;
     slot: { at: Date; held: boolean };
+    remembered: string | undefined;
   };
   const plan: (Planned | Extract<RecipientOutcome, { status: 'refused' }>)[] = [];
   const seen = new Set<string>();
@@ -73,7 +74,8 @@ export async function sendNotification(
     }
     if (seen.has(to)) continue;
     seen.add(to);
-    if (await optedOutOf(deps, channel.id, to, await deps.store.getCustomer(channel.id, to))) {
+    const customer = await deps.store.getCustomer(channel.id, to);
+    if (await optedOutOf(deps, channel.id, to, customer)) {
       plan.push({ to, status: 'refused', reason: 'the recipient opted out of this channel' });
       continue;
     }
@@ -93,10 +95,28 @@ export async function sendNotification(
     const { text, language } = version
       ? await renderFor(deps, version, request, to)
       : { text: request.text ?? '', language: undefined };
-    plan.push({ to, text, language, slot });
+    plan.push({ to, text, language, slot, remembered: customer?.value.notificationSender });
   }
 
-  // Accepted in two writes whatever the count: one batch to the outbound queue (on Service Bus one
+  // Each recipient's sender, remembered before anything is queued, so the next notification finds
+  // it (docs/decisions.md, "A channel's numbers are its notification pool"). A channel of one
+  // number has nothing to remember and writes nothing more.
+  const sending = plan.filter((planned): planned is Planned => !('status' in planned));
+  const picked = new Map(pickSenders(pool, sending).map((sender, index) => [sending[index]?.to, sender]));
+  const toRemember =
+    pool.length < 2
+      ? []
+      : sending.flatMap(({ to, remembered }) => {
+          const sender = picked.get(to);
+          return sender && sender !== remembered ? [{ customer: to, sender }] : [];
+        });
+  const remembered =
+    toRemember.length === 0
+      ? new Map<PhoneNumber, string>()
+      : await deps.store.rememberNotificationSenders(channel.id, pool, toRemember);
+
+  // Accepted in two writes whatever the count (three for a pool's recipients heard from for the
+  // first time: their senders, above): one batch to the outbound queue (on Service Bus one
   // per session: a number's, or each lane's of a fast number), then the notification. Each
   // recipient's message record is the outbound worker's to create (it stores a message it does not
   // find); until then the status answers queued. A crash between the two leaves messages queued
@@ -111,7 +131,9 @@ export async function sendNotification(
       continue;
     }
     const { to, text, language, slot } = planned;
-    const from = stickySender(pool, to);
+    // What the store kept wins: another notification may have remembered this customer first.
+    const from =
+      pool.find((number) => number === remembered.get(to)) ?? picked.get(to) ?? stickySender(pool, to);
     const message: Message = {
       id: `${id}-${recipients.length + 1}`,
       conversationId: notificationPartition(id),

@@ -62,6 +62,57 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
       });
     });
 
+    describe("a customer's notification sender", () => {
+      const POOL = ['+14255550101', '+14255550102'];
+
+      it('is remembered for a customer never seen, in a state that is otherwise new', async () => {
+        const senders = await store.rememberNotificationSenders('alerts', POOL, [
+          { customer: CUSTOMER, sender: '+14255550102' },
+          { customer: OTHER_CUSTOMER, sender: '+14255550101' },
+        ]);
+        expect(senders.get(CUSTOMER)).toBe('+14255550102');
+        expect(senders.get(OTHER_CUSTOMER)).toBe('+14255550101');
+        const state = (await store.getCustomer('alerts', CUSTOMER))?.value;
+        expect(state).toMatchObject({ notificationSender: '+14255550102', openConversationId: null });
+        expect(state?.optedOut).toBe(false);
+        expect(await store.getCustomer('support', CUSTOMER)).toBeUndefined();
+      });
+
+      it('keeps the one remembered first while it is in the pool: a racing notification gets it', async () => {
+        await store.rememberNotificationSenders('alerts', POOL, [
+          { customer: CUSTOMER, sender: '+14255550101' },
+        ]);
+        const senders = await store.rememberNotificationSenders('alerts', POOL, [
+          { customer: CUSTOMER, sender: '+14255550102' },
+        ]);
+        expect(senders.get(CUSTOMER)).toBe('+14255550101');
+        expect((await store.getCustomer('alerts', CUSTOMER))?.value.notificationSender).toBe('+14255550101');
+      });
+
+      it('is replaced once its number left the pool, keeping the rest of the state', async () => {
+        const created = await store.putCustomer(
+          aCustomerState({
+            channelId: 'alerts',
+            openConversationId: 'c9',
+            notificationSender: '+14255550199',
+          }),
+          null,
+        );
+        const senders = await store.rememberNotificationSenders('alerts', POOL, [
+          { customer: CUSTOMER, sender: '+14255550102' },
+        ]);
+        expect(senders.get(CUSTOMER)).toBe('+14255550102');
+        const read = await store.getCustomer('alerts', CUSTOMER);
+        expect(read?.value).toMatchObject({ notificationSender: '+14255550102', openConversationId: 'c9' });
+        expect(read?.etag).not.toBe(created.etag);
+      });
+
+      it('answers nothing and writes nothing for no customers', async () => {
+        expect((await store.rememberNotificationSenders('alerts', POOL, [])).size).toBe(0);
+        expect(await store.getCustomer('alerts', CUSTOMER)).toBeUndefined();
+      });
+    });
+
     describe('conversations', () => {
       it('are created once; a second create with the same id fails and changes nothing', async () => {
         await store.createConversation(aConversation({ queueId: 'general' }));

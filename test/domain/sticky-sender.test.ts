@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stickySender } from '../../shared/domain/sticky-sender.js';
+import { pickSenders, stickySender } from '../../shared/domain/sticky-sender.js';
 
 const pool = ['+14255550100', '+14255550101', '+14255550102', '+14255550103'];
 const customers = Array.from({ length: 400 }, (_, n) => `+1425555${String(1000 + n).padStart(4, '0')}`);
@@ -43,5 +43,62 @@ describe('the number of a pool a recipient hears from', () => {
 
   it('cannot be chosen from an empty pool', () => {
     expect(() => stickySender([], '+14255550123')).toThrow('a pool of numbers cannot be empty');
+  });
+});
+
+describe("the senders of one notification's recipients", () => {
+  const countBy = (senders: string[]) => {
+    const counts = new Map<string, number>();
+    for (const sender of senders) counts.set(sender, (counts.get(sender) ?? 0) + 1);
+    return counts;
+  };
+
+  it('give no number more than its share of the recipients heard from for the first time', () => {
+    // 102 over 4: a share is 26, so the pool is done when its busiest number has sent 26.
+    const counts = countBy(
+      pickSenders(
+        pool,
+        customers.slice(0, 102).map((to) => ({ to })),
+      ),
+    );
+    expect([...counts.keys()].sort()).toEqual(pool);
+    for (const count of counts.values()) expect(count).toBeLessThanOrEqual(26);
+  });
+
+  it('give most recipients the number the hash scores highest for them, the others its next', () => {
+    const senders = pickSenders(
+      pool,
+      customers.map((to) => ({ to })),
+    );
+    const first = customers.filter((to, n) => senders[n] === stickySender(pool, to));
+    expect(first.length).toBeGreaterThan(customers.length * 0.8);
+    expect([...countBy(senders).values()]).toEqual([100, 100, 100, 100]);
+  });
+
+  it('give a recipient alone the number the hash scores highest for them', () => {
+    for (const to of customers.slice(0, 20))
+      expect(pickSenders(pool, [{ to }])).toEqual([stickySender(pool, to)]);
+  });
+
+  it('keep the number a recipient heard from before, even past its share', () => {
+    const needs = customers.slice(0, 8).map((to) => ({ to, remembered: '+14255550102' }));
+    expect(pickSenders(pool, needs)).toEqual(needs.map(() => '+14255550102'));
+  });
+
+  it('fill the other numbers first when the remembered ones hold more than their share', () => {
+    const remembered = customers.slice(0, 4).map((to) => ({ to, remembered: '+14255550100' }));
+    const fresh = customers.slice(4, 8).map((to) => ({ to }));
+    const senders = pickSenders(pool, [...remembered, ...fresh]);
+    expect(senders.slice(0, 4)).toEqual(['+14255550100', '+14255550100', '+14255550100', '+14255550100']);
+    expect(countBy(senders.slice(4)).get('+14255550100')).toBeUndefined();
+  });
+
+  it('choose anew for a recipient whose number left the pool', () => {
+    const [to = ''] = customers;
+    expect(pickSenders(pool, [{ to, remembered: '+14255550199' }])).toEqual([stickySender(pool, to)]);
+  });
+
+  it('cannot be chosen from an empty pool', () => {
+    expect(() => pickSenders([], [{ to: '+14255550123' }])).toThrow('a pool of numbers cannot be empty');
   });
 });

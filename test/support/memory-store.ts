@@ -11,7 +11,7 @@ import type { Agent } from '../../shared/domain/agent.js';
 import type { Configuration } from '../../shared/domain/configuration.js';
 import type { Contact } from '../../shared/domain/contact.js';
 import { type Conversation, statesTakingMessages } from '../../shared/domain/conversation.js';
-import type { CustomerState } from '../../shared/domain/customer.js';
+import { type CustomerState, newCustomerState } from '../../shared/domain/customer.js';
 import type { ErasedOptOut } from '../../shared/domain/erasure.js';
 import {
   consentEvents,
@@ -129,6 +129,28 @@ export class MemoryStore implements Store, TranscriptExpiry {
     }
     this.record(consentEvents(before, state, this.now().toISOString()));
     return written;
+  }
+
+  async rememberNotificationSenders(
+    channelId: string,
+    pool: readonly string[],
+    picks: readonly { customer: PhoneNumber; sender: string }[],
+  ) {
+    const senders = new Map<PhoneNumber, string>();
+    for (const { customer, sender } of picks) {
+      const key = `${channelId}|${customer}`;
+      const stored = this.customers.get(key);
+      const state = stored?.value ?? newCustomerState(channelId, customer);
+      if (state.notificationSender !== undefined && pool.includes(state.notificationSender)) {
+        senders.set(customer, state.notificationSender);
+        continue;
+      }
+      const next = { ...state, notificationSender: sender };
+      if (stored) this.replace(this.customers, key, next, String(stored.version), 'customer');
+      else this.create(this.customers, key, next, 'customer');
+      senders.set(customer, sender);
+    }
+    return senders;
   }
 
   private record(events: IntegrationEvent[]) {

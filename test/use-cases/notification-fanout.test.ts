@@ -11,6 +11,7 @@ import { notificationStatus, sendNotification } from '../../shared/use-cases/not
 import { countingStore } from '../../stand-ins/counting-store.js';
 import { type CoreHarness, coreHarness } from '../support/core.js';
 import { MemoryStore } from '../support/memory-store.js';
+import { poolOf } from '../support/pool.js';
 
 const recipients = Array.from({ length: 50 }, (_, i) => `+1206555${String(2000 + i)}`);
 const request = (to: string[], text = 'Your parcel arrives today') =>
@@ -25,6 +26,23 @@ describe('a notification accepted in one write', () => {
     expect(writes.map((write) => write.method)).toEqual(['createNotification']);
     expect(h.queue.batches).toEqual([recipients.length]);
     expect(notification.recipients.every((r) => r.status === 'queued')).toBe(true);
+  });
+
+  it('over a pool, remembers the senders of the recipients heard from for the first time in one more write', async () => {
+    const counted = countingStore(new MemoryStore());
+    const h = coreHarness(counted.store);
+    h.deps.directory = poolOf(['+14255550101', '+14255550102']);
+    await sendNotification(h.deps, request(recipients));
+    const writes = () => counted.operations.filter((operation) => operation.kind === 'write');
+    expect(writes().map((write) => write.method)).toEqual([
+      'rememberNotificationSenders',
+      'createNotification',
+    ]);
+
+    counted.reset();
+    await sendNotification(h.deps, request(recipients, 'And tomorrow too'));
+    expect(writes().map((write) => write.method)).toEqual(['createNotification']);
+    expect(h.queue.batches).toEqual([recipients.length, recipients.length]);
   });
 
   it('gives other work a turn every ten recipients while it plans them, though the store answers at once', async () => {

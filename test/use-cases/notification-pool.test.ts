@@ -1,36 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { Directory } from '../../shared/domain/directory.js';
 import type { Message } from '../../shared/domain/message.js';
 import { notificationRequestSchema } from '../../shared/domain/notification.js';
 import { parsePhoneNumber } from '../../shared/domain/phone.js';
-import { parseSeed } from '../../shared/domain/seed.js';
-import { stickySender } from '../../shared/domain/sticky-sender.js';
 import { setConsent } from '../../shared/use-cases/consent.js';
 import { sendNotification } from '../../shared/use-cases/notify.js';
 import { type CoreHarness, coreHarness } from '../support/core.js';
+import { poolOf } from '../support/pool.js';
 
 const POOL = ['+14255550101', '+14255550102', '+14255550103'];
 const recipients = Array.from({ length: 60 }, (_, i) => `+1206555${String(1000 + i)}`);
 
 function withPool(): CoreHarness {
   const h = coreHarness();
-  const seed = parseSeed(
-    {
-      channels: [
-        {
-          id: 'alerts',
-          name: 'Alerts',
-          numbers: POOL,
-          provider: 'local',
-          direction: 'outbound-only',
-          defaultQueueId: 'general',
-        },
-      ],
-      queues: [{ id: 'general', name: 'General' }],
-    },
-    { defaultMinutes: 1440, minMinutes: 5, maxMinutes: 10_080 },
-  );
-  h.deps.directory = new Directory(seed.channels, seed.queues);
+  h.deps.directory = poolOf(POOL);
   return h;
 }
 
@@ -58,12 +40,48 @@ describe('notifications over a pool of numbers', () => {
     for (const message of second) expect(message.from).toBe(first.get(message.to));
   });
 
-  it('move only the recipients a new number takes over when the pool grows', () => {
-    const before = new Map(recipients.map((to) => [to, stickySender(POOL, to)]));
+  it('give each number of the pool an equal share of one notification, so the pool finishes together', async () => {
+    const h = withPool();
+    await notify(h, recipients, 'Your parcel is on its way');
+    const counts = new Map<string, number>();
+    for (const message of queued(h)) counts.set(message.from, (counts.get(message.from) ?? 0) + 1);
+    expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(POOL.map((number) => [number, 20])));
+  });
+
+  it('remember who heard from which number, so a number added to the pool moves nobody notified', async () => {
+    const h = withPool();
+    await notify(h, recipients, 'First');
+    const first = new Map(queued(h).map((m) => [m.to, m.from]));
+    const [someone = ''] = recipients;
+    const stored = await h.deps.store.getCustomer('alerts', parsePhoneNumber(someone));
+    expect(stored?.value.notificationSender).toBe(first.get(parsePhoneNumber(someone)));
+
     const grown = [...POOL, '+14255550104'];
-    const moved = recipients.filter((to) => stickySender(grown, to) !== before.get(to));
-    expect(moved.length).toBeGreaterThan(0);
-    for (const to of moved) expect(stickySender(grown, to)).toBe('+14255550104');
+    h.deps.directory = poolOf(grown);
+    const newcomers = Array.from({ length: 20 }, (_, i) => `+1206555${String(2000 + i)}`);
+    await notify(h, [...recipients, ...newcomers], 'Second');
+    const second = queued(h).slice(recipients.length);
+    for (const message of second.filter((m) => first.has(m.to)))
+      expect(message.from).toBe(first.get(message.to));
+    expect(second.filter((m) => !first.has(m.to)).every((m) => m.from === '+14255550104')).toBe(true);
+  });
+
+  it('hear from another number of the pool once theirs was taken out of it, and keep that one', async () => {
+    const h = withPool();
+    await notify(h, recipients, 'First');
+    const moved = queued(h)
+      .filter((m) => m.from === POOL[0])
+      .map((m) => m.to);
+    h.deps.directory = poolOf(POOL.slice(1));
+    await notify(h, recipients, 'Second');
+    const second = new Map(
+      queued(h)
+        .slice(recipients.length)
+        .map((m) => [m.to, m.from]),
+    );
+    for (const to of moved) expect(POOL.slice(1)).toContain(second.get(to));
+    await notify(h, moved, 'Third');
+    for (const m of queued(h).slice(2 * recipients.length)) expect(m.from).toBe(second.get(m.to));
   });
 
   it('still refuse a recipient who opted out, whichever number would have sent', async () => {
