@@ -10,7 +10,7 @@ import { WalRestartGate } from '../shared/adapters/wal-restart-gate.js';
 import { WriteTurnGate } from '../shared/adapters/write-turn-gate.js';
 import { type App, createApp } from '../shared/app.js';
 import type { Config } from '../shared/config.js';
-import { ValidationError } from '../shared/errors.js';
+import { errorText, ValidationError } from '../shared/errors.js';
 import { type LogSink, stdoutSink } from '../shared/logger.js';
 import type { LiveUpdates } from '../shared/ports.js';
 import { PROMETHEUS_CONTENT_TYPE, PrometheusRegistry } from '../shared/telemetry/prometheus-registry.js';
@@ -34,6 +34,8 @@ export interface LocalHostOptions {
   onCompleted?: (message: CompletedMessage) => void;
   /** Stands in for the fsync of the database's WAL that this thread's writes wait for (a spec's). */
   syncWal?: () => Promise<void>;
+  /** Every sync of accepted work on the queue thread fails, as after a failed write-back (a spec's). */
+  queueThreadSyncsFail?: boolean;
 }
 
 export interface LocalHost {
@@ -142,6 +144,12 @@ async function writeResult(res: ServerResponse, result: HttpResponseInit | HttpR
 
 interface Runtime {
   functions: FunctionDefinition[];
+  /**
+   * Why what the host answers as stored can no longer be promised on disk: a sync of the WAL
+   * failed on a thread (each thread syncs its own writes, through a descriptor of its own). Empty
+   * until then; a failed sync stays failed until the host restarts.
+   */
+  diskProblems(): string[];
   invoke(name: string): Promise<void>;
   stop(): Promise<void>;
   release(): void;
@@ -166,6 +174,7 @@ async function startEmbedded(
   const walRestartGate = new WalRestartGate().buffer;
   // It also gives this thread's writes their turn between its batches.
   const writeTurnGate = new WriteTurnGate();
+  let queueThreadSyncFailure: string | undefined;
   try {
     let live: LiveUpdates | undefined;
     const bridge = await WorkerBridge.start(
@@ -174,12 +183,16 @@ async function startEmbedded(
         reportCompleted: options.onCompleted !== undefined,
         walRestartGate,
         writeTurnGate: writeTurnGate.buffer,
+        ...(options.queueThreadSyncsFail ? { syncsFail: true } : {}),
       },
       {
         log: logSink,
         ...(options.onCompleted ? { completed: options.onCompleted } : {}),
         live: (groups, message) => void live?.publish(groups, message).catch(() => {}),
         metrics: (records) => replayMetrics(records, registry.metrics),
+        syncFailed: (message) => {
+          queueThreadSyncFailure ??= message;
+        },
       },
     );
     started = bridge;
@@ -211,6 +224,16 @@ async function startEmbedded(
       app,
       runtime: {
         functions: buildFunctions(app),
+        diskProblems: () => {
+          const problems: string[] = [];
+          if (queueThreadSyncFailure !== undefined) problems.push(`queue thread: ${queueThreadSyncFailure}`);
+          const failure = app.embedded?.syncFailure();
+          if (failure !== undefined)
+            problems.push(
+              `HTTP thread: its writes could not be put on disk (a sync of the write-ahead log failed: ${errorText(failure)}); every request fails until the host restarts`,
+            );
+          return problems;
+        },
         invoke: (name) => bridge.invoke(name),
         stop: async () => {
           await bridge.stop();
@@ -246,7 +269,17 @@ async function startInProcess(
     functions,
     options.onCompleted ? { onCompleted: options.onCompleted } : {},
   );
-  return { app, runtime: { functions, invoke: runners.invoke, stop: runners.stop, release: () => {} } };
+  return {
+    app,
+    runtime: {
+      functions,
+      // Cosmos DB and Service Bus keep their own writes; the host syncs nothing itself.
+      diskProblems: () => [],
+      invoke: runners.invoke,
+      stop: runners.stop,
+      release: () => {},
+    },
+  };
 }
 
 /**
@@ -348,7 +381,14 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     if (match === 'method') return sendJson(res, 405, methodNotAllowedBody(method));
     const refusal = keyRefusal(match.definition.authLevel, req, url);
     if (refusal) return sendJson(res, 401, refusal);
-    if (!ready && match.definition.name === 'health') return sendJson(res, 503, { status: 'starting' });
+    if (match.definition.name === 'health') {
+      if (!ready) return sendJson(res, 503, { status: 'starting' });
+      // Answered here, not by the function: every answer waits for this thread's sync of the WAL
+      // (below), which fails once it has failed.
+      const problems = runtime.diskProblems();
+      if (problems.length > 0)
+        return sendJson(res, 503, { status: 'disk-failed', mode: config.mode, problems });
+    }
 
     let body: Buffer;
     try {

@@ -13,6 +13,8 @@ export interface BridgeHooks {
   live?: (groups: string[], message: LiveMessage) => void;
   /** Figures the queue thread recorded, for the HTTP thread's metrics endpoint. */
   metrics?: (records: MetricRecord[]) => void;
+  /** The queue thread's sync of accepted work failed (the error's text): it refuses all work now. */
+  syncFailed?: (message: string) => void;
 }
 
 interface Waiting {
@@ -82,6 +84,9 @@ export class WorkerBridge implements QueueSender {
         break;
       case 'metrics':
         this.hooks.metrics?.(message.records);
+        break;
+      case 'sync-failed':
+        this.hooks.syncFailed?.(message.message);
         break;
       case 'batch':
         for (const each of message.messages) this.receive(each);

@@ -13,6 +13,11 @@ export interface WorkerSetup {
   walRestartGate?: SharedArrayBuffer;
   /** The gate through which the HTTP thread's writes get their turn (shared/adapters/write-turn-gate.ts). */
   writeTurnGate?: SharedArrayBuffer;
+  /**
+   * Every sync of accepted work fails, as after a failed write-back of the WAL (a spec's: a thread
+   * is handed data, so a stand-in function such as the HTTP thread's `syncWal` cannot cross).
+   */
+  syncsFail?: boolean;
 }
 
 export type ToWorker =
@@ -33,6 +38,8 @@ export type FromWorker =
   | { type: 'log'; line: string }
   | { type: 'live'; groups: string[]; message: LiveMessage }
   | { type: 'metrics'; records: MetricRecord[] }
+  /** A sync of accepted work failed: the queue refuses all work from now on (the error's text). */
+  | { type: 'sync-failed'; message: string }
   /** Several of the above in one post: each post wakes the HTTP thread, and costs the sender more than its content. */
   | { type: 'batch'; messages: FromWorker[] }
   | { type: 'stopped' };

@@ -57,6 +57,12 @@ async function run(setup: WorkerSetup) {
     checkpointOnCommit: false,
     ...(setup.walRestartGate ? { walRestartGate: new WalRestartGate(setup.walRestartGate) } : {}),
     ...(setup.writeTurnGate ? { writeTurnGate: new WriteTurnGate(setup.writeTurnGate) } : {}),
+    ...(setup.syncsFail
+      ? {
+          syncAcceptedWork: () =>
+            Promise.reject(Object.assign(new Error("EIO: i/o error, fsync (a spec's)"), { code: 'EIO' })),
+        }
+      : {}),
     // The sockets are the HTTP thread's: changes made here are handed over to be published there.
     liveUpdates: {
       publish: async (groups, message) => postLater({ type: 'live', groups, message }),
@@ -67,6 +73,11 @@ async function run(setup: WorkerSetup) {
   const queue = app.embedded?.queue;
   if (!queue) throw new Error('the queue thread serves the embedded default only');
   queue.events.on('committed', postDeferred);
+  // For the HTTP thread's health; posted before the refusals of the batch whose sync failed (the
+  // outbox keeps order), so the HTTP thread knows by the time it answers them.
+  queue.events.once('sync-failed', (error: unknown) =>
+    post({ type: 'sync-failed', message: errorText(error) }),
+  );
   // A message counts as done when its batch is on disk, not when its handler returned.
   const done: CompletedMessage[] = [];
   if (setup.reportCompleted) {

@@ -128,6 +128,8 @@ export interface CreateAppOptions extends SenderOptions {
   importSeed?: boolean;
   /** Batch the embedded queue's and store's commits (the local host's queue thread). */
   batchWrites?: boolean;
+  /** With `batchWrites`: stands in for the queue's sync of the WAL for accepted work (a spec's). */
+  syncAcceptedWork?: () => Promise<void>;
   /** False when the host checkpoints the embedded database's WAL on a thread of its own. */
   checkpointOnCommit?: boolean;
   /** The turn that thread asks of the embedded queue's batches to start the WAL over. */
@@ -234,6 +236,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
           ...(options.db ? { db: options.db } : {}),
           logger,
           batchWrites: options.batchWrites ?? false,
+          ...(options.syncAcceptedWork ? { syncAcceptedWork: options.syncAcceptedWork } : {}),
           checkpointOnCommit: options.checkpointOnCommit,
           ...(options.walRestartGate ? { walRestartGate: options.walRestartGate } : {}),
           ...(options.writeTurnGate ? { writeTurnGate: options.writeTurnGate } : {}),

@@ -23,6 +23,12 @@ export interface EmbeddedAdapters {
    * commits wait for no sync (`httpThread`), when it syncs the WAL, one sync for many writes.
    */
   writesOnDisk(): Promise<void>;
+  /**
+   * The error of the first failed sync of the WAL on this connection (the HTTP thread's writes, or
+   * the queue's accepted work), once one has failed: nothing written since can be promised on
+   * disk until the host restarts. Undefined before.
+   */
+  syncFailure(): unknown;
   close(): Promise<void>;
 }
 
@@ -37,6 +43,8 @@ export async function embeddedAdapters(
     db?: SqliteDatabase;
     /** Where the queue logs a failed sync of accepted work. */
     logger?: Logger;
+    /** With `batchWrites`: stands in for the queue's sync of the WAL for accepted work (a spec's). */
+    syncAcceptedWork?: () => Promise<void>;
     batchWrites?: boolean;
     checkpointOnCommit?: boolean;
     walRestartGate?: WalRestartGate;
@@ -92,6 +100,7 @@ export async function embeddedAdapters(
     ...config.queue,
     batchWrites: options.batchWrites ?? false,
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.syncAcceptedWork ? { syncToDisk: options.syncAcceptedWork } : {}),
     ...(options.walRestartGate ? { walRestartGate: options.walRestartGate } : {}),
     ...(options.writeTurnGate ? { writeTurnGate: options.writeTurnGate } : {}),
   });
@@ -108,6 +117,7 @@ export async function embeddedAdapters(
     queue,
     localProvider: new LocalSmsProvider(db, clock),
     writesOnDisk: async () => commits?.settled(),
+    syncFailure: () => commits?.failure ?? queue.failedSync,
     close: async () => {
       try {
         await commits?.settled();

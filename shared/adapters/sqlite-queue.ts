@@ -134,7 +134,11 @@ interface MessageRow {
  * session until then, so a retry never lets a later message of the same session overtake it.
  */
 export class SqliteQueue implements QueueSender, QueueReceiver {
-  /** Emits a queue name whenever a message may have become receivable, to wake in-process consumers. */
+  /**
+   * Emits `ready` with a queue name whenever a message may have become receivable, to wake
+   * in-process consumers; `committed` after each batch's commit; `sync-failed` with the refusal
+   * (a DiskSyncFailedError) once, when a sync of accepted work first fails.
+   */
   readonly events = new EventEmitter();
   private readonly statements;
   private pending: PendingSend[] = [];
@@ -424,6 +428,12 @@ export class SqliteQueue implements QueueSender, QueueReceiver {
       { cause: error },
     );
     this.options.logger?.error('queue.sync-failed', { refusedAcceptances: refused }, this.syncFailure);
+    this.events.emit('sync-failed', this.syncFailure);
+    return this.syncFailure;
+  }
+
+  /** The refusal every acceptance meets since a sync of accepted work failed; undefined before. */
+  get failedSync(): DiskSyncFailedError | undefined {
     return this.syncFailure;
   }
 

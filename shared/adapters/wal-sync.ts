@@ -113,6 +113,11 @@ export class SyncAfterCommits {
 
   constructor(private readonly sync: () => Promise<void>) {}
 
+  /** The error of the sync that failed, once one has; undefined before. */
+  get failure(): unknown {
+    return this.failed;
+  }
+
   /** Counts a commit that the next sync must cover. */
   committedOne(): void {
     this.committed += 1;
