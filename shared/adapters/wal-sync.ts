@@ -13,9 +13,12 @@ import type { SqliteDatabase } from './sqlite-database.js';
  * A failed fsync fails every sync after it. Linux reports a failed write-back once: a later fsync
  * of the file succeeds without the pages it lost, and the commits after them, chained to them in
  * the WAL, would be lost with them at the next power cut. What was synced before stays safe;
- * nothing new is answered as on disk until the host restarts (and SQLite recovers the WAL up to
- * the first frame it cannot read). A webhook is refused meanwhile, and its sender treats it as any
- * failure (Event Grid retries for a day; Twilio and TeleSign far less: docs/decisions.md).
+ * nothing new is answered as on disk until the host restarts. At the next open SQLite's recovery
+ * replays the WAL's frames up to the last valid commit frame whose checksums chain correctly from
+ * the WAL's header, and ignores the frames after it. A webhook is refused meanwhile (the queue
+ * refuses its work before inserting it, and the local host's health answers 503), and its sender
+ * treats it as any failure (Event Grid retries for a day; Twilio and TeleSign far less:
+ * docs/decisions.md).
  */
 export class WalSync {
   private fd: number | undefined;
@@ -96,13 +99,14 @@ export class WalSync {
  * told they are done: `settled()` resolves once a sync that began after every commit counted so
  * far has ended. Commits counted while a sync runs wait for the next one, and one sync serves every
  * commit made before it began (the local host's HTTP thread: its writes no longer stop the thread
- * for the disk, which took 0.2-0.7 s a sync at the 99th percentile while the checkpoint thread
- * wrote the database file).
+ * for the disk; in the traced fan-out bench, its sync at `synchronous=FULL` while the checkpoint
+ * thread wrote the database file put its inserts at 0.2-0.7 s at the 99th percentile).
  *
  * A failed sync fails every wait from then on. The commits it should have covered are already
  * visible to readers and may not be on disk, and Linux reports a failed write-back once: a later
  * sync of the same file would succeed without them. Nothing can be promised durable after that,
- * so every request that waits fails (500) until the host is restarted.
+ * so every request that waits fails (500; the local host's health 503) until the host is
+ * restarted.
  */
 export class SyncAfterCommits {
   private committed = 0;
