@@ -21,7 +21,8 @@ import type { SqliteDatabase } from './sqlite-database.js';
  * docs/decisions.md).
  */
 export class WalSync {
-  private fd: number | undefined;
+  private readonly fd: number;
+  private closed = false;
   private failed: NodeJS.ErrnoException | undefined;
   /** The fsync under way: at most one runs at a time. */
   private running: Promise<void> | undefined;
@@ -55,6 +56,7 @@ export class WalSync {
    */
   sync = (): Promise<void> => {
     if (this.failed) return Promise.reject(this.failed);
+    if (this.closed) return Promise.reject(new Error('the WAL file is closed: nothing was synced'));
     if (!this.running) return this.fsyncNow();
     this.next ??= this.running.then(
       () => this.fsyncNow(),
@@ -68,10 +70,6 @@ export class WalSync {
     const running = new Promise<void>((resolve, reject) => {
       if (this.failed) {
         reject(this.failed);
-        return;
-      }
-      if (this.fd === undefined) {
-        reject(new Error('the WAL file is closed: nothing was synced'));
         return;
       }
       this.fsyncFile(this.fd, (error) => {
@@ -88,9 +86,18 @@ export class WalSync {
     return running;
   }
 
+  /**
+   * Lets go of the WAL file: a sync asked from now on fails, and those already asked end first on
+   * the descriptor, closed once they have (closed under an fsync in libuv's pool, that fsync could
+   * fail, or sync another file that took the number).
+   */
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    if (this.closed) return;
+    this.closed = true;
+    const closeFile = () => closeSync(this.fd);
+    const last = this.next ?? this.running;
+    if (last) last.then(closeFile, closeFile);
+    else closeFile();
   }
 }
 

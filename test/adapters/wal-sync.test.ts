@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fstatSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,11 +26,15 @@ const eio = () => Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO
  */
 function heldFsyncs() {
   const held: ((error: NodeJS.ErrnoException | null) => void)[] = [];
+  const fds: number[] = [];
   let began = 0;
   return {
     began: () => began,
-    fsync: (_fd: number, done: (error: NodeJS.ErrnoException | null) => void) => {
+    /** The descriptor each fsync was given. */
+    fds,
+    fsync: (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => {
       began += 1;
+      fds.push(fd);
       held.push(done);
     },
     /** Ends the fsync that began first of those under way. */
@@ -105,6 +109,29 @@ describe("a sync of a database's WAL", () => {
     expect(secondOutcome).toMatchObject({ status: 'rejected', reason: { code: 'EIO' } });
     expect(disk.began()).toBe(1);
     wal.close();
+    db.close();
+  });
+
+  it('lets the syncs asked before it closes end on the open file, and fails those asked after', async () => {
+    const db = written('closing.db');
+    const disk = heldFsyncs();
+    const wal = new WalSync(db, disk.fsync);
+    const asked = Promise.all([wal.sync(), wal.sync()]);
+    await turns();
+
+    wal.close();
+
+    const afterClose = wal.sync().then(
+      () => 'synced',
+      (error: Error) => error.message,
+    );
+    const [fd] = disk.fds;
+    expect(fstatSync(fd ?? -1).size).toBeGreaterThan(0);
+    await disk.finish(false);
+    await asked;
+    expect(await afterClose).toMatch(/closed/);
+    expect(disk.began()).toBe(2);
+    expect(new Set(disk.fds).size).toBe(1);
     db.close();
   });
 
