@@ -7,7 +7,7 @@ import { hash } from 'node:crypto';
  * recipients it now scores highest for; a number taken out moves only its own recipients.
  */
 export function stickySender<N extends string>(pool: readonly N[], recipient: string): N {
-  const [best] = byScore(pool, recipient);
+  const best = highestScoring(pool, recipient, () => true);
   if (best === undefined) throw new RangeError('a pool of numbers cannot be empty');
   return best;
 }
@@ -31,7 +31,7 @@ export interface SenderNeed {
 export function pickSenders<N extends string>(pool: readonly N[], needs: readonly SenderNeed[]): N[] {
   if (pool.length === 0) throw new RangeError('a pool of numbers cannot be empty');
   const share = Math.ceil(needs.length / pool.length);
-  const load = new Map<string, number>(pool.map((number) => [number, 0]));
+  const load = new Map<string, number>();
   const picks: (N | undefined)[] = needs.map(({ remembered }) =>
     pool.find((number) => number === remembered),
   );
@@ -41,16 +41,27 @@ export function pickSenders<N extends string>(pool: readonly N[], needs: readonl
     if (kept !== undefined) return kept;
     // One is always below its share: fewer than all the recipients are placed yet, and every number
     // at its share would hold them all.
-    const chosen = byScore(pool, to).find((number) => (load.get(number) ?? 0) < share) as N;
+    const chosen = highestScoring(pool, to, (number) => (load.get(number) ?? 0) < share) as N;
     load.set(chosen, (load.get(chosen) ?? 0) + 1);
     return chosen;
   });
 }
 
-/** The pool, highest score first for this recipient. */
-function byScore<N extends string>(pool: readonly N[], recipient: string): N[] {
-  return pool
-    .map((number) => ({ number, score: hash('sha256', `${number}\n${recipient}`) }))
-    .sort((a, b) => (a.score < b.score ? 1 : a.score > b.score ? -1 : 0))
-    .map(({ number }) => number);
+/** Of the numbers `open` allows, the one scored highest for this recipient. */
+function highestScoring<N extends string>(
+  pool: readonly N[],
+  recipient: string,
+  open: (number: N) => boolean,
+): N | undefined {
+  let best: N | undefined;
+  let bestScore = '';
+  for (const number of pool) {
+    if (!open(number)) continue;
+    const score = hash('sha256', `${number}\n${recipient}`);
+    if (best === undefined || score > bestScore) {
+      best = number;
+      bestScore = score;
+    }
+  }
+  return best;
 }
