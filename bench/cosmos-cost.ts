@@ -46,6 +46,14 @@ writeFileSync(
         provider: 'local',
         defaultQueueId: 'general',
       },
+      {
+        id: 'alerts',
+        name: 'Alerts',
+        numbers: ['+14255550101', '+14255550102'],
+        provider: 'local',
+        direction: 'outbound-only',
+        defaultQueueId: 'general',
+      },
     ],
     queues: [
       { id: 'general', name: 'General' },

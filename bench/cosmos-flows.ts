@@ -38,7 +38,8 @@ import { type ContainerOperation, estimateRu } from '../stand-ins/counting-store
 
 /**
  * What the flows need: use cases on a Cosmos DB store, a channel `support` (number +14255550100,
- * no opening hours) feeding queue `general`, a queue `billing`, and agent `alice` of `general`.
+ * no opening hours) feeding queue `general`, a queue `billing`, agent `alice` of `general`, and an
+ * outbound-only channel `alerts` sending from a pool of two numbers.
  */
 export interface FlowWorld {
   deps: CoreDeps;
@@ -133,6 +134,15 @@ export async function runFlows(world: FlowWorld, counted: CountedContainer): Pro
       }),
     ),
   );
+  const pooled = (text: string) =>
+    sendNotification(
+      deps,
+      notificationRequestSchema.parse({ channelId: 'alerts', to: [FLOW_CUSTOMER], text }),
+    );
+  await run('notification over a pool, one recipient new to it (their sender remembered)', () =>
+    pooled('Your parcel ships today'),
+  );
+  await run('notification over a pool, one recipient heard from before', () => pooled('It has shipped'));
   await run('opening timer (no channel with hours)', () => assignAtOpening(deps));
   await run("**workspace:** an agent's list", () => listAgentConversations(deps, 'alice'));
   await run("**workspace:** an agent's work with summaries", () => listAgentWork(deps, alice, 'alice'));
