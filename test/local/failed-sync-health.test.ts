@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalHost, type LocalHostOptions, startLocalHost } from '../../local/host.js';
 import { loadConfig } from '../../shared/config.js';
+import { adminCall } from '../support/admin-call.js';
 
 /** The shipped seed's support line. */
 const SUPPORT = '+14255550100';
@@ -22,16 +23,7 @@ describe("the local host's health once a sync of the WAL has failed", () => {
     const config = loadConfig({ SMS_DATA_DIR: dataDir, SMS_LOCAL_PORT: '0', SMS_CLOCK: 'manual' });
     const started = await startLocalHost({ config, logSink: () => {}, ...options });
     host = started;
-    const call = (method: string, path: string, body?: unknown) =>
-      fetch(`${started.url}/api/${path}`, {
-        method,
-        headers: {
-          'x-sms-user': 'admin',
-          'x-sms-roles': 'admin',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+    const call = adminCall(started.url);
     const text = (id: string) =>
       call('POST', 'local/inbound', { from: '+14255550123', to: SUPPORT, text: 'Hello', messageId: id });
     return { call, text };

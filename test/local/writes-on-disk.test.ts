@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalHost, startLocalHost } from '../../local/host.js';
 import { loadConfig } from '../../shared/config.js';
+import { adminCall } from '../support/admin-call.js';
 import { eventually } from '../support/eventually.js';
 
 /**
@@ -35,17 +36,7 @@ describe("the local host's answers and the disk", () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sms-on-disk-'));
     const config = loadConfig({ SMS_DATA_DIR: dataDir, SMS_LOCAL_PORT: '0', SMS_CLOCK: 'manual' });
     host = await startLocalHost({ config, logSink: () => {}, syncWal: syncs.sync });
-    const url = host.url;
-    return (method: string, path: string, body?: unknown) =>
-      fetch(`${url}/api/${path}`, {
-        method,
-        headers: {
-          'x-sms-user': 'admin',
-          'x-sms-roles': 'admin',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+    return adminCall(host.url);
   }
 
   it('answers a request that wrote on the HTTP thread only once a sync of the WAL has ended', async () => {
