@@ -117,17 +117,30 @@ export interface Store {
   /** Creates (etag null: must not exist) or replaces (etag must match) a customer state. */
   putCustomer(state: CustomerState, etag: string | null): Promise<Stored<CustomerState>>;
   /**
+   * The pool number each of these customers hears notifications from on the channel, where one is
+   * remembered. A record of its own, not part of the customer's state: a customer only ever
+   * notified has no customer state (what the outbound worker reads as "never wrote since an
+   * erasure", deliver.ts).
+   */
+  getNotificationSenders(
+    channelId: string,
+    customers: readonly PhoneNumber[],
+  ): Promise<Map<PhoneNumber, string>>;
+  /**
    * Remembers each customer's notification sender on the channel, unless one of `pool` is
-   * remembered for them already (a notification accepted meanwhile chose first); creates the
-   * customer's state where there is none. Answers the sender each customer has now. In one write
-   * where the store can (the embedded store: one transaction; Cosmos DB: one per customer, each in
-   * their own partition).
+   * remembered for them already (a notification accepted meanwhile chose first). Answers the
+   * sender each customer has now. In one write where the store can (the embedded store: one
+   * transaction; Cosmos DB: one per customer, each in their own partition).
    */
   rememberNotificationSenders(
     channelId: string,
     pool: readonly string[],
     picks: readonly { customer: PhoneNumber; sender: string }[],
   ): Promise<Map<PhoneNumber, string>>;
+  /** The customer's remembered notification senders, every channel's (their export), by channel. */
+  listNotificationSenders(customer: PhoneNumber): Promise<{ channelId: string; sender: string }[]>;
+  /** Forgets the customer's notification senders on every channel (their erasure); answers the channels. */
+  deleteNotificationSenders(customer: PhoneNumber): Promise<string[]>;
 
   getConversation(id: string): Promise<Stored<Conversation> | undefined>;
   createConversation(conversation: Conversation): Promise<Stored<Conversation>>;

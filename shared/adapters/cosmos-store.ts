@@ -19,7 +19,7 @@ import {
   statesTakingMessages,
   unclosedStates,
 } from '../domain/conversation.js';
-import { type CustomerState, newCustomerState } from '../domain/customer.js';
+import type { CustomerState } from '../domain/customer.js';
 import type { ErasedOptOut } from '../domain/erasure.js';
 import {
   consentEvents,
@@ -227,13 +227,19 @@ type Kind =
   | 'event'
   | 'outbox'
   | 'poison-event'
-  | 'erased-opt-out';
+  | 'erased-opt-out'
+  | 'notification-sender';
 
 /** Where each document lives: a conversation and its messages share a partition; the rest are alone. */
 const keys = {
   conversation: (id: string) => ({ id, pk: id }),
   message: (conversationId: string, id: string) => ({ id, pk: conversationId }),
   customer: (channelId: string, customer: string) => ({ id: channelId, pk: `customer|${customer}` }),
+  // The sender a customer hears notifications from lives with their record, alone of its kind.
+  notificationSender: (channelId: string, customer: string) => ({
+    id: `notification-sender:${channelId}`,
+    pk: `customer|${customer}`,
+  }),
   // A customer's history lives with their record: one entry per conversation they had, so their
   // history on a channel is a query of their own partition.
   history: (customer: string, conversationId: string) => ({
@@ -275,9 +281,22 @@ const stored = (value: object, kind: Kind): object =>
 const document = (value: object, place: { id: string; pk: string }, kind: Kind) =>
   JSON.parse(JSON.stringify({ ...stored(value, kind), ...place, kind })) as JSONObject;
 
-/** Customers' senders remembered side by side, and tries of one that raced another notification. */
-const REMEMBERED_AT_ONCE = 10;
+/** Customers' senders read or remembered side by side, and tries of one that raced another notification. */
+const SENDERS_AT_ONCE = 10;
 const REMEMBER_ATTEMPTS = 5;
+
+/** A customer's notification sender on a channel, as stored. */
+interface RememberedSender {
+  channelId: string;
+  customer: PhoneNumber;
+  sender: string;
+}
+
+async function inGroups<T>(items: readonly T[], work: (item: T) => Promise<void>) {
+  for (let start = 0; start < items.length; start += SENDERS_AT_ONCE) {
+    await Promise.all(items.slice(start, start + SENDERS_AT_ONCE).map(work));
+  }
+}
 
 const SYSTEM_FIELDS = ['pk', 'kind', '_rid', '_self', '_etag', '_attachments', '_ts'];
 
@@ -634,9 +653,19 @@ export class CosmosStore implements Store {
     });
   }
 
+  async getNotificationSenders(channelId: string, customers: readonly PhoneNumber[]) {
+    const senders = new Map<PhoneNumber, string>();
+    await inGroups(customers, async (customer) => {
+      const { id, pk } = keys.notificationSender(channelId, customer);
+      const found = await this.read<RememberedSender>('notification-sender', id, pk);
+      if (found) senders.set(customer, found.value.sender);
+    });
+    return senders;
+  }
+
   /**
-   * Each customer in their own partition, so one write each (ten at a time), each conditional on
-   * what it read: a notification accepted meanwhile that remembered a sender first is kept.
+   * Each customer in their own partition, so one write each (ten at a time), each conditional: a
+   * notification accepted meanwhile that remembered a sender first is kept.
    */
   async rememberNotificationSenders(
     channelId: string,
@@ -644,27 +673,58 @@ export class CosmosStore implements Store {
     picks: readonly { customer: PhoneNumber; sender: string }[],
   ) {
     const senders = new Map<PhoneNumber, string>();
-    const remember = async ({ customer, sender }: { customer: PhoneNumber; sender: string }) => {
+    await inGroups(picks, async ({ customer, sender }) => {
+      const place = keys.notificationSender(channelId, customer);
+      const value: RememberedSender = { channelId, customer, sender };
+      const raced = () => new ConcurrencyError('the sender was remembered meanwhile');
+      // Created first, as most customers a pool remembers are new to it; read only when one exists.
       for (let attempt = 1; ; attempt += 1) {
-        const stored = await this.getCustomer(channelId, customer);
-        const state = stored?.value ?? newCustomerState(channelId, customer);
-        if (state.notificationSender !== undefined && pool.includes(state.notificationSender)) {
-          senders.set(customer, state.notificationSender);
-          return;
-        }
         try {
-          await this.putCustomer({ ...state, notificationSender: sender }, stored?.etag ?? null);
+          await this.create('notification-sender', place, value, raced);
           senders.set(customer, sender);
           return;
         } catch (error) {
-          if (!(error instanceof ConcurrencyError) || attempt === REMEMBER_ATTEMPTS) throw error;
+          if (!(error instanceof ConcurrencyError)) throw error;
         }
+        const stored = await this.read<RememberedSender>('notification-sender', place.id, place.pk);
+        if (stored && pool.includes(stored.value.sender)) {
+          senders.set(customer, stored.value.sender);
+          return;
+        }
+        try {
+          if (stored) {
+            await this.replace('notification-sender', place, value, stored.etag, 'sender');
+            senders.set(customer, sender);
+            return;
+          }
+        } catch (error) {
+          const lost = error instanceof ConcurrencyError || error instanceof NotFoundError;
+          if (!lost) throw error;
+        }
+        if (attempt === REMEMBER_ATTEMPTS) throw new ConcurrencyError('the sender kept changing meanwhile');
       }
-    };
-    for (let start = 0; start < picks.length; start += REMEMBERED_AT_ONCE) {
-      await Promise.all(picks.slice(start, start + REMEMBERED_AT_ONCE).map(remember));
-    }
+    });
     return senders;
+  }
+
+  async listNotificationSenders(customer: PhoneNumber) {
+    const { pk } = keys.notificationSender('', customer);
+    const found = await this.query<RememberedSender>(
+      'notification-sender',
+      "SELECT * FROM c WHERE c.pk = @pk AND c.kind = 'notification-sender'",
+      [{ name: '@pk', value: pk }],
+      pk,
+    );
+    return found
+      .map(({ value }) => ({ channelId: value.channelId, sender: value.sender }))
+      .sort((a, b) => a.channelId.localeCompare(b.channelId));
+  }
+
+  async deleteNotificationSenders(customer: PhoneNumber) {
+    const remembered = await this.listNotificationSenders(customer);
+    for (const { channelId } of remembered)
+      await this.deleteItem(keys.notificationSender(channelId, customer));
+    return remembered.map(({ channelId }) => channelId);
   }
 
   getConversation(id: string) {

@@ -21,6 +21,11 @@ CREATE TABLE IF NOT EXISTS messages (
   PRIMARY KEY (conversation_id, id)
 );
 CREATE TABLE IF NOT EXISTS notifications (id TEXT PRIMARY KEY, etag INTEGER NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS notification_senders (
+  channel_id TEXT NOT NULL, customer TEXT NOT NULL, sender TEXT NOT NULL,
+  PRIMARY KEY (channel_id, customer)
+);
+CREATE INDEX IF NOT EXISTS notification_senders_customer ON notification_senders (customer);
 CREATE TABLE IF NOT EXISTS sender_paces (number TEXT PRIMARY KEY, etag INTEGER NOT NULL, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS agents (id TEXT PRIMARY KEY, etag INTEGER NOT NULL, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS agent_queues (

@@ -2,7 +2,7 @@ import type { Agent } from '../domain/agent.js';
 import type { Configuration } from '../domain/configuration.js';
 import type { Contact } from '../domain/contact.js';
 import { type Conversation, statesInList, statesTakingMessages } from '../domain/conversation.js';
-import { type CustomerState, newCustomerState } from '../domain/customer.js';
+import type { CustomerState } from '../domain/customer.js';
 import type { ErasedOptOut } from '../domain/erasure.js';
 import {
   consentEvents,
@@ -98,6 +98,16 @@ export class SqliteStore implements Store, TranscriptExpiry {
       updateCustomer: db.prepare(
         'UPDATE customers SET etag = etag + 1, doc = ? WHERE channel_id = ? AND customer = ? AND etag = ?',
       ),
+      getNotificationSender: db.prepare<[string, string], { sender: string }>(
+        'SELECT sender FROM notification_senders WHERE channel_id = ? AND customer = ?',
+      ),
+      putNotificationSender: db.prepare(
+        'INSERT OR REPLACE INTO notification_senders (channel_id, customer, sender) VALUES (?, ?, ?)',
+      ),
+      listNotificationSenders: db.prepare<[string], { channel_id: string; sender: string }>(
+        'SELECT channel_id, sender FROM notification_senders WHERE customer = ? ORDER BY channel_id',
+      ),
+      deleteNotificationSenders: db.prepare('DELETE FROM notification_senders WHERE customer = ?'),
       getConversation: db.prepare<[string], Row>('SELECT etag, doc FROM conversations WHERE id = ?'),
       insertConversation: db.prepare(
         `INSERT OR IGNORE INTO conversations
@@ -218,6 +228,15 @@ export class SqliteStore implements Store, TranscriptExpiry {
     return { value: state, etag: String(etag === null ? 1 : Number(etag) + 1) };
   }
 
+  async getNotificationSenders(channelId: string, customers: readonly PhoneNumber[]) {
+    const senders = new Map<PhoneNumber, string>();
+    for (const customer of customers) {
+      const row = this.statements.getNotificationSender.get(channelId, customer);
+      if (row) senders.set(customer, row.sender);
+    }
+    return senders;
+  }
+
   async rememberNotificationSenders(
     channelId: string,
     pool: readonly string[],
@@ -227,19 +246,30 @@ export class SqliteStore implements Store, TranscriptExpiry {
     if (picks.length === 0) return senders;
     this.atomic(() => {
       for (const { customer, sender } of picks) {
-        const row = this.statements.getCustomer.get(channelId, customer);
-        const state = row ? (JSON.parse(row.doc) as CustomerState) : newCustomerState(channelId, customer);
-        if (state.notificationSender !== undefined && pool.includes(state.notificationSender)) {
-          senders.set(customer, state.notificationSender);
+        const kept = this.statements.getNotificationSender.get(channelId, customer)?.sender;
+        if (kept !== undefined && pool.includes(kept)) {
+          senders.set(customer, kept);
           continue;
         }
-        const doc = JSON.stringify({ ...state, notificationSender: sender });
-        if (row) this.statements.updateCustomer.run(doc, channelId, customer, Number(row.etag));
-        else this.statements.insertCustomer.run(channelId, customer, doc);
+        this.statements.putNotificationSender.run(channelId, customer, sender);
         senders.set(customer, sender);
       }
     });
     return senders;
+  }
+
+  async listNotificationSenders(customer: PhoneNumber) {
+    return this.statements.listNotificationSenders
+      .all(customer)
+      .map((row) => ({ channelId: row.channel_id, sender: row.sender }));
+  }
+
+  async deleteNotificationSenders(customer: PhoneNumber) {
+    return this.atomic(() => {
+      const channels = this.statements.listNotificationSenders.all(customer).map((row) => row.channel_id);
+      this.statements.deleteNotificationSenders.run(customer);
+      return channels;
+    });
   }
 
   private now() {

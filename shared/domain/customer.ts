@@ -20,8 +20,6 @@ export interface CustomerState {
   consentChangedVia?: string;
   /** The agent who last served this customer on this channel (for affinity later). */
   lastAgentId: string | null;
-  /** The number of the channel's pool this customer hears notifications from, once one was sent. */
-  notificationSender?: string;
 }
 
 export function newCustomerState(channelId: string, customer: PhoneNumber): CustomerState {

@@ -19,7 +19,7 @@ export interface SenderNeed {
 }
 
 /**
- * The sender of each recipient of one notification, in order. A recipient keeps the number they
+ * The sender of each recipient of one notification, by recipient, in their order. A recipient keeps the number they
  * heard from before while it is still in the pool (a customer always hears from the same number,
  * as Twilio's Messaging Services keep a sticky sender). The others take the number the hash scores
  * highest for them unless this notification already gave that number its share (the recipients
@@ -28,23 +28,33 @@ export interface SenderNeed {
  * equal work. By the hash alone 10,000 recipients over 10 numbers gave one of them 1,039, and the
  * pool finished at that number's pace (96.2% of the sum at best).
  */
-export function pickSenders<N extends string>(pool: readonly N[], needs: readonly SenderNeed[]): N[] {
+export function pickSenders<N extends string>(
+  pool: readonly N[],
+  needs: readonly SenderNeed[],
+): Map<string, N> {
   if (pool.length === 0) throw new RangeError('a pool of numbers cannot be empty');
   const share = Math.ceil(needs.length / pool.length);
+  const keptOf = (remembered: string | undefined) => pool.find((number) => number === remembered);
   const load = new Map<string, number>();
-  const picks: (N | undefined)[] = needs.map(({ remembered }) =>
-    pool.find((number) => number === remembered),
-  );
-  for (const pick of picks) if (pick !== undefined) load.set(pick, (load.get(pick) ?? 0) + 1);
-  return needs.map(({ to }, index) => {
-    const kept = picks[index];
-    if (kept !== undefined) return kept;
-    // One is always below its share: fewer than all the recipients are placed yet, and every number
-    // at its share would hold them all.
-    const chosen = highestScoring(pool, to, (number) => (load.get(number) ?? 0) < share) as N;
+  for (const { remembered } of needs) {
+    const kept = keptOf(remembered);
+    if (kept !== undefined) load.set(kept, (load.get(kept) ?? 0) + 1);
+  }
+  const picks = new Map<string, N>();
+  for (const { to, remembered } of needs) {
+    const kept = keptOf(remembered);
+    if (kept !== undefined) {
+      picks.set(to, kept);
+      continue;
+    }
+    // One is always below its share: fewer than all the recipients are placed yet, and every
+    // number at its share would hold them all (the pool's numbers are distinct).
+    const chosen = highestScoring(pool, to, (number) => (load.get(number) ?? 0) < share);
+    if (chosen === undefined) throw new RangeError('a pool of numbers cannot list a number twice');
+    picks.set(to, chosen);
     load.set(chosen, (load.get(chosen) ?? 0) + 1);
-    return chosen;
-  });
+  }
+  return picks;
 }
 
 /** Of the numbers `open` allows, the one scored highest for this recipient. */

@@ -28,6 +28,8 @@ export interface ErasureResult {
   contact: boolean;
   /** The channels whose customer record (consent, pointers, processed message ids) was deleted. */
   customerRecords: string[];
+  /** The channels whose remembered notification sender (the pool number they heard from) was forgotten. */
+  notificationSenders: string[];
   /** Conversations made anonymous (kept without number, name or texts, for the figures). */
   conversations: number;
   /** Of those, the ones under way that the erasure closed first. */
@@ -56,6 +58,8 @@ export interface CustomerExport {
     consentChangedVia: string | null;
     lastAgentId: string | null;
   }[];
+  /** The pool number they hear notifications from, per channel that remembers one. */
+  notificationSenders: { channelId: string; sender: string }[];
   conversations: (Conversation & { messages: Message[] })[];
   notifications: {
     id: string;
@@ -162,6 +166,7 @@ export async function eraseCustomer(
     erasedAt: at,
     contact: false,
     customerRecords: [],
+    notificationSenders: [],
     conversations: 0,
     closed: 0,
     messages: 0,
@@ -205,6 +210,7 @@ export async function eraseCustomer(
     }
     if (await deps.store.deleteCustomer(channelId, number)) result.customerRecords.push(channelId);
   }
+  result.notificationSenders = await deps.store.deleteNotificationSenders(number);
 
   for (const found of await notificationsTo(deps, number)) {
     const id = found.value.id;
@@ -280,6 +286,7 @@ export async function exportCustomer(deps: CoreDeps, rawNumber: string): Promise
       consentChangedVia: value.consentChangedVia ?? null,
       lastAgentId: value.lastAgentId,
     })),
+    notificationSenders: await deps.store.listNotificationSenders(number),
     conversations,
     notifications,
   };

@@ -11,7 +11,7 @@ import {
 } from '../domain/notification.js';
 import { type PhoneNumber, parsePhoneNumber } from '../domain/phone.js';
 import { allowedSendTime } from '../domain/quiet-hours.js';
-import { pickSenders, stickySender } from '../domain/sticky-sender.js';
+import { pickSenders } from '../domain/sticky-sender.js';
 import { currentVersion, type TemplateVersion, templateText } from '../domain/template.js';
 import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { type OutgoingMessage, queueNames } from '../ports.js';
@@ -59,7 +59,6 @@ export async function sendNotification(
     text: string;
     language: string | undefined;
     slot: { at: Date; held: boolean };
-    remembered: string | undefined;
   };
   const plan: (Planned | Extract<RecipientOutcome, { status: 'refused' }>)[] = [];
   const seen = new Set<string>();
@@ -74,8 +73,7 @@ export async function sendNotification(
     }
     if (seen.has(to)) continue;
     seen.add(to);
-    const customer = await deps.store.getCustomer(channel.id, to);
-    if (await optedOutOf(deps, channel.id, to, customer)) {
+    if (await optedOutOf(deps, channel.id, to, await deps.store.getCustomer(channel.id, to))) {
       plan.push({ to, status: 'refused', reason: 'the recipient opted out of this channel' });
       continue;
     }
@@ -95,25 +93,15 @@ export async function sendNotification(
     const { text, language } = version
       ? await renderFor(deps, version, request, to)
       : { text: request.text ?? '', language: undefined };
-    plan.push({ to, text, language, slot, remembered: customer?.value.notificationSender });
+    plan.push({ to, text, language, slot });
   }
 
-  // Each recipient's sender, remembered before anything is queued, so the next notification finds
-  // it (docs/decisions.md, "A channel's numbers are its notification pool"). A channel of one
-  // number has nothing to remember and writes nothing more.
-  const sending = plan.filter((planned): planned is Planned => !('status' in planned));
-  const picked = new Map(pickSenders(pool, sending).map((sender, index) => [sending[index]?.to, sender]));
-  const toRemember =
-    pool.length < 2
-      ? []
-      : sending.flatMap(({ to, remembered }) => {
-          const sender = picked.get(to);
-          return sender && sender !== remembered ? [{ customer: to, sender }] : [];
-        });
-  const remembered =
-    toRemember.length === 0
-      ? new Map<PhoneNumber, string>()
-      : await deps.store.rememberNotificationSenders(channel.id, pool, toRemember);
+  const senders = await sendersFor(
+    deps,
+    channel.id,
+    pool,
+    plan.flatMap((planned) => ('status' in planned ? [] : [planned.to])),
+  );
 
   // Accepted in two writes whatever the count (three for a pool's recipients heard from for the
   // first time: their senders, above): one batch to the outbound queue (on Service Bus one
@@ -131,9 +119,8 @@ export async function sendNotification(
       continue;
     }
     const { to, text, language, slot } = planned;
-    // What the store kept wins: another notification may have remembered this customer first.
-    const from =
-      pool.find((number) => number === remembered.get(to)) ?? picked.get(to) ?? stickySender(pool, to);
+    const from = senders.get(to);
+    if (from === undefined) throw new Error('a recipient was left without a sender');
     const message: Message = {
       id: `${id}-${recipients.length + 1}`,
       conversationId: notificationPartition(id),
@@ -193,6 +180,42 @@ export async function sendNotification(
     refused: recipients.filter((r) => r.status === 'refused').length,
   });
   return notification;
+}
+
+/**
+ * Each recipient's number of the pool, remembered before anything is queued so the next
+ * notification finds it, and a retry of this one (or the one after a crash) finds the same
+ * (docs/decisions.md, "A channel's numbers are its notification pool"). What the store answers
+ * wins over the pick: another notification may have remembered a customer first. A channel of one
+ * number has nothing to choose, reads nothing and writes nothing.
+ */
+async function sendersFor<N extends string>(
+  deps: CoreDeps,
+  channelId: string,
+  pool: readonly N[],
+  recipients: readonly PhoneNumber[],
+): Promise<Map<string, N>> {
+  if (pool.length < 2)
+    return pickSenders(
+      pool,
+      recipients.map((to) => ({ to })),
+    );
+  const remembered = await deps.store.getNotificationSenders(channelId, recipients);
+  const picks = pickSenders(
+    pool,
+    recipients.map((to) => ({ to, remembered: remembered.get(to) })),
+  );
+  const toRemember = recipients.flatMap((customer) => {
+    const sender = picks.get(customer);
+    return sender !== undefined && sender !== remembered.get(customer) ? [{ customer, sender }] : [];
+  });
+  if (toRemember.length === 0) return picks;
+  const kept = await deps.store.rememberNotificationSenders(channelId, pool, toRemember);
+  for (const [customer, sender] of kept) {
+    const number = pool.find((candidate) => candidate === sender);
+    if (number !== undefined) picks.set(customer, number);
+  }
+  return picks;
 }
 
 /**

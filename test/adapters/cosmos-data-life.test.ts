@@ -116,6 +116,7 @@ describe('erasing a customer on Cosmos DB', () => {
     expect(result).toMatchObject({
       contact: true,
       customerRecords: ['alerts', 'support'],
+      notificationSenders: [],
       conversations: 1,
       closed: 1,
       messages: 3,

@@ -65,17 +65,20 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
     describe("a customer's notification sender", () => {
       const POOL = ['+14255550101', '+14255550102'];
 
-      it('is remembered for a customer never seen, in a state that is otherwise new', async () => {
+      it('is remembered per channel, apart from the customer state, which it neither needs nor makes', async () => {
         const senders = await store.rememberNotificationSenders('alerts', POOL, [
           { customer: CUSTOMER, sender: '+14255550102' },
           { customer: OTHER_CUSTOMER, sender: '+14255550101' },
         ]);
         expect(senders.get(CUSTOMER)).toBe('+14255550102');
         expect(senders.get(OTHER_CUSTOMER)).toBe('+14255550101');
-        const state = (await store.getCustomer('alerts', CUSTOMER))?.value;
-        expect(state).toMatchObject({ notificationSender: '+14255550102', openConversationId: null });
-        expect(state?.optedOut).toBe(false);
-        expect(await store.getCustomer('support', CUSTOMER)).toBeUndefined();
+        const read = await store.getNotificationSenders('alerts', [CUSTOMER, OTHER_CUSTOMER]);
+        expect(Object.fromEntries(read)).toEqual({
+          [CUSTOMER]: '+14255550102',
+          [OTHER_CUSTOMER]: '+14255550101',
+        });
+        expect((await store.getNotificationSenders('support', [CUSTOMER])).size).toBe(0);
+        expect(await store.getCustomer('alerts', CUSTOMER)).toBeUndefined();
       });
 
       it('keeps the one remembered first while it is in the pool: a racing notification gets it', async () => {
@@ -86,30 +89,42 @@ export function storeContract(name: string, makeStore: () => Promise<Store> | St
           { customer: CUSTOMER, sender: '+14255550102' },
         ]);
         expect(senders.get(CUSTOMER)).toBe('+14255550101');
-        expect((await store.getCustomer('alerts', CUSTOMER))?.value.notificationSender).toBe('+14255550101');
+        expect((await store.getNotificationSenders('alerts', [CUSTOMER])).get(CUSTOMER)).toBe('+14255550101');
       });
 
-      it('is replaced once its number left the pool, keeping the rest of the state', async () => {
-        const created = await store.putCustomer(
-          aCustomerState({
-            channelId: 'alerts',
-            openConversationId: 'c9',
-            notificationSender: '+14255550199',
-          }),
-          null,
+      it('is replaced once its number left the pool', async () => {
+        await store.rememberNotificationSenders(
+          'alerts',
+          ['+14255550199'],
+          [{ customer: CUSTOMER, sender: '+14255550199' }],
         );
         const senders = await store.rememberNotificationSenders('alerts', POOL, [
           { customer: CUSTOMER, sender: '+14255550102' },
         ]);
         expect(senders.get(CUSTOMER)).toBe('+14255550102');
-        const read = await store.getCustomer('alerts', CUSTOMER);
-        expect(read?.value).toMatchObject({ notificationSender: '+14255550102', openConversationId: 'c9' });
-        expect(read?.etag).not.toBe(created.etag);
+        expect((await store.getNotificationSenders('alerts', [CUSTOMER])).get(CUSTOMER)).toBe('+14255550102');
       });
 
-      it('answers nothing and writes nothing for no customers', async () => {
-        expect((await store.rememberNotificationSenders('alerts', POOL, [])).size).toBe(0);
-        expect(await store.getCustomer('alerts', CUSTOMER)).toBeUndefined();
+      it("are listed and forgotten for the customer on every channel, and no one else's", async () => {
+        await store.rememberNotificationSenders('alerts', POOL, [
+          { customer: CUSTOMER, sender: '+14255550101' },
+          { customer: OTHER_CUSTOMER, sender: '+14255550102' },
+        ]);
+        await store.rememberNotificationSenders(
+          'offers',
+          ['+14255550301'],
+          [{ customer: CUSTOMER, sender: '+14255550301' }],
+        );
+        expect(await store.listNotificationSenders(CUSTOMER)).toEqual([
+          { channelId: 'alerts', sender: '+14255550101' },
+          { channelId: 'offers', sender: '+14255550301' },
+        ]);
+        expect(await store.deleteNotificationSenders(CUSTOMER)).toEqual(['alerts', 'offers']);
+        expect(await store.listNotificationSenders(CUSTOMER)).toEqual([]);
+        expect((await store.getNotificationSenders('alerts', [CUSTOMER])).size).toBe(0);
+        expect(await store.listNotificationSenders(OTHER_CUSTOMER)).toEqual([
+          { channelId: 'alerts', sender: '+14255550102' },
+        ]);
       });
     });
 

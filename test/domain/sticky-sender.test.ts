@@ -46,6 +46,11 @@ describe('the number of a pool a recipient hears from', () => {
   });
 });
 
+/** The senders `pickSenders` answers, in the recipients' order. */
+const sendersOf = (numbers: readonly string[], needs: Parameters<typeof pickSenders>[1]) => [
+  ...pickSenders(numbers, needs).values(),
+];
+
 describe("the senders of one notification's recipients", () => {
   const countBy = (senders: string[]) => {
     const counts = new Map<string, number>();
@@ -56,7 +61,7 @@ describe("the senders of one notification's recipients", () => {
   it('give no number more than its share of the recipients heard from for the first time', () => {
     // 102 over 4: a share is 26, so the pool is done when its busiest number has sent 26.
     const counts = countBy(
-      pickSenders(
+      sendersOf(
         pool,
         customers.slice(0, 102).map((to) => ({ to })),
       ),
@@ -66,7 +71,7 @@ describe("the senders of one notification's recipients", () => {
   });
 
   it('give most recipients the number the hash scores highest for them, the others its next', () => {
-    const senders = pickSenders(
+    const senders = sendersOf(
       pool,
       customers.map((to) => ({ to })),
     );
@@ -77,28 +82,35 @@ describe("the senders of one notification's recipients", () => {
 
   it('give a recipient alone the number the hash scores highest for them', () => {
     for (const to of customers.slice(0, 20))
-      expect(pickSenders(pool, [{ to }])).toEqual([stickySender(pool, to)]);
+      expect(sendersOf(pool, [{ to }])).toEqual([stickySender(pool, to)]);
   });
 
   it('keep the number a recipient heard from before, even past its share', () => {
     const needs = customers.slice(0, 8).map((to) => ({ to, remembered: '+14255550102' }));
-    expect(pickSenders(pool, needs)).toEqual(needs.map(() => '+14255550102'));
+    expect(sendersOf(pool, needs)).toEqual(needs.map(() => '+14255550102'));
   });
 
   it('fill the other numbers first when the remembered ones hold more than their share', () => {
     const remembered = customers.slice(0, 4).map((to) => ({ to, remembered: '+14255550100' }));
     const fresh = customers.slice(4, 8).map((to) => ({ to }));
-    const senders = pickSenders(pool, [...remembered, ...fresh]);
+    const senders = sendersOf(pool, [...remembered, ...fresh]);
     expect(senders.slice(0, 4)).toEqual(['+14255550100', '+14255550100', '+14255550100', '+14255550100']);
     expect(countBy(senders.slice(4)).get('+14255550100')).toBeUndefined();
   });
 
   it('choose anew for a recipient whose number left the pool', () => {
     const [to = ''] = customers;
-    expect(pickSenders(pool, [{ to, remembered: '+14255550199' }])).toEqual([stickySender(pool, to)]);
+    expect(sendersOf(pool, [{ to, remembered: '+14255550199' }])).toEqual([stickySender(pool, to)]);
   });
 
   it('cannot be chosen from an empty pool', () => {
     expect(() => pickSenders([], [{ to: '+14255550123' }])).toThrow('a pool of numbers cannot be empty');
+  });
+
+  it('are answered by recipient', () => {
+    const [first = '', second = ''] = customers;
+    const picks = pickSenders(pool, [{ to: first }, { to: second, remembered: '+14255550103' }]);
+    expect(picks.get(first)).toBe(stickySender(pool, first));
+    expect(picks.get(second)).toBe('+14255550103');
   });
 });

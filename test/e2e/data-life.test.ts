@@ -89,6 +89,7 @@ describe("a customer's data, exported and erased by an admin", () => {
       customer: '+1********41',
       contact: true,
       customerRecords: ['support'],
+      notificationSenders: [],
       notifications: 1,
       optOutsKept: ['support'],
     });

@@ -11,7 +11,7 @@ import type { Agent } from '../../shared/domain/agent.js';
 import type { Configuration } from '../../shared/domain/configuration.js';
 import type { Contact } from '../../shared/domain/contact.js';
 import { type Conversation, statesTakingMessages } from '../../shared/domain/conversation.js';
-import { type CustomerState, newCustomerState } from '../../shared/domain/customer.js';
+import type { CustomerState } from '../../shared/domain/customer.js';
 import type { ErasedOptOut } from '../../shared/domain/erasure.js';
 import {
   consentEvents,
@@ -51,6 +51,8 @@ interface Row<T> {
  */
 export class MemoryStore implements Store, TranscriptExpiry {
   private readonly customers = new Map<string, Row<CustomerState>>();
+  /** Each customer's notification sender per channel, keyed `<channelId>|<customer>`. */
+  private readonly notificationSenders = new Map<string, string>();
   private readonly conversations = new Map<string, Row<Conversation>>();
   private readonly messages = new Map<string, Row<Message>>();
   private readonly agents = new Map<string, Row<Agent>>();
@@ -131,6 +133,16 @@ export class MemoryStore implements Store, TranscriptExpiry {
     return written;
   }
 
+  async getNotificationSenders(channelId: string, customers: readonly PhoneNumber[]) {
+    await this.beforeRead();
+    const senders = new Map<PhoneNumber, string>();
+    for (const customer of customers) {
+      const sender = this.notificationSenders.get(`${channelId}|${customer}`);
+      if (sender !== undefined) senders.set(customer, sender);
+    }
+    return senders;
+  }
+
   async rememberNotificationSenders(
     channelId: string,
     pool: readonly string[],
@@ -139,18 +151,28 @@ export class MemoryStore implements Store, TranscriptExpiry {
     const senders = new Map<PhoneNumber, string>();
     for (const { customer, sender } of picks) {
       const key = `${channelId}|${customer}`;
-      const stored = this.customers.get(key);
-      const state = stored?.value ?? newCustomerState(channelId, customer);
-      if (state.notificationSender !== undefined && pool.includes(state.notificationSender)) {
-        senders.set(customer, state.notificationSender);
+      const kept = this.notificationSenders.get(key);
+      if (kept !== undefined && pool.includes(kept)) {
+        senders.set(customer, kept);
         continue;
       }
-      const next = { ...state, notificationSender: sender };
-      if (stored) this.replace(this.customers, key, next, String(stored.version), 'customer');
-      else this.create(this.customers, key, next, 'customer');
+      this.notificationSenders.set(key, sender);
       senders.set(customer, sender);
     }
     return senders;
+  }
+
+  async listNotificationSenders(customer: PhoneNumber) {
+    return [...this.notificationSenders]
+      .filter(([key]) => key.endsWith(`|${customer}`))
+      .map(([key, sender]) => ({ channelId: key.slice(0, key.lastIndexOf('|')), sender }))
+      .sort((a, b) => a.channelId.localeCompare(b.channelId));
+  }
+
+  async deleteNotificationSenders(customer: PhoneNumber) {
+    const remembered = await this.listNotificationSenders(customer);
+    for (const { channelId } of remembered) this.notificationSenders.delete(`${channelId}|${customer}`);
+    return remembered.map(({ channelId }) => channelId);
   }
 
   private record(events: IntegrationEvent[]) {

@@ -29,6 +29,7 @@ import {
   testSeed,
 } from '../support/core.js';
 import { meanwhile } from '../support/meanwhile.js';
+import { poolOf } from '../support/pool.js';
 
 const erasedKey = optOutKey(TEST_ERASURE_KEY, CUSTOMER);
 
@@ -87,6 +88,7 @@ describe.each(storeKinds)('erasing a customer (%s)', (_name, makeStore) => {
       erasedAt: '2026-11-23T09:00:31.000Z',
       contact: true,
       customerRecords: ['alerts', 'support'],
+      notificationSenders: [],
       conversations: 1,
       closed: 1,
       messages: 3,
@@ -184,6 +186,7 @@ describe.each(storeKinds)('erasing a customer (%s)', (_name, makeStore) => {
     expect(await eraseCustomer(h.deps, CUSTOMER)).toMatchObject({
       contact: false,
       customerRecords: [],
+      notificationSenders: [],
       conversations: 0,
       messages: 0,
       notifications: 0,
@@ -203,6 +206,34 @@ describe.each(storeKinds)('erasing a customer (%s)', (_name, makeStore) => {
     const stored = await h.store.listMessages(`notification:${queued.id}`);
     expect(stored.map((message) => message.to)).toEqual([OTHER_CUSTOMER]);
     expect(JSON.stringify(stored)).not.toContain(CUSTOMER);
+  });
+
+  it('forgets the pool number a customer heard from, and a notification after the erasure lets no older one through', async () => {
+    const h = coreHarness(makeStore());
+    h.deps.directory = poolOf(['+14255550101', '+14255550102']);
+    const before = await notify(h, 'alerts', [CUSTOMER], 'Your parcel ships tomorrow');
+    h.clock.advance(1_000);
+    const erased = await eraseCustomer(h.deps, CUSTOMER);
+    expect(erased.notificationSenders).toEqual(['alerts']);
+    expect((await h.store.getNotificationSenders('alerts', [CUSTOMER])).size).toBe(0);
+    h.clock.advance(1_000);
+    const after = await notify(h, 'alerts', [CUSTOMER], 'A new offer');
+
+    await deliverQueuedNotifications(h);
+
+    expect(h.sender.sends.map((send) => send.text)).toEqual(['A new offer']);
+    expect(await h.store.listMessages(`notification:${before.id}`)).toEqual([]);
+    expect((await h.store.listMessages(`notification:${after.id}`)).map((m) => m.status)).toEqual(['sent']);
+  });
+
+  it('exports the pool number a customer hears notifications from, per channel', async () => {
+    const h = coreHarness(makeStore());
+    h.deps.directory = poolOf(['+14255550101', '+14255550102']);
+    const sent = await notify(h, 'alerts', [CUSTOMER], 'Your parcel ships tomorrow');
+    const from = (h.queue.on('sms-outbound')[0]?.body as Message | undefined)?.from;
+    const exported = await exportCustomer(h.deps, CUSTOMER);
+    expect(exported.notificationSenders).toEqual([{ channelId: 'alerts', sender: from }]);
+    expect(exported.notifications.map((n) => n.id)).toEqual([sent.id]);
   });
 
   it('sends nothing and stores nothing of a reply still queued when its customer is erased', async () => {

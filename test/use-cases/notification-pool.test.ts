@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Message } from '../../shared/domain/message.js';
 import { notificationRequestSchema } from '../../shared/domain/notification.js';
 import { parsePhoneNumber } from '../../shared/domain/phone.js';
+import { stickySender } from '../../shared/domain/sticky-sender.js';
 import { setConsent } from '../../shared/use-cases/consent.js';
 import { sendNotification } from '../../shared/use-cases/notify.js';
 import { type CoreHarness, coreHarness } from '../support/core.js';
@@ -53,8 +54,11 @@ describe('notifications over a pool of numbers', () => {
     await notify(h, recipients, 'First');
     const first = new Map(queued(h).map((m) => [m.to, m.from]));
     const [someone = ''] = recipients;
-    const stored = await h.deps.store.getCustomer('alerts', parsePhoneNumber(someone));
-    expect(stored?.value.notificationSender).toBe(first.get(parsePhoneNumber(someone)));
+    const number = parsePhoneNumber(someone);
+    const stored = await h.deps.store.getNotificationSenders('alerts', [number]);
+    expect(stored.get(number)).toBe(first.get(number));
+    // Not on a customer state: one that exists means, to the outbound worker, a customer who wrote.
+    expect(await h.deps.store.getCustomer('alerts', number)).toBeUndefined();
 
     const grown = [...POOL, '+14255550104'];
     h.deps.directory = poolOf(grown);
@@ -82,6 +86,26 @@ describe('notifications over a pool of numbers', () => {
     for (const to of moved) expect(POOL.slice(1)).toContain(second.get(to));
     await notify(h, moved, 'Third');
     for (const m of queued(h).slice(2 * recipients.length)) expect(m.from).toBe(second.get(m.to));
+  });
+
+  it('send from the number the store kept when another notification remembered one first', async () => {
+    const h = withPool();
+    const [raced = '', other = ''] = recipients;
+    const store = h.deps.store;
+    // As if a notification accepted meanwhile had remembered for this customer first a number this
+    // one would not have picked (the first recipient takes the hash's number).
+    const first = POOL.find((number) => number !== stickySender(POOL, raced)) ?? '';
+    h.deps.store = Object.assign(Object.create(store) as typeof store, {
+      rememberNotificationSenders: async (...args: Parameters<typeof store.rememberNotificationSenders>) => {
+        const kept = await store.rememberNotificationSenders(...args);
+        kept.set(parsePhoneNumber(raced), first);
+        return kept;
+      },
+    });
+    await notify(h, [raced, other], 'First');
+    const from = new Map(queued(h).map((m) => [m.to, m.from]));
+    expect(from.get(parsePhoneNumber(raced))).toBe(first);
+    expect(POOL).toContain(from.get(parsePhoneNumber(other)));
   });
 
   it('still refuse a recipient who opted out, whichever number would have sent', async () => {
