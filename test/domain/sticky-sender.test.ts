@@ -107,6 +107,16 @@ describe("the senders of one notification's recipients", () => {
     expect(() => pickSenders([], [{ to: '+14255550123' }])).toThrow('a pool of numbers cannot be empty');
   });
 
+  it('cannot be shared over a pool that lists a number twice (configuration refuses one)', () => {
+    const twice = ['+14255550100', '+14255550100'];
+    expect(() =>
+      pickSenders(
+        twice,
+        customers.slice(0, 3).map((to) => ({ to })),
+      ),
+    ).toThrow('a pool of numbers cannot list a number twice');
+  });
+
   it('are answered by recipient', () => {
     const [first = '', second = ''] = customers;
     const picks = pickSenders(pool, [{ to: first }, { to: second, remembered: '+14255550103' }]);
