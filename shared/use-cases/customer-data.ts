@@ -210,8 +210,6 @@ export async function eraseCustomer(
     }
     if (await deps.store.deleteCustomer(channelId, number)) result.customerRecords.push(channelId);
   }
-  result.notificationSenders = await deps.store.deleteNotificationSenders(number);
-
   for (const found of await notificationsTo(deps, number)) {
     const id = found.value.id;
     const sent = (await deps.store.listMessages(notificationPartition(id))).filter((m) => m.to === number);
@@ -229,6 +227,9 @@ export async function eraseCustomer(
     });
     result.notifications += 1;
   }
+  // After the notifications: one accepted while this erasure ran writes its senders before its
+  // document, so the later this reads, the less it leaves (docs/decisions.md, "remembered sender").
+  result.notificationSenders = await deps.store.deleteNotificationSenders(number);
 
   await retryOnConflict(async () => {
     const contact = await deps.store.getContact(number);

@@ -103,8 +103,9 @@ export async function sendNotification(
     plan.flatMap((planned) => ('status' in planned ? [] : [planned.to])),
   );
 
-  // Accepted in two writes whatever the count (three for a pool's recipients heard from for the
-  // first time: their senders, above): one batch to the outbound queue (on Service Bus one
+  // Accepted in two writes whatever the count, on a channel of one number (over a pool, the
+  // senders of recipients new to it too: one more on the embedded store, one each on Cosmos DB;
+  // sendersFor): one batch to the outbound queue (on Service Bus one
   // per session: a number's, or each lane's of a fast number), then the notification. Each
   // recipient's message record is the outbound worker's to create (it stores a message it does not
   // find); until then the status answers queued. A crash between the two leaves messages queued

@@ -18,6 +18,7 @@ import { countingContainer } from '../../stand-ins/counting-store.js';
 import { CUSTOMER } from '../support/builders.js';
 import { coreHarness, deliverQueuedNotifications, testSeed } from '../support/core.js';
 import { startCosmosServer } from '../support/cosmos-server.js';
+import { withAlertsPool } from '../support/pool.js';
 
 /*
  * The data's life on the Cosmos DB store, through the real SDK against the stand-in: messages carry
@@ -101,6 +102,8 @@ describe('erasing a customer on Cosmos DB', () => {
       text: 'Hello Ada',
     });
     await deliverOutbound(h.deps, reply, { deliveryCount: 1, maxDeliveryCount: 10 });
+    // Over a pool, so the number they heard from is remembered for them.
+    h.deps.directory = withAlertsPool(h.deps.directory, ['+14255550101', '+14255550102']);
     await sendNotification(
       h.deps,
       notificationRequestSchema.parse({ channelId: 'alerts', to: [CUSTOMER], text: 'Shipped' }),
@@ -116,7 +119,7 @@ describe('erasing a customer on Cosmos DB', () => {
     expect(result).toMatchObject({
       contact: true,
       customerRecords: ['alerts', 'support'],
-      notificationSenders: [],
+      notificationSenders: ['alerts'],
       conversations: 1,
       closed: 1,
       messages: 3,

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costOf, differences, type FlowRun, keep, runFlows } from '../../bench/cosmos-flows.js';
 import { CosmosStore, OUTBOX_PARTITION } from '../../shared/adapters/cosmos-store.js';
 import type { Principal } from '../../shared/domain/access.js';
-import { Directory } from '../../shared/domain/directory.js';
 import { assignQueue } from '../../shared/use-cases/assign.js';
 import { setPresence } from '../../shared/use-cases/conversations.js';
 import { dayFigures } from '../../shared/use-cases/figures.js';
@@ -12,7 +11,7 @@ import { listAgentViews, listOngoing } from '../../shared/use-cases/workspace.js
 import { type ContainerOperation, countingContainer } from '../../stand-ins/counting-store.js';
 import { coreHarness } from '../support/core.js';
 import { startCosmosServer } from '../support/cosmos-server.js';
-import { poolOf } from '../support/pool.js';
+import { withAlertsPool } from '../support/pool.js';
 import { RecordingPublisher } from '../support/recording-publisher.js';
 
 /*
@@ -42,14 +41,7 @@ async function world(kept?: Parameters<typeof keep>[2]) {
   const counted = countingContainer(await cosmos.container());
   const h = coreHarness(new CosmosStore(counted.container));
   // The flows' `alerts` channel sends from a pool of two numbers.
-  const { directory } = h.deps;
-  h.deps.directory = new Directory(
-    [
-      ...directory.channels().filter((channel) => channel.id !== 'alerts'),
-      ...poolOf(['+14255550101', '+14255550102']).channels(),
-    ],
-    directory.queues(),
-  );
+  h.deps.directory = withAlertsPool(h.deps.directory, ['+14255550101', '+14255550102']);
   await h.addAgent({ presence: 'offline' });
   if (kept) await keep(h.store, h.clock.now(), kept);
   return {
