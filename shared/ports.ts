@@ -112,6 +112,12 @@ export interface PendingEvent {
   receipt: string;
 }
 
+/** The pool number chosen for a customer, to be remembered (Store.rememberNotificationSenders). */
+export interface SenderPick {
+  customer: PhoneNumber;
+  sender: string;
+}
+
 export interface Store {
   getCustomer(channelId: string, customer: PhoneNumber): Promise<Stored<CustomerState> | undefined>;
   /** Creates (etag null: must not exist) or replaces (etag must match) a customer state. */
@@ -135,7 +141,7 @@ export interface Store {
   rememberNotificationSenders(
     channelId: string,
     pool: readonly string[],
-    picks: readonly { customer: PhoneNumber; sender: string }[],
+    picks: readonly SenderPick[],
   ): Promise<Map<PhoneNumber, string>>;
   /** The customer's remembered notification senders, every channel's (their export), by channel. */
   listNotificationSenders(customer: PhoneNumber): Promise<{ channelId: string; sender: string }[]>;

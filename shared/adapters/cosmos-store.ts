@@ -34,6 +34,7 @@ import type { PoisonEvent } from '../domain/poison-event.js';
 import type { ProviderMessageRef } from '../domain/provider-message.js';
 import { type QuickReply, quickReplyOwner } from '../domain/quick-reply.js';
 import type { SenderPace } from '../domain/sender-pace.js';
+import { inPool } from '../domain/sticky-sender.js';
 import type { Template } from '../domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
 import type {
@@ -43,6 +44,7 @@ import type {
   ConversationSearch,
   CustomerConversationsQuery,
   PendingEvent,
+  SenderPick,
   Store,
   Stored,
 } from '../ports.js';
@@ -670,7 +672,7 @@ export class CosmosStore implements Store {
   async rememberNotificationSenders(
     channelId: string,
     pool: readonly string[],
-    picks: readonly { customer: PhoneNumber; sender: string }[],
+    picks: readonly SenderPick[],
   ) {
     const senders = new Map<PhoneNumber, string>();
     await inGroups(picks, async ({ customer, sender }) => {
@@ -687,8 +689,9 @@ export class CosmosStore implements Store {
           if (!(error instanceof ConcurrencyError)) throw error;
         }
         const stored = await this.read<RememberedSender>('notification-sender', place.id, place.pk);
-        if (stored && pool.includes(stored.value.sender)) {
-          senders.set(customer, stored.value.sender);
+        const kept = inPool(pool, stored?.value.sender);
+        if (kept !== undefined) {
+          senders.set(customer, kept);
           return;
         }
         try {

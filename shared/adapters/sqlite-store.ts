@@ -18,6 +18,7 @@ import type { PoisonEvent } from '../domain/poison-event.js';
 import type { ProviderMessageRef } from '../domain/provider-message.js';
 import { type QuickReply, quickReplyOwner } from '../domain/quick-reply.js';
 import type { SenderPace } from '../domain/sender-pace.js';
+import { inPool } from '../domain/sticky-sender.js';
 import type { Template } from '../domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../errors.js';
 import type {
@@ -28,6 +29,7 @@ import type {
   ConversationSearch,
   CustomerConversationsQuery,
   PendingEvent,
+  SenderPick,
   Store,
   Stored,
   TranscriptExpiry,
@@ -240,14 +242,14 @@ export class SqliteStore implements Store, TranscriptExpiry {
   async rememberNotificationSenders(
     channelId: string,
     pool: readonly string[],
-    picks: readonly { customer: PhoneNumber; sender: string }[],
+    picks: readonly SenderPick[],
   ) {
     const senders = new Map<PhoneNumber, string>();
     if (picks.length === 0) return senders;
     this.atomic(() => {
       for (const { customer, sender } of picks) {
-        const kept = this.statements.getNotificationSender.get(channelId, customer)?.sender;
-        if (kept !== undefined && pool.includes(kept)) {
+        const kept = inPool(pool, this.statements.getNotificationSender.get(channelId, customer)?.sender);
+        if (kept !== undefined) {
           senders.set(customer, kept);
           continue;
         }

@@ -12,6 +12,14 @@ export function stickySender<N extends string>(pool: readonly N[], recipient: st
   return best;
 }
 
+/**
+ * The pool's number that `number` is, if it is one: a remembered sender counts only while its
+ * number is still in the pool.
+ */
+export function inPool<N extends string>(pool: readonly N[], number: string | undefined): N | undefined {
+  return pool.find((candidate) => candidate === number);
+}
+
 /** One recipient of a notification, with the pool number they heard from before, if any. */
 export interface SenderNeed {
   readonly to: string;
@@ -34,15 +42,14 @@ export function pickSenders<N extends string>(
 ): Map<string, N> {
   if (pool.length === 0) throw new RangeError('a pool of numbers cannot be empty');
   const share = Math.ceil(needs.length / pool.length);
-  const keptOf = (remembered: string | undefined) => pool.find((number) => number === remembered);
   const load = new Map<string, number>();
   for (const { remembered } of needs) {
-    const kept = keptOf(remembered);
+    const kept = inPool(pool, remembered);
     if (kept !== undefined) load.set(kept, (load.get(kept) ?? 0) + 1);
   }
   const picks = new Map<string, N>();
   for (const { to, remembered } of needs) {
-    const kept = keptOf(remembered);
+    const kept = inPool(pool, remembered);
     if (kept !== undefined) {
       picks.set(to, kept);
       continue;

@@ -11,7 +11,7 @@ import {
 } from '../domain/notification.js';
 import { type PhoneNumber, parsePhoneNumber } from '../domain/phone.js';
 import { allowedSendTime } from '../domain/quiet-hours.js';
-import { pickSenders } from '../domain/sticky-sender.js';
+import { inPool, pickSenders } from '../domain/sticky-sender.js';
 import { currentVersion, type TemplateVersion, templateText } from '../domain/template.js';
 import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { type OutgoingMessage, queueNames } from '../ports.js';
@@ -213,7 +213,7 @@ async function sendersFor<N extends string>(
   if (toRemember.length === 0) return picks;
   const kept = await deps.store.rememberNotificationSenders(channelId, pool, toRemember);
   for (const [customer, sender] of kept) {
-    const number = pool.find((candidate) => candidate === sender);
+    const number = inPool(pool, sender);
     if (number !== undefined) picks.set(customer, number);
   }
   return picks;

@@ -26,6 +26,7 @@ import type { PoisonEvent } from '../../shared/domain/poison-event.js';
 import type { ProviderMessageRef } from '../../shared/domain/provider-message.js';
 import { type QuickReply, quickReplyOwner } from '../../shared/domain/quick-reply.js';
 import type { SenderPace } from '../../shared/domain/sender-pace.js';
+import { inPool } from '../../shared/domain/sticky-sender.js';
 import type { Template } from '../../shared/domain/template.js';
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from '../../shared/errors.js';
 import type {
@@ -34,6 +35,7 @@ import type {
   ConversationSearch,
   CustomerConversationsQuery,
   PendingEvent,
+  SenderPick,
   Store,
   Stored,
   TranscriptExpiry,
@@ -146,13 +148,13 @@ export class MemoryStore implements Store, TranscriptExpiry {
   async rememberNotificationSenders(
     channelId: string,
     pool: readonly string[],
-    picks: readonly { customer: PhoneNumber; sender: string }[],
+    picks: readonly SenderPick[],
   ) {
     const senders = new Map<PhoneNumber, string>();
     for (const { customer, sender } of picks) {
       const key = `${channelId}|${customer}`;
-      const kept = this.notificationSenders.get(key);
-      if (kept !== undefined && pool.includes(kept)) {
+      const kept = inPool(pool, this.notificationSenders.get(key));
+      if (kept !== undefined) {
         senders.set(customer, kept);
         continue;
       }
