@@ -694,15 +694,15 @@ export class CosmosStore implements Store {
           senders.set(customer, kept);
           return;
         }
-        try {
-          if (stored) {
+        if (stored) {
+          try {
             await this.replace('notification-sender', place, value, stored.etag, 'sender');
             senders.set(customer, sender);
             return;
+          } catch (error) {
+            const lost = error instanceof ConcurrencyError || error instanceof NotFoundError;
+            if (!lost) throw error;
           }
-        } catch (error) {
-          const lost = error instanceof ConcurrencyError || error instanceof NotFoundError;
-          if (!lost) throw error;
         }
         if (attempt === REMEMBER_ATTEMPTS) throw new ConcurrencyError('the sender kept changing meanwhile');
       }

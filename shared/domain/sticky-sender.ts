@@ -27,9 +27,9 @@ export interface SenderNeed {
 }
 
 /**
- * The sender of each recipient of one notification, by recipient, in their order. A recipient keeps the number they
- * heard from before while it is still in the pool (a customer always hears from the same number,
- * as Twilio's Messaging Services keep a sticky sender). The others take the number the hash scores
+ * The sender of each recipient of one notification, by recipient, in their order. A recipient
+ * keeps the number they heard from before while it is still in the pool (a customer always hears
+ * from the same number, as Twilio's Messaging Services keep a sticky sender). The others take the number the hash scores
  * highest for them unless this notification already gave that number its share (the recipients
  * over the pool's size, rounded up), then the next (consistent hashing with bounded loads): each
  * number sends at its own pace, so the pool's pace is the sum of its numbers' only while they have
@@ -43,17 +43,16 @@ export function pickSenders<N extends string>(
   if (pool.length === 0) throw new RangeError('a pool of numbers cannot be empty');
   const share = Math.ceil(needs.length / pool.length);
   const load = new Map<string, number>();
-  for (const { remembered } of needs) {
-    const kept = inPool(pool, remembered);
-    if (kept !== undefined) load.set(kept, (load.get(kept) ?? 0) + 1);
-  }
   const picks = new Map<string, N>();
+  // Remembered senders first, so their load is known before any new recipient is placed.
   for (const { to, remembered } of needs) {
     const kept = inPool(pool, remembered);
-    if (kept !== undefined) {
-      picks.set(to, kept);
-      continue;
-    }
+    if (kept === undefined) continue;
+    picks.set(to, kept);
+    load.set(kept, (load.get(kept) ?? 0) + 1);
+  }
+  for (const { to } of needs) {
+    if (picks.has(to)) continue;
     // One is always below its share: fewer than all the recipients are placed yet, and every
     // number at its share would hold them all (the pool's numbers are distinct).
     const chosen = highestScoring(pool, to, (number) => (load.get(number) ?? 0) < share);

@@ -103,10 +103,10 @@ export async function sendNotification(
     plan.flatMap((planned) => ('status' in planned ? [] : [planned.to])),
   );
 
-  // Accepted in two writes whatever the count, on a channel of one number (over a pool, the
-  // senders of recipients new to it too: one more on the embedded store, one each on Cosmos DB;
-  // sendersFor): one batch to the outbound queue (on Service Bus one
-  // per session: a number's, or each lane's of a fast number), then the notification. Each
+  // Accepted in two writes whatever the count, on a channel of one number: one batch to the
+  // outbound queue (on Service Bus one per session: a number's, or each lane's of a fast number),
+  // then the notification. Over a pool, the senders of recipients new to it are written first
+  // (sendersFor: one more write on the embedded store, one each on Cosmos DB). Each
   // recipient's message record is the outbound worker's to create (it stores a message it does not
   // find); until then the status answers queued. A crash between the two leaves messages queued
   // for a notification not written yet: the caller saw a failure and retries with the same
